@@ -1,0 +1,1 @@
+"""Accounts: users, WeChat login, tokens, roles per scope, owner verification."""

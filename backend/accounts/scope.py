@@ -1,0 +1,76 @@
+"""Who sees which estate. Every estate-scoped lookup goes through here: outside a caller's
+memberships the answer is NotFound (404), never someone else's data."""
+
+from sqlalchemy import Select, or_, select
+
+from backend.accounts.models import Membership, User
+from backend.accounts.roles import Role, ScopeKind
+from backend.errors import Forbidden, NotFound
+from backend.extensions import db
+from backend.places.models import Estate
+
+
+def _scope_ids(user_id: int, kind: ScopeKind, roles=None) -> Select:
+    query = select(Membership.scope_id).where(
+        Membership.user_id == user_id, Membership.scope_kind == kind
+    )
+    return query.where(Membership.role.in_(roles)) if roles else query
+
+
+def visible_estates(user: User, roles=None) -> Select:
+    """Estates ``user`` may see (restricted to ``roles`` if given), as a SELECT of Estate."""
+    member_estates = select(Membership.estate_id).where(
+        Membership.user_id == user.id,
+        Membership.scope_kind.in_([ScopeKind.UNIT, ScopeKind.ESTATE]),
+    )
+    if roles:
+        member_estates = member_estates.where(Membership.role.in_(roles))
+    return select(Estate).where(
+        or_(
+            Estate.id.in_(member_estates),
+            Estate.community_id.in_(_scope_ids(user.id, ScopeKind.COMMUNITY, roles)),
+            Estate.township_id.in_(_scope_ids(user.id, ScopeKind.TOWNSHIP, roles)),
+            Estate.county_id.in_(_scope_ids(user.id, ScopeKind.COUNTY, roles)),
+        )
+    )
+
+
+def get_estate_for(user: User, estate_id: int, roles=None) -> Estate:
+    """The estate, if ``user`` holds one of ``roles`` (any role if None) over it.
+
+    :raises NotFound: no such estate, or outside the user's scope.
+    """
+    estate = db.session.scalar(visible_estates(user, roles).where(Estate.id == estate_id))
+    if estate is None:
+        raise NotFound()
+    return estate
+
+
+def require_estate_role(user: User, estate_id: int, roles) -> Estate:
+    """The estate, if ``user`` holds one of ``roles`` over it.
+
+    :raises NotFound: outside the user's scope altogether.
+    :raises Forbidden: the user sees the estate but may not do this there.
+    """
+    estate = get_estate_for(user, estate_id)
+    if not set(roles_on_estate(user, estate)) & set(roles):
+        raise Forbidden()
+    return estate
+
+
+def roles_on_estate(user: User, estate: Estate) -> list[str]:
+    """Every role ``user`` holds that reaches ``estate`` (owner, committee, auditor, ...)."""
+    places = {
+        ScopeKind.COMMUNITY: estate.community_id,
+        ScopeKind.TOWNSHIP: estate.township_id,
+        ScopeKind.COUNTY: estate.county_id,
+    }
+    roles = set()
+    for m in user.memberships:
+        if m.estate_id == estate.id or places.get(m.scope_kind) == m.scope_id:
+            roles.add(m.role)
+    return sorted(roles)
+
+
+def is_verified_owner(user: User, estate_id: int) -> bool:
+    return any(m.role == Role.OWNER and m.estate_id == estate_id for m in user.memberships)

@@ -1,0 +1,311 @@
+"""Login, tokens, roles and owners' claims. Each public function is one transaction."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from backend.accounts import tokens
+from backend.accounts.models import Claim, Membership, RefreshToken, User
+from backend.accounts.roles import SCOPE_OF_ROLE, STAFF_ROLES, VERIFIER_ROLES, Role, ScopeKind
+from backend.accounts.scope import get_estate_for, require_estate_role, roles_on_estate
+from backend.common.clock import utcnow
+from backend.common.pagination import Page, paginate
+from backend.errors import Conflict, NotFound, Unauthorized, UpstreamUnavailable, ValidationFailed
+from backend.extensions import db
+from backend.places import services as places
+from backend.places.models import Unit
+from bot import wechat
+
+# ---------------------------------------------------------------- login and tokens
+
+
+@dataclass
+class Session:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: User
+
+
+def _open_session(user: User) -> Session:
+    cfg = current_app.config
+    refresh, refresh_hash = tokens.new_refresh_token()
+    db.session.add(
+        RefreshToken(
+            user_id=user.id,
+            token_hash=refresh_hash,
+            expires_at=utcnow() + timedelta(days=cfg["REFRESH_DAYS"]),
+        )
+    )
+    access = tokens.issue_access_token(user.id, cfg["JWT_SECRET"], cfg["JWT_ACCESS_MINUTES"])
+    return Session(access, refresh, cfg["JWT_ACCESS_MINUTES"] * 60, user)
+
+
+def wechat_login(code: str) -> Session:
+    """Exchange a wx.login() code for an openid and open a session, creating the user once.
+
+    :raises Unauthorized: WeChat refused the code.
+    :raises UpstreamUnavailable: WeChat did not answer usefully.
+    """
+    cfg = current_app.config
+    client = wechat.wechat_client(cfg["WECHAT_APPID"], cfg["WECHAT_SECRET"], cfg["WECHAT_API_BASE"])
+    try:
+        result = wechat.code_to_session(client, code)
+    except wechat.LoginCodeInvalid:
+        raise Unauthorized("微信登录码无效或已使用，请重新登录", code="invalid_login_code") from None
+    except wechat.WeChatError:
+        raise UpstreamUnavailable() from None
+    user = db.session.scalar(select(User).where(User.openid == result["openid"]))
+    if user is None:
+        user = User(openid=result["openid"], unionid=result.get("unionid"), display_name="微信用户")
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # Two first logins of the same person at once: the other one created the row.
+            db.session.rollback()
+            user = db.session.scalar(select(User).where(User.openid == result["openid"]))
+    session = _open_session(user)
+    db.session.commit()
+    return session
+
+
+def refresh_session(refresh_token: str) -> Session:
+    """Rotate a refresh token. Reusing a rotated token revokes every session of its user,
+    since only a stolen copy would be replayed.
+
+    :raises Unauthorized: unknown, expired or already used token.
+    """
+    row = db.session.scalar(
+        select(RefreshToken)
+        .where(RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token))
+        .with_for_update()
+    )
+    invalid = Unauthorized("登录已失效，请重新登录", code="invalid_refresh_token")
+    if row is None or tokens.is_expired(row.expires_at):
+        raise invalid
+    if row.revoked_at is not None:
+        _revoke_all(row.user_id)
+        db.session.commit()
+        raise invalid
+    user = db.session.get(User, row.user_id)
+    if not user.is_active:
+        raise invalid
+    row.revoked_at = utcnow()
+    session = _open_session(user)
+    db.session.commit()
+    return session
+
+
+def _revoke_all(user_id: int) -> None:
+    for row in db.session.scalars(
+        select(RefreshToken).where(
+            RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)
+        )
+    ):
+        row.revoked_at = utcnow()
+
+
+# ---------------------------------------------------------------- staff (console)
+
+
+def create_staff(username: str, password: str, role: str, scope_kind: str, scope_id: int) -> User:
+    """Create a console user with a hashed password and one role.
+
+    :raises Conflict: username taken.
+    :raises ValidationFailed: not a staff role, or the wrong kind of place.
+    """
+    if role not in STAFF_ROLES:
+        raise ValidationFailed("控制台账号只能授予监管角色", fields={"role": ["不是监管角色"]})
+    if len(password) < 8:
+        raise ValidationFailed("密码至少 8 位", fields={"password": ["密码至少 8 位"]})
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise Conflict("该用户名已存在")
+    user = User(username=username, display_name=username, password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    _add_membership(user, role, scope_kind, scope_id)
+    db.session.commit()
+    return user
+
+
+def authenticate_staff(username: str, password: str) -> User:
+    """:raises Unauthorized: wrong username or password (one message for both)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.password_hash or not user.is_active:
+        # Hash anyway so a missing user takes as long as a wrong password.
+        check_password_hash(generate_password_hash("x"), password)
+        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    if not check_password_hash(user.password_hash, password):
+        raise Unauthorized("用户名或密码错误", code="bad_credentials")
+    return user
+
+
+# ---------------------------------------------------------------- roles
+
+
+def grant(openid: str, role: str, scope_kind: str, scope_id: int) -> Membership:
+    """Give the mini-program user ``openid`` a role on a place (created on first grant).
+
+    :raises ValidationFailed: unknown role or wrong kind of place for it.
+    :raises NotFound: no such place.
+    """
+    user = db.session.scalar(select(User).where(User.openid == openid))
+    if user is None:
+        user = User(openid=openid, display_name="微信用户")
+        db.session.add(user)
+        db.session.flush()
+    membership = _add_membership(user, role, scope_kind, scope_id)
+    db.session.commit()
+    return membership
+
+
+def _add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Membership:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationFailed("未知角色", fields={"role": [f"可选：{', '.join(Role)}"]}) from None
+    if SCOPE_OF_ROLE[role] != scope_kind:
+        raise ValidationFailed(
+            "角色与范围不匹配",
+            fields={"scope_kind": [f"{role.value} 只能授予在 {SCOPE_OF_ROLE[role].value} 上"]},
+        )
+    estate_id = places.estate_id_of_scope(ScopeKind(scope_kind), scope_id)
+    existing = db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.role == role,
+            Membership.scope_kind == scope_kind,
+            Membership.scope_id == scope_id,
+        )
+    )
+    if existing:
+        return existing
+    membership = Membership(
+        user=user, role=role, scope_kind=scope_kind, scope_id=scope_id, estate_id=estate_id
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+# ---------------------------------------------------------------- owners' claims
+
+
+def create_claim(user: User, estate_id: int, unit_id: int, real_name: str, phone: str) -> Claim:
+    """An owner claims a unit of an estate; this is how an owner joins, so no membership
+    is needed yet.
+
+    :raises NotFound: no such estate, or the unit is not in it.
+    :raises Conflict: already verified on that unit, or a claim is already waiting.
+    """
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.estate_id != estate_id:
+        raise NotFound("该小区没有这个房屋", fields={"unit_id": ["房屋不存在"]})
+    owns = db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id,
+            Membership.role == Role.OWNER,
+            Membership.scope_kind == ScopeKind.UNIT,
+            Membership.scope_id == unit_id,
+        )
+    )
+    if owns:
+        raise Conflict("您已是该房屋的认证业主", code="already_owner")
+    claim = Claim(estate_id=estate_id, unit_id=unit_id, user_id=user.id, real_name=real_name, phone=phone)
+    db.session.add(claim)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("您对该房屋的认领正在审核中，请勿重复提交", code="claim_pending") from None
+    if not user.real_name:
+        user.real_name, user.phone = real_name, phone
+    db.session.commit()
+    return claim
+
+
+def list_claims(user: User, estate_id: int, status: str | None, page: int, page_size: int) -> Page:
+    """Verifiers and supervisors of the estate see every claim; owners only their own
+    (a claimant who is not yet a member finds theirs in ``profile``).
+
+    :raises NotFound: the estate is outside the caller's scope.
+    """
+    query = (
+        select(Claim)
+        .options(joinedload(Claim.unit).joinedload(Unit.building), joinedload(Claim.estate))
+        .where(Claim.estate_id == estate_id)
+        .order_by(Claim.id.desc())
+    )
+    estate = get_estate_for(user, estate_id)
+    if not set(roles_on_estate(user, estate)) & {*VERIFIER_ROLES, *STAFF_ROLES}:
+        query = query.where(Claim.user_id == user.id)
+    if status:
+        query = query.where(Claim.status == status)
+    return paginate(query, page, page_size)
+
+
+def _claim_for_verifier(user: User, claim_id: int) -> Claim:
+    """The pending claim, locked, if ``user`` verifies on its estate.
+
+    :raises NotFound: unknown claim, or its estate is outside the caller's scope.
+    :raises Forbidden: the caller sees the estate but does not verify there.
+    :raises Conflict: already decided.
+    """
+    claim = db.session.scalar(select(Claim).where(Claim.id == claim_id).with_for_update())
+    if claim is None:
+        raise NotFound()
+    require_estate_role(user, claim.estate_id, VERIFIER_ROLES)
+    if claim.status != "pending":
+        raise Conflict("该认领已处理，无需重复操作", code="claim_decided")
+    return claim
+
+
+def verify_claim(user: User, claim_id: int) -> Claim:
+    """Verify a claim against the register: the claimant becomes an owner of the unit."""
+    claim = _claim_for_verifier(user, claim_id)
+    claim.status, claim.decided_by_id, claim.decided_at = "verified", user.id, utcnow()
+    _add_membership(claim.user, Role.OWNER, ScopeKind.UNIT, claim.unit_id)
+    db.session.commit()
+    return claim
+
+
+def reject_claim(user: User, claim_id: int, reason: str) -> Claim:
+    """Reject a claim with a reason the claimant will read."""
+    claim = _claim_for_verifier(user, claim_id)
+    claim.status, claim.reason = "rejected", reason
+    claim.decided_by_id, claim.decided_at = user.id, utcnow()
+    db.session.commit()
+    return claim
+
+
+def claims_of(user: User) -> list[Claim]:
+    return list(
+        db.session.scalars(select(Claim).where(Claim.user_id == user.id).order_by(Claim.id.desc()))
+    )
+
+
+def profile(user: User) -> dict:
+    """The caller's own page: roles with place names, and claims with their outcome."""
+    memberships = [
+        {
+            "role": m.role,
+            "scope_kind": m.scope_kind,
+            "scope_id": m.scope_id,
+            "scope_name": places.scope_name(ScopeKind(m.scope_kind), m.scope_id),
+            "estate_id": m.estate_id,
+        }
+        for m in user.memberships
+    ]
+    return {
+        "id": user.id,
+        "display_name": user.display_name,
+        "user": user,
+        "memberships": memberships,
+        "claims": claims_of(user),
+    }

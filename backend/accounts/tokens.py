@@ -1,0 +1,61 @@
+"""Access tokens (short-lived JWT, HS256 only) and refresh tokens (opaque, hashed, rotated)."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import jwt
+
+from backend.common.clock import as_utc, utcnow
+from backend.errors import Unauthorized
+
+ALGORITHM = "HS256"
+ISSUER = "linli"
+AUDIENCE = "linli-api"
+
+
+def issue_access_token(user_id: int, secret: str, minutes: int) -> str:
+    now = utcnow()
+    claims = {
+        "sub": str(user_id),
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + timedelta(minutes=minutes),
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read_access_token(token: str, secret: str) -> int:
+    """Return the user id in ``token``.
+
+    :raises Unauthorized: expired, tampered, wrong issuer/audience or any algorithm but HS256.
+    """
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+        return int(claims["sub"])
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("登录已过期，请重新登录", code="token_expired") from None
+    except (jwt.InvalidTokenError, ValueError):
+        raise Unauthorized("登录凭证无效，请重新登录", code="invalid_token") from None
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """Return (token for the client, hash to store)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_refresh_token(token)
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_expired(expires_at) -> bool:
+    return as_utc(expires_at) <= utcnow()

@@ -1,0 +1,55 @@
+"""The application factory."""
+
+import logging
+
+from flask import Flask
+
+from config import settings
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app from settings (defaults < LINLI_* environment < ``overrides``)."""
+    app = Flask(__name__)
+    app.config.from_mapping(settings.load(overrides))
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("backend").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+    from backend import content_type, errors
+    from backend.extensions import api, csrf, db, limiter, migrate, redis_holder
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"))
+    redis_holder.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    errors.init_app(app)
+    content_type.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    _register_models()
+
+    from backend.accounts.api import blp as accounts_blp
+    from backend.health import bp as health_bp
+    from backend.places.api import blp as places_blp
+
+    for blueprint in (accounts_blp, places_blp):
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
+    app.register_blueprint(health_bp)
+
+    from backend.console.views import bp as console_bp
+
+    app.register_blueprint(console_bp)
+
+    from backend.cli import linli
+
+    app.cli.add_command(linli)
+    return app
+
+
+def _register_models() -> None:
+    """Import every models module so Alembic and create_all see all tables."""
+    import backend.accounts.models  # noqa: F401
+    import backend.places.models  # noqa: F401

@@ -1,0 +1,81 @@
+"""`flask --app backend linli ...`: onboarding a county as an operator would."""
+
+import json
+import os
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from backend.accounts import services as accounts
+from backend.errors import DomainError
+
+linli = AppGroup("linli", help="Linli operator commands.")
+
+
+def _run(action):
+    """Run a service call; print domain errors in Chinese and exit non-zero."""
+    try:
+        return action()
+    except DomainError as error:
+        detail = f"\n{json.dumps(error.fields, ensure_ascii=False, indent=2)}" if error.fields else ""
+        raise click.ClickException(f"{error.message}{detail}") from None
+
+
+@linli.command("import-register")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_register(path: Path):
+    """Load townships, communities, estates, buildings and units from one .xlsx workbook."""
+    from backend.places import services as places
+
+    with path.open("rb") as stream:
+        counts = _run(lambda: places.import_county_register(stream))
+    click.echo(json.dumps(counts, ensure_ascii=False))
+
+
+@linli.command("grant")
+@click.argument("openid")
+@click.argument("role")
+@click.argument("scope_kind")
+@click.argument("scope_id", type=int)
+def grant(openid, role, scope_kind, scope_id):
+    """Give a mini-program user (by openid) a role on a place."""
+    membership = _run(lambda: accounts.grant(openid, role, scope_kind, scope_id))
+    click.echo(f"granted {membership.role} on {membership.scope_kind} {membership.scope_id}")
+
+
+@linli.command("create-staff")
+@click.argument("username")
+@click.argument("role")
+@click.argument("scope_kind")
+@click.argument("scope_id", type=int)
+@click.option(
+    "--password",
+    default=lambda: os.environ.get("LINLI_STAFF_PASSWORD"),
+    help="Defaults to $LINLI_STAFF_PASSWORD, else asked for.",
+)
+def create_staff(username, role, scope_kind, scope_id, password):
+    """Create a console account (auditor, officer, admin) with a password."""
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _run(lambda: accounts.create_staff(username, password, role, scope_kind, scope_id))
+    click.echo(f"created staff user {user.username} ({role} on {scope_kind} {scope_id})")
+
+
+@linli.command("seed-demo")
+def seed_demo():
+    """Load the demo county (once; does nothing if it is already there)."""
+    from backend import demo
+
+    result = demo.seed()
+    click.echo("demo county loaded" if result["loaded"] else "demo county already present")
+
+
+@linli.command("write-sample-register")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def write_sample_register(path: Path):
+    """Write the demo county's register as an .xlsx file (the documented format)."""
+    from backend import demo
+
+    path.write_bytes(demo.register_workbook())
+    click.echo(str(path))

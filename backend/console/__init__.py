@@ -1,0 +1,1 @@
+"""The console for community auditors and county officers (server-rendered pages)."""

@@ -1,0 +1,108 @@
+"""The demo county loaded by `make run` on first start: an Anxi-like county with 2 townships,
+4 communities, 8 estates, about 2,000 units, owners, committees, managers and officers.
+Deterministic, so the README can name its users."""
+
+import io
+import random
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from backend.accounts import services as accounts
+from backend.accounts.models import Claim, User
+from backend.accounts.roles import Role, ScopeKind
+from backend.extensions import db
+from backend.places import services as places
+from backend.places.models import Community, County, Estate, Township, Unit
+from backend.places.register import PLACE_COLUMNS, UNIT_COLUMNS
+
+COUNTY = "安溪县"
+TREE = {
+    "凤城镇": {"中山社区": ["凤城花园", "茶都新苑"], "东岳社区": ["东岳雅居", "蓝溪湾"]},
+    "城厢镇": {"城厢社区": ["城厢名都", "龙湖湾"], "砖文社区": ["砖文小区", "清水佳园"]},
+}
+STAFF_PASSWORD = "linli-demo-2026"
+OWNER_NAMES = ["陈建国", "林美华", "王志强", "黄丽娟", "李明辉", "张秀英", "刘德福", "谢雅琴",
+               "苏文斌", "吴春燕", "郑国平", "蔡淑芬"]
+
+
+def register_workbook(seed: int = 278) -> bytes:
+    """The demo county's unit register as an .xlsx file (also the sample in config/samples)."""
+    rng = random.Random(seed)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "房屋清册"
+    sheet.append([*PLACE_COLUMNS.values(), *UNIT_COLUMNS.values()])
+    for township, communities in TREE.items():
+        for community, estates in communities.items():
+            for estate in estates:
+                address = f"{COUNTY}{township}{rng.choice(['河滨南路', '大同路', '城东路', '祥云路'])}{rng.randint(1, 300)}号"
+                for b in range(1, rng.randint(6, 8) + 1):
+                    floors, per_floor = rng.randint(10, 14), rng.choice([2, 4])
+                    for floor in range(1, floors + 1):
+                        for door in range(1, per_floor + 1):
+                            area = rng.randint(6000, 16000) / 100
+                            unsold = "是" if estate in ("龙湖湾", "蓝溪湾") and floor >= floors - 1 else "否"
+                            sheet.append([COUNTY, township, community, estate, address,
+                                          f"{b}栋", f"{floor}{door:02d}", floor, area, unsold])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def is_loaded() -> bool:
+    return db.session.scalar(select(County.id).where(County.name == COUNTY)) is not None
+
+
+def seed() -> dict:
+    """Load the demo county once; a second call changes nothing."""
+    if is_loaded():
+        return {"loaded": False}
+    counts = places.import_county_register(io.BytesIO(register_workbook()))
+    county = db.session.scalar(select(County).where(County.name == COUNTY))
+    estates = db.session.scalars(select(Estate).order_by(Estate.id)).all()
+    for n, estate in enumerate(estates, start=1):
+        _estate_people(n, estate)
+    for n, community in enumerate(db.session.scalars(select(Community).order_by(Community.id)), 1):
+        accounts.create_staff(f"auditor{n}", STAFF_PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id)
+    for n, township in enumerate(db.session.scalars(select(Township).order_by(Township.id)), 1):
+        accounts.create_staff(f"township{n}", STAFF_PASSWORD, Role.TOWNSHIP_OFFICER, ScopeKind.TOWNSHIP, township.id)
+    accounts.create_staff("county", STAFF_PASSWORD, Role.COUNTY_OFFICER, ScopeKind.COUNTY, county.id)
+    accounts.create_staff("admin", STAFF_PASSWORD, Role.ADMIN, ScopeKind.COUNTY, county.id)
+    return {"loaded": True, **counts}
+
+
+def _estate_people(n: int, estate: Estate) -> None:
+    """Committee, manager, ten verified owners (one with two units) and two pending claims."""
+    accounts.grant(f"demo-chair-{n}", Role.COMMITTEE_CHAIR, ScopeKind.ESTATE, estate.id)
+    for k in (1, 2):
+        accounts.grant(f"demo-committee-{n}-{k}", Role.COMMITTEE_MEMBER, ScopeKind.ESTATE, estate.id)
+    accounts.grant(f"demo-manager-{n}", Role.PROPERTY_MANAGER, ScopeKind.ESTATE, estate.id)
+    units = db.session.scalars(
+        select(Unit).where(Unit.estate_id == estate.id, Unit.is_developer_unsold.is_(False))
+        .order_by(Unit.id).limit(13)
+    ).all()
+    for k, unit in enumerate(units[:10], start=1):
+        accounts.grant(f"demo-owner-{n}-{k}", Role.OWNER, ScopeKind.UNIT, unit.id)
+        _name(f"demo-owner-{n}-{k}", OWNER_NAMES[k % len(OWNER_NAMES)], f"1385{n:03d}{k:04d}")
+    accounts.grant(f"demo-owner-{n}-1", Role.OWNER, ScopeKind.UNIT, units[10].id)
+    for k, unit in enumerate(units[11:13], start=11):
+        openid = f"demo-claimant-{n}-{k}"
+        user = _user(openid)
+        db.session.add(Claim(estate_id=estate.id, unit_id=unit.id, user_id=user.id,
+                             real_name=OWNER_NAMES[k % len(OWNER_NAMES)], phone=f"1396{n:03d}{k:04d}"))
+    db.session.commit()
+
+
+def _user(openid: str) -> User:
+    user = db.session.scalar(select(User).where(User.openid == openid))
+    if user is None:
+        user = User(openid=openid, display_name="微信用户")
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _name(openid: str, real_name: str, phone: str) -> None:
+    user = _user(openid)
+    user.real_name, user.phone, user.display_name = real_name, phone, real_name

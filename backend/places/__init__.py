@@ -1,0 +1,1 @@
+"""Places: county → township → community → estate → building → unit."""

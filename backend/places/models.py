@@ -1,0 +1,70 @@
+"""The administrative tree and each estate's unit register."""
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.extensions import db
+
+
+class County(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Township(db.Model):
+    __table_args__ = (UniqueConstraint("county_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("county.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    county: Mapped[County] = relationship()
+
+
+class Community(db.Model):
+    __table_args__ = (UniqueConstraint("township_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    township: Mapped[Township] = relationship()
+
+
+class Estate(db.Model):
+    """A residential estate. township_id and county_id are copied from its community so
+    scope filters are one indexed comparison instead of three joins."""
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("county.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    community: Mapped[Community] = relationship()
+
+
+class Building(db.Model):
+    __table_args__ = (UniqueConstraint("estate_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+
+
+class Unit(db.Model):
+    """One exclusive part. Area is an integer in dm² (0.01 m²) so sums stay exact."""
+
+    __table_args__ = (
+        UniqueConstraint("building_id", "number"),
+        CheckConstraint("area_dm2 > 0", name="area_positive"),
+        Index("ix_unit_estate_building", "estate_id", "building_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"))
+    building_id: Mapped[int] = mapped_column(ForeignKey("building.id"))
+    number: Mapped[str] = mapped_column(String(32))
+    floor: Mapped[int | None]
+    area_dm2: Mapped[int]
+    is_developer_unsold: Mapped[bool] = mapped_column(default=False)
+    building: Mapped[Building] = relationship()
+
+    @property
+    def label(self) -> str:
+        return f"{self.building.name}{self.number}"

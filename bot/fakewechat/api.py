@@ -1,0 +1,245 @@
+"""Fake api.weixin.qq.com and qyapi.weixin.qq.com endpoints (their paths do not collide).
+
+Answers use WeChat's shapes: HTTP 200 with ``{"errcode": ..., "errmsg": ...}`` for errors.
+"""
+
+import base64
+import secrets
+import time
+import uuid
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .store import FakeStore
+
+bp = Blueprint("fakewechat_api", __name__)
+
+# Message types each send endpoint accepts (WeCom robot / app chat / app message docs).
+ROBOT_TYPES = {"text", "markdown", "markdown_v2", "image", "news", "file", "voice", "template_card"}
+APPCHAT_TYPES = {
+    "text",
+    "image",
+    "voice",
+    "video",
+    "file",
+    "textcard",
+    "news",
+    "mpnews",
+    "markdown",
+}
+APP_MESSAGE_TYPES = APPCHAT_TYPES | {"miniprogram_notice", "template_card"}
+CONTENT_TYPES = {"text", "markdown", "markdown_v2"}
+
+
+def store() -> FakeStore:
+    return current_app.extensions["fakewechat"]
+
+
+def ok(**extra):
+    return jsonify({"errcode": 0, "errmsg": "ok", **extra})
+
+
+def error(errcode: int, errmsg: str):
+    return jsonify({"errcode": errcode, "errmsg": errmsg})
+
+
+TOKEN_ERRORS = {
+    40001: "invalid credential, access_token is invalid or not latest",
+    41001: "access_token missing",
+    42001: "access_token expired",
+}
+
+
+@bp.before_request
+def count_and_inject_faults():
+    """Count every API call, then apply the oldest matching injected fault, if any."""
+    store().count_call(request.path)
+    fault = store().take_fault(request.path)
+    if fault is None:
+        return None
+    if fault.kind == "slow":
+        time.sleep(fault.delay_seconds)
+        return None
+    if fault.kind == "http_500":
+        # The real gateway answers a bare HTML/text page, not JSON.
+        return "Internal Server Error", 500, {"Content-Type": "text/plain"}
+    code = {"token_expired": 42001, "invalid_token": 40001, "rate_limit": 45009}[fault.kind]
+    if code == 45009:
+        return error(45009, "api freq out of limit")
+    return error(code, TOKEN_ERRORS[code])
+
+
+def token_error(realm: str):
+    code = store().check_token(request.args.get("access_token", ""), realm)
+    return error(code, TOKEN_ERRORS[code]) if code else None
+
+
+def json_body() -> dict | None:
+    # wechatpy posts JSON bytes without a Content-Type header, so parse regardless.
+    body = request.get_json(force=True, silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def message_error(body: dict, allowed: set[str]):
+    """Validate the common ``{"msgtype": T, T: {...}}`` shape; None when fine."""
+    msgtype = body.get("msgtype")
+    if not isinstance(msgtype, str) or msgtype not in allowed:
+        return error(40008, "invalid message type")
+    section = body.get(msgtype)
+    if msgtype in CONTENT_TYPES:
+        content = section.get("content") if isinstance(section, dict) else None
+        if not isinstance(content, str) or not content.strip():
+            return error(44004, "empty content")
+    elif not isinstance(section, dict) or not section:
+        return error(40058, f"invalid parameter: {msgtype} is required")
+    elif msgtype == "template_card" and not section.get("card_type"):
+        return error(40058, "invalid parameter: template_card.card_type is required")
+    return None
+
+
+# -- access tokens and login -------------------------------------------------------------
+
+
+@bp.get("/cgi-bin/token")
+def mp_token():
+    if request.args.get("grant_type") != "client_credential":
+        return error(40002, "invalid grant_type")
+    if not request.args.get("appid"):
+        return error(41002, "appid missing")
+    if not request.args.get("secret"):
+        return error(41004, "appsecret missing")
+    return jsonify({"access_token": store().issue_token("mp"), "expires_in": 7200})
+
+
+@bp.get("/cgi-bin/gettoken")
+def wecom_token():
+    if not request.args.get("corpid"):
+        return error(41002, "corpid missing")
+    if not request.args.get("corpsecret"):
+        return error(41004, "corpsecret missing")
+    return ok(access_token=store().issue_token("wecom"), expires_in=7200)
+
+
+@bp.get("/sns/jscode2session")
+def jscode2session():
+    # The real endpoint takes appid+secret, not an access token.
+    if not request.args.get("appid"):
+        return error(41002, "appid missing")
+    if not request.args.get("secret"):
+        return error(41004, "appsecret missing")
+    code = request.args.get("js_code", "")
+    if not code:
+        return error(41008, "missing code")
+    prefix, _, openid = code.partition(":")
+    if prefix != "fake" or not openid:
+        return error(40029, "invalid code")
+    session_key = base64.b64encode(secrets.token_bytes(16)).decode()
+    return jsonify({"openid": openid, "session_key": session_key, "unionid": f"union-{openid}"})
+
+
+# -- WeCom group robot, app chat and app messages ----------------------------------------
+
+
+@bp.post("/cgi-bin/webhook/send")
+def robot_send():
+    key = request.args.get("key", "")
+    if not key:
+        return error(93000, "invalid webhook url")
+    body = json_body()
+    if body is None:
+        return error(47001, "data format error")
+    problem = message_error(body, ROBOT_TYPES)
+    if problem:
+        return problem
+    store().record(f"robot:{key}", body["msgtype"], body)
+    return ok()
+
+
+@bp.post("/cgi-bin/appchat/create")
+def appchat_create():
+    problem = token_error("wecom")
+    if problem:
+        return problem
+    body = json_body()
+    if body is None:
+        return error(47001, "data format error")
+    userlist = body.get("userlist")
+    if not isinstance(userlist, list) or len(userlist) < 2:
+        return error(86006, "chat member count must be between 2 and 2000")
+    chatid = body.get("chatid") or uuid.uuid4().hex
+    if not store().create_chat(chatid, body.get("name", ""), body.get("owner", ""), userlist):
+        return error(86215, "chatid already exists")
+    return ok(chatid=chatid)
+
+
+@bp.post("/cgi-bin/appchat/send")
+def appchat_send():
+    problem = token_error("wecom")
+    if problem:
+        return problem
+    body = json_body()
+    if body is None:
+        return error(47001, "data format error")
+    chatid = body.get("chatid")
+    if not chatid or store().chat(chatid) is None:
+        return error(86003, "chatid not exist")
+    problem = message_error(body, APPCHAT_TYPES)
+    if problem:
+        return problem
+    store().record(f"appchat:{chatid}", body["msgtype"], body)
+    return ok()
+
+
+@bp.post("/cgi-bin/message/send")
+def app_message_send():
+    problem = token_error("wecom")
+    if problem:
+        return problem
+    body = json_body()
+    if body is None:
+        return error(47001, "data format error")
+    if not body.get("agentid"):
+        return error(40056, "invalid agentid")
+    targets = [
+        f"{kind}:{target}"
+        for field, kind in (
+            ("touser", "wecom-user"),
+            ("toparty", "wecom-party"),
+            ("totag", "wecom-tag"),
+        )
+        for target in str(body.get(field) or "").split("|")
+        if target
+    ]
+    if not targets:
+        return error(40031, "invalid user list: touser, toparty and totag are all empty")
+    problem = message_error(body, APP_MESSAGE_TYPES)
+    if problem:
+        return problem
+    for group in targets:
+        store().record(group, body["msgtype"], body)
+    extra = {"invaliduser": "", "invalidparty": "", "invalidtag": "", "msgid": uuid.uuid4().hex}
+    if body["msgtype"] == "template_card":
+        # Interactive cards get a code the app uses to update the card after a click.
+        extra["response_code"] = secrets.token_urlsafe(24)
+    return ok(**extra)
+
+
+# -- mini-program subscribe message ------------------------------------------------------
+
+
+@bp.post("/cgi-bin/message/subscribe/send")
+def subscribe_send():
+    problem = token_error("mp")
+    if problem:
+        return problem
+    body = json_body()
+    if body is None:
+        return error(47001, "data format error")
+    if not body.get("touser"):
+        return error(40003, "invalid openid")
+    if not body.get("template_id"):
+        return error(40037, "invalid template_id")
+    if not isinstance(body.get("data"), dict) or not body["data"]:
+        return error(47003, "argument invalid! data is required")
+    store().record(f"subscribe:{body['touser']}", "subscribe", body)
+    return ok(msgid=secrets.randbelow(10**12))

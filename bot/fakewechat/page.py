@@ -1,0 +1,162 @@
+"""``GET /``: every recorded message, grouped by destination and drawn like a chat."""
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, render_template_string
+
+from .api import store
+
+bp = Blueprint("fakewechat_page", __name__)
+
+# China has had no daylight saving since 1991, so a fixed offset is exact and needs no tzdata.
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+GROUP_LABELS = {
+    "robot": "群机器人",
+    "appchat": "应用群聊",
+    "wecom-user": "应用消息 → 成员",
+    "wecom-party": "应用消息 → 部门",
+    "wecom-tag": "应用消息 → 标签",
+    "subscribe": "小程序订阅消息 → 用户",
+}
+
+PLACEHOLDERS = {"image": "[图片]", "file": "[文件]", "voice": "[语音]", "video": "[视频]"}
+
+
+def local_time(received_at: str) -> str:
+    return datetime.fromisoformat(received_at).astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S")
+
+
+def card(title, lines=(), page=None, url=None, tag=None) -> dict:
+    return {
+        "title": title or "（无标题）",
+        "lines": [str(line) for line in lines if line],
+        "page": page,
+        "url": url,
+        "tag": tag,
+    }
+
+
+def template_card(section: dict) -> dict:
+    main = section.get("main_title") or {}
+    action = section.get("card_action") or {}
+    lines = [main.get("desc"), section.get("sub_title_text")]
+    lines += [f"按钮：{b.get('text')}" for b in section.get("button_list") or []]
+    checkbox = section.get("checkbox") or {}
+    lines += [f"选项：{o.get('text')}" for o in checkbox.get("option_list") or []]
+    lines += [f"链接：{j.get('title')}" for j in section.get("jump_list") or []]
+    page = action.get("pagepath") if action.get("type") == 2 else None
+    return card(main.get("title"), lines, page, action.get("url"), section.get("card_type"))
+
+
+def describe(message: dict) -> dict:
+    """Turn a recorded message into what the page shows: plain text or cards."""
+    body, msgtype = message["body"], message["msgtype"]
+    section = body.get(msgtype) if isinstance(body.get(msgtype), dict) else {}
+    view = {"seq": message["seq"], "time": local_time(message["received_at"]), "msgtype": msgtype}
+    if msgtype in ("text", "markdown", "markdown_v2"):
+        mentions = section.get("mentioned_list") or []
+        view["text"] = section.get("content", "") + "".join(f" @{m.lstrip('@')}" for m in mentions)
+    elif msgtype == "template_card":
+        view["cards"] = [template_card(section)]
+    elif msgtype == "textcard":
+        view["cards"] = [
+            card(section.get("title"), [section.get("description")], url=section.get("url"))
+        ]
+    elif msgtype in ("news", "mpnews"):
+        view["cards"] = [
+            card(
+                a.get("title"),
+                [a.get("description") or a.get("digest")],
+                a.get("pagepath"),
+                a.get("url"),
+            )
+            for a in section.get("articles") or []
+        ]
+    elif msgtype == "miniprogram_notice":
+        lines = [section.get("description")]
+        lines += [f"{i.get('key')}：{i.get('value')}" for i in section.get("content_item") or []]
+        view["cards"] = [card(section.get("title"), lines, section.get("page"))]
+    elif msgtype == "subscribe":
+        data = body.get("data") or {}
+        lines = [f"{key}：{(value or {}).get('value')}" for key, value in data.items()]
+        view["cards"] = [card(f"订阅消息 {body.get('template_id')}", lines, body.get("page"))]
+    else:
+        view["text"] = PLACEHOLDERS.get(msgtype, f"[{msgtype} 消息]")
+    return view
+
+
+def group_title(group: str, chats: dict) -> str:
+    kind, _, name = group.partition(":")
+    if kind == "appchat" and chats.get(name, {}).get("name"):
+        name = f"{chats[name]['name']}（{name}）"
+    return f"{GROUP_LABELS.get(kind, kind)}：{name}"
+
+
+PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="3">
+<title>模拟微信 · 消息记录</title>
+<style>
+  body { font-family: -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif;
+         margin: 0; background: #ededed; color: #111; }
+  header { background: #2e2e2e; color: #fff; padding: 12px 20px; }
+  header small { color: #aaa; margin-left: 8px; }
+  main { max-width: 760px; margin: 0 auto; padding: 12px; }
+  section { background: #f5f5f5; border-radius: 8px; margin: 16px 0; padding: 8px 12px; }
+  h2 { font-size: 15px; margin: 4px 0 10px; color: #555; }
+  .msg { margin: 10px 0; }
+  .meta { font-size: 12px; color: #999; margin-bottom: 3px; }
+  .bubble { display: inline-block; max-width: 85%; background: #95ec69; border-radius: 6px;
+            padding: 8px 11px; white-space: pre-wrap; word-break: break-word; }
+  .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 10px 12px;
+          max-width: 85%; margin-top: 4px; }
+  .card b { display: block; margin-bottom: 4px; }
+  .card p { margin: 2px 0; color: #555; white-space: pre-wrap; }
+  .card .page { color: #576b95; font-size: 13px; margin-top: 6px; }
+  .tag { font-size: 11px; color: #888; border: 1px solid #ccc; border-radius: 3px;
+         padding: 0 4px; margin-left: 4px; }
+  .empty { color: #888; text-align: center; padding: 40px; }
+</style>
+</head>
+<body>
+<header>模拟微信 / 企业微信<small>共 {{ total }} 条消息，每 3 秒自动刷新</small></header>
+<main>
+{% for group in groups %}
+  <section>
+    <h2>{{ group.title }}</h2>
+    {% for m in group.messages %}
+    <div class="msg">
+      <div class="meta">#{{ m.seq }} · {{ m.time }} · {{ m.msgtype }}</div>
+      {% if m.text is defined %}<div class="bubble">{{ m.text }}</div>{% endif %}
+      {% for c in m.cards or [] %}
+      <div class="card">
+        <b>{{ c.title }}{% if c.tag %}<span class="tag">{{ c.tag }}</span>{% endif %}</b>
+        {% for line in c.lines %}<p>{{ line }}</p>{% endfor %}
+        {% if c.page %}<div class="page">小程序页面：{{ c.page }}</div>{% endif %}
+        {% if c.url %}<div class="page">链接：{{ c.url }}</div>{% endif %}
+      </div>
+      {% endfor %}
+    </div>
+    {% endfor %}
+  </section>
+{% else %}
+  <p class="empty">暂无消息。机器人发出的消息会显示在这里。</p>
+{% endfor %}
+</main>
+</body>
+</html>
+"""
+
+
+@bp.get("/")
+def index():
+    messages = store().messages()
+    chats = store().chats()
+    grouped: dict[str, list] = {}
+    for message in messages:
+        grouped.setdefault(message["group"], []).append(describe(message))
+    groups = [{"title": group_title(g, chats), "messages": ms} for g, ms in grouped.items()]
+    return render_template_string(PAGE, groups=groups, total=len(messages))

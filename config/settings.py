@@ -1,0 +1,61 @@
+"""One settings object built from defaults, then LINLI_* environment variables, then overrides.
+
+The embedded default (``make run``) needs nothing configured: SQLite in ./var, jobs in process,
+the fake WeChat server on localhost. Production sets every LINLI_* variable.
+"""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var"
+
+# Name of each environment variable -> (Flask config key, default, parser).
+_ENV = {
+    "LINLI_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", f"sqlite:///{VAR_DIR / 'linli.db'}", str),
+    "LINLI_REDIS_URL": ("REDIS_URL", "", str),
+    "LINLI_SECRET_KEY": ("SECRET_KEY", "dev-only-change-me", str),
+    "LINLI_JWT_SECRET": ("JWT_SECRET", "dev-only-jwt-secret-change-me", str),
+    "LINLI_JWT_ACCESS_MINUTES": ("JWT_ACCESS_MINUTES", 15, int),
+    "LINLI_REFRESH_DAYS": ("REFRESH_DAYS", 30, int),
+    "LINLI_WECHAT_APPID": ("WECHAT_APPID", "wx-linli-dev", str),
+    "LINLI_WECHAT_SECRET": ("WECHAT_SECRET", "dev-secret", str),
+    "LINLI_WECHAT_API_BASE": ("WECHAT_API_BASE", "http://127.0.0.1:5050", str),
+    "LINLI_WECOM_API_BASE": ("WECOM_API_BASE", "http://127.0.0.1:5050", str),
+    "LINLI_STORAGE_DIR": ("STORAGE_DIR", str(VAR_DIR / "storage"), str),
+    "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),
+    "LINLI_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", 20, int),
+    "LINLI_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", False, lambda v: v == "1"),
+}
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Return the Flask config mapping: defaults < environment < ``overrides``."""
+    settings = {key: default for key, default, _ in _ENV.values()}
+    for env_name, (key, _default, parse) in _ENV.items():
+        if env_name in os.environ:
+            settings[key] = parse(os.environ[env_name])
+    settings.update(overrides or {})
+
+    # Limits stored with the rest so tests can tighten them.
+    settings.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
+    settings.setdefault("WECHAT_LOGIN_RATE_LIMIT", "30 per minute")
+    settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
+    if not settings["RATELIMIT_STORAGE_URI"]:
+        settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    settings.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    settings.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    settings.setdefault("JSON_AS_ASCII", False)
+    settings.setdefault("API_TITLE", "Linli (邻里) API")
+    settings.setdefault("API_VERSION", "v1")
+    settings.setdefault("OPENAPI_VERSION", "3.0.3")
+    settings.setdefault("OPENAPI_URL_PREFIX", "/api")
+    settings.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    settings.setdefault("OPENAPI_SWAGGER_UI_PATH", "/docs")
+    # No CDN is reachable from every deployment; the docs page falls back to ReDoc-less JSON.
+    settings.setdefault(
+        "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+    )
+    settings.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    return settings

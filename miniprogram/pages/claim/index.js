@@ -1,0 +1,91 @@
+const { request } = require('../../utils/api');
+const { showError, toast } = require('../../utils/feedback');
+const { areaLabel } = require('../../utils/format');
+const { claimErrors } = require('../../utils/validate');
+
+Component({
+  data: {
+    buildings: [],
+    buildingsLoaded: false,
+    buildingId: null,
+    units: [],
+    unitId: null,
+    realName: '',
+    phone: '',
+    errors: {},
+    submitting: false,
+    claim: null,
+  },
+
+  methods: {
+    async onLoad(query) {
+      this.estateId = query.estate_id;
+      try {
+        const body = await request({ path: `/api/v1/estates/${this.estateId}/buildings` });
+        this.setData({ buildings: body.items, buildingsLoaded: true });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    async onPickBuilding(event) {
+      const buildingId = event.currentTarget.dataset.id;
+      this.setData({ buildingId, units: [], unitId: null });
+      try {
+        const path = `/api/v1/buildings/${buildingId}/units`;
+        const body = await request({ path, data: { page_size: 200 } });
+        const units = body.items.map((unit) => ({ ...unit, areaText: areaLabel(unit.area_cm2) }));
+        if (buildingId === this.data.buildingId) this.setData({ units });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    onPickUnit(event) {
+      this.setData({ unitId: event.currentTarget.dataset.id, 'errors.unit_id': '' });
+    },
+
+    onRealName(event) {
+      this.setData({ realName: event.detail, 'errors.real_name': '' });
+    },
+
+    onPhone(event) {
+      this.setData({ phone: event.detail, 'errors.phone': '' });
+    },
+
+    async onSubmit() {
+      const form = {
+        unitId: this.data.unitId,
+        realName: this.data.realName.trim(),
+        phone: this.data.phone.trim(),
+      };
+      const errors = claimErrors(form);
+      this.setData({ errors });
+      if (Object.keys(errors).length || this.data.submitting) return;
+
+      this.setData({ submitting: true });
+      try {
+        const data = { unit_id: form.unitId, real_name: form.realName, phone: form.phone };
+        const claim = await request({ method: 'POST', path: `/api/v1/estates/${this.estateId}/claims`, data });
+        this.setData({ claim });
+      } catch (err) {
+        this.showSubmitError(err);
+      } finally {
+        this.setData({ submitting: false });
+      }
+    },
+
+    showSubmitError(err) {
+      if (err.fields && Object.keys(err.fields).length) {
+        this.setData({ errors: err.fields });
+        toast(this, err.message);
+      } else {
+        showError(this, err);
+      }
+    },
+
+    onDone() {
+      wx.switchTab({ url: '/pages/my/index' });
+    },
+  },
+});

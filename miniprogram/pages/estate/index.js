@@ -1,0 +1,22 @@
+const { request } = require('../../utils/api');
+const { showError } = require('../../utils/feedback');
+
+Component({
+  data: { estate: null },
+
+  methods: {
+    async onLoad(query) {
+      this.estateId = query.id;
+      try {
+        const estate = await request({ path: `/api/v1/estates/${this.estateId}` });
+        this.setData({ estate: { ...estate, my_roles: estate.my_roles || [] } });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    onClaim() {
+      wx.navigateTo({ url: `/pages/claim/index?estate_id=${this.estateId}` });
+    },
+  },
+});

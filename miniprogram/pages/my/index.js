@@ -1,0 +1,29 @@
+const { request } = require('../../utils/api');
+const auth = require('../../utils/auth');
+const { showError, LOGIN_URL } = require('../../utils/feedback');
+
+// Claim status → Vant tag colour; the Chinese label comes from the server.
+const TAG_TYPES = { pending: 'warning', verified: 'success', rejected: 'danger' };
+
+Component({
+  data: { me: null },
+
+  methods: {
+    // A tab page: reload on every show so new claims and reviews appear.
+    async onShow() {
+      try {
+        const me = await request({ path: '/api/v1/me' });
+        const memberships = me.memberships.map((m) => ({ ...m, key: `${m.role}:${m.scope_kind}:${m.scope_id}` }));
+        const claims = me.claims.map((claim) => ({ ...claim, tagType: TAG_TYPES[claim.status] || 'default' }));
+        this.setData({ me: { ...me, memberships, claims } });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    onLogout() {
+      auth.logout();
+      wx.reLaunch({ url: LOGIN_URL });
+    },
+  },
+});

@@ -1,0 +1,100 @@
+// The only module that calls wx.request: auth header, one token refresh, error envelope.
+const config = require('../config');
+const tokens = require('./tokens');
+
+const REFRESH_PATH = '/api/v1/auth/refresh';
+const REFRESHABLE_CODES = ['token_expired', 'invalid_token'];
+const NETWORK_MESSAGE = '网络异常，请稍后重试';
+const SERVER_MESSAGE = '服务暂时不可用，请稍后重试';
+const SESSION_MESSAGE = '登录已过期，请重新登录';
+
+class ApiError extends Error {
+  constructor({ status = 0, code, message, fields } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = flattenFields(fields);
+  }
+}
+
+// The backend may send a field's messages as a string or a list; pages want one string.
+function flattenFields(fields) {
+  const flat = {};
+  Object.keys(fields || {}).forEach((name) => {
+    const value = fields[name];
+    flat[name] = Array.isArray(value) ? value.join('；') : String(value);
+  });
+  return flat;
+}
+
+function send({ method, path, data, access }) {
+  const header = { 'Content-Type': 'application/json' };
+  if (access) header.Authorization = `Bearer ${access}`;
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: config.apiBaseUrl + path,
+      method,
+      data,
+      header,
+      timeout: config.requestTimeoutMs,
+      success: resolve,
+      fail: () => reject(new ApiError({ code: 'network', message: NETWORK_MESSAGE })),
+    });
+  });
+}
+
+const isOk = (res) => res.statusCode >= 200 && res.statusCode < 300;
+
+function errorFrom(res) {
+  const body = (res.data && res.data.error) || {};
+  return new ApiError({
+    status: res.statusCode,
+    code: body.code || `http_${res.statusCode}`,
+    message: body.message || SERVER_MESSAGE,
+    fields: body.fields,
+  });
+}
+
+const isExpired = (res) => res.statusCode === 401 && REFRESHABLE_CODES.includes(errorFrom(res).code);
+
+let refreshing = null;
+
+/** Exchanges the refresh token once, however many requests are waiting for it. */
+function refreshTokens() {
+  if (!refreshing) {
+    refreshing = exchangeRefreshToken().finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+async function exchangeRefreshToken() {
+  const { refresh } = tokens.get();
+  const data = { refresh_token: refresh };
+  const res = refresh ? await send({ method: 'POST', path: REFRESH_PATH, data }) : null;
+  if (!res || !isOk(res)) {
+    tokens.clear();
+    throw new ApiError({ status: 401, code: 'session_expired', message: SESSION_MESSAGE });
+  }
+  tokens.save(res.data);
+}
+
+/**
+ * Calls the API and resolves to the response body.
+ * Rejects with ApiError; status 401 means the user must log in again.
+ */
+async function request({ method = 'GET', path, data, auth = true }) {
+  const access = auth ? tokens.get().access : undefined;
+  let res = await send({ method, path, data, access });
+  if (auth && isExpired(res)) {
+    // Skip the refresh if another request already replaced the token we sent.
+    if (tokens.get().access === access) await refreshTokens();
+    res = await send({ method, path, data, access: tokens.get().access });
+  }
+  if (!isOk(res)) throw errorFrom(res);
+  return res.data;
+}
+
+module.exports = { request, ApiError, NETWORK_MESSAGE, SESSION_MESSAGE };

@@ -1,0 +1,155 @@
+"""Mini-program login through wechatpy and the fake WeChat server; access and refresh tokens."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from backend.accounts.models import RefreshToken, User
+from backend.extensions import db
+
+
+def login(client, openid):
+    return client.post("/api/v1/auth/wechat-login", json={"code": f"fake:{openid}"})
+
+
+def test_login_with_fake_code_creates_user_once_and_returns_tokens(client, fake_wechat):
+    first = login(client, "owner-a")
+    second = login(client, "owner-a")
+
+    assert first.status_code == 200, first.json
+    assert set(first.json) == {"access_token", "refresh_token", "expires_in", "user"}
+    assert first.json["user"]["id"] == second.json["user"]["id"]
+    assert db.session.query(User).filter_by(openid="owner-a").count() == 1
+    assert fake_wechat.calls().get("/sns/jscode2session") == 2
+
+
+def test_me_with_access_token(client):
+    token = login(client, "owner-b").json["access_token"]
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.json["memberships"] == [] and response.json["claims"] == []
+
+
+def test_code_wechat_refuses_is_401_and_creates_nobody(client):
+    response = client.post("/api/v1/auth/wechat-login", json={"code": "not-a-fake-code"})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "invalid_login_code"
+    assert db.session.query(User).count() == 0
+
+
+def test_wechat_down_is_503_with_chinese_message(client, fake_wechat):
+    fake_wechat.inject("http_500", count=5)
+    response = login(client, "owner-c")
+    assert response.status_code == 503
+    assert "微信" in response.json["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        ({}, 422),
+        ({"code": ""}, 422),
+        ({"code": 12345}, 422),
+        ({"code": "x" * 10_000}, 422),
+        ({"code": "fake:a", "extra": 1}, 422),
+    ],
+)
+def test_bad_login_bodies_get_json_errors(client, body, status):
+    response = client.post("/api/v1/auth/wechat-login", json=body)
+    assert response.status_code == status
+    assert response.json["error"]["fields"]
+    assert db.session.query(User).count() == 0
+
+
+def test_malformed_json_is_400(client):
+    response = client.post(
+        "/api/v1/auth/wechat-login", data="{code:", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "malformed_json"
+
+
+def test_form_body_is_415(client):
+    response = client.post("/api/v1/auth/wechat-login", data={"code": "fake:x"})
+    assert response.status_code == 415
+    assert response.json["error"]["message"]
+
+
+def _token(app, **claims):
+    now = datetime.now(UTC)
+    base = {"sub": "1", "iss": "linli", "aud": "linli-api", "iat": now,
+            "exp": now + timedelta(minutes=5)}
+    base.update(claims)
+    return jwt.encode({k: v for k, v in base.items() if v is not None},
+                      app.config["JWT_SECRET"], algorithm="HS256")
+
+
+def _alg_none(user_id):
+    header = jwt.utils.base64url_encode(b'{"alg":"none","typ":"JWT"}').decode()
+    exp = int(time.time()) + 300
+    payload = jwt.utils.base64url_encode(
+        f'{{"sub":"{user_id}","iss":"linli","aud":"linli-api","iat":1,"exp":{exp}}}'.encode()
+    ).decode()
+    return f"{header}.{payload}."
+
+
+@pytest.mark.parametrize(
+    "make_token, code",
+    [
+        (lambda app, uid: _token(app, sub=str(uid), exp=datetime.now(UTC) - timedelta(seconds=1)),
+         "token_expired"),
+        (lambda app, uid: _alg_none(uid), "invalid_token"),
+        (lambda app, uid: _token(app, sub=str(uid))[:-3] + "abc", "invalid_token"),
+        (lambda app, uid: _token(app, sub=str(uid), aud="someone-else"), "invalid_token"),
+        (lambda app, uid: _token(app, sub=str(uid), iss="evil"), "invalid_token"),
+        (lambda app, uid: _token(app, sub=str(uid), exp=None), "invalid_token"),
+        (lambda app, uid: jwt.encode({"sub": str(uid)}, "a-completely-different-signing-key-0123", algorithm="HS256"),
+         "invalid_token"),
+        (lambda app, uid: "garbage", "invalid_token"),
+    ],
+    ids=["expired", "alg-none", "tampered", "audience", "issuer", "no-exp", "other-key", "junk"],
+)
+def test_bad_access_tokens_are_401(app, client, make, make_token, code):
+    user = make.user()
+    token = make_token(app, user.id)
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == code
+
+
+def test_missing_token_is_401(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "auth_required"
+
+
+def test_refresh_rotates_and_old_refresh_token_stops_working(client):
+    session = login(client, "owner-d").json
+    renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})
+    assert renewed.status_code == 200
+    assert renewed.json["refresh_token"] != session["refresh_token"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {renewed.json['access_token']}"})
+    assert me.status_code == 200
+
+    replay = client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})
+    assert replay.status_code == 401
+
+
+def test_replaying_a_used_refresh_token_revokes_every_session(client):
+    session = login(client, "owner-e").json
+    renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})
+    client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})
+
+    after_theft = client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": renewed.json["refresh_token"]}
+    )
+    assert after_theft.status_code == 401
+    assert db.session.query(RefreshToken).filter(RefreshToken.revoked_at.is_(None)).count() == 0
+
+
+def test_unknown_refresh_token_is_401(client):
+    response = client.post("/api/v1/auth/refresh", json={"refresh_token": "nope"})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "invalid_refresh_token"

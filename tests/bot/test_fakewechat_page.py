@@ -1,0 +1,100 @@
+"""The fake server's HTML page and the serve_in_thread helper."""
+
+import requests
+
+from bot.fakewechat.testing import serve_in_thread
+
+
+def post_robot(http, fake, body, key="estate-a"):
+    http.post(f"{fake.base_url}/cgi-bin/webhook/send", params={"key": key}, json=body)
+
+
+def test_page_shows_recorded_message_and_escapes_html(fake_wechat, http):
+    post_robot(
+        http,
+        fake_wechat,
+        {"msgtype": "text", "text": {"content": "<script>alert(1)</script>维修公示"}},
+    )
+
+    page = http.get(fake_wechat.base_url + "/")
+
+    assert page.status_code == 200
+    assert "text/html" in page.headers["Content-Type"]
+    assert "维修公示" in page.text
+    assert "群机器人：estate-a" in page.text
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_page_shows_card_title_description_and_mini_program_page(fake_wechat, http):
+    card = {
+        "card_type": "text_notice",
+        "main_title": {"title": "电梯更换方案投票", "desc": "截止 12 月 1 日"},
+        "card_action": {"type": 2, "appid": "wx1", "pagepath": "pages/vote/index?id=7"},
+    }
+    post_robot(http, fake_wechat, {"msgtype": "template_card", "template_card": card})
+
+    text = http.get(fake_wechat.base_url + "/").text
+
+    assert "电梯更换方案投票" in text
+    assert "截止 12 月 1 日" in text
+    assert "pages/vote/index?id=7" in text
+
+
+def test_page_refreshes_itself_and_says_when_empty(fake_wechat, http):
+    text = http.get(fake_wechat.base_url + "/").text
+
+    assert 'http-equiv="refresh" content="3"' in text
+    assert "暂无消息" in text
+
+
+def test_serve_in_thread_stops_serving_on_exit():
+    with serve_in_thread() as fake:
+        base_url = fake.base_url
+        assert fake.messages() == []
+        assert fake.app.extensions["fakewechat"] is not None
+
+    session = requests.Session()
+    session.trust_env = False
+    try:
+        session.get(base_url + "/_fake/calls", timeout=2)
+    except requests.ConnectionError:
+        pass
+    else:
+        raise AssertionError("server still answering after the context exited")
+
+
+def test_page_renders_news_textcard_notice_and_subscribe_messages(fake_wechat, http, wecom):
+    article = {"title": "维修基金公示", "description": "10 月收支", "url": "https://example.org/a"}
+    post_robot(http, fake_wechat, {"msgtype": "news", "news": {"articles": [article]}})
+    post_robot(http, fake_wechat, {"msgtype": "image", "image": {"base64": "AA==", "md5": "x"}})
+    chatid = wecom.appchat.create(name="监督群", owner="zhang", user_list=["zhang", "li"])["chatid"]
+    wecom.appchat.send(chatid, "textcard", title="停水通知", description="周六 9-12 点", url="u")
+    notice = {"appid": "wx1", "page": "pages/report/index", "title": "随手拍已受理"}
+    wecom.message.send(
+        1000002, ["zhang"], msg={"msgtype": "miniprogram_notice", "miniprogram_notice": notice}
+    )
+    mp = fake_wechat.base_url
+    token = http.get(
+        f"{mp}/cgi-bin/token",
+        params={"grant_type": "client_credential", "appid": "a", "secret": "b"},
+    ).json()["access_token"]
+    http.post(
+        f"{mp}/cgi-bin/message/subscribe/send",
+        params={"access_token": token},
+        json={"touser": "abc", "template_id": "tmpl-vote", "data": {"thing1": {"value": "电梯"}}},
+    )
+
+    text = http.get(fake_wechat.base_url + "/").text
+
+    for expected in (
+        "维修基金公示",
+        "[图片]",
+        "停水通知",
+        "监督群",
+        "随手拍已受理",
+        "pages/report/index",
+        "订阅消息 tmpl-vote",
+        "thing1：电梯",
+    ):
+        assert expected in text

@@ -1,0 +1,118 @@
+"""Small factories: a place tree, units, users with roles, tokens."""
+
+import io
+import itertools
+
+from flask import current_app
+from openpyxl import Workbook
+
+from backend.accounts.models import Claim, Membership, User
+from backend.accounts.roles import SCOPE_OF_ROLE, Role, ScopeKind
+from backend.accounts.tokens import issue_access_token
+from backend.extensions import db
+from backend.places.models import Building, Community, County, Estate, Township, Unit
+
+_seq = itertools.count(1)
+
+
+def county(name=None) -> County:
+    row = County(name=name or f"测试县{next(_seq)}")
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def township(county_row=None, name=None) -> Township:
+    row = Township(county_id=(county_row or county()).id, name=name or f"测试镇{next(_seq)}")
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def community(township_row=None, name=None) -> Community:
+    row = Community(township_id=(township_row or township()).id, name=name or f"社区{next(_seq)}")
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def estate(community_row=None, name=None) -> Estate:
+    community_row = community_row or community()
+    tw = db.session.get(Township, community_row.township_id)
+    row = Estate(
+        community_id=community_row.id,
+        township_id=tw.id,
+        county_id=tw.county_id,
+        name=name or f"小区{next(_seq)}",
+        address="测试路1号",
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def unit(estate_row, building="1栋", number=None, area_dm2=8912, unsold=False) -> Unit:
+    b = Building.query.filter_by(estate_id=estate_row.id, name=building).first()
+    if b is None:
+        b = Building(estate_id=estate_row.id, name=building)
+        db.session.add(b)
+        db.session.flush()
+    row = Unit(
+        estate_id=estate_row.id,
+        building_id=b.id,
+        number=number or str(100 + next(_seq)),
+        floor=1,
+        area_dm2=area_dm2,
+        is_developer_unsold=unsold,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def user(openid=None, **fields) -> User:
+    row = User(openid=openid or f"openid-{next(_seq)}", display_name="微信用户", **fields)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def member(role: Role, place, person=None) -> User:
+    """A user holding ``role`` on ``place`` (a Unit for owners, else the role's place)."""
+    person = person or user()
+    kind = SCOPE_OF_ROLE[role]
+    estate_id = place.estate_id if kind == ScopeKind.UNIT else (
+        place.id if kind == ScopeKind.ESTATE else None
+    )
+    db.session.add(
+        Membership(user_id=person.id, role=role, scope_kind=kind, scope_id=place.id,
+                   estate_id=estate_id)
+    )
+    db.session.commit()
+    return person
+
+
+def claim(person, unit_row, status="pending") -> Claim:
+    row = Claim(estate_id=unit_row.estate_id, unit_id=unit_row.id, user_id=person.id,
+                real_name="张三丰", phone="13812341234", status=status)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def auth_headers(person: User) -> dict:
+    cfg = current_app.config
+    token = issue_access_token(person.id, cfg["JWT_SECRET"], cfg["JWT_ACCESS_MINUTES"])
+    return {"Authorization": f"Bearer {token}"}
+
+
+def xlsx(rows: list[list], header: list[str] | None = None) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header or ["楼栋", "房号", "楼层", "建筑面积(㎡)", "开发商未售"])
+    for r in rows:
+        sheet.append(r)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
