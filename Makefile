@@ -1,0 +1,46 @@
+# Linli: `make run` (the whole product on an embedded default) and `make test` (everything,
+# against real PostgreSQL and Redis). Both install what they need first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MP := miniprogram
+
+.PHONY: run test lint pytest jest services browser bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+$(MP)/node_modules/.installed: $(MP)/package.json $(MP)/package-lock.json
+	cd $(MP) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: $(BIN)/.installed $(MP)/node_modules/.installed
+	$(BIN)/python -m backend.devserver
+
+services:
+	bash config/ensure-services.sh
+
+browser:
+	bash config/ensure-browser.sh
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check backend bot config tests bench
+	$(BIN)/ruff format --check backend bot config tests bench
+
+pytest: $(BIN)/.installed services browser
+	$(BIN)/pytest
+
+jest: $(MP)/node_modules/.installed
+	cd $(MP) && npx jest --ci
+
+test: lint pytest jest
+
+bench: $(BIN)/.installed services
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(MP)/node_modules $(MP)/miniprogram_npm var

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here), and pages
+# and PDFs need a CJK font to show Chinese.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "[browser] ERROR: missing ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "[browser] installing ${missing[*]} with apt-get"
+apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

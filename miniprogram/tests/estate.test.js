@@ -1,0 +1,54 @@
+const { renderPage, settle, fire, textOf, toastMessage } = require('./helpers');
+const { ok, fail, route, signIn } = require('./wx');
+
+const detail = {
+  id: 7,
+  name: '阳光小区',
+  address: '凤城镇河滨路 8 号',
+  community_name: '城东社区',
+  township_name: '凤城镇',
+  unit_count: 320,
+  my_roles: [{ role: 'owner', role_label: '业主' }],
+};
+
+async function openEstate(id = '7') {
+  const page = renderPage('estate');
+  page.instance.onLoad({ id });
+  await settle();
+  return page;
+}
+
+beforeEach(() => signIn());
+
+test('shows the estate, its place and my role', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  const text = textOf(page);
+  ['阳光小区', '凤城镇河滨路 8 号', '城东社区', '凤城镇', '320 户', '业主'].forEach((shown) => {
+    expect(text).toContain(shown);
+  });
+});
+
+test('without a role it says 未认证', async () => {
+  route({ 'GET /api/v1/estates/7': ok({ ...detail, my_roles: [] }) });
+  const page = await openEstate();
+
+  expect(textOf(page)).toContain('未认证');
+});
+
+test('认领房屋 opens the claim page for this estate', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  await fire(page.querySelector('#claim-button'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/claim/index?estate_id=7' });
+});
+
+test('an estate out of reach shows the server message', async () => {
+  route({ 'GET /api/v1/estates/8': fail(404, 'not_found', '小区不存在或无权查看') });
+  const page = await openEstate('8');
+
+  expect(toastMessage(page)).toBe('小区不存在或无权查看');
+});

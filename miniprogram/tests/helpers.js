@@ -1,0 +1,32 @@
+// Rendering pages with miniprogram-simulate against the real Vant Weapp components.
+const path = require('path');
+const simulate = require('miniprogram-simulate');
+
+const ROOT = path.join(__dirname, '..');
+
+// Jest keeps page modules cached, so a page's Component() runs only on its first load:
+// load each page once per test file and render a fresh instance for every test.
+const loaded = {};
+
+/** Renders a fresh pages/<name>/index and attaches it to a document. */
+function renderPage(name) {
+  loaded[name] = loaded[name] || simulate.load(path.join(ROOT, 'pages', name, 'index'), { rootPath: ROOT });
+  const page = simulate.render(loaded[name]);
+  page.attach(document.createElement('parent-wrapper'));
+  return page;
+}
+
+/** Lets pending requests, refreshes and component events settle. */
+const settle = () => simulate.sleep(0);
+
+const textOf = (comp) => comp.dom.textContent.replace(/\s+/g, ' ').trim();
+
+const toastMessage = (page) => page.querySelector('#van-toast').data.message;
+
+/** Fires a Vant component's event as if the user had used it, then settles. */
+async function fire(comp, eventName, detail) {
+  comp.dispatchEvent(eventName, { detail });
+  await settle();
+}
+
+module.exports = { renderPage, settle, textOf, toastMessage, fire };

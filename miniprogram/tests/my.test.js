@@ -1,0 +1,77 @@
+const { renderPage, settle, fire, textOf } = require('./helpers');
+const { ok, fail, route, calls, signIn, storedTokens } = require('./wx');
+
+const me = {
+  id: 1,
+  display_name: '张*',
+  memberships: [
+    { role: 'owner', role_label: '业主', scope_kind: 'estate', scope_id: 7, scope_name: '阳光小区', estate_id: 7 },
+  ],
+  claims: [
+    { id: 1, status: 'pending', status_label: '待审核', estate_name: '阳光小区', unit_label: '1号楼 1-101', reason: null },
+    { id: 2, status: 'verified', status_label: '已认证', estate_name: '阳光小区', unit_label: '1号楼 1-102', reason: null },
+    { id: 3, status: 'rejected', status_label: '已驳回', estate_name: '幸福里', unit_label: '2号楼 2-201', reason: '姓名与登记不符' },
+  ],
+};
+
+async function openMy() {
+  const page = renderPage('my');
+  page.instance.onShow();
+  await settle();
+  return page;
+}
+
+beforeEach(() => signIn());
+
+test('shows the masked name and memberships as the server sends them', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  const text = textOf(page);
+  expect(text).toContain('张*');
+  expect(text).toContain('阳光小区');
+  expect(text).toContain('业主');
+});
+
+test('shows each claim with its status tag and the rejection reason', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  const claims = page.querySelectorAll('.claim').map(textOf);
+  expect(claims).toEqual([
+    '阳光小区 1号楼 1-101 待审核',
+    '阳光小区 1号楼 1-102 已认证',
+    '幸福里 2号楼 2-201（驳回原因：姓名与登记不符） 已驳回',
+  ]);
+  expect(page.instance.data.me.claims.map((c) => c.tagType)).toEqual(['warning', 'success', 'danger']);
+});
+
+test('no claims yet shows an empty state', async () => {
+  route({ 'GET /api/v1/me': ok({ ...me, memberships: [], claims: [] }) });
+  const page = await openMy();
+
+  expect(textOf(page)).toContain('还没有认领房屋');
+});
+
+test('退出登录 clears storage and goes back to login', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  await fire(page.querySelector('#logout-button'), 'click');
+
+  expect(wx.clearStorageSync).toHaveBeenCalled();
+  expect(storedTokens()).toBeUndefined();
+  expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index' });
+});
+
+test('an expired session that cannot be refreshed goes back to login', async () => {
+  route({
+    'GET /api/v1/me': fail(401, 'token_expired', '登录已过期'),
+    'POST /api/v1/auth/refresh': fail(401, 'invalid_token', '登录已失效'),
+  });
+  await openMy();
+
+  expect(calls('POST', '/api/v1/auth/refresh')).toHaveLength(1);
+  expect(storedTokens()).toBeUndefined();
+  expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index' });
+});

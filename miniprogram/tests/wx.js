@@ -1,0 +1,87 @@
+// A fake `wx` for jest: in-memory storage, and wx.request answered from a per-test route table.
+const API = 'http://127.0.0.1:5000';
+
+let routes = {};
+const storage = new Map();
+const requests = [];
+
+const ok = (body, status = 200) => ({ status, body });
+const fail = (status, code, message, fields) => ({ status, body: { error: { code, message, fields } } });
+const NETWORK_DOWN = { network: true };
+
+/**
+ * Sets the answers for this test: {'GET /api/v1/me': answer}. An answer is {status, body},
+ * NETWORK_DOWN, a list (one per call, the last one repeats) or a function of the request.
+ */
+function route(table) {
+  routes = { ...table };
+}
+
+function describeRequest(opts) {
+  const method = opts.method || 'GET';
+  const url = new URL(opts.url);
+  const query = Object.fromEntries(url.searchParams);
+  if (method === 'GET') Object.entries(opts.data || {}).forEach(([k, v]) => (query[k] = String(v)));
+  const data = method === 'GET' ? undefined : opts.data;
+  return { method, url: opts.url, path: url.pathname, query, data, header: opts.header || {} };
+}
+
+function nextAnswer(key) {
+  const answer = routes[key];
+  if (Array.isArray(answer)) return answer.length > 1 ? answer.shift() : answer[0];
+  return answer;
+}
+
+async function request(opts) {
+  await null; // wx.request never answers synchronously
+  const req = describeRequest(opts);
+  requests.push(req);
+  const key = `${req.method} ${req.path}`;
+  let answer = nextAnswer(key);
+  if (typeof answer === 'function') answer = await answer(req);
+  if (!answer) answer = fail(404, 'not_found', `测试没有定义 ${key}`);
+  if (answer.network) opts.fail({ errMsg: 'request:fail timeout' });
+  else opts.success({ statusCode: answer.status, data: answer.body, header: {} });
+}
+
+const calls = (method, path) => requests.filter((r) => r.method === method && r.path === path);
+
+// Storage keeps JSON copies, as the real one serializes.
+const copy = (value) => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
+
+function mocks() {
+  return {
+    request: jest.fn(request),
+    login: jest.fn(({ success }) => Promise.resolve().then(() => success({ code: 'wx-code-1' }))),
+    getStorageSync: jest.fn((key) => (storage.has(key) ? copy(storage.get(key)) : '')),
+    setStorageSync: jest.fn((key, value) => storage.set(key, copy(value))),
+    removeStorageSync: jest.fn((key) => storage.delete(key)),
+    clearStorageSync: jest.fn(() => storage.clear()),
+    navigateTo: jest.fn(),
+    redirectTo: jest.fn(),
+    switchTab: jest.fn(),
+    reLaunch: jest.fn(),
+    navigateBack: jest.fn(),
+    showToast: jest.fn(),
+    showLoading: jest.fn(),
+    hideLoading: jest.fn(),
+    stopPullDownRefresh: jest.fn(),
+  };
+}
+
+/** Fresh mocks, storage and routes; called before every test. */
+function reset() {
+  routes = {};
+  storage.clear();
+  requests.length = 0;
+  Object.assign(global.wx, mocks());
+}
+
+/** Stores a session as a previous login would have. */
+function signIn(access = 'access-1', refresh = 'refresh-1') {
+  storage.set('linli.tokens', { access, refresh });
+}
+
+const storedTokens = () => storage.get('linli.tokens');
+
+module.exports = { API, ok, fail, NETWORK_DOWN, route, requests, calls, reset, signIn, storedTokens };
