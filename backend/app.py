@@ -11,6 +11,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from settings (defaults < LINLI_* environment < ``overrides``)."""
     app = Flask(__name__)
     app.config.from_mapping(settings.load(overrides))
+    app.json.ensure_ascii = False  # Chinese stays readable in responses
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("backend").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 

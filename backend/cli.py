@@ -18,7 +18,9 @@ def _run(action):
     try:
         return action()
     except DomainError as error:
-        detail = f"\n{json.dumps(error.fields, ensure_ascii=False, indent=2)}" if error.fields else ""
+        detail = (
+            f"\n{json.dumps(error.fields, ensure_ascii=False, indent=2)}" if error.fields else ""
+        )
         raise click.ClickException(f"{error.message}{detail}") from None
 
 

@@ -22,8 +22,20 @@ TREE = {
     "城厢镇": {"城厢社区": ["城厢名都", "龙湖湾"], "砖文社区": ["砖文小区", "清水佳园"]},
 }
 STAFF_PASSWORD = "linli-demo-2026"
-OWNER_NAMES = ["陈建国", "林美华", "王志强", "黄丽娟", "李明辉", "张秀英", "刘德福", "谢雅琴",
-               "苏文斌", "吴春燕", "郑国平", "蔡淑芬"]
+OWNER_NAMES = [
+    "陈建国",
+    "林美华",
+    "王志强",
+    "黄丽娟",
+    "李明辉",
+    "张秀英",
+    "刘德福",
+    "谢雅琴",
+    "苏文斌",
+    "吴春燕",
+    "郑国平",
+    "蔡淑芬",
+]
 
 
 def register_workbook(seed: int = 278) -> bytes:
@@ -36,15 +48,32 @@ def register_workbook(seed: int = 278) -> bytes:
     for township, communities in TREE.items():
         for community, estates in communities.items():
             for estate in estates:
-                address = f"{COUNTY}{township}{rng.choice(['河滨南路', '大同路', '城东路', '祥云路'])}{rng.randint(1, 300)}号"
+                road = rng.choice(["河滨南路", "大同路", "城东路", "祥云路"])
+                address = f"{COUNTY}{township}{road}{rng.randint(1, 300)}号"
                 for b in range(1, rng.randint(6, 8) + 1):
                     floors, per_floor = rng.randint(10, 14), rng.choice([2, 4])
                     for floor in range(1, floors + 1):
                         for door in range(1, per_floor + 1):
                             area = rng.randint(6000, 16000) / 100
-                            unsold = "是" if estate in ("龙湖湾", "蓝溪湾") and floor >= floors - 1 else "否"
-                            sheet.append([COUNTY, township, community, estate, address,
-                                          f"{b}栋", f"{floor}{door:02d}", floor, area, unsold])
+                            unsold = (
+                                "是"
+                                if estate in ("龙湖湾", "蓝溪湾") and floor >= floors - 1
+                                else "否"
+                            )
+                            sheet.append(
+                                [
+                                    COUNTY,
+                                    township,
+                                    community,
+                                    estate,
+                                    address,
+                                    f"{b}栋",
+                                    f"{floor}{door:02d}",
+                                    floor,
+                                    area,
+                                    unsold,
+                                ]
+                            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -64,10 +93,16 @@ def seed() -> dict:
     for n, estate in enumerate(estates, start=1):
         _estate_people(n, estate)
     for n, community in enumerate(db.session.scalars(select(Community).order_by(Community.id)), 1):
-        accounts.create_staff(f"auditor{n}", STAFF_PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id)
+        accounts.create_staff(
+            f"auditor{n}", STAFF_PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id
+        )
     for n, township in enumerate(db.session.scalars(select(Township).order_by(Township.id)), 1):
-        accounts.create_staff(f"township{n}", STAFF_PASSWORD, Role.TOWNSHIP_OFFICER, ScopeKind.TOWNSHIP, township.id)
-    accounts.create_staff("county", STAFF_PASSWORD, Role.COUNTY_OFFICER, ScopeKind.COUNTY, county.id)
+        accounts.create_staff(
+            f"township{n}", STAFF_PASSWORD, Role.TOWNSHIP_OFFICER, ScopeKind.TOWNSHIP, township.id
+        )
+    accounts.create_staff(
+        "county", STAFF_PASSWORD, Role.COUNTY_OFFICER, ScopeKind.COUNTY, county.id
+    )
     accounts.create_staff("admin", STAFF_PASSWORD, Role.ADMIN, ScopeKind.COUNTY, county.id)
     return {"loaded": True, **counts}
 
@@ -76,11 +111,15 @@ def _estate_people(n: int, estate: Estate) -> None:
     """Committee, manager, ten verified owners (one with two units) and two pending claims."""
     accounts.grant(f"demo-chair-{n}", Role.COMMITTEE_CHAIR, ScopeKind.ESTATE, estate.id)
     for k in (1, 2):
-        accounts.grant(f"demo-committee-{n}-{k}", Role.COMMITTEE_MEMBER, ScopeKind.ESTATE, estate.id)
+        accounts.grant(
+            f"demo-committee-{n}-{k}", Role.COMMITTEE_MEMBER, ScopeKind.ESTATE, estate.id
+        )
     accounts.grant(f"demo-manager-{n}", Role.PROPERTY_MANAGER, ScopeKind.ESTATE, estate.id)
     units = db.session.scalars(
-        select(Unit).where(Unit.estate_id == estate.id, Unit.is_developer_unsold.is_(False))
-        .order_by(Unit.id).limit(13)
+        select(Unit)
+        .where(Unit.estate_id == estate.id, Unit.is_developer_unsold.is_(False))
+        .order_by(Unit.id)
+        .limit(13)
     ).all()
     for k, unit in enumerate(units[:10], start=1):
         accounts.grant(f"demo-owner-{n}-{k}", Role.OWNER, ScopeKind.UNIT, unit.id)
@@ -89,8 +128,15 @@ def _estate_people(n: int, estate: Estate) -> None:
     for k, unit in enumerate(units[11:13], start=11):
         openid = f"demo-claimant-{n}-{k}"
         user = _user(openid)
-        db.session.add(Claim(estate_id=estate.id, unit_id=unit.id, user_id=user.id,
-                             real_name=OWNER_NAMES[k % len(OWNER_NAMES)], phone=f"1396{n:03d}{k:04d}"))
+        db.session.add(
+            Claim(
+                estate_id=estate.id,
+                unit_id=unit.id,
+                user_id=user.id,
+                real_name=OWNER_NAMES[k % len(OWNER_NAMES)],
+                phone=f"1396{n:03d}{k:04d}",
+            )
+        )
     db.session.commit()
 
 

@@ -96,7 +96,9 @@ def http_error_response(error: HTTPException):
     code, message = HTTP_MESSAGES.get(status, ("http_error", "请求无法完成"))
     data = getattr(error, "data", None) or {}
     fields = _fields_from_webargs(data) if isinstance(data, dict) else {}
-    if status == 400 and any("Invalid JSON" in str(v) for v in fields.values()):
+    if type(error).__name__ == "CSRFError":
+        code, message, fields = "csrf_failed", "页面已过期或来源不明，请刷新页面后重试", {}
+    elif status == 400 and any("Invalid JSON" in str(v) for v in fields.values()):
         code, message, fields = "malformed_json", "请求体不是合法的 JSON", {}
     return envelope(status, code, message, fields)
 

@@ -46,7 +46,6 @@ def load(overrides: dict | None = None) -> dict:
     settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     settings.setdefault("SESSION_COOKIE_HTTPONLY", True)
     settings.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    settings.setdefault("JSON_AS_ASCII", False)
     settings.setdefault("API_TITLE", "Linli (邻里) API")
     settings.setdefault("API_VERSION", "v1")
     settings.setdefault("OPENAPI_VERSION", "3.0.3")
@@ -54,8 +53,6 @@ def load(overrides: dict | None = None) -> dict:
     settings.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     settings.setdefault("OPENAPI_SWAGGER_UI_PATH", "/docs")
     # No CDN is reachable from every deployment; the docs page falls back to ReDoc-less JSON.
-    settings.setdefault(
-        "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
-    )
+    settings.setdefault("OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/")
     settings.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     return settings

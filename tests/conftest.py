@@ -5,6 +5,7 @@ import os
 
 import pytest
 import redis
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -42,6 +43,15 @@ def fake_wechat(fake_wechat_server):
     return fake_wechat_server
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production: its own ``g`` and its own
+    database session, not the test's (which stays pushed for the factories)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_config(fake_base_url: str, tmp_dir, **extra) -> dict:
     return {
         "TESTING": True,
@@ -61,6 +71,7 @@ def make_config(fake_base_url: str, tmp_dir, **extra) -> dict:
 def _app(fake_wechat_server, tmp_path_factory):
     _recreate_database(DATABASE_URL)
     app = create_app(make_config(fake_wechat_server.base_url, tmp_path_factory.mktemp("storage")))
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()  # the schema comes from the migrations, as in production
     return app

@@ -81,20 +81,29 @@ def member(role: Role, place, person=None) -> User:
     """A user holding ``role`` on ``place`` (a Unit for owners, else the role's place)."""
     person = person or user()
     kind = SCOPE_OF_ROLE[role]
-    estate_id = place.estate_id if kind == ScopeKind.UNIT else (
-        place.id if kind == ScopeKind.ESTATE else None
+    estate_id = (
+        place.estate_id
+        if kind == ScopeKind.UNIT
+        else (place.id if kind == ScopeKind.ESTATE else None)
     )
     db.session.add(
-        Membership(user_id=person.id, role=role, scope_kind=kind, scope_id=place.id,
-                   estate_id=estate_id)
+        Membership(
+            user_id=person.id, role=role, scope_kind=kind, scope_id=place.id, estate_id=estate_id
+        )
     )
     db.session.commit()
     return person
 
 
 def claim(person, unit_row, status="pending") -> Claim:
-    row = Claim(estate_id=unit_row.estate_id, unit_id=unit_row.id, user_id=person.id,
-                real_name="张三丰", phone="13812341234", status=status)
+    row = Claim(
+        estate_id=unit_row.estate_id,
+        unit_id=unit_row.id,
+        user_id=person.id,
+        real_name="张三丰",
+        phone="13812341234",
+        status=status,
+    )
     db.session.add(row)
     db.session.commit()
     return row

@@ -70,7 +70,8 @@ class MeSchema(ma.Schema):
 class ClaimCreateArgs(BaseSchema):
     unit_id = ma.fields.Integer(required=True, strict=True)
     real_name = ma.fields.String(
-        required=True, validate=ma.validate.Length(min=2, max=32, error="请填写 2 到 32 个字的真实姓名")
+        required=True,
+        validate=ma.validate.Length(min=2, max=32, error="请填写 2 到 32 个字的真实姓名"),
     )
     phone = ma.fields.String(required=True, validate=PHONE)
 
@@ -83,5 +84,6 @@ class ClaimListArgs(PageArgs, BaseSchema):
 
 class RejectArgs(BaseSchema):
     reason = ma.fields.String(
-        required=True, validate=ma.validate.Length(min=2, max=200, error="请填写 2 到 200 字的驳回理由")
+        required=True,
+        validate=ma.validate.Length(min=2, max=200, error="请填写 2 到 200 字的驳回理由"),
     )

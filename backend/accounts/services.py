@@ -57,7 +57,9 @@ def wechat_login(code: str) -> Session:
     try:
         result = wechat.code_to_session(client, code)
     except wechat.LoginCodeInvalid:
-        raise Unauthorized("微信登录码无效或已使用，请重新登录", code="invalid_login_code") from None
+        raise Unauthorized(
+            "微信登录码无效或已使用，请重新登录", code="invalid_login_code"
+        ) from None
     except wechat.WeChatError:
         raise UpstreamUnavailable() from None
     user = db.session.scalar(select(User).where(User.openid == result["openid"]))
@@ -126,7 +128,9 @@ def create_staff(username: str, password: str, role: str, scope_kind: str, scope
         raise ValidationFailed("密码至少 8 位", fields={"password": ["密码至少 8 位"]})
     if db.session.scalar(select(User).where(User.username == username)):
         raise Conflict("该用户名已存在")
-    user = User(username=username, display_name=username, password_hash=generate_password_hash(password))
+    user = User(
+        username=username, display_name=username, password_hash=generate_password_hash(password)
+    )
     db.session.add(user)
     db.session.flush()
     _add_membership(user, role, scope_kind, scope_id)
@@ -217,7 +221,9 @@ def create_claim(user: User, estate_id: int, unit_id: int, real_name: str, phone
     )
     if owns:
         raise Conflict("您已是该房屋的认证业主", code="already_owner")
-    claim = Claim(estate_id=estate_id, unit_id=unit_id, user_id=user.id, real_name=real_name, phone=phone)
+    claim = Claim(
+        estate_id=estate_id, unit_id=unit_id, user_id=user.id, real_name=real_name, phone=phone
+    )
     db.session.add(claim)
     try:
         db.session.flush()

@@ -22,7 +22,9 @@ def supervised_estates(user: User, q: str | None, page: int, page_size: int = 50
     ids = [e.id for e in result.items]
     units = dict(
         db.session.execute(
-            select(Unit.estate_id, func.count()).where(Unit.estate_id.in_(ids)).group_by(Unit.estate_id)
+            select(Unit.estate_id, func.count())
+            .where(Unit.estate_id.in_(ids))
+            .group_by(Unit.estate_id)
         ).all()
     )
     pending = dict(

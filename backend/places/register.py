@@ -16,16 +16,33 @@ from openpyxl.utils import get_column_letter
 
 from backend.errors import ValidationFailed
 
-PLACE_COLUMNS = {"county": "县(市、区)", "township": "乡镇(街道)", "community": "社区",
-                 "estate": "小区", "address": "小区地址"}
-UNIT_COLUMNS = {"building": "楼栋", "number": "房号", "floor": "楼层",
-                "area": "建筑面积(㎡)", "unsold": "开发商未售"}
+PLACE_COLUMNS = {
+    "county": "县(市、区)",
+    "township": "乡镇(街道)",
+    "community": "社区",
+    "estate": "小区",
+    "address": "小区地址",
+}
+UNIT_COLUMNS = {
+    "building": "楼栋",
+    "number": "房号",
+    "floor": "楼层",
+    "area": "建筑面积(㎡)",
+    "unsold": "开发商未售",
+}
 OPTIONAL = {"floor", "unsold", "address"}
 MAX_ROWS = 100_000
 MAX_AREA_DM2 = 10_000_000  # 100,000 m²: nothing a single unit registers is larger
 MAX_ERRORS = 50
-_TEXT_LIMITS = {"county": 64, "township": 64, "community": 64, "estate": 64,
-                "address": 200, "building": 32, "number": 32}
+_TEXT_LIMITS = {
+    "county": 64,
+    "township": 64,
+    "community": 64,
+    "estate": 64,
+    "address": 200,
+    "building": 32,
+    "number": 32,
+}
 _YES, _NO = {"是", "y", "yes", "true", "1"}, {"否", "n", "no", "false", "0", ""}
 
 
@@ -71,7 +88,12 @@ def parse_area(value) -> int:
     if isinstance(value, bool) or value is None:
         raise ValueError
     # repr() of a float is its shortest exact decimal, so 89.12 stays 89.12.
-    amount = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    try:
+        amount = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not amount.is_finite():
+        raise ValueError(value)
     hundredths = amount * 100
     if hundredths != hundredths.to_integral_value() or not 0 < hundredths <= MAX_AREA_DM2:
         raise ValueError
@@ -105,7 +127,8 @@ def read_register(stream: BinaryIO, with_places: bool) -> list[RegisterRow]:
         sheet = load_workbook(stream, read_only=True, data_only=True).worksheets[0]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError):
         raise ValidationFailed(
-            "文件不是有效的 Excel (.xlsx) 文件", fields={"file": ["请上传 .xlsx 格式的房屋清册"]},
+            "文件不是有效的 Excel (.xlsx) 文件",
+            fields={"file": ["请上传 .xlsx 格式的房屋清册"]},
             code="register_unreadable",
         ) from None
     rows = sheet.iter_rows(values_only=True)
@@ -123,15 +146,15 @@ def read_register(stream: BinaryIO, with_places: bool) -> list[RegisterRow]:
             continue
         key = (row.county, row.township, row.community, row.estate, row.building, row.number)
         if key in seen:
-            errors.add(row_number, index["number"] + 1, columns["number"],
-                       f"与第{seen[key]}行重复")
+            errors.add(row_number, index["number"] + 1, columns["number"], f"与第{seen[key]}行重复")
             continue
         seen[key] = row_number
         parsed.append(row)
     errors.raise_if_any()
     if not parsed:
-        raise ValidationFailed("文件中没有房屋数据", fields={"file": ["表格为空"]},
-                               code="register_empty")
+        raise ValidationFailed(
+            "文件中没有房屋数据", fields={"file": ["表格为空"]}, code="register_empty"
+        )
     return parsed
 
 
@@ -146,8 +169,11 @@ def _header_index(header_row, columns: dict) -> dict:
     if missing:
         raise ValidationFailed(
             f"表头缺少：{'、'.join(missing)}（第1行）",
-            fields={"rows": [{"row": 1, "column": "", "header": m, "message": "缺少该列"}
-                             for m in missing]},
+            fields={
+                "rows": [
+                    {"row": 1, "column": "", "header": m, "message": "缺少该列"} for m in missing
+                ]
+            },
             code="register_invalid",
         )
     return index
@@ -172,8 +198,9 @@ def _read_row(row_number, values, index, columns, errors) -> RegisterRow | None:
     try:
         fields["area_dm2"] = parse_area(cell("area"))
     except (ValueError, InvalidOperation):
-        errors.add(row_number, index["area"] + 1, columns["area"],
-                   "面积必须是大于 0 的数字，最多两位小数")
+        errors.add(
+            row_number, index["area"] + 1, columns["area"], "面积必须是大于 0 的数字，最多两位小数"
+        )
     try:
         fields["floor"] = _floor(cell("floor"))
     except ValueError:

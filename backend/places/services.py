@@ -140,13 +140,14 @@ def _estate_by_names(county, township, community, name, address) -> Estate:
     county_row = _get_or_create(County, name=county)
     township_row = _get_or_create(Township, county_id=county_row.id, name=township)
     community_row = _get_or_create(Community, township_id=township_row.id, name=community)
-    estate = db.session.scalar(
-        select(Estate).filter_by(community_id=community_row.id, name=name)
-    )
+    estate = db.session.scalar(select(Estate).filter_by(community_id=community_row.id, name=name))
     if estate is None:
         estate = Estate(
-            community_id=community_row.id, township_id=township_row.id,
-            county_id=county_row.id, name=name, address=address,
+            community_id=community_row.id,
+            township_id=township_row.id,
+            county_id=county_row.id,
+            name=name,
+            address=address,
         )
         db.session.add(estate)
         db.session.flush()
@@ -158,7 +159,8 @@ def _estate_by_names(county, township, community, name, address) -> Estate:
 def _upsert_units(estate: Estate, rows) -> dict:
     """Create or update units by (building, number); one query per table, not per row."""
     buildings = {
-        b.name: b for b in db.session.scalars(select(Building).where(Building.estate_id == estate.id))
+        b.name: b
+        for b in db.session.scalars(select(Building).where(Building.estate_id == estate.id))
     }
     units = {
         (u.building_id, u.number): u
@@ -174,8 +176,9 @@ def _upsert_units(estate: Estate, rows) -> dict:
         unit = units.get((building.id, row.number))
         values = {"floor": row.floor, "area_dm2": row.area_dm2, "is_developer_unsold": row.unsold}
         if unit is None:
-            db.session.add(Unit(estate_id=estate.id, building_id=building.id, number=row.number,
-                                **values))
+            db.session.add(
+                Unit(estate_id=estate.id, building_id=building.id, number=row.number, **values)
+            )
             counts["created"] += 1
         elif any(getattr(unit, k) != v for k, v in values.items()):
             for key, value in values.items():

@@ -39,9 +39,9 @@ test('shows each claim with its status tag and the rejection reason', async () =
 
   const claims = page.querySelectorAll('.claim').map(textOf);
   expect(claims).toEqual([
-    '阳光小区 1号楼 1-101 待审核',
-    '阳光小区 1号楼 1-102 已认证',
-    '幸福里 2号楼 2-201（驳回原因：姓名与登记不符） 已驳回',
+    '阳光小区1号楼 1-101待审核',
+    '阳光小区1号楼 1-102已认证',
+    '幸福里2号楼 2-201（驳回原因：姓名与登记不符）已驳回',
   ]);
   expect(page.instance.data.me.claims.map((c) => c.tagType)).toEqual(['warning', 'success', 'danger']);
 });

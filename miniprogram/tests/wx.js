@@ -10,11 +10,11 @@ const fail = (status, code, message, fields) => ({ status, body: { error: { code
 const NETWORK_DOWN = { network: true };
 
 /**
- * Sets the answers for this test: {'GET /api/v1/me': answer}. An answer is {status, body},
+ * Adds answers for this test: {'GET /api/v1/me': answer}. An answer is {status, body},
  * NETWORK_DOWN, a list (one per call, the last one repeats) or a function of the request.
  */
 function route(table) {
-  routes = { ...table };
+  routes = { ...routes, ...table };
 }
 
 function describeRequest(opts) {

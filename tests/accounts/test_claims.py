@@ -27,8 +27,9 @@ def test_claim_verify_makes_claimant_an_owner(client, make, auth, estate, unit):
     claimant = make.user()
     committee = make.member(Role.COMMITTEE_MEMBER, estate)
 
-    created = client.post(f"/api/v1/estates/{estate.id}/claims", json=claim_body(unit),
-                          headers=auth(claimant))
+    created = client.post(
+        f"/api/v1/estates/{estate.id}/claims", json=claim_body(unit), headers=auth(claimant)
+    )
     assert created.status_code == 201, created.json
     assert created.json["status"] == "pending"
     assert created.json["unit_label"] == "3栋1201"
@@ -74,8 +75,11 @@ def test_second_pending_claim_on_same_unit_is_409(client, make, auth, estate, un
 
 def test_claim_on_unit_of_another_estate_is_404(client, make, auth, estate):
     other_unit = make.unit(make.estate())
-    response = client.post(f"/api/v1/estates/{estate.id}/claims", json=claim_body(other_unit),
-                           headers=auth(make.user()))
+    response = client.post(
+        f"/api/v1/estates/{estate.id}/claims",
+        json=claim_body(other_unit),
+        headers=auth(make.user()),
+    )
     assert response.status_code == 404
     assert db.session.query(Claim).count() == 0
 
@@ -92,8 +96,11 @@ def test_claim_on_unit_of_another_estate_is_404(client, make, auth, estate):
     ],
 )
 def test_bad_claim_bodies_are_422_and_save_nothing(client, make, auth, estate, unit, change, field):
-    response = client.post(f"/api/v1/estates/{estate.id}/claims",
-                           json=claim_body(unit, **change), headers=auth(make.user()))
+    response = client.post(
+        f"/api/v1/estates/{estate.id}/claims",
+        json=claim_body(unit, **change),
+        headers=auth(make.user()),
+    )
     assert response.status_code == 422
     assert field in response.json["error"]["fields"]
     assert db.session.query(Claim).count() == 0
@@ -102,9 +109,12 @@ def test_bad_claim_bodies_are_422_and_save_nothing(client, make, auth, estate, u
 def test_verifier_of_another_estate_gets_404_and_nothing_changes(client, make, auth, unit):
     claim = make.claim(make.user(), unit)
     outsider = make.member(Role.COMMITTEE_CHAIR, make.estate())
-    assert client.post(f"/api/v1/claims/{claim.id}/verify", headers=auth(outsider)).status_code == 404
-    reject = client.post(f"/api/v1/claims/{claim.id}/reject", json={"reason": "不是业主"},
-                         headers=auth(outsider))
+    assert (
+        client.post(f"/api/v1/claims/{claim.id}/verify", headers=auth(outsider)).status_code == 404
+    )
+    reject = client.post(
+        f"/api/v1/claims/{claim.id}/reject", json={"reason": "不是业主"}, headers=auth(outsider)
+    )
     assert reject.status_code == 404
     db.session.refresh(claim)
     assert claim.status == "pending"
@@ -122,8 +132,12 @@ def test_auditor_sees_claims_but_cannot_verify(client, make, auth, estate, unit)
     from backend.places.models import Community
 
     auditor = make.member(Role.AUDITOR, db.session.get(Community, estate.community_id))
-    assert client.get(f"/api/v1/estates/{estate.id}/claims", headers=auth(auditor)).json["total"] == 1
-    assert client.post(f"/api/v1/claims/{claim.id}/verify", headers=auth(auditor)).status_code == 403
+    assert (
+        client.get(f"/api/v1/estates/{estate.id}/claims", headers=auth(auditor)).json["total"] == 1
+    )
+    assert (
+        client.post(f"/api/v1/claims/{claim.id}/verify", headers=auth(auditor)).status_code == 403
+    )
 
 
 def test_reject_needs_reason_and_is_final(client, make, auth, estate, unit):

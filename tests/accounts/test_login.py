@@ -79,11 +79,19 @@ def test_form_body_is_415(client):
 
 def _token(app, **claims):
     now = datetime.now(UTC)
-    base = {"sub": "1", "iss": "linli", "aud": "linli-api", "iat": now,
-            "exp": now + timedelta(minutes=5)}
+    base = {
+        "sub": "1",
+        "iss": "linli",
+        "aud": "linli-api",
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+    }
     base.update(claims)
-    return jwt.encode({k: v for k, v in base.items() if v is not None},
-                      app.config["JWT_SECRET"], algorithm="HS256")
+    return jwt.encode(
+        {k: v for k, v in base.items() if v is not None},
+        app.config["JWT_SECRET"],
+        algorithm="HS256",
+    )
 
 
 def _alg_none(user_id):
@@ -98,15 +106,23 @@ def _alg_none(user_id):
 @pytest.mark.parametrize(
     "make_token, code",
     [
-        (lambda app, uid: _token(app, sub=str(uid), exp=datetime.now(UTC) - timedelta(seconds=1)),
-         "token_expired"),
+        (
+            lambda app, uid: _token(
+                app, sub=str(uid), exp=datetime.now(UTC) - timedelta(seconds=1)
+            ),
+            "token_expired",
+        ),
         (lambda app, uid: _alg_none(uid), "invalid_token"),
         (lambda app, uid: _token(app, sub=str(uid))[:-3] + "abc", "invalid_token"),
         (lambda app, uid: _token(app, sub=str(uid), aud="someone-else"), "invalid_token"),
         (lambda app, uid: _token(app, sub=str(uid), iss="evil"), "invalid_token"),
         (lambda app, uid: _token(app, sub=str(uid), exp=None), "invalid_token"),
-        (lambda app, uid: jwt.encode({"sub": str(uid)}, "a-completely-different-signing-key-0123", algorithm="HS256"),
-         "invalid_token"),
+        (
+            lambda app, uid: jwt.encode(
+                {"sub": str(uid)}, "a-completely-different-signing-key-0123", algorithm="HS256"
+            ),
+            "invalid_token",
+        ),
         (lambda app, uid: "garbage", "invalid_token"),
     ],
     ids=["expired", "alg-none", "tampered", "audience", "issuer", "no-exp", "other-key", "junk"],
@@ -130,7 +146,9 @@ def test_refresh_rotates_and_old_refresh_token_stops_working(client):
     renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})
     assert renewed.status_code == 200
     assert renewed.json["refresh_token"] != session["refresh_token"]
-    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {renewed.json['access_token']}"})
+    me = client.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {renewed.json['access_token']}"}
+    )
     assert me.status_code == 200
 
     replay = client.post("/api/v1/auth/refresh", json={"refresh_token": session["refresh_token"]})

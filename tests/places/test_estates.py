@@ -15,8 +15,12 @@ def tree(make):
     comm_a1, comm_a2 = make.community(town_a, "中山社区"), make.community(town_a, "东岳社区")
     comm_b = make.community(town_b, "城厢社区")
     return {
-        "county": county, "town_a": town_a, "town_b": town_b, "comm_a1": comm_a1,
-        "a1": make.estate(comm_a1, "凤城花园"), "a2": make.estate(comm_a2, "东岳雅居"),
+        "county": county,
+        "town_a": town_a,
+        "town_b": town_b,
+        "comm_a1": comm_a1,
+        "a1": make.estate(comm_a1, "凤城花园"),
+        "a2": make.estate(comm_a2, "东岳雅居"),
         "b": make.estate(comm_b, "城厢名都"),
     }
 
@@ -56,7 +60,10 @@ def test_owner_sees_own_estate_and_404_for_another(client, make, auth, tree):
 def test_township_officer_gets_404_for_other_township(client, make, auth, tree):
     officer = make.member(Role.TOWNSHIP_OFFICER, tree["town_b"])
     for estate in ("a1", "a2"):
-        assert client.get(f"/api/v1/estates/{tree[estate].id}", headers=auth(officer)).status_code == 404
+        assert (
+            client.get(f"/api/v1/estates/{tree[estate].id}", headers=auth(officer)).status_code
+            == 404
+        )
         claims = client.get(f"/api/v1/estates/{tree[estate].id}/claims", headers=auth(officer))
         assert claims.status_code == 404
 
