@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from backend.accounts.roles import ROLE_LABELS
 from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema
 
@@ -26,9 +27,18 @@ class EstateSchema(ma.Schema):
     township_name = ma.fields.String(attribute="community.township.name")
 
 
+class RoleSchema(ma.Schema):
+    role = ma.fields.String()
+    role_label = ma.fields.String()
+
+    @ma.pre_dump
+    def _wrap(self, role, **kwargs):
+        return {"role": role, "role_label": ROLE_LABELS.get(role, role)}
+
+
 class EstateDetailSchema(EstateSchema):
     unit_count = ma.fields.Integer()
-    my_roles = ma.fields.List(ma.fields.String())
+    my_roles = ma.fields.List(ma.fields.Nested(RoleSchema))
 
     @ma.pre_dump
     def _flatten(self, detail, **kwargs):

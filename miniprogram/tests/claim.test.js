@@ -6,11 +6,11 @@ const CLAIMS = 'POST /api/v1/estates/7/claims';
 beforeEach(() => {
   signIn();
   route({
-    'GET /api/v1/estates/7/buildings': ok({ items: [{ id: 3, name: '1号楼', unit_count: 2 }], total: 1 }),
-    'GET /api/v1/buildings/3/units': ok({
+    'GET /api/v1/directory/estates/7/buildings': ok({ items: [{ id: 3, name: '1号楼', unit_count: 2 }], total: 1 }),
+    'GET /api/v1/directory/buildings/3/units': ok({
       items: [
-        { id: 31, number: '1-101', floor: 1, area_cm2: 8912 },
-        { id: 32, number: '1-102', floor: 1, area_cm2: 5 },
+        { id: 31, number: '1-101', floor: 1, area_dm2: 8912 },
+        { id: 32, number: '1-102', floor: 1, area_dm2: 5 },
       ],
       total: 2,
     }),
@@ -39,7 +39,7 @@ test('picking a building lists its units with their area', async () => {
 
   await fire(page.querySelector('.building'), 'click');
 
-  expect(calls('GET', '/api/v1/buildings/3/units')[0].query).toEqual({ page_size: '200' });
+  expect(calls('GET', '/api/v1/directory/buildings/3/units')[0].query).toEqual({ page_size: '200' });
   expect(page.querySelectorAll('.unit')).toHaveLength(2);
   expect(textOf(page)).toContain('1层 · 89.12㎡');
   expect(textOf(page)).toContain('1层 · 0.05㎡');

@@ -17,13 +17,21 @@ async function openEstates() {
 
 beforeEach(() => signIn());
 
-test('searches by name and lists each estate with its community and township', async () => {
-  route({ 'GET /api/v1/estates': searchResults });
+test('without a search it lists my estates', async () => {
+  route({ 'GET /api/v1/estates': pageOf([7], 1, 1) });
+  const page = await openEstates();
+
+  expect(calls('GET', '/api/v1/estates')[0].query).toEqual({ page: '1', page_size: '20' });
+  expect(textOf(page)).toContain('阳光7号小区');
+});
+
+test('a search of two characters or more looks in the directory', async () => {
+  route({ 'GET /api/v1/estates': pageOf([], 1, 0), 'GET /api/v1/directory/estates': searchResults });
   const page = await openEstates();
 
   await fire(page.querySelector('#search'), 'search', '阳光');
 
-  const last = calls('GET', '/api/v1/estates').pop();
+  const last = calls('GET', '/api/v1/directory/estates').pop();
   expect(last.query).toEqual({ q: '阳光', page: '1', page_size: '20' });
   expect(last.header.Authorization).toBe('Bearer access-1');
   expect(page.querySelectorAll('.estate')).toHaveLength(20);
@@ -46,7 +54,18 @@ test('reaching the bottom loads the next page until all are shown', async () => 
   expect(textOf(page)).toContain('没有更多了');
 });
 
-test('tapping an estate opens its detail page', async () => {
+test('tapping a directory result goes straight to claiming a unit', async () => {
+  route({ 'GET /api/v1/estates': pageOf([], 1, 0), 'GET /api/v1/directory/estates': pageOf([9], 1, 1) });
+  const page = await openEstates();
+  await fire(page.querySelector('#search'), 'search', '阳光');
+
+  await fire(page.querySelector('.estate'), 'click');
+
+  const name = encodeURIComponent('阳光9号小区');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: `/pages/claim/index?estate_id=9&name=${name}` });
+});
+
+test('tapping one of my estates opens its detail page', async () => {
   route({ 'GET /api/v1/estates': pageOf([7], 1, 1) });
   const page = await openEstates();
 
@@ -55,9 +74,10 @@ test('tapping an estate opens its detail page', async () => {
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/estate/index?id=7' });
 });
 
-test('no result shows an empty state', async () => {
-  route({ 'GET /api/v1/estates': pageOf([], 1, 0) });
+test('no directory result shows an empty state', async () => {
+  route({ 'GET /api/v1/estates': pageOf([], 1, 0), 'GET /api/v1/directory/estates': pageOf([], 1, 0) });
   const page = await openEstates();
+  await fire(page.querySelector('#search'), 'search', '无此小区');
 
   expect(textOf(page)).toContain('没有找到小区，换个名称试试');
 });

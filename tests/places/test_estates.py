@@ -50,7 +50,8 @@ def test_owner_sees_own_estate_and_404_for_another(client, make, auth, tree):
     owner = make.member(Role.OWNER, make.unit(tree["a1"]))
     assert names(client.get("/api/v1/estates", headers=auth(owner))) == ["凤城花园"]
     mine = client.get(f"/api/v1/estates/{tree['a1'].id}", headers=auth(owner))
-    assert mine.status_code == 200 and mine.json["my_roles"] == ["owner"]
+    assert mine.status_code == 200
+    assert mine.json["my_roles"] == [{"role": "owner", "role_label": "业主"}]
     other = client.get(f"/api/v1/estates/{tree['b'].id}", headers=auth(owner))
     assert other.status_code == 404
     assert other.json["error"]["code"] == "not_found"

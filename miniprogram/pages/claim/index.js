@@ -21,7 +21,7 @@ Component({
     async onLoad(query) {
       this.estateId = query.estate_id;
       try {
-        const body = await request({ path: `/api/v1/estates/${this.estateId}/buildings` });
+        const body = await request({ path: `/api/v1/directory/estates/${this.estateId}/buildings` });
         this.setData({ buildings: body.items, buildingsLoaded: true });
       } catch (err) {
         showError(this, err);
@@ -32,9 +32,9 @@ Component({
       const buildingId = event.currentTarget.dataset.id;
       this.setData({ buildingId, units: [], unitId: null });
       try {
-        const path = `/api/v1/buildings/${buildingId}/units`;
+        const path = `/api/v1/directory/buildings/${buildingId}/units`;
         const body = await request({ path, data: { page_size: 200 } });
-        const units = body.items.map((unit) => ({ ...unit, areaText: areaLabel(unit.area_cm2) }));
+        const units = body.items.map((unit) => ({ ...unit, areaText: areaLabel(unit.area_dm2) }));
         if (buildingId === this.data.buildingId) this.setData({ units });
       } catch (err) {
         showError(this, err);

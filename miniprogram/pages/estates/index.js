@@ -2,9 +2,12 @@ const { request } = require('../../utils/api');
 const { showError } = require('../../utils/feedback');
 
 const PAGE_SIZE = 20;
+// The directory (any estate, to join one) needs at least this many characters; without a
+// search the page lists the estates I already belong to.
+const DIRECTORY_MIN_CHARS = 2;
 
 Component({
-  data: { q: '', items: [], page: 0, loading: false, finished: false },
+  data: { q: '', directory: false, items: [], page: 0, loading: false, finished: false },
 
   methods: {
     onLoad() {
@@ -28,11 +31,18 @@ Component({
     },
 
     onOpen(event) {
-      wx.navigateTo({ url: `/pages/estate/index?id=${event.currentTarget.dataset.id}` });
+      const { id, name } = event.currentTarget.dataset;
+      // A directory result may be an estate I do not belong to yet: go straight to claiming.
+      const url = this.data.directory
+        ? `/pages/claim/index?estate_id=${id}&name=${encodeURIComponent(name)}`
+        : `/pages/estate/index?id=${id}`;
+      wx.navigateTo({ url });
     },
 
     search(q) {
-      this.setData({ q: q.trim(), items: [], page: 0, finished: false });
+      const trimmed = q.trim();
+      const directory = trimmed.length >= DIRECTORY_MIN_CHARS;
+      this.setData({ q: trimmed, directory, items: [], page: 0, finished: false });
       return this.loadPage(1);
     },
 
@@ -41,8 +51,10 @@ Component({
       this.ticket = ticket;
       this.setData({ loading: true });
       try {
-        const data = { q: this.data.q, page, page_size: PAGE_SIZE };
-        const body = await request({ path: '/api/v1/estates', data });
+        const { q, directory } = this.data;
+        const data = directory ? { q, page, page_size: PAGE_SIZE } : { page, page_size: PAGE_SIZE };
+        const path = directory ? '/api/v1/directory/estates' : '/api/v1/estates';
+        const body = await request({ path, data });
         if (ticket !== this.ticket) return;
         const items = this.data.items.concat(body.items);
         this.setData({ items, page, finished: items.length >= body.total || !body.items.length });
