@@ -1,0 +1,22 @@
+# Linli API and console: gunicorn (sync workers) serving backend:create_app().
+# Configure with LINLI_* environment variables (see config/.env.example); run
+# `flask --app backend db upgrade` once per release before starting new containers.
+# Installed in place (-e) so migrations/ and config/ are found beside the code.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY backend ./backend
+COPY bot ./bot
+COPY config ./config
+COPY migrations ./migrations
+RUN pip install -e . && useradd --system --home /app linli && mkdir -p /var/lib/linli/storage \
+    && chown linli /var/lib/linli/storage
+
+USER linli
+ENV LINLI_STORAGE_DIR=/var/lib/linli/storage LINLI_BIND=0.0.0.0:8000
+EXPOSE 8000
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "backend:create_app()"]
