@@ -4,6 +4,7 @@ Answers use WeChat's shapes: HTTP 200 with ``{"errcode": ..., "errmsg": ...}`` f
 """
 
 import base64
+import functools
 import secrets
 import time
 import uuid
@@ -80,6 +81,26 @@ def json_body() -> dict | None:
     return body if isinstance(body, dict) else None
 
 
+def json_api(realm: str | None = None):
+    """Check the access token of ``realm`` (none for robot webhooks), parse the JSON body
+    and pass it to the view; answer as WeChat does when either is wrong."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper():
+            problem = token_error(realm) if realm else None
+            if problem:
+                return problem
+            body = json_body()
+            if body is None:
+                return error(47001, "data format error")
+            return view(body)
+
+        return wrapper
+
+    return decorate
+
+
 def message_error(body: dict, allowed: set[str]):
     """Validate the common ``{"msgtype": T, T: {...}}`` shape; None when fine."""
     msgtype = body.get("msgtype")
@@ -141,13 +162,11 @@ def jscode2session():
 
 
 @bp.post("/cgi-bin/webhook/send")
-def robot_send():
+@json_api()
+def robot_send(body: dict):
     key = request.args.get("key", "")
     if not key:
         return error(93000, "invalid webhook url")
-    body = json_body()
-    if body is None:
-        return error(47001, "data format error")
     problem = message_error(body, ROBOT_TYPES)
     if problem:
         return problem
@@ -156,13 +175,8 @@ def robot_send():
 
 
 @bp.post("/cgi-bin/appchat/create")
-def appchat_create():
-    problem = token_error("wecom")
-    if problem:
-        return problem
-    body = json_body()
-    if body is None:
-        return error(47001, "data format error")
+@json_api("wecom")
+def appchat_create(body: dict):
     userlist = body.get("userlist")
     if not isinstance(userlist, list) or len(userlist) < 2:
         return error(86006, "chat member count must be between 2 and 2000")
@@ -173,13 +187,8 @@ def appchat_create():
 
 
 @bp.post("/cgi-bin/appchat/send")
-def appchat_send():
-    problem = token_error("wecom")
-    if problem:
-        return problem
-    body = json_body()
-    if body is None:
-        return error(47001, "data format error")
+@json_api("wecom")
+def appchat_send(body: dict):
     chatid = body.get("chatid")
     if not chatid or store().chat(chatid) is None:
         return error(86003, "chatid not exist")
@@ -191,13 +200,8 @@ def appchat_send():
 
 
 @bp.post("/cgi-bin/message/send")
-def app_message_send():
-    problem = token_error("wecom")
-    if problem:
-        return problem
-    body = json_body()
-    if body is None:
-        return error(47001, "data format error")
+@json_api("wecom")
+def app_message_send(body: dict):
     if not body.get("agentid"):
         return error(40056, "invalid agentid")
     targets = [
@@ -228,13 +232,8 @@ def app_message_send():
 
 
 @bp.post("/cgi-bin/message/subscribe/send")
-def subscribe_send():
-    problem = token_error("mp")
-    if problem:
-        return problem
-    body = json_body()
-    if body is None:
-        return error(47001, "data format error")
+@json_api("mp")
+def subscribe_send(body: dict):
     if not body.get("touser"):
         return error(40003, "invalid openid")
     if not body.get("template_id"):
