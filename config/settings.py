@@ -29,13 +29,22 @@ _ENV = {
 }
 
 
+def _config_keys(overrides: dict) -> dict:
+    """Overrides may name a setting by its config key (SQLALCHEMY_DATABASE_URI), its
+    environment variable (LINLI_DATABASE_URL) or that name without the prefix (DATABASE_URL)."""
+    aliases = {}
+    for env_name, (key, _default, _parse) in _ENV.items():
+        aliases[env_name] = aliases[env_name.removeprefix("LINLI_")] = key
+    return {aliases.get(name, name): value for name, value in overrides.items()}
+
+
 def load(overrides: dict | None = None) -> dict:
     """Return the Flask config mapping: defaults < environment < ``overrides``."""
     settings = {key: default for key, default, _ in _ENV.values()}
     for env_name, (key, _default, parse) in _ENV.items():
         if env_name in os.environ:
             settings[key] = parse(os.environ[env_name])
-    settings.update(overrides or {})
+    settings.update(_config_keys(overrides or {}))
 
     # Limits stored with the rest so tests can tighten them.
     settings.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
