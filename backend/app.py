@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_models()
 
     from backend.accounts.api import blp as accounts_blp
+    from backend.apidocs import bp as apidocs_bp
     from backend.health import bp as health_bp
     from backend.places.api import blp as places_blp
 
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
     app.register_blueprint(health_bp)
+    app.register_blueprint(apidocs_bp)
 
     from backend.console.views import bp as console_bp
 

@@ -61,7 +61,7 @@ def load(overrides: dict | None = None) -> dict:
     settings.setdefault("OPENAPI_URL_PREFIX", "/api")
     settings.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     settings.setdefault("OPENAPI_SWAGGER_UI_PATH", "/docs")
-    # No CDN is reachable from every deployment; the docs page falls back to ReDoc-less JSON.
-    settings.setdefault("OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/")
+    # Served from the swagger-ui-bundle package (backend/apidocs.py): no CDN needed.
+    settings.setdefault("OPENAPI_SWAGGER_UI_URL", "/api/docs/assets/")
     settings.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     return settings

@@ -1,5 +1,7 @@
 """Every error is the JSON envelope with a Chinese message; health and OpenAPI are served."""
 
+import re
+
 import pytest
 
 
@@ -72,4 +74,7 @@ def test_openapi_documents_every_api_route(client):
         "/api/v1/estates/{estate_id}/units/import",
     ]:
         assert path in spec["paths"], path
-    assert client.get("/api/docs").status_code == 200
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    asset = re.search(r'src="([^"]+swagger-ui-bundle\.js)"', docs.get_data(as_text=True)).group(1)
+    assert client.get(asset).status_code == 200
