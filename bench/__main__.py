@@ -15,7 +15,8 @@ from contextlib import contextmanager
 
 import requests
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from backend.common.dbadmin import recreate_database
 
 DATABASE_URL = os.environ.get(
     "LINLI_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linli_bench"
@@ -38,12 +39,7 @@ def _env() -> dict:
 
 
 def prepare_database() -> None:
-    target = make_url(DATABASE_URL)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
+    recreate_database(DATABASE_URL)
     flask = [sys.executable, "-m", "flask", "--app", "backend"]
     subprocess.run([*flask, "db", "upgrade"], env=_env(), check=True, capture_output=True)
     subprocess.run([*flask, "linli", "seed-demo"], env=_env(), check=True, capture_output=True)

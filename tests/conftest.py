@@ -7,10 +7,10 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from backend import create_app
+from backend.common.dbadmin import recreate_database
 from backend.extensions import db
 from bot.fakewechat.testing import serve_in_thread
 from tests import factories
@@ -19,15 +19,6 @@ DATABASE_URL = os.environ.get(
     "LINLI_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linli_test"
 )
 REDIS_URL = os.environ.get("LINLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _recreate_database(url: str) -> None:
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +60,7 @@ def make_config(fake_base_url: str, tmp_dir, **extra) -> dict:
 
 @pytest.fixture(scope="session")
 def _app(fake_wechat_server, tmp_path_factory):
-    _recreate_database(DATABASE_URL)
+    recreate_database(DATABASE_URL)
     app = create_app(make_config(fake_wechat_server.base_url, tmp_path_factory.mktemp("storage")))
     app.test_client_class = FreshContextClient
     with app.app_context():

@@ -23,36 +23,47 @@ def test_grant_refuses_wrong_scope_and_unknown_place(runner, make):
     assert db.session.query(Membership).count() == 0
 
 
-def test_create_staff_hashes_password(runner, make):
+def test_create_staff_hashes_password_and_refuses_a_taken_username(runner, make):
     community = make.community()
-    result = runner.invoke(
-        args=[
-            "linli",
-            "create-staff",
-            "auditor-x",
-            "auditor",
-            "community",
-            str(community.id),
-            "--password",
-            "long-enough-pw",
-        ]
-    )
+    args = ["linli", "create-staff", "auditor-x", "auditor", "community", str(community.id),
+            "--password", "long-enough-pw"]  # fmt: skip
+    result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     user = db.session.query(User).filter_by(username="auditor-x").one()
     assert user.password_hash and "long-enough-pw" not in user.password_hash
-    again = runner.invoke(
+    again = runner.invoke(args=args)
+    assert again.exit_code != 0 and "已存在" in again.output
+
+
+def test_create_staff_refuses_short_password_and_owner_role(runner, make):
+    community = make.community()
+    short = runner.invoke(
         args=[
             "linli",
             "create-staff",
-            "auditor-x",
+            "a",
             "auditor",
             "community",
             str(community.id),
             "--password",
-            "long-enough-pw",
-        ]
+            "short",
+        ]  # fmt: skip
     )
-    assert again.exit_code != 0
+    assert short.exit_code != 0 and "8" in short.output
+    owner = runner.invoke(
+        args=[
+            "linli",
+            "create-staff",
+            "b",
+            "owner",
+            "community",
+            str(community.id),
+            "--password",
+            "long-enough-pw",
+        ]  # fmt: skip
+    )
+    assert owner.exit_code != 0
+    assert db.session.query(User).count() == 0
 
 
 def test_seed_demo_loads_once(runner):
