@@ -29,6 +29,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
+    api.spec.options["security"] = [{"bearer": []}]  # login and refresh opt out
     _register_models()
 
     from backend.accounts.api import blp as accounts_blp

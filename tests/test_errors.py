@@ -74,6 +74,8 @@ def test_openapi_documents_every_api_route(client):
         "/api/v1/estates/{estate_id}/units/import",
     ]:
         assert path in spec["paths"], path
+    assert spec["security"] == [{"bearer": []}]
+    assert spec["paths"]["/api/v1/auth/wechat-login"]["post"]["security"] == []
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     asset = re.search(r'src="([^"]+swagger-ui-bundle\.js)"', docs.get_data(as_text=True)).group(1)

@@ -20,6 +20,7 @@ def _wechat_login_limit():
 class WeChatLogin(MethodView):
     decorators = [limiter.limit(_wechat_login_limit)]
 
+    @blp.doc(security=[])
     @blp.arguments(schemas.WeChatLoginArgs)
     @blp.response(200, schemas.SessionSchema)
     def post(self, args):
@@ -31,6 +32,7 @@ class WeChatLogin(MethodView):
 class Refresh(MethodView):
     decorators = [limiter.limit(_wechat_login_limit)]
 
+    @blp.doc(security=[])
     @blp.arguments(schemas.RefreshArgs)
     @blp.response(200, schemas.SessionSchema)
     def post(self, args):

@@ -200,6 +200,9 @@ def _add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Me
 
 # ---------------------------------------------------------------- owners' claims
 
+# What a claim's schema shows (estate name, unit label), loaded with the claims, not per row.
+_CLAIM_DISPLAY = (joinedload(Claim.unit).joinedload(Unit.building), joinedload(Claim.estate))
+
 
 def create_claim(user: User, estate_id: int, unit_id: int, real_name: str, phone: str) -> Claim:
     """An owner claims a unit of an estate; this is how an owner joins, so no membership
@@ -244,7 +247,7 @@ def list_claims(user: User, estate_id: int, status: str | None, page: int, page_
     """
     query = (
         select(Claim)
-        .options(joinedload(Claim.unit).joinedload(Unit.building), joinedload(Claim.estate))
+        .options(*_CLAIM_DISPLAY)
         .where(Claim.estate_id == estate_id)
         .order_by(Claim.id.desc())
     )
@@ -292,18 +295,24 @@ def reject_claim(user: User, claim_id: int, reason: str) -> Claim:
 
 def claims_of(user: User) -> list[Claim]:
     return list(
-        db.session.scalars(select(Claim).where(Claim.user_id == user.id).order_by(Claim.id.desc()))
+        db.session.scalars(
+            select(Claim)
+            .options(*_CLAIM_DISPLAY)
+            .where(Claim.user_id == user.id)
+            .order_by(Claim.id.desc())
+        )
     )
 
 
 def profile(user: User) -> dict:
     """The caller's own page: roles with place names, and claims with their outcome."""
+    names = places.scope_names([(ScopeKind(m.scope_kind), m.scope_id) for m in user.memberships])
     memberships = [
         {
             "role": m.role,
             "scope_kind": m.scope_kind,
             "scope_id": m.scope_id,
-            "scope_name": places.scope_name(ScopeKind(m.scope_kind), m.scope_id),
+            "scope_name": names.get((m.scope_kind, m.scope_id), ""),
             "estate_id": m.estate_id,
         }
         for m in user.memberships

@@ -190,11 +190,21 @@ def _upsert_units(estate: Estate, rows) -> dict:
     return counts
 
 
-def scope_name(kind: ScopeKind, scope_id: int) -> str:
-    """A readable name for a place: 凤城花园 3栋1201 for a unit, the place's name otherwise."""
-    place = db.session.get(_SCOPE_MODELS[kind], scope_id)
-    if place is None:
-        return ""
-    if kind == ScopeKind.UNIT:
-        return f"{db.session.get(Estate, place.estate_id).name} {place.label}"
-    return place.name
+def scope_names(places: list[tuple[ScopeKind, int]]) -> dict[tuple[ScopeKind, int], str]:
+    """Readable names for places, one query per kind: 凤城花园 3栋1201 for a unit."""
+    names = {}
+    for kind in {k for k, _ in places}:
+        ids = [i for k, i in places if k == kind]
+        if kind == ScopeKind.UNIT:
+            rows = db.session.execute(
+                select(Unit.id, Estate.name, Building.name, Unit.number)
+                .join(Building, Unit.building_id == Building.id)
+                .join(Estate, Unit.estate_id == Estate.id)
+                .where(Unit.id.in_(ids))
+            )
+            names.update({(kind, i): f"{e} {b}{n}" for i, e, b, n in rows})
+        else:
+            model = _SCOPE_MODELS[kind]
+            rows = db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+            names.update({(kind, i): name for i, name in rows})
+    return names
