@@ -5,7 +5,7 @@ import marshmallow as ma
 from backend.accounts.roles import ROLE_LABELS
 from backend.common.masking import mask_name, mask_phone
 from backend.common.pagination import PageArgs
-from backend.common.schemas import BaseSchema
+from backend.common.schemas import BaseSchema, UtcDateTime
 
 CLAIM_STATUS_LABELS = {"pending": "待审核", "verified": "已认证", "rejected": "已驳回"}
 PHONE = ma.validate.Regexp(r"^1[3-9]\d{9}$", error="请输入 11 位手机号码")
@@ -54,8 +54,8 @@ class ClaimSchema(ma.Schema):
     status = ma.fields.String()
     status_label = ma.fields.Function(lambda c: CLAIM_STATUS_LABELS[c.status])
     reason = ma.fields.String(allow_none=True)
-    created_at = ma.fields.DateTime()
-    decided_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
 
 
 class MeSchema(ma.Schema):

@@ -33,6 +33,7 @@ def test_claim_verify_makes_claimant_an_owner(client, make, auth, estate, unit):
     assert created.status_code == 201, created.json
     assert created.json["status"] == "pending"
     assert created.json["unit_label"] == "3栋1201"
+    assert created.json["created_at"].endswith("+00:00")  # stored and sent in UTC
 
     verified = client.post(f"/api/v1/claims/{created.json['id']}/verify", headers=auth(committee))
     assert verified.status_code == 200
