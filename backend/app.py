@@ -3,7 +3,9 @@
 import logging
 
 from flask import Flask
+from flask_smorest.spec.plugins import integerconverter2paramschema
 
+from backend.common.ids import IdConverter
 from config import settings
 
 
@@ -25,7 +27,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     errors.init_app(app)
     content_type.init_app(app)
+    # Before any route is added: every <int:...> in a URL is a bounded id.
+    app.url_map.converters["int"] = IdConverter
     api.init_app(app)
+    api.register_converter(IdConverter, integerconverter2paramschema)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from backend.accounts.roles import ROLE_LABELS
+from backend.common.ids import IdField
 from backend.common.masking import mask_name, mask_phone
 from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema, UtcDateTime
@@ -68,7 +69,7 @@ class MeSchema(ma.Schema):
 
 
 class ClaimCreateArgs(BaseSchema):
-    unit_id = ma.fields.Integer(required=True, strict=True)
+    unit_id = IdField(required=True)
     real_name = ma.fields.String(
         required=True,
         validate=ma.validate.Length(min=2, max=32, error="请填写 2 到 32 个字的真实姓名"),

@@ -15,6 +15,7 @@ from backend.accounts.roles import SCOPE_OF_ROLE, STAFF_ROLES, VERIFIER_ROLES, R
 from backend.accounts.scope import get_estate_for, require_estate_role, roles_on_estate
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
+from backend.common.schemas import CONTROL_CHARS
 from backend.errors import Conflict, NotFound, Unauthorized, UpstreamUnavailable, ValidationFailed
 from backend.extensions import db
 from backend.places import services as places
@@ -140,6 +141,8 @@ def create_staff(username: str, password: str, role: str, scope_kind: str, scope
 
 def authenticate_staff(username: str, password: str) -> User:
     """:raises Unauthorized: wrong username or password (one message for both)."""
+    if CONTROL_CHARS.search(username):
+        raise Unauthorized("用户名或密码错误", code="bad_credentials")
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.password_hash or not user.is_active:
         # Hash anyway so a missing user takes as long as a wrong password.

@@ -1,13 +1,33 @@
 """Base schema: unknown fields are an error everywhere, decided once."""
 
+import re
+
 import marshmallow as ma
 
 from backend.common.clock import as_utc
 
+# C0 control characters other than tab and newlines: never meant as text, and NUL cannot
+# be stored in PostgreSQL at all.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 class BaseSchema(ma.Schema):
+    """Every argument schema: unknown fields are an error, and so are control characters."""
+
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _refuse_control_characters(self, data, **kwargs):
+        if hasattr(data, "items"):
+            bad = {
+                key: ["不能包含控制字符"]
+                for key, value in data.items()
+                if isinstance(value, str) and CONTROL_CHARS.search(value)
+            }
+            if bad:
+                raise ma.ValidationError(bad)
+        return data
 
 
 class UtcDateTime(ma.fields.DateTime):

@@ -88,3 +88,7 @@ def test_redirect_after_login_stays_on_console(client, auditor):
         data={"username": "auditor1", "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"].endswith("/console/")
+
+
+def test_control_characters_in_login_are_a_wrong_password(client, auditor):
+    assert sign_in(client, username="auditor1\x00").status_code == 401
