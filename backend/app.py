@@ -37,6 +37,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.spec.options["security"] = [{"bearer": []}]  # login and refresh opt out
     _register_models()
 
+    from bot.login import MiniProgramLogin
+
+    cfg = app.config
+    app.extensions["linli_wechat_login"] = MiniProgramLogin(
+        cfg["WECHAT_APPID"], cfg["WECHAT_SECRET"], cfg["WECHAT_API_BASE"]
+    )
+
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
     from backend.health import bp as health_bp

@@ -16,11 +16,10 @@ from backend.accounts.scope import get_estate_for, require_estate_role, roles_on
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
 from backend.common.schemas import CONTROL_CHARS
-from backend.errors import Conflict, NotFound, Unauthorized, UpstreamUnavailable, ValidationFailed
+from backend.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from backend.extensions import db
 from backend.places import services as places
 from backend.places.models import Unit
-from bot import wechat
 
 # ---------------------------------------------------------------- login and tokens
 
@@ -53,16 +52,7 @@ def wechat_login(code: str) -> Session:
     :raises Unauthorized: WeChat refused the code.
     :raises UpstreamUnavailable: WeChat did not answer usefully.
     """
-    cfg = current_app.config
-    client = wechat.wechat_client(cfg["WECHAT_APPID"], cfg["WECHAT_SECRET"], cfg["WECHAT_API_BASE"])
-    try:
-        result = wechat.code_to_session(client, code)
-    except wechat.LoginCodeInvalid:
-        raise Unauthorized(
-            "微信登录码无效或已使用，请重新登录", code="invalid_login_code"
-        ) from None
-    except wechat.WeChatError:
-        raise UpstreamUnavailable() from None
+    result = current_app.extensions["linli_wechat_login"].code_to_session(code)
     user = db.session.scalar(select(User).where(User.openid == result["openid"]))
     if user is None:
         user = User(openid=result["openid"], unionid=result.get("unionid"), display_name="微信用户")

@@ -17,12 +17,15 @@ def login(client, openid):
 def test_login_with_fake_code_creates_user_once_and_returns_tokens(client, fake_wechat):
     first = login(client, "owner-a")
     second = login(client, "owner-a")
+    login(client, "owner-b")
 
     assert first.status_code == 200, first.json
     assert set(first.json) == {"access_token", "refresh_token", "expires_in", "user"}
     assert first.json["user"]["id"] == second.json["user"]["id"]
     assert db.session.query(User).filter_by(openid="owner-a").count() == 1
-    assert fake_wechat.calls().get("/sns/jscode2session") == 2
+    assert fake_wechat.calls().get("/sns/jscode2session") == 3
+    # One access token per process, not one per login (WeChat caps cgi-bin/token per day).
+    assert fake_wechat.calls().get("/cgi-bin/token", 0) <= 1
 
 
 def test_me_with_access_token(client):
