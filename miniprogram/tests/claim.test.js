@@ -1,4 +1,4 @@
-const { renderPage, settle, fire, textOf, toastMessage } = require('./helpers');
+const { fire, textOf, toastMessage, openPage } = require('./helpers');
 const { ok, fail, route, calls, signIn } = require('./wx');
 
 const CLAIMS = 'POST /api/v1/estates/7/claims';
@@ -17,12 +17,7 @@ beforeEach(() => {
   });
 });
 
-async function openClaim() {
-  const page = renderPage('claim');
-  page.instance.onLoad({ estate_id: '7' });
-  await settle();
-  return page;
-}
+const openClaim = () => openPage('claim', 'onLoad', { estate_id: '7' });
 
 /** Picks 1号楼 / 1-101 and types the name and phone. */
 async function fillIn(page, { realName = '张三', phone = '13812345678' } = {}) {

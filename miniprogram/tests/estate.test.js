@@ -1,4 +1,4 @@
-const { renderPage, settle, fire, textOf, toastMessage } = require('./helpers');
+const { fire, textOf, toastMessage, openPage } = require('./helpers');
 const { ok, fail, route, signIn } = require('./wx');
 
 const detail = {
@@ -11,12 +11,7 @@ const detail = {
   my_roles: [{ role: 'owner', role_label: '业主' }],
 };
 
-async function openEstate(id = '7') {
-  const page = renderPage('estate');
-  page.instance.onLoad({ id });
-  await settle();
-  return page;
-}
+const openEstate = (id = '7') => openPage('estate', 'onLoad', { id });
 
 beforeEach(() => signIn());
 

@@ -1,4 +1,4 @@
-const { renderPage, settle, fire, textOf } = require('./helpers');
+const { settle, fire, textOf, openPage } = require('./helpers');
 const { ok, route, calls, signIn } = require('./wx');
 
 const estate = (id) => ({ id, name: `阳光${id}号小区`, community_name: '城东社区', township_name: '凤城镇' });
@@ -8,12 +8,7 @@ const range = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => from
 // Answers the estates search by the requested page: 25 results, 20 a page.
 const searchResults = (req) => (req.query.page === '1' ? pageOf(range(1, 20), 1, 25) : pageOf(range(21, 25), 2, 25));
 
-async function openEstates() {
-  const page = renderPage('estates');
-  page.instance.onLoad();
-  await settle();
-  return page;
-}
+const openEstates = () => openPage('estates');
 
 beforeEach(() => signIn());
 

@@ -29,4 +29,12 @@ async function fire(comp, eventName, detail) {
   await settle();
 }
 
-module.exports = { renderPage, settle, textOf, toastMessage, fire };
+/** Renders a page, runs one lifecycle method (onLoad with its query, or onShow) and settles. */
+async function openPage(name, lifecycle = 'onLoad', query = {}) {
+  const page = renderPage(name);
+  page.instance[lifecycle](query);
+  await settle();
+  return page;
+}
+
+module.exports = { renderPage, openPage, settle, textOf, toastMessage, fire };

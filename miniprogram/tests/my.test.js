@@ -1,4 +1,4 @@
-const { renderPage, settle, fire, textOf } = require('./helpers');
+const { fire, textOf, openPage } = require('./helpers');
 const { ok, fail, route, calls, signIn, storedTokens } = require('./wx');
 
 const me = {
@@ -14,12 +14,7 @@ const me = {
   ],
 };
 
-async function openMy() {
-  const page = renderPage('my');
-  page.instance.onShow();
-  await settle();
-  return page;
-}
+const openMy = () => openPage('my', 'onShow');
 
 beforeEach(() => signIn());
 
