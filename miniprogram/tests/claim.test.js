@@ -29,6 +29,12 @@ async function fillIn(page, { realName = '张三', phone = '13812345678' } = {})
 
 const fieldError = (page, id) => page.querySelector(id).data.errorMessage;
 
+test('shows the name of the estate chosen in the directory', async () => {
+  const page = await openPage('claim', 'onLoad', { estate_id: '7', name: encodeURIComponent('阳光小区') });
+
+  expect(textOf(page)).toContain('认领房屋 · 阳光小区');
+});
+
 test('picking a building lists its units with their area', async () => {
   const page = await openClaim();
 

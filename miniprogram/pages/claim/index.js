@@ -5,6 +5,7 @@ const { claimErrors } = require('../../utils/validate');
 
 Component({
   data: {
+    estateName: '',
     buildings: [],
     buildingsLoaded: false,
     buildingId: null,
@@ -20,6 +21,9 @@ Component({
   methods: {
     async onLoad(query) {
       this.estateId = query.estate_id;
+      // The directory passes the name along: the claimant is not a member yet, so the
+      // estate's own page would answer 404.
+      this.setData({ estateName: decodeURIComponent(query.name || '') });
       try {
         const body = await request({ path: `/api/v1/directory/estates/${this.estateId}/buildings` });
         this.setData({ buildings: body.items, buildingsLoaded: true });
