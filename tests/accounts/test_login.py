@@ -174,3 +174,12 @@ def test_unknown_refresh_token_is_401(client):
     response = client.post("/api/v1/auth/refresh", json={"refresh_token": "nope"})
     assert response.status_code == 401
     assert response.json["error"]["code"] == "invalid_refresh_token"
+
+
+def test_login_attempts_are_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WECHAT_LOGIN_RATE_LIMIT", "3 per minute")
+    statuses = [login(client, f"burst-{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    blocked = login(client, "burst-late")
+    assert blocked.json["error"]["code"] == "rate_limited"
+    assert db.session.query(User).filter(User.openid.like("burst-%")).count() == 3
