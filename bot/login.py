@@ -1,16 +1,20 @@
 """Mini-program login as the accounts service needs it: a wx.login() code in, an openid out.
 
-One gateway per app (built in create_app), so its wechatpy client and the access token it
-fetches are reused instead of fetched on every login.
+One gateway per app (built in create_app), so its wechatpy client is reused; its access token
+is shared through Redis with every other process when a Redis client is given.
 """
+
+import redis
 
 from backend.errors import Unauthorized, UpstreamUnavailable
 from bot import wechat
 
 
 class MiniProgramLogin:
-    def __init__(self, appid: str, secret: str, api_base: str):
-        self.client = wechat.wechat_client(appid, secret, api_base)
+    def __init__(
+        self, appid: str, secret: str, api_base: str, redis_client: redis.Redis | None = None
+    ):
+        self.client = wechat.wechat_client(appid, secret, api_base, redis_client=redis_client)
 
     def code_to_session(self, code: str) -> dict:
         """``{"openid", "session_key", "unionid"?}`` for a wx.login() code.

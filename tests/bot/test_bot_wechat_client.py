@@ -1,7 +1,11 @@
 """bot.wechat: real wechatpy clients, pointed at the fake server over HTTP."""
 
-import pytest
+import threading
 
+import pytest
+from wechatpy.exceptions import WeChatClientException
+
+from bot.tokens import KEY_PREFIX, TokenManager
 from bot.wechat import (
     LoginCodeInvalid,
     WeChatError,
@@ -142,3 +146,161 @@ def test_wecom_token_is_not_accepted_by_mini_program_endpoints(fake_wechat, weco
     )
 
     assert response.json()["errcode"] == 40001
+
+
+# -- access tokens shared through Redis ---------------------------------------------------
+
+
+def create_chat(wecom) -> str:
+    return wecom.appchat.create(name="阳光小区监督群", owner="zhang", user_list=["zhang", "li"])[
+        "chatid"
+    ]
+
+
+def send_subscribe(mp_client, openid: str = "abc") -> None:
+    mp_client.wxa.send_subscribe_message(openid, "tmpl-1", {"thing1": {"value": "业主大会投票"}})
+
+
+def test_workers_sharing_redis_fetch_one_token(fake_wechat, new_mp_client):
+    send_subscribe(new_mp_client(), "abc")
+    send_subscribe(new_mp_client(), "def")
+
+    assert fake_wechat.calls()["/cgi-bin/token"] == 1
+    assert len(fake_wechat.messages("subscribe:def")) == 1
+
+
+def test_many_workers_starting_at_once_fetch_one_token(fake_wechat, new_wecom):
+    clients = [new_wecom() for _ in range(8)]
+    start = threading.Barrier(len(clients))
+    tokens = []
+
+    def first_call(client):
+        start.wait()
+        tokens.append(client.access_token)
+
+    threads = [threading.Thread(target=first_call, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert len(tokens) == 8
+    assert len(set(tokens)) == 1
+    assert fake_wechat.calls()["/cgi-bin/gettoken"] == 1
+
+
+def test_wecom_token_key_names_the_app_without_its_secret(new_wecom, redis_client):
+    assert new_wecom().access_token
+
+    [key] = [k.decode() for k in redis_client.scan_iter(match=KEY_PREFIX + "*")]
+    assert key.startswith(KEY_PREFIX + "wecom:ww-test-corp:")
+    assert "test-corp-secret" not in key
+
+
+def test_invalid_token_on_app_chat_send_is_refreshed_once_and_sent(fake_wechat, new_wecom):
+    wecom = new_wecom()
+    chatid = create_chat(wecom)
+    fake_wechat.inject("invalid_token", 1, paths=["/cgi-bin/appchat/send"])
+
+    wecom.appchat.send_text(chatid, "本周维修基金公示已发布")
+
+    assert len(fake_wechat.messages(f"appchat:{chatid}")) == 1
+    calls = fake_wechat.calls()
+    assert calls["/cgi-bin/gettoken"] == 2
+    assert calls["/cgi-bin/appchat/send"] == 2
+
+
+def test_invalid_token_on_subscribe_message_is_refreshed_once_and_sent(fake_wechat, new_mp_client):
+    fake_wechat.inject("invalid_token", 1, paths=["/cgi-bin/message/subscribe/send"])
+
+    send_subscribe(new_mp_client())
+
+    assert len(fake_wechat.messages("subscribe:abc")) == 1
+    calls = fake_wechat.calls()
+    assert calls["/cgi-bin/token"] == 2
+    assert calls["/cgi-bin/message/subscribe/send"] == 2
+
+
+def test_token_rejected_twice_raises_after_a_single_retry(fake_wechat, new_wecom):
+    wecom = new_wecom()
+    chatid = create_chat(wecom)
+    # A third attempt would succeed, so only a client that stops after one retry raises.
+    fake_wechat.inject("invalid_token", 2, paths=["/cgi-bin/appchat/send"])
+
+    with pytest.raises(WeChatClientException) as info:
+        wecom.appchat.send_text(chatid, "本周维修基金公示已发布")
+
+    assert info.value.errcode == 40001
+    assert fake_wechat.messages(f"appchat:{chatid}") == []
+    calls = fake_wechat.calls()
+    assert calls["/cgi-bin/gettoken"] == 2
+    assert calls["/cgi-bin/appchat/send"] == 2
+
+
+def test_sending_goes_on_after_tokens_expire_with_one_refresh(fake_wechat, new_wecom):
+    wecom = new_wecom()
+    chatid = create_chat(wecom)
+    fake_wechat.expire_tokens()
+
+    wecom.appchat.send_text(chatid, "第一条")
+    new_wecom().appchat.send_text(chatid, "第二条")
+
+    assert len(fake_wechat.messages(f"appchat:{chatid}")) == 2
+    calls = fake_wechat.calls()
+    assert calls["/cgi-bin/gettoken"] == 2
+    assert calls["/cgi-bin/appchat/send"] == 3
+
+
+def test_worker_holding_a_replaced_token_uses_the_new_one_without_fetching(fake_wechat, new_wecom):
+    worker_a, worker_b = new_wecom(), new_wecom()
+    chatid = create_chat(worker_a)
+    old = worker_b.access_token
+    fake_wechat.expire_tokens()
+    worker_a.appchat.send_text(chatid, "第一条")
+
+    # Worker B read the old token before A replaced it, and WeChat rejects it.
+    assert worker_b.tokens.refresh(rejected=old) == worker_a.access_token
+    assert fake_wechat.calls()["/cgi-bin/gettoken"] == 2
+
+
+def waiting_briefly(client, redis_client):
+    """``client`` with a short lock wait, so the test is quick; the default outlasts a slow
+    token fetch."""
+    client.tokens = TokenManager(client.tokens.name, client.tokens.fetch, redis_client, wait=0.3)
+    return client
+
+
+def hold_refresh_lock(redis_client, name: str):
+    lock = redis_client.lock(KEY_PREFIX + name + ":lock", timeout=10)
+    assert lock.acquire(blocking=False)
+    return lock
+
+
+def test_login_while_another_worker_holds_the_refresh_lock_is_unavailable(
+    fake_wechat, new_mp_client, redis_client
+):
+    client = waiting_briefly(new_mp_client(), redis_client)
+    other = hold_refresh_lock(redis_client, client.tokens.name)
+
+    with pytest.raises(WeChatUnavailable):
+        code_to_session(client, "fake:abc")
+
+    other.release()
+    assert fake_wechat.calls() == {}
+
+
+def test_send_while_another_worker_holds_the_refresh_lock_is_unavailable(
+    fake_wechat, new_wecom, redis_client
+):
+    wecom = new_wecom()
+    chatid = create_chat(wecom)
+    fake_wechat.expire_tokens()
+    wecom = waiting_briefly(wecom, redis_client)
+    other = hold_refresh_lock(redis_client, wecom.tokens.name)
+
+    with pytest.raises(WeChatUnavailable):
+        wecom.appchat.send_text(chatid, "本周维修基金公示已发布")
+
+    other.release()
+    assert fake_wechat.calls()["/cgi-bin/gettoken"] == 1
+    assert fake_wechat.messages(f"appchat:{chatid}") == []
