@@ -1,4 +1,4 @@
-const { request, ApiError } = require('../utils/api');
+const { request, download, ApiError } = require('../utils/api');
 const { ok, fail, NETWORK_DOWN, route, calls, signIn, storedTokens } = require('./wx');
 
 const REFRESH = 'POST /api/v1/auth/refresh';
@@ -135,4 +135,46 @@ test('a network failure rejects with code network', async () => {
     code: 'network',
     message: '网络异常，请稍后重试',
   });
+});
+
+const FILE = '/api/v1/notices/5/attachments/3';
+
+test('download sends the bearer token and resolves to the temp file', async () => {
+  signIn('access-1');
+  route({ [`GET ${FILE}`]: ok('%PDF-1.7') });
+
+  const filePath = await download({ path: FILE });
+
+  const [sent] = calls('GET', FILE);
+  expect(sent.url).toBe(`http://127.0.0.1:5000${FILE}`);
+  expect(bearer(sent)).toBe('Bearer access-1');
+  expect(wx.getFileSystemManager().readFileSync(filePath)).toBe('%PDF-1.7');
+});
+
+test('download refreshes an expired token once and retries', async () => {
+  signIn('access-1', 'refresh-1');
+  route({ [`GET ${FILE}`]: needsNewToken, [REFRESH]: refreshed });
+
+  await download({ path: FILE });
+
+  expect(calls('GET', FILE).map(bearer)).toEqual(['Bearer access-1', 'Bearer access-2']);
+  expect(calls('POST', '/api/v1/auth/refresh')).toHaveLength(1);
+});
+
+test('a refused download rejects with the error envelope it saved', async () => {
+  signIn();
+  route({ [`GET ${FILE}`]: fail(404, 'not_found', '附件不存在') });
+
+  const err = await download({ path: FILE }).catch((e) => e);
+
+  expect(err).toBeInstanceOf(ApiError);
+  expect(err).toMatchObject({ status: 404, code: 'not_found', message: '附件不存在' });
+});
+
+test('a failed download without an envelope or network rejects in Chinese', async () => {
+  signIn();
+  route({ [`GET ${FILE}`]: [{ status: 502, body: '<html>Bad Gateway</html>' }, NETWORK_DOWN] });
+
+  await expect(download({ path: FILE })).rejects.toMatchObject({ status: 502, message: '服务暂时不可用，请稍后重试' });
+  await expect(download({ path: FILE })).rejects.toMatchObject({ code: 'network', message: '网络异常，请稍后重试' });
 });

@@ -41,6 +41,15 @@ test('认领房屋 opens the claim page for this estate', async () => {
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/claim/index?estate_id=7' });
 });
 
+test('小区公告 opens the notices of this estate', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  await fire(page.querySelector('#notices-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/index?estate_id=7' });
+});
+
 test('an estate out of reach shows the server message', async () => {
   route({ 'GET /api/v1/estates/8': fail(404, 'not_found', '小区不存在或无权查看') });
   const page = await openEstate('8');

@@ -1,8 +1,10 @@
-// A fake `wx` for jest: in-memory storage, and wx.request answered from a per-test route table.
+// A fake `wx` for jest: in-memory storage and files, and wx.request and wx.downloadFile answered
+// from a per-test route table.
 const API = 'http://127.0.0.1:5000';
 
 let routes = {};
 const storage = new Map();
+const files = new Map();
 const requests = [];
 
 const ok = (body, status = 200) => ({ status, body });
@@ -32,16 +34,35 @@ function nextAnswer(key) {
   return answer;
 }
 
-async function request(opts) {
-  await null; // wx.request never answers synchronously
+/** Logs the request and finds its answer in the route table. */
+async function answerFor(opts) {
+  await null; // the real calls never answer synchronously
   const req = describeRequest(opts);
   requests.push(req);
   const key = `${req.method} ${req.path}`;
   let answer = nextAnswer(key);
   if (typeof answer === 'function') answer = await answer(req);
-  if (!answer) answer = fail(404, 'not_found', `测试没有定义 ${key}`);
+  return answer || fail(404, 'not_found', `测试没有定义 ${key}`);
+}
+
+async function request(opts) {
+  const answer = await answerFor(opts);
   if (answer.network) opts.fail({ errMsg: 'request:fail timeout' });
   else opts.success({ statusCode: answer.status, data: answer.body, header: {} });
+}
+
+// Like the real one, saves whatever body comes back, error envelopes included.
+async function downloadFile(opts) {
+  const answer = await answerFor({ ...opts, method: 'GET' });
+  if (answer.network) return opts.fail({ errMsg: 'downloadFile:fail timeout' });
+  const tempFilePath = `wxfile://tmp_${files.size + 1}`;
+  files.set(tempFilePath, typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+  return opts.success({ statusCode: answer.status, tempFilePath });
+}
+
+function readFileSync(filePath) {
+  if (!files.has(filePath)) throw new Error(`readFileSync:fail no such file ${filePath}`);
+  return files.get(filePath);
 }
 
 const calls = (method, path) => requests.filter((r) => r.method === method && r.path === path);
@@ -52,6 +73,10 @@ const copy = (value) => (value === undefined ? value : JSON.parse(JSON.stringify
 function mocks() {
   return {
     request: jest.fn(request),
+    downloadFile: jest.fn(downloadFile),
+    getFileSystemManager: () => ({ readFileSync: jest.fn(readFileSync) }),
+    openDocument: jest.fn(({ success }) => Promise.resolve().then(() => success({}))),
+    previewImage: jest.fn(),
     login: jest.fn(({ success }) => Promise.resolve().then(() => success({ code: 'wx-code-1' }))),
     getStorageSync: jest.fn((key) => (storage.has(key) ? copy(storage.get(key)) : '')),
     setStorageSync: jest.fn((key, value) => storage.set(key, copy(value))),
@@ -69,10 +94,11 @@ function mocks() {
   };
 }
 
-/** Fresh mocks, storage and routes; called before every test. */
+/** Fresh mocks, storage, files and routes; called before every test. */
 function reset() {
   routes = {};
   storage.clear();
+  files.clear();
   requests.length = 0;
   Object.assign(global.wx, mocks());
 }

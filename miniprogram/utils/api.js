@@ -1,4 +1,5 @@
-// The only module that calls wx.request: auth header, one token refresh, error envelope.
+// The only module that calls wx.request and wx.downloadFile: auth header, one token refresh,
+// error envelope.
 const config = require('../config');
 const tokens = require('./tokens');
 
@@ -28,6 +29,8 @@ function flattenFields(fields) {
   return flat;
 }
 
+const networkError = () => new ApiError({ code: 'network', message: NETWORK_MESSAGE });
+
 function send({ method, path, data, access }) {
   const header = { 'Content-Type': 'application/json' };
   if (access) header.Authorization = `Bearer ${access}`;
@@ -39,7 +42,30 @@ function send({ method, path, data, access }) {
       header,
       timeout: config.requestTimeoutMs,
       success: resolve,
-      fail: () => reject(new ApiError({ code: 'network', message: NETWORK_MESSAGE })),
+      fail: () => reject(networkError()),
+    });
+  });
+}
+
+// wx.downloadFile saves error bodies to the temp file too: read the envelope back from it.
+function readJson(filePath) {
+  try {
+    return JSON.parse(wx.getFileSystemManager().readFileSync(filePath, 'utf8'));
+  } catch (err) {
+    return null;
+  }
+}
+
+/** Like send, for a file: resolves to {statusCode, tempFilePath, data} where data is the error body. */
+function fetchFile({ path, access }) {
+  const header = access ? { Authorization: `Bearer ${access}` } : {};
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: config.apiBaseUrl + path,
+      header,
+      timeout: config.requestTimeoutMs,
+      success: (res) => resolve(isOk(res) ? res : { ...res, data: readJson(res.tempFilePath) }),
+      fail: () => reject(networkError()),
     });
   });
 }
@@ -81,20 +107,35 @@ async function exchangeRefreshToken() {
   tokens.save(res.data);
 }
 
+/** Sends with the stored token; on an expired one, refreshes once and sends again. */
+async function withSession(sendWith, auth) {
+  const access = auth ? tokens.get().access : undefined;
+  let res = await sendWith(access);
+  if (auth && isExpired(res)) {
+    // Skip the refresh if another request already replaced the token we sent.
+    if (tokens.get().access === access) await refreshTokens();
+    res = await sendWith(tokens.get().access);
+  }
+  if (!isOk(res)) throw errorFrom(res);
+  return res;
+}
+
 /**
  * Calls the API and resolves to the response body.
  * Rejects with ApiError; status 401 means the user must log in again.
  */
 async function request({ method = 'GET', path, data, auth = true }) {
-  const access = auth ? tokens.get().access : undefined;
-  let res = await send({ method, path, data, access });
-  if (auth && isExpired(res)) {
-    // Skip the refresh if another request already replaced the token we sent.
-    if (tokens.get().access === access) await refreshTokens();
-    res = await send({ method, path, data, access: tokens.get().access });
-  }
-  if (!isOk(res)) throw errorFrom(res);
+  const res = await withSession((access) => send({ method, path, data, access }), auth);
   return res.data;
 }
 
-module.exports = { request, ApiError, NETWORK_MESSAGE, SESSION_MESSAGE };
+/**
+ * Downloads an API file (an attachment's url) and resolves to its temp file path.
+ * Rejects with ApiError, as request does.
+ */
+async function download({ path }) {
+  const res = await withSession((access) => fetchFile({ path, access }), true);
+  return res.tempFilePath;
+}
+
+module.exports = { request, download, ApiError, NETWORK_MESSAGE, SESSION_MESSAGE };

@@ -18,4 +18,19 @@ function showError(page, err) {
   toast(page, (err && err.message) || FALLBACK_MESSAGE);
 }
 
-module.exports = { toast, showError, LOGIN_URL };
+/** For a refused form: the server's field errors go into data.errors, under their fields. */
+function showFormError(page, err) {
+  if (err && err.fields && Object.keys(err.fields).length) {
+    page.setData({ errors: err.fields });
+    toast(page, err.message);
+  } else {
+    showError(page, err);
+  }
+}
+
+/** A success toast that outlives the page: the Vant one closes with it on redirectTo. */
+function toastSuccess(message) {
+  wx.showToast({ title: message, icon: 'success' });
+}
+
+module.exports = { toast, showError, showFormError, toastSuccess, LOGIN_URL };

@@ -14,4 +14,33 @@ function areaLabel(areaCm2) {
   return area ? `${area}㎡` : '';
 }
 
-module.exports = { formatArea, areaLabel };
+// Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact
+// and spares us Intl time zones, which not every phone's JS engine ships.
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const pad = (n) => String(n).padStart(2, '0');
+
+/** "2026-11-23T02:30:00Z" → "2026-11-23 10:30" (Asia/Shanghai); unparsable → "". */
+function formatTime(iso) {
+  const ms = typeof iso === 'string' ? Date.parse(iso) : NaN;
+  if (Number.isNaN(ms)) return '';
+  const t = new Date(ms + SHANGHAI_OFFSET_MS);
+  const date = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  return `${date} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
+}
+
+const SIZE_UNITS = ['B', 'KB', 'MB', 'GB'];
+
+/** 1258291 → "1.2 MB", 512 → "512 B"; anything but a non-negative integer → "". */
+function formatSize(bytes) {
+  if (!Number.isInteger(bytes) || bytes < 0) return '';
+  let value = bytes;
+  let unit = 0;
+  // Compare the rounded value, so 1048575 bytes reads "1 MB" rather than "1024 KB".
+  while (Number(value.toFixed(1)) >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${Number(value.toFixed(1))} ${SIZE_UNITS[unit]}`;
+}
+
+module.exports = { formatArea, areaLabel, formatTime, formatSize };

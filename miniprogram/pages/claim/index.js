@@ -1,5 +1,5 @@
 const { request } = require('../../utils/api');
-const { showError, toast } = require('../../utils/feedback');
+const { showError, showFormError } = require('../../utils/feedback');
 const { areaLabel } = require('../../utils/format');
 const { claimErrors } = require('../../utils/validate');
 
@@ -73,18 +73,9 @@ Component({
         const claim = await request({ method: 'POST', path: `/api/v1/estates/${this.estateId}/claims`, data });
         this.setData({ claim });
       } catch (err) {
-        this.showSubmitError(err);
+        showFormError(this, err);
       } finally {
         this.setData({ submitting: false });
-      }
-    },
-
-    showSubmitError(err) {
-      if (err.fields && Object.keys(err.fields).length) {
-        this.setData({ errors: err.fields });
-        toast(this, err.message);
-      } else {
-        showError(this, err);
       }
     },
 

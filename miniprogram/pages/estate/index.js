@@ -15,6 +15,10 @@ Component({
       }
     },
 
+    onNotices() {
+      wx.navigateTo({ url: `/pages/notices/index?estate_id=${this.estateId}` });
+    },
+
     onClaim() {
       wx.navigateTo({ url: `/pages/claim/index?estate_id=${this.estateId}` });
     },

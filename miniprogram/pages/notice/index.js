@@ -1,0 +1,81 @@
+const { request } = require('../../utils/api');
+const { showError, showFormError, toast } = require('../../utils/feedback');
+const { openFile } = require('../../utils/files');
+const { noticeView } = require('../../utils/notices');
+const { WITHDRAW_REASON_MAX, withdrawErrors } = require('../../utils/validate');
+
+Component({
+  data: {
+    notice: null,
+    withdrawing: false,
+    reason: '',
+    errors: {},
+    submitting: false,
+    reasonMax: WITHDRAW_REASON_MAX,
+  },
+
+  methods: {
+    onLoad(query) {
+      this.noticeId = query.id;
+      this.load();
+    },
+
+    // Fetching the notice is what marks it read on the server.
+    async load() {
+      try {
+        const notice = await request({ path: `/api/v1/notices/${this.noticeId}` });
+        this.setData({ notice: noticeView(notice) });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    async onOpenAttachment(event) {
+      const file = this.data.notice.attachments[event.currentTarget.dataset.index];
+      wx.showLoading({ title: '正在打开…' });
+      try {
+        await openFile(file);
+      } catch (err) {
+        showError(this, err);
+      } finally {
+        wx.hideLoading();
+      }
+    },
+
+    onStartWithdraw() {
+      this.setData({ withdrawing: true, reason: '', errors: {} });
+    },
+
+    onCancelWithdraw() {
+      this.setData({ withdrawing: false });
+    },
+
+    onReason(event) {
+      this.setData({ reason: event.detail, 'errors.reason': '' });
+    },
+
+    async onConfirmWithdraw() {
+      const reason = this.data.reason.trim();
+      const errors = withdrawErrors({ reason });
+      this.setData({ errors });
+      if (Object.keys(errors).length || this.data.submitting) return;
+
+      this.setData({ submitting: true });
+      try {
+        const path = `/api/v1/notices/${this.noticeId}/withdraw`;
+        const notice = await request({ method: 'POST', path, data: { reason } });
+        this.setData({ notice: noticeView(notice), withdrawing: false });
+        toast(this, '已撤回');
+      } catch (err) {
+        showFormError(this, err);
+        // Withdrawn meanwhile (say, on another phone): show it as it now is.
+        if (err.code === 'invalid_transition') {
+          this.setData({ withdrawing: false });
+          this.load();
+        }
+      } finally {
+        this.setData({ submitting: false });
+      }
+    },
+  },
+});

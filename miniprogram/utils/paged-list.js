@@ -1,0 +1,37 @@
+// Behavior of pages that list a server collection 20 at a time: page 1 replaces the items,
+// reaching the bottom appends the next page, and answers to a superseded load are dropped.
+// The page supplies fetchPage({page, page_size}), resolving to {items, total}.
+const { showError } = require('./feedback');
+
+const PAGE_SIZE = 20;
+
+module.exports = Behavior({
+  data: { items: [], page: 0, loading: false, finished: false },
+
+  methods: {
+    onReachBottom() {
+      if (!this.data.loading && !this.data.finished) this.loadPage(this.data.page + 1);
+    },
+
+    /** Loads page 1 again; the current items stay on screen until it arrives. */
+    reload() {
+      return this.loadPage(1);
+    },
+
+    async loadPage(page) {
+      const ticket = (this.ticket || 0) + 1; // a newer load makes older answers stale
+      this.ticket = ticket;
+      this.setData({ loading: true });
+      try {
+        const body = await this.fetchPage({ page, page_size: PAGE_SIZE });
+        if (ticket !== this.ticket) return;
+        const items = (page === 1 ? [] : this.data.items).concat(body.items);
+        this.setData({ items, page, finished: items.length >= body.total || !body.items.length });
+      } catch (err) {
+        if (ticket === this.ticket) showError(this, err);
+      } finally {
+        if (ticket === this.ticket) this.setData({ loading: false });
+      }
+    },
+  },
+});
