@@ -1,10 +1,12 @@
-"""Console pages: staff sign-in (password, CSRF, rate limit) and the supervised estates."""
+"""Console pages: staff sign-in (password, CSRF, rate limit), the supervised estates, and
+each estate's group chats and delivery log."""
 
 from functools import wraps
 
 from flask import (
     Blueprint,
     current_app,
+    flash,
     g,
     redirect,
     render_template,
@@ -17,7 +19,7 @@ from backend.accounts import services as accounts
 from backend.accounts.models import User
 from backend.accounts.roles import ROLE_LABELS
 from backend.console import services
-from backend.errors import Unauthorized
+from backend.errors import DomainError, Unauthorized
 from backend.extensions import csrf, db, limiter
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
@@ -27,6 +29,13 @@ bp = Blueprint("console", __name__, url_prefix="/console", template_folder="temp
 def _protect_forms():
     if request.method == "POST":
         csrf.protect()
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    # People read these pages: an error is a page in Chinese with the error's status, not
+    # the API's JSON envelope.
+    return render_template("console/error.html", error=error), error.status
 
 
 def staff_required(view):
@@ -78,3 +87,68 @@ def index():
     data = services.supervised_estates(g.staff, request.args.get("q"), max(page, 1))
     roles = [ROLE_LABELS.get(m.role, m.role) for m in g.staff.memberships]
     return render_template("console/index.html", roles=roles, q=request.args.get("q", ""), **data)
+
+
+@bp.get("/estates/<int:estate_id>")
+@staff_required
+def estate(estate_id):
+    return _estate_page(estate_id, request.args.get("status"), request.args.get("page", type=int))
+
+
+@bp.post("/estates/<int:estate_id>/group-chats")
+@staff_required
+def add_group_chat(estate_id):
+    # The address is a secret: it is never echoed back into the form.
+    keep = {"name": request.form.get("name", ""), "channel": request.form.get("channel", "")}
+    return _act(
+        estate_id,
+        lambda: services.add_group_chat(g.staff, estate_id, request.form),
+        lambda group: f"已添加监督群「{group.name}」",
+        keep,
+    )
+
+
+@bp.post("/estates/<int:estate_id>/group-chats/<int:group_id>/active")
+@staff_required
+def set_group_active(estate_id, group_id):
+    return _act(
+        estate_id,
+        lambda: services.set_group_active(
+            g.staff, estate_id, group_id, request.form.get("active", "")
+        ),
+        lambda group: f"已{'启用' if group.active else '停用'}监督群「{group.name}」",
+    )
+
+
+@bp.post("/estates/<int:estate_id>/deliveries/<int:outbox_id>/requeue")
+@staff_required
+def requeue_delivery(estate_id, outbox_id):
+    return _act(
+        estate_id,
+        lambda: services.requeue_delivery(g.staff, estate_id, outbox_id),
+        lambda _row: "已重新投递，消息将很快发出",
+    )
+
+
+def _estate_page(estate_id, status=None, page=None, error=None, form=None):
+    data = services.estate_page(g.staff, estate_id, status, page)
+    html = render_template("console/estate.html", error=error, form=form or {}, **data)
+    return html, error.status if error else 200
+
+
+def _act(estate_id, action, done, keep=None):
+    """Run a page's action. Success: flash and redirect back to the same log filter (so a
+    reload never repeats it). A domain error: the page again, with the message and the
+    error's status (403, 404, 409, 422)."""
+    status, page = services.log_filter(
+        request.form.get("status"), request.form.get("page", type=int)
+    )
+    try:
+        result = action()
+    except DomainError as error:
+        return _estate_page(estate_id, status, page, error=error, form=keep)
+    flash(done(result), "success")
+    target = url_for(
+        "console.estate", estate_id=estate_id, status=status, page=page if page > 1 else None
+    )
+    return redirect(target, 303)

@@ -1,7 +1,10 @@
-"""An auditor signs in to the console in a real browser and sees the estates they supervise."""
+"""Staff in a real browser: an auditor signs in and sees the estates they supervise; an
+admin requeues a failed delivery from an estate's page."""
 
 from backend.accounts import services as accounts
 from backend.accounts.roles import Role, ScopeKind
+from backend.extensions import db
+from backend.outbox.models import OutboxMessage
 from tests.e2e.conftest import screenshot
 
 PASSWORD = "browser-test-password"
@@ -32,3 +35,45 @@ def test_auditor_signs_in_and_sees_supervised_estates(page, live_server, make):
 
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(f"{live_server}/console/login")
+
+
+def test_admin_requeues_a_dead_delivery_from_the_estate_page(page, live_server, make):
+    estate = make.estate(make.community(name="中山社区"), "凤城花园")
+    group = make.group_chat(estate, address="browser-secret-robot-key-9f3c")
+    db.session.add(
+        OutboxMessage(
+            estate_id=estate.id,
+            group_chat_id=group.id,
+            topic="notice.published",
+            subject_id=1,
+            dedupe_key="browser:1",
+            payload=[],
+            status="dead",
+            attempts=5,
+            last_error="企业微信返回 HTTP 502",
+        )
+    )
+    db.session.commit()
+    accounts.create_staff("admin1", PASSWORD, Role.ADMIN, ScopeKind.COUNTY, estate.county_id)
+
+    page.goto(f"{live_server}/console/login")
+    page.get_by_label("用户名").fill("admin1")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server}/console/")
+    page.get_by_role("link", name="凤城花园").click()
+    page.wait_for_url(f"{live_server}/console/estates/{estate.id}")
+    assert page.get_by_role("heading", name="凤城花园").is_visible()
+    assert "••••9f3c" in page.locator("#group-chats").inner_text()
+    assert "browser-secret-robot-key-9f3c" not in page.content()
+
+    row = page.locator("#deliveries tbody tr")
+    assert "发送失败" in row.inner_text()
+    row.get_by_role("button", name="重新投递").click()
+    page.wait_for_url(f"{live_server}/console/estates/{estate.id}")
+
+    assert page.get_by_role("status").inner_text() == "已重新投递，消息将很快发出"
+    assert "待发送" in row.inner_text()
+    assert row.get_by_role("button", name="重新投递").count() == 0
+    assert "待发送（1）" in page.get_by_role("navigation", name="按状态筛选").inner_text()
+    screenshot(page, "console-estate-deliveries")
