@@ -1,6 +1,9 @@
 # Linli API and console: gunicorn (sync workers) serving backend:create_app().
 # Configure with LINLI_* environment variables (see config/.env.example); run
 # `flask --app backend db upgrade` once per release before starting new containers.
+# The same image runs the background processes with another command:
+#   flask --app backend jobs worker    (rq worker + scheduler: delivers outbox rows)
+#   flask --app backend jobs relay     (hands due outbox rows to the queue)
 # Installed in place (-e) so migrations/ and config/ are found beside the code.
 FROM python:3.11-slim
 

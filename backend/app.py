@@ -46,10 +46,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
+    from backend.group_chats.api import blp as group_chats_blp
     from backend.health import bp as health_bp
+    from backend.notices.api import blp as notices_blp
     from backend.places.api import blp as places_blp
 
-    for blueprint in (accounts_blp, places_blp):
+    for blueprint in (accounts_blp, places_blp, notices_blp, group_chats_blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
     app.register_blueprint(health_bp)
@@ -60,12 +62,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(console_bp)
 
     from backend.cli import linli
+    from backend.jobs.cli import jobs
 
     app.cli.add_command(linli)
+    app.cli.add_command(jobs)
     return app
 
 
 def _register_models() -> None:
     """Import every models module so Alembic and create_all see all tables."""
     import backend.accounts.models  # noqa: F401
+    import backend.group_chats.models  # noqa: F401
+    import backend.notices.models  # noqa: F401
+    import backend.outbox.models  # noqa: F401
     import backend.places.models  # noqa: F401

@@ -3,7 +3,7 @@
 from flask import Flask, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-UPLOAD_ENDPOINTS = {"places.UnitImport"}
+UPLOAD_ENDPOINTS = {"places.UnitImport", "notices.AttachmentUpload"}
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,8 @@ from backend.accounts import services as accounts
 from backend.accounts.models import Claim, User
 from backend.accounts.roles import Role, ScopeKind
 from backend.extensions import db
+from backend.group_chats.models import ChannelKind, GroupChat
+from backend.notices import services as notices
 from backend.places import services as places
 from backend.places.models import Community, County, Estate, Township, Unit
 from backend.places.register import PLACE_COLUMNS, UNIT_COLUMNS
@@ -104,7 +106,52 @@ def seed() -> dict:
         "county", STAFF_PASSWORD, Role.COUNTY_OFFICER, ScopeKind.COUNTY, county.id
     )
     accounts.create_staff("admin", STAFF_PASSWORD, Role.ADMIN, ScopeKind.COUNTY, county.id)
+    _group_chats_and_notices(estates, county)
     return {"loaded": True, **counts}
+
+
+# The first estate's group is a WeCom app chat, the others have group robots: both channels
+# show on the fake server's page. Addresses are made up; real ones come from WeCom.
+DEMO_APPCHAT = "linlidemo1"
+
+
+def _group_chats_and_notices(estates: list[Estate], county: County) -> None:
+    for n, estate in enumerate(estates, start=1):
+        channel, address = (
+            (ChannelKind.WECOM_APPCHAT, DEMO_APPCHAT)
+            if n == 1
+            else (ChannelKind.WECOM_ROBOT, f"demo-robot-{n:02d}-5f2c9a7e")
+        )
+        db.session.add(
+            GroupChat(
+                estate_id=estate.id, name=f"{estate.name}监督群", channel=channel, address=address
+            )
+        )
+    db.session.commit()
+    chair = _user("demo-chair-1")
+    notices.publish(
+        chair,
+        ScopeKind.ESTATE,
+        estates[0].id,
+        "关于二次供水水箱清洗的通知",
+        "各位业主：\n　　本周六上午 8:00—12:00 清洗二次供水水箱，期间 1—6 栋停水，"
+        "请提前储水。清洗费用从公共收益列支，明细将在下期账目中公示。\n小区业委会",
+    )
+    officer = db.session.scalar(select(User).where(User.username == "county"))
+    notices.publish(
+        officer,
+        ScopeKind.COUNTY,
+        county.id,
+        "关于开展物业管理小微权力监督的通知",
+        "各小区：\n　　即日起，各小区账目按月提交社区审核后公示，"
+        "业主可在「邻里」小程序查看并提出质询；发现问题可通过「随手拍」反映。\n县住建局",
+        pinned=True,
+    )
+
+
+def group_chats_for_fake_wechat() -> list[GroupChat]:
+    """Every active group chat, so the dev server can name them on the fake WeChat page."""
+    return list(db.session.scalars(select(GroupChat).where(GroupChat.active.is_(True))))
 
 
 def _estate_people(n: int, estate: Estate) -> None:

@@ -11,6 +11,8 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server, run_simple
 
 from backend import create_app, demo
+from backend.group_chats.models import ChannelKind
+from backend.jobs.embedded import EmbeddedRunner
 from bot.fakewechat import create_app as create_fake_wechat
 from config.settings import VAR_DIR
 
@@ -19,15 +21,28 @@ PORT = int(os.environ.get("LINLI_PORT", "5000"))
 FAKE_PORT = int(os.environ.get("LINLI_FAKE_WECHAT_PORT", "5050"))
 
 
-def _start_fake_wechat() -> str:
-    server = make_server(HOST, FAKE_PORT, create_fake_wechat(), threaded=True)
+def _start_fake_wechat():
+    fake = create_fake_wechat()
+    server = make_server(HOST, FAKE_PORT, fake, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True, name="fake-wechat").start()
-    return f"http://{HOST}:{FAKE_PORT}"
+    return fake, f"http://{HOST}:{FAKE_PORT}"
+
+
+def _introduce_group_chats(fake) -> None:
+    """Tell the fake WeChat each estate's group: app chats must exist before the bot posts,
+    and robots are shown under their group's name. (Its memory is empty at every start.)"""
+    store = fake.extensions["fakewechat"]
+    for group in demo.group_chats_for_fake_wechat():
+        if group.channel == ChannelKind.WECOM_APPCHAT:
+            store.create_chat(group.address, group.name, "linli-bot", ["linli-bot", "owner"])
+            store.name_group(f"appchat:{group.address}", group.name)
+        else:
+            store.name_group(f"robot:{group.address}", group.name)
 
 
 def main() -> None:
     VAR_DIR.mkdir(exist_ok=True)
-    fake_url = _start_fake_wechat()
+    fake, fake_url = _start_fake_wechat()
     os.environ.setdefault("LINLI_WECHAT_API_BASE", fake_url)
     os.environ.setdefault("LINLI_WECOM_API_BASE", fake_url)
     app = create_app()
@@ -36,6 +51,10 @@ def main() -> None:
         if not demo.is_loaded():
             print("首次启动：正在载入演示县数据 (demo county) ...", flush=True)
             demo.seed()
+        _introduce_group_chats(fake)
+    if not app.config["REDIS_URL"]:
+        # No Redis: deliver outbox rows from a thread of this process.
+        EmbeddedRunner(app).start()
     base = f"http://{HOST}:{PORT}"
     print(
         f"""

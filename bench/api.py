@@ -6,7 +6,6 @@ threads, against 127.0.0.1 only.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -17,11 +16,12 @@ import requests
 from sqlalchemy import create_engine, text
 
 from backend.common.dbadmin import recreate_database
+from bench.common import free_port
 
 DATABASE_URL = os.environ.get(
     "LINLI_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linli_bench"
 )
-REDIS_URL = os.environ.get("LINLI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_URL = os.environ.get("LINLI_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 SECONDS = float(os.environ.get("LINLI_BENCH_SECONDS", "5"))
 CLIENTS = int(os.environ.get("LINLI_BENCH_CLIENTS", "8"))
 WORKERS = os.environ.get("LINLI_BENCH_WORKERS", "4")
@@ -45,15 +45,9 @@ def prepare_database() -> None:
     subprocess.run([*flask, "linli", "seed-demo"], env=_env(), check=True, capture_output=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def gunicorn():
-    port = _free_port()
+    port = free_port()
     env = {**_env(), "LINLI_BIND": f"127.0.0.1:{port}", "LINLI_WEB_WORKERS": WORKERS}
     command = [
         sys.executable,
@@ -128,7 +122,3 @@ def main() -> None:
     print(
         f"GET /api/v1/estates/{{id}}     {estate:8.1f} req/s   ({estate / health:.2f} of /healthz)"
     )
-
-
-if __name__ == "__main__":
-    main()

@@ -22,6 +22,17 @@ _ENV = {
     "LINLI_WECHAT_SECRET": ("WECHAT_SECRET", "dev-secret", str),
     "LINLI_WECHAT_API_BASE": ("WECHAT_API_BASE", "http://127.0.0.1:5050", str),
     "LINLI_WECOM_API_BASE": ("WECOM_API_BASE", "http://127.0.0.1:5050", str),
+    "LINLI_WECOM_CORP_ID": ("WECOM_CORP_ID", "ww-linli-dev", str),
+    "LINLI_WECOM_APP_SECRET": ("WECOM_APP_SECRET", "dev-wecom-secret", str),
+    # Tries per outbox row before it is dead, and the first wait (doubling after each try).
+    "LINLI_OUTBOX_MAX_ATTEMPTS": ("OUTBOX_MAX_ATTEMPTS", 8, int),
+    "LINLI_OUTBOX_RETRY_BASE_SECONDS": ("OUTBOX_RETRY_BASE_SECONDS", 5, int),
+    # A queued row whose job has not finished after this long is handed out again.
+    "LINLI_OUTBOX_LEASE_SECONDS": ("OUTBOX_LEASE_SECONDS", 120, int),
+    # A delivery job running longer than this is stopped by rq (and counts as lost).
+    "LINLI_DELIVERY_JOB_TIMEOUT": ("DELIVERY_JOB_TIMEOUT", 60, int),
+    "LINLI_OUTBOX_RELAY_INTERVAL": ("OUTBOX_RELAY_INTERVAL", 1.0, float),
+    "LINLI_GROUP_MESSAGES_PER_MINUTE": ("GROUP_MESSAGES_PER_MINUTE", 20, int),
     "LINLI_STORAGE_DIR": ("STORAGE_DIR", str(VAR_DIR / "storage"), str),
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),
     "LINLI_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", 20, int),
@@ -49,6 +60,7 @@ def load(overrides: dict | None = None) -> dict:
     # Limits stored with the rest so tests can tighten them.
     settings.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
     settings.setdefault("WECHAT_LOGIN_RATE_LIMIT", "30 per minute")
+    settings.setdefault("OUTBOX_RELAY_BATCH", 500)
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     if not settings["RATELIMIT_STORAGE_URI"]:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"

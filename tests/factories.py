@@ -10,6 +10,7 @@ from backend.accounts.models import Claim, Membership, User
 from backend.accounts.roles import SCOPE_OF_ROLE, Role, ScopeKind
 from backend.accounts.tokens import issue_access_token
 from backend.extensions import db
+from backend.group_chats.models import GroupChat
 from backend.places.models import Building, Community, County, Estate, Township, Unit
 
 _seq = itertools.count(1)
@@ -103,6 +104,19 @@ def claim(person, unit_row, status="pending") -> Claim:
         real_name="张三丰",
         phone="13812341234",
         status=status,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def group_chat(estate_row, channel="wecom_robot", address=None, active=True) -> GroupChat:
+    row = GroupChat(
+        estate_id=estate_row.id,
+        name=f"{estate_row.name}监督群",
+        channel=channel,
+        address=address or f"robot-key-{next(_seq):06d}",
+        active=active,
     )
     db.session.add(row)
     db.session.commit()

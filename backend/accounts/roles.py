@@ -50,3 +50,23 @@ VERIFIER_ROLES = (Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.PROPERTY_MAN
 REGISTER_ROLES = (*VERIFIER_ROLES, Role.ADMIN)
 # Roles that sign in to the console with a password.
 STAFF_ROLES = (Role.AUDITOR, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN)
+# Who may post notices: estate roles to their estate; officers to any place in their scope.
+NOTICE_AUTHOR_ROLES = (
+    Role.COMMITTEE_MEMBER,
+    Role.COMMITTEE_CHAIR,
+    Role.PROPERTY_MANAGER,
+    Role.AUDITOR,
+    Role.TOWNSHIP_OFFICER,
+    Role.COUNTY_OFFICER,
+    Role.ADMIN,
+)
+# Who registers an estate's group chats: its committee and the officers above it (the
+# property company is what the group supervises, so it does not hold the keys).
+GROUP_CHAT_ROLES = (
+    Role.COMMITTEE_MEMBER,
+    Role.COMMITTEE_CHAIR,
+    Role.AUDITOR,
+    Role.TOWNSHIP_OFFICER,
+    Role.COUNTY_OFFICER,
+    Role.ADMIN,
+)

@@ -208,3 +208,41 @@ def scope_names(places: list[tuple[ScopeKind, int]]) -> dict[tuple[ScopeKind, in
             rows = db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))
             names.update({(kind, i): name for i, name in rows})
     return names
+
+
+def place_lineage(kind: ScopeKind, place_id: int) -> dict[ScopeKind, int]:
+    """The place and every place above it, by kind: an estate's community, township, county.
+
+    :raises NotFound: no place of that kind with that id.
+    """
+    place = db.session.get(_SCOPE_MODELS[kind], place_id)
+    if place is None:
+        raise NotFound("该地点不存在")
+    if kind == ScopeKind.ESTATE:
+        return {
+            ScopeKind.ESTATE: place.id,
+            ScopeKind.COMMUNITY: place.community_id,
+            ScopeKind.TOWNSHIP: place.township_id,
+            ScopeKind.COUNTY: place.county_id,
+        }
+    if kind == ScopeKind.COMMUNITY:
+        township = db.session.get(Township, place.township_id)
+        return {
+            ScopeKind.COMMUNITY: place.id,
+            ScopeKind.TOWNSHIP: township.id,
+            ScopeKind.COUNTY: township.county_id,
+        }
+    if kind == ScopeKind.TOWNSHIP:
+        return {ScopeKind.TOWNSHIP: place.id, ScopeKind.COUNTY: place.county_id}
+    return {ScopeKind.COUNTY: place.id}
+
+
+def estates_within(kind: ScopeKind, place_id: int):
+    """A SELECT of the ids of every estate in a place (the estate itself for an estate)."""
+    column = {
+        ScopeKind.ESTATE: Estate.id,
+        ScopeKind.COMMUNITY: Estate.community_id,
+        ScopeKind.TOWNSHIP: Estate.township_id,
+        ScopeKind.COUNTY: Estate.county_id,
+    }[kind]
+    return select(Estate.id).where(column == place_id)

@@ -54,6 +54,19 @@ def reset():
     return jsonify({"ok": True})
 
 
+@bp.post("/groups")
+def name_group():
+    """Give a destination such as ``robot:KEY`` the name of its group, for the page."""
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        return bad_request("body must be a JSON object")
+    group, name = body.get("group"), body.get("name")
+    if not isinstance(group, str) or ":" not in group or not isinstance(name, str) or not name:
+        return bad_request("group (kind:address) and name are required")
+    store().name_group(group, name[:64])
+    return jsonify({"ok": True})
+
+
 @bp.get("/messages")
 def messages():
     return jsonify({"messages": store().messages(request.args.get("group"))})

@@ -86,9 +86,11 @@ def describe(message: dict) -> dict:
     return view
 
 
-def group_title(group: str, chats: dict) -> str:
+def group_title(group: str, chats: dict, names: dict) -> str:
     kind, _, name = group.partition(":")
-    if kind == "appchat" and chats.get(name, {}).get("name"):
+    if group in names:
+        name = names[group]
+    elif kind == "appchat" and chats.get(name, {}).get("name"):
         name = f"{chats[name]['name']}（{name}）"
     return f"{GROUP_LABELS.get(kind, kind)}：{name}"
 
@@ -140,6 +142,8 @@ PAGE = """<!doctype html>
       </div>
       {% endfor %}
     </div>
+    {% else %}
+    <p class="empty">群里还没有消息。</p>
     {% endfor %}
   </section>
 {% else %}
@@ -154,9 +158,10 @@ PAGE = """<!doctype html>
 @bp.get("/")
 def index():
     messages = store().messages()
-    chats = store().chats()
-    grouped: dict[str, list] = {}
+    chats, names = store().chats(), store().group_names()
+    # Named groups show even before their first message: each estate's chat is visible.
+    grouped: dict[str, list] = {group: [] for group in names}
     for message in messages:
         grouped.setdefault(message["group"], []).append(describe(message))
-    groups = [{"title": group_title(g, chats), "messages": ms} for g, ms in grouped.items()]
+    groups = [{"title": group_title(g, chats, names), "messages": ms} for g, ms in grouped.items()]
     return render_template_string(PAGE, groups=groups, total=len(messages))

@@ -48,6 +48,7 @@ class FakeStore:
             self._calls: dict[str, int] = {}
             self._faults: list[Fault] = []
             self._chats: dict[str, dict] = {}
+            self._names: dict[str, str] = {}
             self._seq = itertools.count(1)
 
     # -- access tokens -------------------------------------------------------------------
@@ -128,6 +129,16 @@ class FakeStore:
     def chats(self) -> dict[str, dict]:
         with self._lock:
             return {chatid: dict(chat) for chatid, chat in self._chats.items()}
+
+    # -- group names (a robot belongs to a named group the fake cannot know) --------------
+
+    def name_group(self, group: str, name: str) -> None:
+        with self._lock:
+            self._names[group] = name
+
+    def group_names(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._names)
 
     # -- recorded messages ---------------------------------------------------------------
 

@@ -35,6 +35,9 @@ class FakeServer:
         """Queue a fault; ``kw`` may carry ``delay_seconds`` and ``paths``."""
         return self._call("POST", "/_fake/faults", json={"kind": kind, "count": count, **kw})
 
+    def name_group(self, group: str, name: str) -> None:
+        self._call("POST", "/_fake/groups", json={"group": group, "name": name})
+
     def expire_tokens(self) -> int:
         return self._call("POST", "/_fake/expire-tokens")["expired"]
 

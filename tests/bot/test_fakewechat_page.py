@@ -98,3 +98,21 @@ def test_page_renders_news_textcard_notice_and_subscribe_messages(fake_wechat, h
         "thing1：电梯",
     ):
         assert expected in text
+
+
+def test_named_group_shows_its_estate_name_even_before_any_message(fake_wechat, http):
+    fake_wechat.name_group("robot:estate-b", "阳光小区监督群")
+
+    text = http.get(fake_wechat.base_url + "/").text
+    assert "群机器人：阳光小区监督群" in text
+    assert "群里还没有消息" in text
+
+    post_robot(http, fake_wechat, {"msgtype": "text", "text": {"content": "停水通知"}}, "estate-b")
+    text = http.get(fake_wechat.base_url + "/").text
+    assert "停水通知" in text and "群里还没有消息" not in text
+
+
+def test_naming_a_group_needs_kind_address_and_name(fake_wechat, http):
+    for body in ({"group": "nokind", "name": "x"}, {"group": "robot:k"}, []):
+        response = http.post(fake_wechat.base_url + "/_fake/groups", json=body)
+        assert response.status_code == 400

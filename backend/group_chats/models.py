@@ -1,0 +1,45 @@
+"""Each estate's supervision group chats (小微权力监督群) and how the bot reaches them."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.common.clock import utcnow
+from backend.extensions import db
+from backend.places.models import Estate
+
+
+class ChannelKind(StrEnum):
+    WECOM_ROBOT = "wecom_robot"  # address: the group robot's webhook key
+    WECOM_APPCHAT = "wecom_appchat"  # address: the chat id of a group the WeCom app created
+
+
+CHANNEL_LABELS = {
+    ChannelKind.WECOM_ROBOT: "企业微信群机器人",
+    ChannelKind.WECOM_APPCHAT: "企业微信应用群聊",
+}
+
+
+class GroupChat(db.Model):
+    """One group the bot posts into. ``address`` is a secret: anyone holding a robot key can
+    post into the group, so it is never returned by the API or shown in full."""
+
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    estate: Mapped[Estate] = relationship()
+
+    @property
+    def address_hint(self) -> str:
+        return "••••" + self.address[-4:]

@@ -1,0 +1,41 @@
+"""The one decorator every job function wears."""
+
+import functools
+import logging
+import os
+
+from backend.extensions import db
+
+log = logging.getLogger("backend.jobs")
+
+_engine_pid = os.getpid()
+
+
+def job(func):
+    """Run ``func`` as a job: fresh database connections in a forked work horse, the job id
+    in the log, and a clean session afterwards (one job, one unit of work)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        global _engine_pid
+        if os.getpid() != _engine_pid:
+            # rq forks a work horse per job: connections inherited from the parent must not
+            # be used by two processes, so drop them (without closing the parent's sockets).
+            db.engine.dispose(close=False)
+            _engine_pid = os.getpid()
+        from rq import get_current_job
+
+        current = get_current_job()
+        job_id = current.id if current else "inline"
+        try:
+            result = func(*args, **kwargs)
+            log.info("job %s %s%r: %s", job_id, func.__name__, args, result)
+            return result
+        except Exception:
+            db.session.rollback()
+            log.info("job %s %s%r failed", job_id, func.__name__, args, exc_info=True)
+            raise
+        finally:
+            db.session.remove()
+
+    return wrapper

@@ -1,0 +1,86 @@
+"""Notices: post, list per estate, read, withdraw, attachments."""
+
+from flask import send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts.auth import current_user, login_required
+from backend.common import storage
+from backend.common.pagination import PageArgs, page_schema
+from backend.notices import schemas, services
+
+blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="公告")
+
+
+@blp.route("/notices")
+class Notices(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.NoticeArgs)
+    @blp.response(201, schemas.NoticeDetailSchema)
+    def post(self, args):
+        """Post a notice to an estate, or to every estate of a community, township or county."""
+        notice = services.publish(current_user(), **args)
+        return services.read(current_user(), notice.id)
+
+
+@blp.route("/estates/<int:estate_id>/notices")
+class EstateNotices(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(schemas.NoticeSummarySchema))
+    def get(self, args, estate_id):
+        """The estate's notices: pinned first, then newest; each says whether I read it."""
+        return services.list_for_estate(current_user(), estate_id, **args)
+
+
+@blp.route("/notices/<int:notice_id>")
+class NoticeItem(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.NoticeDetailSchema)
+    def get(self, notice_id):
+        """One notice in full (marks it read for me)."""
+        return services.read(current_user(), notice_id)
+
+
+@blp.route("/notices/<int:notice_id>/withdraw")
+class NoticeWithdraw(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.WithdrawArgs)
+    @blp.response(200, schemas.NoticeDetailSchema)
+    def post(self, args, notice_id):
+        """Withdraw my notice: kept and marked withdrawn; the groups are told."""
+        return services.withdraw(current_user(), notice_id, args["reason"])
+
+
+@blp.route("/notices/attachments")
+class AttachmentUpload(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.AttachmentUploadSchema, location="files")
+    @blp.response(201, schemas.AttachmentSchema)
+    def post(self, files):
+        """Upload a file (PDF, Word, Excel, JPG, PNG) to attach to the notice I am writing."""
+        upload = files["file"]
+        return services.upload_attachment(current_user(), upload.filename, upload.read())
+
+
+@blp.route("/notices/<int:notice_id>/attachments/<int:attachment_id>")
+class AttachmentDownload(MethodView):
+    decorators = [login_required]
+
+    @blp.response(
+        200, {"type": "string", "format": "binary"}, content_type="application/octet-stream"
+    )
+    def get(self, notice_id, attachment_id):
+        """Download an attachment of a notice I may read."""
+        row = services.attachment(current_user(), notice_id, attachment_id)
+        return send_file(
+            storage.path_of(row.storage_key),
+            mimetype=row.content_type,
+            download_name=row.name,
+            max_age=0,
+        )

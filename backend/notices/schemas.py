@@ -1,0 +1,83 @@
+"""Request and response shapes for notices."""
+
+import marshmallow as ma
+
+from backend.accounts.roles import ROLE_LABELS
+from backend.common.ids import IdField
+from backend.common.schemas import BaseSchema, UtcDateTime
+from backend.notices.services import AUDIENCE_KINDS
+from bot.messages import excerpt
+
+TITLE_MAX, BODY_MAX, REASON_MAX = 60, 5000, 200
+
+
+def _text(label: str, max_chars: int):
+    return ma.fields.String(
+        required=True,
+        validate=[
+            ma.validate.Length(max=max_chars, error=f"{label}不能超过 {max_chars} 个字"),
+            ma.validate.Predicate("strip", error=f"请填写{label}"),
+        ],
+    )
+
+
+class NoticeArgs(BaseSchema):
+    audience_kind = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(
+            [str(k) for k in AUDIENCE_KINDS], error="发布范围应为小区、社区、街道或县"
+        ),
+    )
+    audience_id = IdField(required=True)
+    title = _text("标题", TITLE_MAX)
+    body = _text("正文", BODY_MAX)
+    pinned = ma.fields.Boolean(load_default=False)
+    attachment_ids = ma.fields.List(
+        IdField(), load_default=list, validate=ma.validate.Length(max=9, error="最多 9 个附件")
+    )
+    client_token = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$", error="client_token 格式不正确"),
+    )
+
+
+class WithdrawArgs(BaseSchema):
+    reason = _text("撤回原因", REASON_MAX)
+
+
+class AttachmentUploadSchema(ma.Schema):
+    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
+class AttachmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    size = ma.fields.Integer(metadata={"description": "字节数"})
+    content_type = ma.fields.String()
+    url = ma.fields.Function(
+        lambda a: f"/api/v1/notices/{a.notice_id}/attachments/{a.id}" if a.notice_id else None
+    )
+
+
+class NoticeSummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    excerpt = ma.fields.Function(lambda n: excerpt(n.body, 80))
+    author_label = ma.fields.String()
+    author_role = ma.fields.String()
+    author_role_label = ma.fields.Function(lambda n: ROLE_LABELS.get(n.author_role, ""))
+    audience_kind = ma.fields.String()
+    audience_label = ma.fields.String()
+    pinned = ma.fields.Boolean()
+    published_at = UtcDateTime()
+    withdrawn = ma.fields.Boolean()
+    withdrawn_at = UtcDateTime(allow_none=True)
+    is_read = ma.fields.Boolean()
+    attachment_count = ma.fields.Integer()
+
+
+class NoticeDetailSchema(NoticeSummarySchema):
+    body = ma.fields.String()
+    attachments = ma.fields.List(ma.fields.Nested(AttachmentSchema))
+    withdraw_reason = ma.fields.String(allow_none=True)
+    can_withdraw = ma.fields.Boolean()

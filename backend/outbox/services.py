@@ -1,0 +1,267 @@
+"""Writing outbox rows, handing due rows to the job queue, and the state changes a delivery
+job makes. The job itself (sending) lives in bot/delivery.py."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from backend.accounts.models import User
+from backend.accounts.roles import Role
+from backend.accounts.scope import get_estate_for
+from backend.common.clock import utcnow
+from backend.common.pagination import paginate
+from backend.errors import Forbidden, InvalidTransition, NotFound
+from backend.extensions import db
+from backend.group_chats.models import GroupChat
+from backend.outbox.models import OPEN_STATUSES, OutboxMessage, OutboxStatus
+
+S = OutboxStatus
+
+
+def add_for_groups(topic: str, subject_id: int, groups: list[GroupChat]) -> int:
+    """Queue one message per group in the caller's transaction; returns how many.
+
+    The unique dedupe key makes a second call for the same (topic, subject, group) fail
+    loudly instead of sending twice.
+    """
+    now = utcnow()
+    rows = [
+        {
+            "topic": topic,
+            "subject_id": subject_id,
+            "dedupe_key": f"{topic}:{subject_id}:group:{group.id}",
+            "estate_id": group.estate_id,
+            "group_chat_id": group.id,
+            "payload": [],
+            "status": S.PENDING,
+            "available_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for group in groups
+    ]
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+def add_for_person(topic: str, subject_id: int, user_id: int, estate_id: int | None) -> None:
+    """Queue a personal message (mini-program subscribe message) in the caller's transaction."""
+    db.session.add(
+        OutboxMessage(
+            topic=topic,
+            subject_id=subject_id,
+            dedupe_key=f"{topic}:{subject_id}:user:{user_id}",
+            estate_id=estate_id,
+            recipient_id=user_id,
+            payload=[],
+        )
+    )
+
+
+# -- the relay -------------------------------------------------------------------------
+
+
+def _settings() -> dict:
+    cfg = current_app.config
+    return {
+        "lease": timedelta(seconds=cfg["OUTBOX_LEASE_SECONDS"]),
+        "max_attempts": cfg["OUTBOX_MAX_ATTEMPTS"],
+        "intervals": retry_intervals(cfg),
+    }
+
+
+def retry_intervals(cfg) -> list[int]:
+    """Seconds to wait before each retry: base, 2×base, 4×base, … (one per retry)."""
+    base = cfg["OUTBOX_RETRY_BASE_SECONDS"]
+    return [base * 2**i for i in range(cfg["OUTBOX_MAX_ATTEMPTS"] - 1)]
+
+
+def relay(dispatch: Callable[[list[int], list[int]], None], limit: int = 500) -> int:
+    """Hand due rows to ``dispatch(new_ids, stale_ids)`` and mark them queued.
+
+    Due: pending rows whose time has come, and queued/retrying rows whose lease ran out
+    (their job was lost: a killed worker, a flushed Redis). Rows are locked with SKIP LOCKED,
+    so relays running at once split the work; if ``dispatch`` raises (Redis down), nothing
+    changes and the next round tries again.
+    """
+    now = utcnow()
+    due = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.status)
+        .where(
+            or_(
+                and_(OutboxMessage.status == S.PENDING, OutboxMessage.available_at <= now),
+                and_(
+                    OutboxMessage.status.in_([S.QUEUED, S.RETRYING]),
+                    OutboxMessage.lease_until < now,
+                ),
+            )
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not due:
+        db.session.commit()
+        return 0
+    new = [row.id for row in due if row.status == S.PENDING]
+    stale = [row.id for row in due if row.status != S.PENDING]
+    try:
+        dispatch(new, stale)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(new + stale))
+        .values(status=S.QUEUED, lease_until=now + _settings()["lease"], updated_at=now)
+    )
+    db.session.commit()
+    return len(due)
+
+
+def due_for_embedded(limit: int = 100) -> list[int]:
+    """Rows the in-process runner should deliver now (it also owns the retry timing)."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status.in_([S.PENDING, S.RETRYING]),
+                OutboxMessage.available_at <= utcnow(),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+# -- what a delivery job does to its row ------------------------------------------------
+
+
+def lock(outbox_id: int) -> OutboxMessage | None:
+    """The row, locked until the caller commits: two runs of one job never send at once."""
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def earlier_open_row(row: OutboxMessage) -> bool:
+    """Whether an older message for the same destination is still unsent (keep order)."""
+    target = (
+        OutboxMessage.group_chat_id == row.group_chat_id
+        if row.group_chat_id
+        else OutboxMessage.recipient_id == row.recipient_id
+    )
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(target, OutboxMessage.id < row.id, OutboxMessage.status.in_(OPEN_STATUSES))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def part_sent(row: OutboxMessage) -> None:
+    row.parts_sent += 1
+    if row.parts_sent >= row.parts_total:
+        row.status = S.SENT
+        row.sent_at = utcnow()
+        row.lease_until = None
+
+
+def defer(row: OutboxMessage, seconds: float, reason: str | None = None) -> None:
+    """Back to the relay after ``seconds`` (rate limit, order): not a failed attempt."""
+    row.status = S.PENDING
+    row.available_at = utcnow() + timedelta(seconds=seconds)
+    row.lease_until = None
+    if reason:
+        row.last_error = reason
+
+
+def failed(row: OutboxMessage, error: str) -> bool:
+    """Count a failed try; True when another try follows, False when the row is now dead."""
+    settings = _settings()
+    row.attempts += 1
+    row.last_error = error[:2000]
+    if row.attempts >= settings["max_attempts"]:
+        dead(row, row.last_error)
+        return False
+    wait = timedelta(seconds=settings["intervals"][row.attempts - 1])
+    row.status = S.RETRYING
+    row.available_at = utcnow() + wait
+    row.lease_until = row.available_at + settings["lease"]
+    return True
+
+
+def dead(row: OutboxMessage, error: str) -> None:
+    row.status = S.DEAD
+    row.last_error = error[:2000]
+    row.lease_until = None
+
+
+def cancel(row: OutboxMessage, reason: str) -> None:
+    row.status = S.CANCELLED
+    row.last_error = reason
+    row.lease_until = None
+
+
+# -- what people see and do on the console ----------------------------------------------
+
+
+def delivery_log(estate_id: int, status: str | None, page: int, page_size: int):
+    """The estate's outbox rows, newest first, optionally of one status (indexed by estate)."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.estate_id == estate_id)
+        .options(joinedload(OutboxMessage.group_chat))
+        .order_by(OutboxMessage.id.desc())
+    )
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return paginate(query, page, page_size)
+
+
+def status_counts(estate_id: int) -> dict[str, int]:
+    return dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.estate_id == estate_id)
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
+
+
+def can_requeue(user: User) -> bool:
+    return any(m.role == Role.ADMIN for m in user.memberships)
+
+
+def requeue(user: User, outbox_id: int) -> OutboxMessage:
+    """Give a dead row a fresh set of tries (admins of the row's estate only).
+
+    :raises NotFound: no such row, or its estate is outside the user's scope.
+    :raises Forbidden: not an admin.
+    :raises InvalidTransition: the row is not dead.
+    """
+    row = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.id == outbox_id).with_for_update()
+    )
+    if row is None or row.estate_id is None:
+        raise NotFound("投递记录不存在")
+    get_estate_for(user, row.estate_id)
+    if not can_requeue(user):
+        raise Forbidden("只有系统管理员可以重新投递")
+    if row.status != S.DEAD:
+        raise InvalidTransition("只有发送失败的消息可以重新投递")
+    row.status = S.PENDING
+    row.attempts = 0
+    row.available_at = utcnow()
+    row.lease_until = None
+    db.session.commit()
+    return row

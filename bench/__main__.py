@@ -1,0 +1,20 @@
+"""`python -m bench [api|delivery]` (`make bench`): each prints its results as ratios."""
+
+import sys
+
+from bench import api, delivery
+
+BENCHES = {"api": api.main, "delivery": delivery.main}
+
+
+def main() -> None:
+    names = sys.argv[1:] or list(BENCHES)
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        raise SystemExit(f"unknown bench {unknown}; choose from {sorted(BENCHES)}")
+    for name in names:
+        BENCHES[name]()
+
+
+if __name__ == "__main__":
+    main()

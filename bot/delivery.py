@@ -1,0 +1,112 @@
+"""The job that delivers one outbox row: idempotent, ordered, rate-limited, retried.
+
+Exactly once per part: each part is sent while the row is locked (SELECT … FOR UPDATE) and
+its counter is committed right after, so a second run of the same job (a relay that enqueued
+twice, an rq retry, a requeue) waits for the lock and then finds nothing left to send.
+"""
+
+import logging
+
+from flask import current_app
+
+from backend.accounts.models import User
+from backend.extensions import db
+from backend.group_chats.models import GroupChat
+from backend.jobs.job import job
+from backend.outbox import services as outbox
+from backend.outbox.models import OPEN_STATUSES, OutboxMessage
+from bot import messages
+from bot.channels import DeliveryError, DeliveryRejected, DeliveryThrottled, channels
+from bot.ratelimit import SendLimiter
+
+log = logging.getLogger(__name__)
+
+ORDER_WAIT_SECONDS = 1.0
+
+
+class RetryLater(DeliveryError):
+    """Raised out of the job so rq's Retry schedules the next try (row is 'retrying')."""
+
+
+def deliver(outbox_id: int) -> str:
+    """Send what is left of outbox row ``outbox_id``; returns what happened, for the logs.
+
+    :raises RetryLater: the send failed and another try is scheduled.
+    """
+    while True:
+        row = outbox.lock(outbox_id)
+        if row is None or row.status not in OPEN_STATUSES:
+            db.session.commit()
+            return row.status if row else "missing"
+        outcome = _send_next_part(row)
+        db.session.commit()
+        if isinstance(outcome, Exception):
+            raise outcome
+        if outcome != "part":
+            return outcome
+
+
+def _send_next_part(row: OutboxMessage):
+    """One step under the row lock; the caller commits. Returns an outcome or the error to
+    raise after committing."""
+    if outbox.earlier_open_row(row):
+        outbox.defer(row, ORDER_WAIT_SECONDS)
+        return "waiting"
+    target = _target(row)
+    if isinstance(target, str):
+        outbox.cancel(row, target)
+        return "cancelled"
+    channel, address, destination = target
+    if not row.payload:
+        row.payload = channel.prepare(messages.render(row.topic, row.subject_id))
+        if not row.payload:
+            outbox.cancel(row, "内容已不存在")
+            return "cancelled"
+    wait = _limiter().acquire(destination)
+    if wait:
+        outbox.defer(row, wait)
+        return "throttled"
+    try:
+        channel.send(address, row.payload[row.parts_sent])
+    except DeliveryThrottled as exc:
+        outbox.defer(row, exc.retry_after, str(exc))
+        return "throttled"
+    except DeliveryRejected as exc:
+        log.warning("outbox %s rejected: %s", row.id, exc)
+        outbox.dead(row, str(exc))
+        return "dead"
+    except DeliveryError as exc:
+        log.info("outbox %s failed (try %s): %s", row.id, row.attempts + 1, exc)
+        if outbox.failed(row, str(exc)):
+            return RetryLater(str(exc))
+        return "dead"
+    outbox.part_sent(row)
+    return "sent" if row.status == "sent" else "part"
+
+
+def _target(row: OutboxMessage):
+    """(channel, address, rate-limit key), or why the row can no longer be sent."""
+    kinds = channels(current_app)
+    if row.group_chat_id:
+        group = db.session.get(GroupChat, row.group_chat_id)
+        if group is None or not group.active:
+            return "群聊已停用"
+        return kinds[group.channel], group.address, f"group:{group.id}"
+    user = db.session.get(User, row.recipient_id)
+    if user is None or not user.openid:
+        return "收件人没有微信身份"
+    return kinds["mp_subscribe"], user.openid, f"user:{user.id}"
+
+
+def _limiter() -> SendLimiter:
+    app = current_app
+    if "linli_send_limiter" not in app.extensions:
+        cfg = app.config
+        app.extensions["linli_send_limiter"] = SendLimiter(
+            cfg["REDIS_URL"] or "memory://", cfg["GROUP_MESSAGES_PER_MINUTE"]
+        )
+    return app.extensions["linli_send_limiter"]
+
+
+# What rq runs (backend.jobs.queues.DELIVER_JOB) and what the embedded runner calls.
+deliver_job = job(deliver)

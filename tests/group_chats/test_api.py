@@ -1,0 +1,93 @@
+"""Registering group chats: committee and officers only, addresses never returned."""
+
+from sqlalchemy import select
+
+from backend.accounts.roles import Role
+from backend.extensions import db
+from backend.group_chats.models import GroupChat
+
+KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
+URL = f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={KEY}"
+
+
+def _register(client, auth, person, estate, **fields):
+    body = {"name": "阳光小区监督群", "channel": "wecom_robot", "address": URL, **fields}
+    return client.post(f"/api/v1/estates/{estate.id}/group-chats", json=body, headers=auth(person))
+
+
+def test_committee_registers_a_robot_by_pasting_its_webhook_url(client, make, auth):
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+
+    response = _register(client, auth, chair, estate)
+
+    assert response.status_code == 201, response.json
+    assert response.json["address_hint"] == "••••" + KEY[-4:]
+    assert db.session.scalar(select(GroupChat.address)) == KEY
+    listed = client.get(f"/api/v1/estates/{estate.id}/group-chats", headers=auth(chair))
+    assert listed.status_code == 200
+    assert KEY not in listed.get_data(as_text=True)
+    assert KEY not in response.get_data(as_text=True)
+
+
+def test_owner_and_property_manager_may_not_register_403(client, make, auth):
+    estate = make.estate()
+    for person in (
+        make.member(Role.OWNER, make.unit(estate)),
+        make.member(Role.PROPERTY_MANAGER, estate),
+    ):
+        assert _register(client, auth, person, estate).status_code == 403
+    assert db.session.scalar(select(GroupChat.id)) is None
+
+
+def test_outside_scope_is_404(client, make, auth):
+    chair = make.member(Role.COMMITTEE_CHAIR, make.estate())
+    assert _register(client, auth, chair, make.estate()).status_code == 404
+
+
+def test_same_address_twice_is_409(client, make, auth):
+    estate = make.estate()
+    auditor = make.member(Role.AUDITOR, estate.community)
+    assert _register(client, auth, auditor, estate).status_code == 201
+    again = _register(client, auth, auditor, make.estate(estate.community), address=KEY)
+    assert again.status_code == 409
+    assert again.json["error"]["fields"]["address"]
+
+
+def test_bad_addresses_are_422(client, make, auth):
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    for fields in (
+        {"address": "https://example.com/no-key"},
+        {"address": "short"},
+        {"address": "has spaces in it"},
+        {"channel": "wecom_appchat", "address": "chat-with-dash"},
+        {"channel": "sms"},
+        {"name": ""},
+        {"address": "k" * 301},
+    ):
+        response = _register(client, auth, chair, estate, **fields)
+        assert response.status_code == 422, fields
+    assert db.session.scalar(select(GroupChat.id)) is None
+
+
+def test_switch_off_and_rename(client, make, auth):
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    group = make.group_chat(estate)
+
+    response = client.patch(
+        f"/api/v1/group-chats/{group.id}",
+        json={"active": False, "name": "新群名"},
+        headers=auth(chair),
+    )
+
+    assert response.status_code == 200
+    assert (response.json["active"], response.json["name"]) == (False, "新群名")
+    stranger = make.member(Role.COMMITTEE_CHAIR, make.estate())
+    assert (
+        client.patch(
+            f"/api/v1/group-chats/{group.id}", json={"active": True}, headers=auth(stranger)
+        ).status_code
+        == 404
+    )

@@ -1,0 +1,202 @@
+"""Owners read notices: list per estate (pinned first, unread marker), detail, withdrawal."""
+
+import io
+
+from sqlalchemy import select
+
+from backend.accounts.roles import Role
+from backend.extensions import db
+from backend.notices import services as notices
+from backend.outbox.models import OutboxMessage
+from bot.delivery import deliver
+
+
+def _estate_with_owner(make):
+    estate = make.estate()
+    owner = make.member(Role.OWNER, make.unit(estate))
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    return estate, owner, chair
+
+
+def test_list_shows_pinned_first_then_newest_with_unread_marker(client, make, auth):
+    estate, owner, chair = _estate_with_owner(make)
+    old = notices.publish(chair, "estate", estate.id, "旧通知", "内容")
+    pinned = notices.publish(chair, "estate", estate.id, "置顶通知", "内容", pinned=True)
+    new = notices.publish(chair, "estate", estate.id, "新通知", "内容")
+    client.get(f"/api/v1/notices/{old.id}", headers=auth(owner))
+
+    response = client.get(f"/api/v1/estates/{estate.id}/notices", headers=auth(owner))
+
+    assert response.status_code == 200
+    items = response.json["items"]
+    assert [i["id"] for i in items] == [pinned.id, new.id, old.id]
+    assert [i["is_read"] for i in items] == [False, False, True]
+    assert response.json["total"] == 3
+
+
+def test_list_is_paginated(client, make, auth):
+    estate, owner, chair = _estate_with_owner(make)
+    for i in range(5):
+        notices.publish(chair, "estate", estate.id, f"通知{i}", "内容")
+
+    page2 = client.get(
+        f"/api/v1/estates/{estate.id}/notices?page=2&page_size=2", headers=auth(owner)
+    ).json
+
+    assert [i["title"] for i in page2["items"]] == ["通知2", "通知1"]
+    assert page2["total"] == 5
+
+
+def test_notices_of_other_estates_are_404(client, make, auth):
+    estate, owner, _ = _estate_with_owner(make)
+    elsewhere = make.estate()
+    other = notices.publish(
+        make.member(Role.COMMITTEE_CHAIR, elsewhere), "estate", elsewhere.id, "别处", "内容"
+    )
+
+    assert (
+        client.get(f"/api/v1/estates/{elsewhere.id}/notices", headers=auth(owner)).status_code
+        == 404
+    )
+    assert client.get(f"/api/v1/notices/{other.id}", headers=auth(owner)).status_code == 404
+
+
+def test_community_notice_reaches_owners_of_each_estate(client, make, auth):
+    community = make.community()
+    estate = make.estate(community)
+    owner = make.member(Role.OWNER, make.unit(estate))
+    notice = notices.publish(
+        make.member(Role.AUDITOR, community), "community", community.id, "社区通知", "内容"
+    )
+
+    detail = client.get(f"/api/v1/notices/{notice.id}", headers=auth(owner)).json
+
+    assert detail["audience_label"] == f"{community.name}全体小区"
+    assert detail["author_label"] == f"{community.name}居委会"
+    assert detail["can_withdraw"] is False
+
+
+def test_withdraw_keeps_the_notice_and_tells_groups_that_got_it(client, make, auth, fake_wechat):
+    estate, owner, chair = _estate_with_owner(make)
+    sent_to = make.group_chat(estate)
+    notice = notices.publish(chair, "estate", estate.id, "停电通知", "内容")
+    deliver(db.session.scalar(select(OutboxMessage.id)))
+    unsent_to = make.group_chat(estate)  # joined later: never got it, so no withdrawal line
+
+    response = client.post(
+        f"/api/v1/notices/{notice.id}/withdraw", json={"reason": "时间有误"}, headers=auth(chair)
+    )
+
+    assert response.status_code == 200
+    assert response.json["withdrawn"] is True and response.json["withdraw_reason"] == "时间有误"
+    listed = client.get(f"/api/v1/estates/{estate.id}/notices", headers=auth(owner)).json["items"]
+    assert [(i["id"], i["withdrawn"]) for i in listed] == [(notice.id, True)]
+    withdrawal = db.session.scalars(select(OutboxMessage).filter_by(topic="notice.withdrawn")).all()
+    assert [r.group_chat_id for r in withdrawal] == [sent_to.id]
+    assert deliver(withdrawal[0].id) == "sent"
+    last = fake_wechat.messages(f"robot:{sent_to.address}")[-1]
+    assert (
+        "撤回" in last["body"]["text"]["content"] and "时间有误" in last["body"]["text"]["content"]
+    )
+    assert fake_wechat.messages(f"robot:{unsent_to.address}") == []
+
+
+def test_withdrawing_before_delivery_cancels_the_copies(client, make, auth, fake_wechat):
+    estate, _, chair = _estate_with_owner(make)
+    make.group_chat(estate)
+    notice = notices.publish(chair, "estate", estate.id, "通知", "内容")
+
+    client.post(
+        f"/api/v1/notices/{notice.id}/withdraw", json={"reason": "发错了"}, headers=auth(chair)
+    )
+
+    [row] = db.session.scalars(select(OutboxMessage)).all()
+    db.session.refresh(row)
+    assert row.status == "cancelled"
+    assert deliver(row.id) == "cancelled"
+    assert fake_wechat.messages() == []
+
+
+def test_only_the_author_withdraws_and_only_once(client, make, auth):
+    estate, owner, chair = _estate_with_owner(make)
+    other_member = make.member(Role.COMMITTEE_MEMBER, estate)
+    notice = notices.publish(chair, "estate", estate.id, "通知", "内容")
+    url = f"/api/v1/notices/{notice.id}/withdraw"
+
+    assert client.post(url, json={"reason": "x"}, headers=auth(owner)).status_code == 403
+    assert client.post(url, json={"reason": "x"}, headers=auth(other_member)).status_code == 403
+    assert client.post(url, json={"reason": ""}, headers=auth(chair)).status_code == 422
+    assert client.post(url, json={"reason": "重复"}, headers=auth(chair)).status_code == 200
+    again = client.post(url, json={"reason": "重复"}, headers=auth(chair))
+    assert again.status_code == 409
+    assert again.json["error"]["code"] == "invalid_transition"
+
+
+def _pdf():
+    return io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+def test_attachment_upload_post_and_download(client, make, auth):
+    estate, owner, chair = _estate_with_owner(make)
+    uploaded = client.post(
+        "/api/v1/notices/attachments",
+        data={"file": (_pdf(), "维修方案.pdf")},
+        headers=auth(chair),
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201, uploaded.json
+    posted = client.post(
+        "/api/v1/notices",
+        json={
+            "audience_kind": "estate",
+            "audience_id": estate.id,
+            "title": "维修方案公示",
+            "body": "详见附件",
+            "attachment_ids": [uploaded.json["id"]],
+        },
+        headers=auth(chair),
+    ).json
+    [attachment] = posted["attachments"]
+    assert attachment["name"] == "维修方案.pdf" and posted["attachment_count"] == 1
+
+    download = client.get(attachment["url"], headers=auth(owner))
+    assert download.status_code == 200
+    assert download.data.startswith(b"%PDF-")
+    stranger = make.member(Role.OWNER, make.unit(make.estate()))
+    assert client.get(attachment["url"], headers=auth(stranger)).status_code == 404
+
+
+def test_attachment_must_be_what_its_name_says(client, make, auth):
+    _, _, chair = _estate_with_owner(make)
+    for name, data in [("a.pdf", b"MZ\x90\x00"), ("a.exe", b"%PDF-1.4"), ("a.png", b"")]:
+        response = client.post(
+            "/api/v1/notices/attachments",
+            data={"file": (io.BytesIO(data), name)},
+            headers=auth(chair),
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 422, name
+        assert "file" in response.json["error"]["fields"]
+
+
+def test_someone_elses_upload_cannot_be_attached(client, make, auth):
+    estate, _, chair = _estate_with_owner(make)
+    other = make.member(Role.COMMITTEE_MEMBER, estate)
+    uploaded = client.post(
+        "/api/v1/notices/attachments",
+        data={"file": (_pdf(), "a.pdf")},
+        headers=auth(other),
+        content_type="multipart/form-data",
+    ).json
+    response = client.post(
+        "/api/v1/notices",
+        json={
+            "audience_kind": "estate",
+            "audience_id": estate.id,
+            "title": "t",
+            "body": "b",
+            "attachment_ids": [uploaded["id"]],
+        },
+        headers=auth(chair),
+    )
+    assert response.status_code == 422

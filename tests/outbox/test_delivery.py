@@ -1,0 +1,187 @@
+"""The delivery job against the fake WeChat server over HTTP: once per part, in order,
+retried with backoff, dead after the last try, throttled per group."""
+
+from datetime import timedelta
+
+import pytest
+
+from backend.common.clock import as_utc, utcnow
+from backend.extensions import db
+from bot.delivery import RetryLater, deliver
+
+
+def test_robot_group_gets_one_card_that_opens_the_notice_page(app, make, post, rows, fake_wechat):
+    estate = make.estate()
+    group = make.group_chat(estate)
+    notice = post(estate)
+    [row] = rows()
+
+    assert deliver(row.id) == "sent"
+
+    [message] = fake_wechat.messages(f"robot:{group.address}")
+    card = message["body"]["template_card"]
+    assert card["main_title"]["title"] == "停水通知"
+    assert card["card_action"] == {
+        "type": 2,
+        "appid": app.config["WECHAT_APPID"],
+        "pagepath": f"pages/notice/index?id={notice.id}",
+    }
+    assert "停水" in card["sub_title_text"]
+    [row] = rows()
+    assert (row.status, row.parts_sent, row.attempts) == ("sent", 1, 0)
+    assert row.sent_at is not None
+
+
+def test_running_the_job_again_sends_nothing_more(app, make, post, rows, fake_wechat):
+    estate = make.estate()
+    make.group_chat(estate)
+    post(estate)
+    [row] = rows()
+
+    deliver(row.id)
+    assert deliver(row.id) == "sent"
+
+    assert len(fake_wechat.messages()) == 1
+
+
+def test_long_body_goes_to_an_app_chat_in_numbered_parts_in_order(
+    app, make, post, rows, fake_wechat, app_chat
+):
+    estate = make.estate()
+    group = make.group_chat(estate, channel="wecom_appchat", address=app_chat())
+    body = "\n".join(
+        f"第{i}条：业主大会议事规则第{i}条的内容，请各位业主仔细阅读。" for i in range(120)
+    )
+    post(estate, body=body)
+    [row] = rows()
+
+    assert deliver(row.id) == "sent"
+
+    parts = [
+        m["body"]["markdown"]["content"] for m in fake_wechat.messages(f"appchat:{group.address}")
+    ]
+    assert len(parts) > 1
+    assert all(len(p.encode()) <= 2048 for p in parts)
+    assert [p.split("\n")[1 + 3] for p in parts][0].startswith("（1/")  # header, 3 fields, marker
+    assert all(f"（{i}/{len(parts)}）" in p for i, p in enumerate(parts, 1))
+    joined = "".join(p for p in parts)
+    for i in (0, 60, 119):
+        assert f"第{i}条：" in joined
+    assert "小程序" in parts[-1]
+    assert rows()[0].parts_sent == len(parts)
+
+
+def test_http_500_is_retried_with_backoff_then_sent_once(app, make, post, rows, fake_wechat):
+    estate = make.estate()
+    make.group_chat(estate)
+    post(estate)
+    [row] = rows()
+    fake_wechat.inject("http_500", 1, paths=["/cgi-bin/webhook/send"])
+
+    with pytest.raises(RetryLater):
+        deliver(row.id)
+
+    [row] = rows()
+    assert (row.status, row.attempts) == ("retrying", 1)
+    assert "HTTP 500" in row.last_error
+    wait = as_utc(row.available_at) - utcnow()
+    base = app.config["OUTBOX_RETRY_BASE_SECONDS"]
+    assert timedelta(seconds=base - 2) < wait <= timedelta(seconds=base)
+    assert fake_wechat.messages() == []
+
+    assert deliver(row.id) == "sent"
+    assert len(fake_wechat.messages()) == 1
+
+
+def test_after_the_last_try_the_row_is_dead_with_its_error(app, make, post, rows, fake_wechat):
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 3
+    estate = make.estate()
+    make.group_chat(estate)
+    post(estate)
+    [row] = rows()
+    fake_wechat.inject("http_500", 3, paths=["/cgi-bin/webhook/send"])
+
+    waits = []
+    for _ in range(2):
+        with pytest.raises(RetryLater):
+            deliver(row.id)
+        waits.append(as_utc(rows()[0].available_at) - utcnow())
+    assert deliver(row.id) == "dead"
+
+    [row] = rows()
+    assert (row.status, row.attempts) == ("dead", 3)
+    assert "HTTP 500" in row.last_error
+    assert waits[1] > waits[0] * 1.5  # exponential, not constant
+    assert deliver(row.id) == "dead"  # nothing more happens on its own
+    assert fake_wechat.messages() == []
+
+
+def test_unknown_app_chat_is_dead_at_once(app, make, post, rows, fake_wechat):
+    estate = make.estate()
+    make.group_chat(estate, channel="wecom_appchat", address="nosuchchat")
+    post(estate)
+    [row] = rows()
+
+    assert deliver(row.id) == "dead"
+
+    [row] = rows()
+    assert row.attempts == 0
+    assert "86003" in row.last_error
+
+
+def test_rate_limit_answer_defers_without_using_a_try(app, make, post, rows, fake_wechat):
+    estate = make.estate()
+    make.group_chat(estate)
+    post(estate)
+    [row] = rows()
+    fake_wechat.inject("rate_limit", 1, paths=["/cgi-bin/webhook/send"])
+
+    assert deliver(row.id) == "throttled"
+
+    [row] = rows()
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert as_utc(row.available_at) > utcnow() + timedelta(seconds=30)
+    assert "45009" in row.last_error
+
+
+def test_per_group_limit_defers_the_extra_message(app, make, post, rows, fake_wechat):
+    app.config["GROUP_MESSAGES_PER_MINUTE"] = 2
+    app.extensions.pop("linli_send_limiter", None)
+    estate = make.estate()
+    group = make.group_chat(estate)
+    busy_neighbour = make.group_chat(make.estate())
+    for title in ("一", "二", "三"):
+        post(estate, title=title)
+    post(busy_neighbour.estate)
+
+    outcomes = [deliver(row.id) for row in rows()]
+
+    assert outcomes == ["sent", "sent", "throttled", "sent"]
+    assert len(fake_wechat.messages(f"robot:{group.address}")) == 2
+    third = rows()[2]
+    assert third.status == "pending"
+    assert utcnow() < as_utc(third.available_at) <= utcnow() + timedelta(seconds=61)
+    app.extensions.pop("linli_send_limiter", None)
+
+
+def test_a_later_message_waits_for_an_earlier_one_to_the_same_group(app, make, post, rows):
+    estate = make.estate()
+    make.group_chat(estate)
+    post(estate, title="先")
+    post(estate, title="后")
+    first, second = rows()
+
+    assert deliver(second.id) == "waiting"
+    assert deliver(first.id) == "sent"
+    assert deliver(second.id) == "sent"
+
+
+def test_switched_off_group_is_cancelled_not_sent(app, make, post, rows, fake_wechat):
+    estate = make.estate()
+    group = make.group_chat(estate)
+    post(estate)
+    group.active = False
+    db.session.commit()
+
+    assert deliver(rows()[0].id) == "cancelled"
+    assert fake_wechat.messages() == []
