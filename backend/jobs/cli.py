@@ -27,6 +27,9 @@ def worker(burst: bool, scheduler: bool) -> None:
     """Run an rq worker for outbox deliveries (inside the app context)."""
     # No socket timeout: the worker blocks on BLPOP for minutes at a time.
     connection = redis.Redis.from_url(_redis_url())
+    from bot.delivery import warm_up
+
+    warm_up(current_app)  # built once here, inherited by every forked work horse
     Worker([DELIVERY_QUEUE], connection=connection).work(
         burst=burst, with_scheduler=scheduler, logging_level="INFO"
     )
