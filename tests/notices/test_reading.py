@@ -132,30 +132,37 @@ def test_only_the_author_withdraws_and_only_once(client, make, auth):
     assert again.json["error"]["code"] == "invalid_transition"
 
 
-def _pdf():
-    return io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_attachment_upload_post_and_download(client, make, auth):
-    estate, owner, chair = _estate_with_owner(make)
-    uploaded = client.post(
+def _upload(client, auth, person, name="a.pdf", data=PDF):
+    return client.post(
         "/api/v1/notices/attachments",
-        data={"file": (_pdf(), "维修方案.pdf")},
-        headers=auth(chair),
+        data={"file": (io.BytesIO(data), name)},
+        headers=auth(person),
         content_type="multipart/form-data",
     )
-    assert uploaded.status_code == 201, uploaded.json
-    posted = client.post(
+
+
+def _post_with(client, auth, person, estate, attachment_ids):
+    return client.post(
         "/api/v1/notices",
         json={
             "audience_kind": "estate",
             "audience_id": estate.id,
             "title": "维修方案公示",
             "body": "详见附件",
-            "attachment_ids": [uploaded.json["id"]],
+            "attachment_ids": attachment_ids,
         },
-        headers=auth(chair),
-    ).json
+        headers=auth(person),
+    )
+
+
+def test_attachment_upload_post_and_download(client, make, auth):
+    estate, owner, chair = _estate_with_owner(make)
+    uploaded = _upload(client, auth, chair, "维修方案.pdf")
+    assert uploaded.status_code == 201, uploaded.json
+    posted = _post_with(client, auth, chair, estate, [uploaded.json["id"]]).json
     [attachment] = posted["attachments"]
     assert attachment["name"] == "维修方案.pdf" and posted["attachment_count"] == 1
 
@@ -169,12 +176,7 @@ def test_attachment_upload_post_and_download(client, make, auth):
 def test_attachment_must_be_what_its_name_says(client, make, auth):
     _, _, chair = _estate_with_owner(make)
     for name, data in [("a.pdf", b"MZ\x90\x00"), ("a.exe", b"%PDF-1.4"), ("a.png", b"")]:
-        response = client.post(
-            "/api/v1/notices/attachments",
-            data={"file": (io.BytesIO(data), name)},
-            headers=auth(chair),
-            content_type="multipart/form-data",
-        )
+        response = _upload(client, auth, chair, name, data)
         assert response.status_code == 422, name
         assert "file" in response.json["error"]["fields"]
 
@@ -182,21 +184,6 @@ def test_attachment_must_be_what_its_name_says(client, make, auth):
 def test_someone_elses_upload_cannot_be_attached(client, make, auth):
     estate, _, chair = _estate_with_owner(make)
     other = make.member(Role.COMMITTEE_MEMBER, estate)
-    uploaded = client.post(
-        "/api/v1/notices/attachments",
-        data={"file": (_pdf(), "a.pdf")},
-        headers=auth(other),
-        content_type="multipart/form-data",
-    ).json
-    response = client.post(
-        "/api/v1/notices",
-        json={
-            "audience_kind": "estate",
-            "audience_id": estate.id,
-            "title": "t",
-            "body": "b",
-            "attachment_ids": [uploaded["id"]],
-        },
-        headers=auth(chair),
-    )
+    uploaded = _upload(client, auth, other).json
+    response = _post_with(client, auth, chair, estate, [uploaded["id"]])
     assert response.status_code == 422
