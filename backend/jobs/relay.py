@@ -1,7 +1,7 @@
 """The relay loop: every second or so, hand due outbox rows to the queue."""
 
 import logging
-import time
+import threading
 
 from flask import Flask
 
@@ -11,9 +11,10 @@ from backend.outbox import services as outbox
 log = logging.getLogger("backend.jobs")
 
 
-def run_relay(app: Flask, dispatch, interval: float, stop=lambda: False) -> None:
-    """Relay until ``stop()``; survives Redis and database outages, retrying each round."""
-    while not stop():
+def run_relay(app: Flask, dispatch, interval: float, stop: threading.Event | None = None):
+    """Relay until ``stop`` is set; survives Redis and database outages, retrying each round."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
         moved = 0
         try:
             with app.app_context():
@@ -26,4 +27,4 @@ def run_relay(app: Flask, dispatch, interval: float, stop=lambda: False) -> None
             log.info("relayed %s outbox rows", moved)
         # A full batch means more are waiting: go again at once.
         if moved < app.config["OUTBOX_RELAY_BATCH"]:
-            time.sleep(interval)
+            stop.wait(interval)
