@@ -1,6 +1,7 @@
 """Owners read notices: list per estate (pinned first, unread marker), detail, withdrawal."""
 
 import io
+import threading
 
 from sqlalchemy import select
 
@@ -187,3 +188,27 @@ def test_someone_elses_upload_cannot_be_attached(client, make, auth):
     uploaded = _upload(client, auth, other).json
     response = _post_with(client, auth, chair, estate, [uploaded["id"]])
     assert response.status_code == 422
+
+
+def test_withdrawing_twice_at_once_withdraws_once(app, make, auth, fake_wechat):
+    estate, _, chair = _estate_with_owner(make)
+    make.group_chat(estate)
+    notice = notices.publish(chair, "estate", estate.id, "通知", "内容")
+    deliver(db.session.scalar(select(OutboxMessage.id)))
+    url, headers = f"/api/v1/notices/{notice.id}/withdraw", auth(chair)
+    statuses, barrier = [], threading.Barrier(2)
+
+    def withdraw():
+        with app.test_client() as c:
+            barrier.wait()
+            statuses.append(c.post(url, json={"reason": "发错了"}, headers=headers).status_code)
+
+    threads = [threading.Thread(target=withdraw) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(statuses) == [200, 409]
+    lines = db.session.scalars(select(OutboxMessage).filter_by(topic="notice.withdrawn")).all()
+    assert len(lines) == 1
