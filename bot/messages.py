@@ -6,6 +6,7 @@ A message is a dict: ``{"type": "text"|"markdown", "content"}`` or ``{"type": "c
 """
 
 from backend.common.clock import local_text
+from backend.common.text import excerpt
 from backend.extensions import db
 from backend.notices.models import Notice
 
@@ -17,11 +18,6 @@ def notice_page(notice_id: int) -> str:
     return f"pages/notice/index?id={notice_id}"
 
 
-def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
-    text = " ".join(body.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def notice_published(notice: Notice) -> list[dict]:
     more = "（点击查看全文）" if len(" ".join(notice.body.split())) > EXCERPT_CHARS else ""
     return [
@@ -29,7 +25,7 @@ def notice_published(notice: Notice) -> list[dict]:
             "type": "card",
             "title": ("【置顶】" if notice.pinned else "") + notice.title,
             "subtitle": f"{notice.author_label}发布",
-            "description": excerpt(notice.body) + more,
+            "description": excerpt(notice.body, EXCERPT_CHARS) + more,
             "body": notice.body,
             "fields": [
                 ["发布", notice.author_label],

@@ -5,8 +5,8 @@ import marshmallow as ma
 from backend.accounts.roles import ROLE_LABELS
 from backend.common.ids import IdField
 from backend.common.schemas import BaseSchema, UtcDateTime
+from backend.common.text import excerpt
 from backend.notices.services import AUDIENCE_KINDS
-from bot.messages import excerpt
 
 TITLE_MAX, BODY_MAX, REASON_MAX = 60, 5000, 200
 

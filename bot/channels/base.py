@@ -52,12 +52,6 @@ def utf8_len(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def clip(text: str, max_chars: int) -> str:
-    """``text`` cut to ``max_chars`` characters, with an ellipsis when cut."""
-    text = " ".join((text or "").split())
-    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
-
-
 @contextmanager
 def wechatpy_errors(rejected_errcodes: set[int], platform: str = "企业微信"):
     """Translate what a wechatpy call raises into the delivery errors above."""

@@ -5,13 +5,14 @@ wechatpy has no helper for it: a thin wrapper over requests.
 
 import requests
 
+from backend.common.text import excerpt
+
 from .base import (
     THROTTLE_ERRCODES,
     THROTTLE_SECONDS,
     DeliveryError,
     DeliveryRejected,
     DeliveryThrottled,
-    clip,
 )
 from .split import split_numbered
 
@@ -62,12 +63,12 @@ class RobotChannel:
             "card_type": "text_notice",
             "source": {"desc": message.get("source", "邻里")},
             "main_title": {
-                "title": clip(message["title"], CARD_TITLE_CHARS),
-                "desc": clip(message.get("subtitle", ""), CARD_DESC_CHARS),
+                "title": _clip(message["title"], CARD_TITLE_CHARS),
+                "desc": _clip(message.get("subtitle", ""), CARD_DESC_CHARS),
             },
-            "sub_title_text": clip(message.get("description", ""), CARD_SUBTITLE_CHARS),
+            "sub_title_text": _clip(message.get("description", ""), CARD_SUBTITLE_CHARS),
             "horizontal_content_list": [
-                {"keyname": clip(key, CARD_KEY_CHARS), "value": clip(value, CARD_VALUE_CHARS)}
+                {"keyname": _clip(key, CARD_KEY_CHARS), "value": _clip(value, CARD_VALUE_CHARS)}
                 for key, value in message.get("fields", [])[:6]
             ],
         }
@@ -114,3 +115,7 @@ class RobotChannel:
         if errcode in REJECTED_ERRCODES:
             raise DeliveryRejected(f"企业微信拒绝：{detail}")
         raise DeliveryError(f"企业微信返回错误：{detail}")
+
+
+def _clip(text: str | None, max_chars: int) -> str:
+    return excerpt(text or "", max_chars)
