@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import User
 from backend.accounts.roles import GROUP_CHAT_ROLES
-from backend.accounts.scope import get_estate_for, require_estate_role
+from backend.accounts.scope import require_estate_role
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.group_chats.models import ChannelKind, GroupChat
@@ -84,8 +84,7 @@ def update(user: User, group_id: int, **changes) -> GroupChat:
     group = db.session.get(GroupChat, group_id)
     if group is None:
         raise NotFound("群聊不存在")
-    get_estate_for(user, group.estate_id)  # 404 outside the user's scope
-    require_estate_role(user, group.estate_id, GROUP_CHAT_ROLES)
+    require_estate_role(user, group.estate_id, GROUP_CHAT_ROLES)  # 404 outside scope, else 403
     # Check the new address before changing anything: a refusal leaves the row as it was.
     address = (
         normalize_address(group.channel, changes["address"]) if changes.get("address") else None

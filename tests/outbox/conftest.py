@@ -22,6 +22,20 @@ def post(make):
 
 
 @pytest.fixture
+def one_row(make, post, rows):
+    """one_row() -> the outbox row of a notice posted to an estate with one robot group."""
+
+    def create():
+        estate = make.estate()
+        make.group_chat(estate)
+        post(estate)
+        [row] = rows()
+        return row
+
+    return create
+
+
+@pytest.fixture
 def rows():
     """rows() -> every outbox row, fresh from the database, oldest first."""
 

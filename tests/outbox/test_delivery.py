@@ -32,11 +32,8 @@ def test_robot_group_gets_one_card_that_opens_the_notice_page(app, make, post, r
     assert row.sent_at is not None
 
 
-def test_running_the_job_again_sends_nothing_more(app, make, post, rows, fake_wechat):
-    estate = make.estate()
-    make.group_chat(estate)
-    post(estate)
-    [row] = rows()
+def test_running_the_job_again_sends_nothing_more(app, one_row, rows, fake_wechat):
+    row = one_row()
 
     deliver(row.id)
     assert deliver(row.id) == "sent"
@@ -71,11 +68,8 @@ def test_long_body_goes_to_an_app_chat_in_numbered_parts_in_order(
     assert rows()[0].parts_sent == len(parts)
 
 
-def test_http_500_is_retried_with_backoff_then_sent_once(app, make, post, rows, fake_wechat):
-    estate = make.estate()
-    make.group_chat(estate)
-    post(estate)
-    [row] = rows()
+def test_http_500_is_retried_with_backoff_then_sent_once(app, one_row, rows, fake_wechat):
+    row = one_row()
     fake_wechat.inject("http_500", 1, paths=["/cgi-bin/webhook/send"])
 
     with pytest.raises(RetryLater):
@@ -93,12 +87,9 @@ def test_http_500_is_retried_with_backoff_then_sent_once(app, make, post, rows, 
     assert len(fake_wechat.messages()) == 1
 
 
-def test_after_the_last_try_the_row_is_dead_with_its_error(app, make, post, rows, fake_wechat):
+def test_after_the_last_try_the_row_is_dead_with_its_error(app, one_row, rows, fake_wechat):
     app.config["OUTBOX_MAX_ATTEMPTS"] = 3
-    estate = make.estate()
-    make.group_chat(estate)
-    post(estate)
-    [row] = rows()
+    row = one_row()
     fake_wechat.inject("http_500", 3, paths=["/cgi-bin/webhook/send"])
 
     waits = []
@@ -129,11 +120,8 @@ def test_unknown_app_chat_is_dead_at_once(app, make, post, rows, fake_wechat):
     assert "86003" in row.last_error
 
 
-def test_rate_limit_answer_defers_without_using_a_try(app, make, post, rows, fake_wechat):
-    estate = make.estate()
-    make.group_chat(estate)
-    post(estate)
-    [row] = rows()
+def test_rate_limit_answer_defers_without_using_a_try(app, one_row, rows, fake_wechat):
+    row = one_row()
     fake_wechat.inject("rate_limit", 1, paths=["/cgi-bin/webhook/send"])
 
     assert deliver(row.id) == "throttled"
