@@ -16,6 +16,12 @@ HUGE = 2**40
         ("get", f"/api/v1/directory/estates/{2**63}/buildings"),
         ("get", f"/api/v1/directory/buildings/{HUGE}/units"),
         ("post", f"/api/v1/claims/{HUGE}/verify"),
+        ("get", f"/api/v1/estates/{HUGE}/notices"),
+        ("get", f"/api/v1/notices/{HUGE}"),
+        ("post", f"/api/v1/notices/{HUGE}/withdraw"),
+        ("get", f"/api/v1/notices/1/attachments/{HUGE}"),
+        ("get", f"/api/v1/estates/{HUGE}/group-chats"),
+        ("patch", f"/api/v1/group-chats/{HUGE}"),
     ],
 )
 def test_huge_id_in_path_is_404(client, make, auth, method, path):
@@ -57,3 +63,19 @@ def test_control_characters_in_text_are_422_and_save_nothing(client, make, auth)
     login = client.post("/api/v1/auth/wechat-login", json={"code": "fake:a\x00b"})
     assert login.status_code == 422
     assert db.session.query(Claim).count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"active": "yes"}, {"name": ""}, {"name": "群" * 65}, {"address": ""}, {"owner": 1}, []],
+)
+def test_bad_group_chat_patch_is_422_and_changes_nothing(client, make, auth, body):
+    from backend.accounts.roles import Role
+
+    estate = make.estate()
+    group = make.group_chat(estate)
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    response = client.patch(f"/api/v1/group-chats/{group.id}", json=body, headers=auth(chair))
+    assert response.status_code == 422, body
+    db.session.refresh(group)
+    assert (group.name, group.active) == (f"{estate.name}监督群", True)

@@ -35,3 +35,11 @@ class UtcDateTime(ma.fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return super()._serialize(as_utc(value) if value else value, attr, obj, **kwargs)
+
+
+class JsonBoolean(ma.fields.Boolean):
+    """true or false only: marshmallow would also read "yes", "on", 1 and the like."""
+
+    truthy = {True}
+    falsy = {False}
+    default_error_messages = {"invalid": "应为 true 或 false"}

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.common.schemas import BaseSchema, UtcDateTime
+from backend.common.schemas import BaseSchema, JsonBoolean, UtcDateTime
 from backend.group_chats.models import CHANNEL_LABELS, ChannelKind
 
 NAME = ma.validate.Length(min=1, max=64, error="群名称应为 1 到 64 个字")
@@ -20,7 +20,7 @@ class GroupChatArgs(BaseSchema):
 
 class GroupChatPatchArgs(BaseSchema):
     name = ma.fields.String(validate=NAME)
-    active = ma.fields.Boolean()
+    active = JsonBoolean()
     address = ma.fields.String(validate=ADDRESS, load_only=True)
 
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from backend.accounts.roles import ROLE_LABELS
 from backend.common.ids import IdField
-from backend.common.schemas import BaseSchema, UtcDateTime
+from backend.common.schemas import BaseSchema, JsonBoolean, UtcDateTime
 from backend.common.text import excerpt
 from backend.notices.services import AUDIENCE_KINDS
 
@@ -31,7 +31,7 @@ class NoticeArgs(BaseSchema):
     audience_id = IdField(required=True)
     title = _text("标题", TITLE_MAX)
     body = _text("正文", BODY_MAX)
-    pinned = ma.fields.Boolean(load_default=False)
+    pinned = JsonBoolean(load_default=False)
     attachment_ids = ma.fields.List(
         IdField(), load_default=list, validate=ma.validate.Length(max=9, error="最多 9 个附件")
     )

@@ -104,6 +104,8 @@ def test_bad_input_is_422_and_writes_nothing(client, make, auth):
         {"body": "字" * 5001},
         {"body": 12},
         {"pinned": "maybe"},
+        {"pinned": "yes"},
+        {"pinned": 1},
         {"audience_kind": "planet"},
         {"attachment_ids": [999]},
         {"title": "a\x00b"},
