@@ -40,6 +40,10 @@ class UtcDateTime(ma.fields.DateTime):
 class JsonBoolean(ma.fields.Boolean):
     """true or false only: marshmallow would also read "yes", "on", 1 and the like."""
 
-    truthy = {True}
-    falsy = {False}
     default_error_messages = {"invalid": "应为 true 或 false"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Not a set lookup: 1 == True and 0 == False in Python.
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value
