@@ -48,10 +48,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from backend.apidocs import bp as apidocs_bp
     from backend.group_chats.api import blp as group_chats_blp
     from backend.health import bp as health_bp
+    from backend.ledger.api import blp as ledger_blp
     from backend.notices.api import blp as notices_blp
     from backend.places.api import blp as places_blp
 
-    for blueprint in (accounts_blp, places_blp, notices_blp, group_chats_blp):
+    for blueprint in (accounts_blp, places_blp, notices_blp, group_chats_blp, ledger_blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
     app.register_blueprint(health_bp)
@@ -73,6 +74,7 @@ def _register_models() -> None:
     """Import every models module so Alembic and create_all see all tables."""
     import backend.accounts.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401
+    import backend.ledger.models  # noqa: F401
     import backend.notices.models  # noqa: F401
     import backend.outbox.models  # noqa: F401
     import backend.places.models  # noqa: F401

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from backend.accounts import services as accounts
 from backend.errors import DomainError
+from backend.extensions import db
 
 linli = AppGroup("linli", help="Linli operator commands.")
 
@@ -81,3 +82,24 @@ def write_sample_register(path: Path):
 
     path.write_bytes(demo.register_workbook())
     click.echo(str(path))
+
+
+@linli.command("verify-ledger")
+@click.argument("estate_id", type=int)
+def verify_ledger(estate_id: int):
+    """Recompute an estate's ledger hash chain; exit 1 and name the first broken period."""
+    from backend.ledger import services as ledger
+    from backend.places.models import Estate
+
+    if db.session.get(Estate, estate_id) is None:
+        raise click.ClickException(f"小区 {estate_id} 不存在")
+    result = ledger.verify_chain(estate_id)
+    if result["ok"]:
+        click.echo(f"OK: {result['periods_checked']} published periods, head {result['head_hash']}")
+        return
+    broken = result["broken"]
+    click.echo(
+        f"BROKEN at period {broken['period_id']} ({broken['label']}): {broken['reason']}",
+        err=True,
+    )
+    raise SystemExit(1)

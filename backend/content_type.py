@@ -3,7 +3,12 @@
 from flask import Flask, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-UPLOAD_ENDPOINTS = {"places.UnitImport", "notices.AttachmentUpload"}
+UPLOAD_ENDPOINTS = {
+    "places.UnitImport",
+    "notices.AttachmentUpload",
+    "ledger.EntryImport",
+    "ledger.VoucherUpload",
+}
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,12 @@ A message is a dict: ``{"type": "text"|"markdown", "content"}`` or ``{"type": "c
 """
 
 from backend.common.clock import local_text
+from backend.common.money import format_fen
 from backend.common.text import excerpt
 from backend.extensions import db
+from backend.ledger.models import LedgerPeriod
 from backend.notices.models import Notice
+from backend.places.models import Estate
 
 EXCERPT_CHARS = 100
 
@@ -49,18 +52,60 @@ def notice_withdrawn(notice: Notice) -> list[dict]:
     ]
 
 
-def _notice_messages(render):
+def ledger_period_page(period: LedgerPeriod) -> str:
+    return f"pages/ledger-period/index?estate_id={period.estate_id}&id={period.id}"
+
+
+def ledger_published(period: LedgerPeriod) -> list[dict]:
+    """The publication notice: the totals and the head hash, which owners can check against
+    the PDF statement and the verify page."""
+    estate = db.session.get(Estate, period.estate_id)
+    closing = format_fen(period.closing_balance_fen)
+    return [
+        {
+            "type": "card",
+            "title": f"{period.label}账目公示",
+            "subtitle": f"{estate.name}公共收益收支",
+            "description": f"本期收入{format_fen(period.income_total_fen)}，"
+            f"支出{format_fen(period.expense_total_fen)}，期末余额{closing}。"
+            f"已经业委会审批、社区审核。哈希：{period.head_hash}",
+            "body": "\n".join(
+                [
+                    f"【账目公示】{estate.name} {period.label}",
+                    f"本期收入：{format_fen(period.income_total_fen)}",
+                    f"本期支出：{format_fen(period.expense_total_fen)}",
+                    f"期末余额：{closing}",
+                    f"公示时间：{local_text(period.published_at)}",
+                    f"本期哈希：{period.head_hash}",
+                    "业主可在小程序“账目公示”中查看明细、凭证并提出质询。",
+                ]
+            ),
+            "fields": [
+                ["收入", format_fen(period.income_total_fen)],
+                ["支出", format_fen(period.expense_total_fen)],
+                ["期末余额", closing],
+                ["哈希", period.head_hash[:16] + "…"],
+            ],
+            "page": ledger_period_page(period),
+        }
+    ]
+
+
+def _messages(model, render):
+    """Render the outbox row's subject as it is now (a withdrawn notice reads withdrawn)."""
+
     def for_subject(subject_id: int) -> list[dict]:
-        notice = db.session.get(Notice, subject_id, populate_existing=True)
-        return render(notice) if notice else []
+        subject = db.session.get(model, subject_id, populate_existing=True)
+        return render(subject) if subject else []
 
     return for_subject
 
 
 # Outbox topic -> messages for its subject id. Later domains (ledger, tickets, votes) add theirs.
 TOPICS = {
-    "notice.published": _notice_messages(notice_published),
-    "notice.withdrawn": _notice_messages(notice_withdrawn),
+    "notice.published": _messages(Notice, notice_published),
+    "notice.withdrawn": _messages(Notice, notice_withdrawn),
+    "ledger.published": _messages(LedgerPeriod, ledger_published),
 }
 
 

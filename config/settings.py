@@ -33,7 +33,21 @@ _ENV = {
     "LINLI_DELIVERY_JOB_TIMEOUT": ("DELIVERY_JOB_TIMEOUT", 60, int),
     "LINLI_OUTBOX_RELAY_INTERVAL": ("OUTBOX_RELAY_INTERVAL", 1.0, float),
     "LINLI_GROUP_MESSAGES_PER_MINUTE": ("GROUP_MESSAGES_PER_MINUTE", 20, int),
+    # Uploaded files: "local" (STORAGE_DIR) or "s3" (any S3-compatible object store).
+    "LINLI_STORAGE_BACKEND": ("STORAGE_BACKEND", "local", str),
     "LINLI_STORAGE_DIR": ("STORAGE_DIR", str(VAR_DIR / "storage"), str),
+    "LINLI_S3_BUCKET": ("S3_BUCKET", "", str),
+    "LINLI_S3_PREFIX": ("S3_PREFIX", "", str),
+    "LINLI_S3_ENDPOINT_URL": ("S3_ENDPOINT_URL", "", str),
+    "LINLI_S3_REGION": ("S3_REGION", "", str),
+    "LINLI_S3_ACCESS_KEY_ID": ("S3_ACCESS_KEY_ID", "", str),
+    "LINLI_S3_SECRET_ACCESS_KEY": ("S3_SECRET_ACCESS_KEY", "", str),
+    # Committee approvals a ledger period needs, unless the estate sets its own number.
+    "LINLI_LEDGER_APPROVALS_REQUIRED": ("LEDGER_APPROVALS_REQUIRED", 2, int),
+    # Days an owner's question on the accounts may wait for an answer before it is flagged.
+    "LINLI_LEDGER_QUESTION_DAYS": ("LEDGER_QUESTION_DAYS", 7, int),
+    # A CJK font for PDF statements (a .ttf/.otf/.ttc); empty = look in the usual places.
+    "LINLI_PDF_FONT": ("PDF_FONT", "", str),
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),
     "LINLI_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", 20, int),
     "LINLI_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", False, lambda v: v == "1"),

@@ -37,6 +37,10 @@ def community(township_row=None, name=None) -> Community:
     return row
 
 
+def township_of(community_row) -> Township:
+    return db.session.get(Township, community_row.township_id)
+
+
 def estate(community_row=None, name=None) -> Estate:
     community_row = community_row or community()
     tw = db.session.get(Township, community_row.township_id)

@@ -1,29 +1,109 @@
-"""Uploaded files: content-addressed under STORAGE_DIR (an S3-compatible store in a later
-step keeps the same two calls)."""
+"""Uploaded files (notice attachments, ledger vouchers), content-addressed: the key is the
+sha256 of the bytes, so the same file is stored once and a key always names the same bytes.
+
+Two backends behind the same calls: a local directory (the embedded default) and an
+S3-compatible object store for production (LINLI_STORAGE_BACKEND=s3), so web and worker hosts
+share files without sharing a disk.
+"""
 
 import hashlib
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from flask import current_app
 
 
-def _root() -> Path:
-    return Path(current_app.config["STORAGE_DIR"])
+class Storage(Protocol):
+    def exists(self, key: str) -> bool: ...
+    def write(self, key: str, data: bytes, content_type: str) -> None: ...
+    def open(self, key: str) -> BinaryIO: ...
 
 
-def put(data: bytes, suffix: str) -> tuple[str, str]:
-    """Store ``data``; returns (storage key, sha256). The same bytes are stored once."""
-    digest = hashlib.sha256(data).hexdigest()
-    key = f"{digest[:2]}/{digest}{suffix}"
-    path = _root() / key
-    if not path.exists():
+class LocalStorage:
+    def __init__(self, root: str):
+        self.root = Path(root)
+
+    def exists(self, key: str) -> bool:
+        return (self.root / key).exists()
+
+    def write(self, key: str, data: bytes, content_type: str) -> None:
+        path = self.root / key
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(path.suffix + ".part")
         partial.write_bytes(data)
         partial.replace(path)  # readers never see half a file
+
+    def open(self, key: str) -> BinaryIO:
+        return (self.root / key).open("rb")
+
+
+class S3Storage:
+    def __init__(self, bucket: str, prefix: str = "", **client_options):
+        import boto3  # only production pays for importing botocore
+
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client = boto3.client("s3", **client_options)
+
+    def _name(self, key: str) -> str:
+        return self.prefix + key
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def write(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(
+            Bucket=self.bucket, Key=self._name(key), Body=data, ContentType=content_type
+        )
+
+    def open(self, key: str) -> BinaryIO:
+        return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"]
+
+
+def from_config(cfg) -> Storage:
+    if cfg["STORAGE_BACKEND"] == "s3":
+        options = {
+            "endpoint_url": cfg["S3_ENDPOINT_URL"] or None,
+            "region_name": cfg["S3_REGION"] or None,
+            "aws_access_key_id": cfg["S3_ACCESS_KEY_ID"] or None,
+            "aws_secret_access_key": cfg["S3_SECRET_ACCESS_KEY"] or None,
+        }
+        return S3Storage(cfg["S3_BUCKET"], cfg["S3_PREFIX"], **options)
+    return LocalStorage(cfg["STORAGE_DIR"])
+
+
+def _backend() -> Storage:
+    extensions = current_app.extensions
+    if "linli_storage" not in extensions:
+        extensions["linli_storage"] = from_config(current_app.config)
+    return extensions["linli_storage"]
+
+
+def put(data: bytes, suffix: str, content_type: str = "application/octet-stream"):
+    """Store ``data``; returns (storage key, sha256). The same bytes are stored once."""
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"{digest[:2]}/{digest}{suffix}"
+    backend = _backend()
+    if not backend.exists(key):
+        backend.write(key, data, content_type)
     return key, digest
 
 
-def path_of(key: str) -> Path:
-    """Where a stored file lives; keys come from put(), never from a request."""
-    return _root() / key
+def open_file(key: str) -> BinaryIO:
+    """A stored file for reading; keys come from put(), never from a request."""
+    return _backend().open(key)
+
+
+def send(key: str, content_type: str, name: str):
+    """A response carrying a stored file, named for the person downloading it."""
+    from flask import send_file
+
+    return send_file(open_file(key), mimetype=content_type, download_name=name, max_age=0)

@@ -1,6 +1,5 @@
 """Notices: post, list per estate, read, withdraw, attachments."""
 
-from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -78,9 +77,4 @@ class AttachmentDownload(MethodView):
     def get(self, notice_id, attachment_id):
         """Download an attachment of a notice I may read."""
         row = services.attachment(current_user(), notice_id, attachment_id)
-        return send_file(
-            storage.path_of(row.storage_key),
-            mimetype=row.content_type,
-            download_name=row.name,
-            max_age=0,
-        )
+        return storage.send(row.storage_key, row.content_type, row.name)

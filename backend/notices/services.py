@@ -7,13 +7,12 @@ from sqlalchemy.exc import IntegrityError
 from backend.accounts.models import User
 from backend.accounts.roles import NOTICE_AUTHOR_ROLES, SCOPE_OF_ROLE, Role, ScopeKind
 from backend.accounts.scope import get_estate_for, visible_estates
-from backend.common import storage
+from backend.common import storage, uploads
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
-from backend.notices import attachments as attachment_files
 from backend.notices.models import Notice, NoticeAttachment, NoticeEstate, NoticeRead
 from backend.outbox import services as outbox
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage
@@ -21,6 +20,7 @@ from backend.places.models import Community, County, Estate, Township
 from backend.places.services import estates_within, place_lineage
 
 PUBLISHED, WITHDRAWN = "notice.published", "notice.withdrawn"
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")
 AUDIENCE_KINDS = (ScopeKind.ESTATE, ScopeKind.COMMUNITY, ScopeKind.TOWNSHIP, ScopeKind.COUNTY)
 _PLACE_MODELS = {
     ScopeKind.ESTATE: Estate,
@@ -173,8 +173,10 @@ def upload_attachment(user: User, filename: str, data: bytes) -> NoticeAttachmen
     """
     if not any(m.role in NOTICE_AUTHOR_ROLES for m in user.memberships):
         raise Forbidden("只有公告发布人可以上传附件")
-    name, content_type, suffix = attachment_files.check(filename, data)
-    key, digest = storage.put(data, suffix)
+    name, content_type, suffix = uploads.check(
+        filename, data, ATTACHMENT_SUFFIXES, "PDF、Word、Excel、JPG、PNG"
+    )
+    key, digest = storage.put(data, suffix, content_type)
     row = NoticeAttachment(
         uploaded_by_id=user.id,
         name=name,

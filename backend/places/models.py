@@ -38,6 +38,8 @@ class Estate(db.Model):
     county_id: Mapped[int] = mapped_column(ForeignKey("county.id"), index=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(200), default="")
+    # Committee approvals a ledger period needs here; None = the county default in config.
+    ledger_approvals_required: Mapped[int | None]
     community: Mapped[Community] = relationship()
 
 

@@ -1,4 +1,5 @@
-"""What a notice attachment may be: PDF, Office documents and photos, checked by content."""
+"""Uploaded documents (notice attachments, ledger vouchers): checked by what their bytes are,
+not by what their name says."""
 
 import io
 import zipfile
@@ -8,8 +9,8 @@ from PIL import Image, UnidentifiedImageError
 
 from backend.errors import ValidationFailed
 
-# suffix -> content type
-ALLOWED = {
+# suffix -> content type, for every kind of document we take anywhere.
+CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -43,19 +44,25 @@ def _looks_like(suffix: str, data: bytes) -> bool:
         return False
 
 
-def check(filename: str, data: bytes) -> tuple[str, str, str]:
+def check(
+    filename: str, data: bytes, suffixes, kinds_text: str, max_bytes: int | None = None
+) -> tuple[str, str, str]:
     """(display name, content type, suffix) of an acceptable upload.
 
-    :raises ValidationFailed: empty, a kind we do not take, or not what its name says.
+    :param suffixes: the suffixes taken here, e.g. (".pdf", ".jpg", ".jpeg", ".png").
+    :param kinds_text: how people name them, e.g. "PDF、JPG、PNG".
+    :raises ValidationFailed: empty, too big, a kind we do not take, or not what its name says.
     """
     name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
     suffix = PurePosixPath(name).suffix.lower()
     if not data:
         _refuse("文件为空")
-    if suffix not in ALLOWED:
-        _refuse("仅支持 PDF、Word、Excel、JPG、PNG 文件")
+    if max_bytes and len(data) > max_bytes:
+        _refuse(f"文件不能超过 {max_bytes // (1024 * 1024)} MB")
+    if suffix not in suffixes:
+        _refuse(f"仅支持 {kinds_text} 文件")
     if not _looks_like(suffix, data):
         _refuse("文件内容与扩展名不符或已损坏")
     if len(name) > MAX_NAME_CHARS:
         name = name[: MAX_NAME_CHARS - len(suffix)] + suffix
-    return name, ALLOWED[suffix], suffix
+    return name, CONTENT_TYPES[suffix], suffix

@@ -1,0 +1,231 @@
+"""Estate accounts (业账社审): periods, entries, vouchers, transitions, statements, exports,
+questions and chain verification under /api/v1/estates/{id}/ledger."""
+
+import io
+
+from flask import send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts.auth import current_user, login_required
+from backend.common import storage
+from backend.common.pagination import PageArgs, page_schema
+from backend.errors import ValidationFailed
+from backend.ledger import exports, imports, schemas, services
+
+blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="业账社审")
+PREFIX = "/estates/<int:estate_id>/ledger"
+FILE_RESPONSE = {"type": "string", "format": "binary"}
+
+
+def _file(data: bytes, mimetype: str, name: str):
+    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, max_age=0)
+
+
+@blp.route(f"{PREFIX}/periods")
+class Periods(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.PeriodListArgs, location="query")
+    @blp.response(200, page_schema(schemas.PeriodSummarySchema))
+    def get(self, args, estate_id):
+        """The estate's periods, newest first (only published ones for owners)."""
+        return services.list_periods(current_user(), estate_id, **args)
+
+    @blp.arguments(schemas.PeriodArgs)
+    @blp.response(201, schemas.PeriodDetailSchema)
+    def post(self, args, estate_id):
+        """Open a draft period (a month or a quarter)."""
+        period = services.create_period(current_user(), estate_id, **args)
+        return services.period_detail(current_user(), estate_id, period.id)
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>")
+class PeriodItem(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.PeriodDetailSchema)
+    def get(self, estate_id, period_id):
+        """One period with its approvals, its events and what I may do with it now."""
+        return services.period_detail(current_user(), estate_id, period_id)
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>/transitions")
+class PeriodTransitions(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.TransitionArgs)
+    @blp.response(200, schemas.PeriodDetailSchema)
+    def post(self, args, estate_id, period_id):
+        """Submit, approve, return (with a reason), audit or publish a period."""
+        return services.transition(current_user(), estate_id, period_id, **args)
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>/entries")
+class PeriodEntries(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(schemas.EntrySchema))
+    def get(self, args, estate_id, period_id):
+        """The period's entries in date order."""
+        return services.list_entries(current_user(), estate_id, period_id, **args)
+
+    @blp.arguments(schemas.EntryArgs)
+    @blp.response(201, schemas.EntrySchema)
+    def post(self, args, estate_id, period_id):
+        """Add an entry to a draft period (a reversal names the published entry it reverses)."""
+        return services.add_entry(current_user(), estate_id, period_id, args)
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>/entries/import")
+class EntryImport(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.FileUploadSchema, location="files")
+    @blp.response(201, schemas.EntryImportResultSchema)
+    def post(self, files, estate_id, period_id):
+        """Add entries from an .xlsx sheet: every row, or none if any row is wrong."""
+        upload = files["file"]
+        if not (upload.filename or "").lower().endswith(".xlsx"):
+            raise ValidationFailed("请上传 .xlsx 格式的表格", fields={"file": ["仅支持 .xlsx"]})
+        return services.import_entries(current_user(), estate_id, period_id, upload.stream)
+
+
+@blp.route(f"{PREFIX}/import-template")
+class ImportTemplate(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, FILE_RESPONSE, content_type=exports.XLSX_TYPE)
+    def get(self, estate_id):
+        """The .xlsx template for importing entries."""
+        return _file(imports.template(), exports.XLSX_TYPE, "账目导入模板.xlsx")
+
+
+@blp.route(f"{PREFIX}/entries/<int:entry_id>")
+class EntryItem(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.EntryDetailSchema)
+    def get(self, estate_id, entry_id):
+        """One entry with its vouchers (vouchers for verified owners and staff only)."""
+        return services.entry_detail(current_user(), estate_id, entry_id)
+
+    @blp.arguments(schemas.EntryPatchArgs)
+    @blp.response(200, schemas.EntrySchema)
+    def patch(self, args, estate_id, entry_id):
+        """Change an entry of a draft period."""
+        return services.update_entry(current_user(), estate_id, entry_id, args)
+
+    @blp.response(204)
+    def delete(self, estate_id, entry_id):
+        """Remove an entry of a draft period."""
+        services.delete_entry(current_user(), estate_id, entry_id)
+
+
+@blp.route(f"{PREFIX}/entries/<int:entry_id>/vouchers")
+class VoucherUpload(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.FileUploadSchema, location="files")
+    @blp.response(201, schemas.VoucherSchema)
+    def post(self, files, estate_id, entry_id):
+        """Attach a voucher (JPG, PNG or PDF, at most 10 MB) to an entry of a draft period."""
+        upload = files["file"]
+        return services.upload_voucher(
+            current_user(), estate_id, entry_id, upload.filename, upload.read()
+        )
+
+
+@blp.route(f"{PREFIX}/vouchers/<int:voucher_id>")
+class VoucherDownload(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, FILE_RESPONSE, content_type="application/octet-stream")
+    def get(self, estate_id, voucher_id):
+        """Download a voucher (verified owners and staff)."""
+        row = services.voucher(current_user(), estate_id, voucher_id)
+        return storage.send(row.storage_key, row.content_type, row.name)
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>/statement")
+class Statement(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.StatementSchema)
+    def get(self, estate_id, period_id):
+        """Totals by category, opening and closing balance, comparison with the last period."""
+        return services.statement(current_user(), estate_id, period_id)
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>/statement.xlsx")
+class StatementXlsx(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, FILE_RESPONSE, content_type=exports.XLSX_TYPE)
+    def get(self, estate_id, period_id):
+        """The statement and every entry as an .xlsx workbook."""
+        statement = services.statement(current_user(), estate_id, period_id)
+        data = exports.to_xlsx(statement, services.statement_entries(period_id))
+        return _file(data, exports.XLSX_TYPE, exports.file_name(statement, ".xlsx"))
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>/statement.pdf")
+class StatementPdf(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, FILE_RESPONSE, content_type="application/pdf")
+    def get(self, estate_id, period_id):
+        """The statement as a PDF, with the period's head hash printed on it."""
+        statement = services.statement(current_user(), estate_id, period_id)
+        data = exports.to_pdf(statement, services.statement_entries(period_id))
+        return _file(data, "application/pdf", exports.file_name(statement, ".pdf"))
+
+
+@blp.route(f"{PREFIX}/periods/<int:period_id>/questions")
+class Questions(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(schemas.QuestionSchema))
+    def get(self, args, estate_id, period_id):
+        """Owners' questions on the period and their answers, newest first."""
+        return services.list_questions(current_user(), estate_id, period_id, **args)
+
+    @blp.arguments(schemas.QuestionArgs)
+    @blp.response(201, schemas.QuestionSchema)
+    def post(self, args, estate_id, period_id):
+        """Ask about a published period, or one of its entries (verified owners)."""
+        return services.ask(current_user(), estate_id, period_id, **args)
+
+
+@blp.route(f"{PREFIX}/questions/<int:question_id>/answer")
+class QuestionAnswer(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.AnswerArgs)
+    @blp.response(200, schemas.QuestionSchema)
+    def post(self, args, estate_id, question_id):
+        """Answer a question in the open (committee or property manager), once."""
+        return services.answer(current_user(), estate_id, question_id, args["body"])
+
+
+@blp.route(f"{PREFIX}/verify")
+class Verify(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.VerifySchema)
+    def get(self, estate_id):
+        """Recompute the estate's whole hash chain: ok, or the first broken period."""
+        return services.verify_for(current_user(), estate_id)
+
+
+@blp.route("/ledger/pending-approvals")
+class PendingApprovals(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_schema(schemas.PendingPeriodSchema))
+    def get(self, args):
+        """Submitted periods of my estates waiting for my approval."""
+        return services.pending_approvals(current_user(), **args)

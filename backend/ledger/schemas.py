@@ -1,0 +1,230 @@
+"""Request and response shapes for the ledger."""
+
+import marshmallow as ma
+
+from backend.accounts.roles import ROLE_LABELS
+from backend.common.ids import IdField
+from backend.common.masking import mask_name
+from backend.common.money import Fen
+from backend.common.pagination import PageArgs
+from backend.common.schemas import BaseSchema, UtcDateTime
+from backend.ledger.imports import COUNTERPARTY_MAX, DESCRIPTION_MAX
+from backend.ledger.models import CATEGORIES, DIRECTION_LABELS, PeriodKind, PeriodStatus
+from backend.ledger.services import ACTION_LABELS
+
+REASON_MAX, QUESTION_MAX, ANSWER_MAX = 200, 500, 2000
+DATE_ERROR = "日期格式应为 2026-10-05"
+ACTIONS = ("submit", "approve", "return", "audit", "publish")
+
+
+def _text(label: str, max_chars: int, required: bool = True):
+    rules = [ma.validate.Length(max=max_chars, error=f"{label}不能超过 {max_chars} 个字")]
+    if required:
+        rules.append(ma.validate.Predicate("strip", error=f"请填写{label}"))
+        return ma.fields.String(required=True, validate=rules)
+    return ma.fields.String(load_default="", validate=rules)
+
+
+def _one_of(values, error: str):
+    return ma.validate.OneOf([str(v) for v in values], error=error)
+
+
+class PeriodArgs(BaseSchema):
+    kind = ma.fields.String(
+        required=True, validate=_one_of(PeriodKind, "账期类型应为 month（月）或 quarter（季）")
+    )
+    start_date = ma.fields.Date(required=True, error_messages={"invalid": DATE_ERROR})
+
+
+class PeriodListArgs(PageArgs):
+    status = ma.fields.String(load_default=None, validate=_one_of(PeriodStatus, "未知的账期状态"))
+
+
+class TransitionArgs(BaseSchema):
+    action = ma.fields.String(
+        required=True, validate=_one_of(ACTIONS, "操作应为 " + "、".join(ACTIONS))
+    )
+    reason = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=REASON_MAX, error=f"原因不能超过 {REASON_MAX} 个字"),
+    )
+
+
+class EntryArgs(BaseSchema):
+    entry_date = ma.fields.Date(required=True, error_messages={"invalid": DATE_ERROR})
+    direction = ma.fields.String(
+        required=True, validate=_one_of(DIRECTION_LABELS, "收支应为 income 或 expense")
+    )
+    category = ma.fields.String(required=True, validate=_one_of(CATEGORIES, "未知的类别"))
+    amount_fen = Fen(required=True)
+    counterparty = _text("往来单位", COUNTERPARTY_MAX, required=False)
+    description = _text("摘要", DESCRIPTION_MAX)
+    reverses_entry_id = IdField(load_default=None, allow_none=True)
+
+
+class EntryPatchArgs(EntryArgs):
+    class Meta:
+        partial = True
+
+
+class QuestionArgs(BaseSchema):
+    body = _text("质询内容", QUESTION_MAX)
+    entry_id = IdField(load_default=None, allow_none=True)
+
+
+class AnswerArgs(BaseSchema):
+    body = _text("答复内容", ANSWER_MAX)
+
+
+class FileUploadSchema(ma.Schema):
+    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
+class PeriodSummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    estate_id = ma.fields.Integer()
+    kind = ma.fields.String()
+    label = ma.fields.String()
+    start_date = ma.fields.Date()
+    end_date = ma.fields.Date(metadata={"description": "不含当日"})
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    entry_count = ma.fields.Integer()
+    income_total_fen = ma.fields.Integer()
+    expense_total_fen = ma.fields.Integer()
+    approvals_required = ma.fields.Integer()
+    approval_count = ma.fields.Integer()
+    submitted_at = UtcDateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
+    head_hash = ma.fields.String(allow_none=True)
+
+
+class PendingPeriodSchema(PeriodSummarySchema):
+    estate_name = ma.fields.String()
+
+
+def _person(user) -> str:
+    return mask_name(user.real_name) if user.real_name else (user.display_name or "用户")
+
+
+class EventSchema(ma.Schema):
+    action = ma.fields.String()
+    action_label = ma.fields.Function(lambda e: ACTION_LABELS.get(e.action, e.action))
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String()
+    by = ma.fields.Function(lambda e: f"{_person(e.actor)}（{ROLE_LABELS.get(e.actor_role, '')}）")
+    reason = ma.fields.String(allow_none=True)
+    at = UtcDateTime(attribute="created_at")
+
+
+class ApprovalSchema(ma.Schema):
+    by = ma.fields.Function(lambda a: _person(a.user))
+    at = UtcDateTime(attribute="created_at")
+
+
+class PeriodDetailSchema(PeriodSummarySchema):
+    opening_balance_fen = ma.fields.Integer(allow_none=True)
+    closing_balance_fen = ma.fields.Integer(allow_none=True)
+    previous_hash = ma.fields.String(allow_none=True)
+    chain_seq = ma.fields.Integer(allow_none=True)
+    return_reason = ma.fields.String(allow_none=True)
+    actions = ma.fields.List(ma.fields.String())
+    approvals = ma.fields.List(ma.fields.Nested(ApprovalSchema))
+    events = ma.fields.List(ma.fields.Nested(EventSchema))
+
+
+class VoucherSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    content_type = ma.fields.String()
+    size = ma.fields.Integer(metadata={"description": "字节数"})
+    sha256 = ma.fields.String()
+    url = ma.fields.Function(lambda v: f"/api/v1/estates/{v.estate_id}/ledger/vouchers/{v.id}")
+
+
+class EntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    period_id = ma.fields.Integer()
+    entry_date = ma.fields.Date()
+    direction = ma.fields.String()
+    direction_label = ma.fields.String()
+    category = ma.fields.String()
+    category_label = ma.fields.String()
+    amount_fen = ma.fields.Integer()
+    counterparty = ma.fields.String()
+    description = ma.fields.String()
+    reverses_entry_id = ma.fields.Integer(allow_none=True)
+    reversed_by_entry_id = ma.fields.Integer(allow_none=True)
+    voucher_count = ma.fields.Integer()
+    question_count = ma.fields.Integer()
+
+
+class EntryDetailSchema(EntrySchema):
+    vouchers = ma.fields.Method("_vouchers", allow_none=True)
+    vouchers_hidden = ma.fields.Boolean()
+
+    def _vouchers(self, entry):
+        if entry.vouchers_hidden:
+            return None
+        return VoucherSchema(many=True).dump(entry.vouchers)
+
+
+class CategoryTotalSchema(ma.Schema):
+    direction = ma.fields.String()
+    category = ma.fields.String()
+    label = ma.fields.String()
+    total_fen = ma.fields.Integer()
+    previous_total_fen = ma.fields.Integer(allow_none=True)
+
+
+class PreviousPeriodSchema(ma.Schema):
+    id = ma.fields.Integer()
+    label = ma.fields.String()
+    status = ma.fields.String()
+    income_total_fen = ma.fields.Integer()
+    expense_total_fen = ma.fields.Integer()
+    closing_balance_fen = ma.fields.Integer(allow_none=True)
+
+
+class StatementSchema(ma.Schema):
+    period = ma.fields.Nested(PeriodSummarySchema)
+    estate_name = ma.fields.String()
+    opening_balance_fen = ma.fields.Integer()
+    income_total_fen = ma.fields.Integer()
+    expense_total_fen = ma.fields.Integer()
+    closing_balance_fen = ma.fields.Integer()
+    categories = ma.fields.List(ma.fields.Nested(CategoryTotalSchema))
+    previous = ma.fields.Nested(PreviousPeriodSchema, allow_none=True)
+    head_hash = ma.fields.String(allow_none=True)
+    previous_hash = ma.fields.String(allow_none=True)
+
+
+class QuestionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    period_id = ma.fields.Integer()
+    entry_id = ma.fields.Integer(allow_none=True)
+    body = ma.fields.String()
+    asked_by = ma.fields.String(attribute="asked_by_label")
+    asked_at = UtcDateTime()
+    answer = ma.fields.String(allow_none=True)
+    answered_by = ma.fields.String(attribute="answered_by_label", allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
+    overdue = ma.fields.Boolean()
+    can_answer = ma.fields.Boolean()
+
+
+class BrokenLinkSchema(ma.Schema):
+    period_id = ma.fields.Integer()
+    label = ma.fields.String()
+    reason = ma.fields.String()
+
+
+class VerifySchema(ma.Schema):
+    ok = ma.fields.Boolean()
+    periods_checked = ma.fields.Integer()
+    head_hash = ma.fields.String(allow_none=True)
+    broken = ma.fields.Nested(BrokenLinkSchema, allow_none=True)
+
+
+class EntryImportResultSchema(ma.Schema):
+    imported = ma.fields.Integer()

@@ -1,0 +1,11 @@
+"""What a voucher may be: a photo of a receipt or invoice, or a PDF, checked by content."""
+
+from backend.common import uploads
+
+SUFFIXES = (".jpg", ".jpeg", ".png", ".pdf")
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def check(filename: str, data: bytes) -> tuple[str, str, str]:
+    """(display name, content type, suffix); see backend.common.uploads.check."""
+    return uploads.check(filename, data, SUFFIXES, "JPG、PNG、PDF", MAX_BYTES)
