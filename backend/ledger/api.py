@@ -111,7 +111,7 @@ class EntryItem(MethodView):
         """One entry with its vouchers (vouchers for verified owners and staff only)."""
         return services.entry_detail(current_user(), estate_id, entry_id)
 
-    @blp.arguments(schemas.EntryPatchArgs)
+    @blp.arguments(schemas.EntryChangeArgs(partial=True))
     @blp.response(200, schemas.EntrySchema)
     def patch(self, args, estate_id, entry_id):
         """Change an entry of a draft period."""

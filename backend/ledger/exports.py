@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -21,6 +22,11 @@ FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
 )
+
+# fpdf2 sets table headings in bold by default, and a bold face of a CJK font is rarely
+# installed (or configured) next to the regular one: without a bold face every table refused
+# to render. Headings are told apart by a grey fill instead.
+HEADINGS = FontFace(emphasis=None, fill_color=(235, 235, 235))
 
 
 class FontMissing(DomainError):
@@ -152,7 +158,9 @@ def _title(pdf: FPDF, statement: dict):
 
 
 def _balances(pdf: FPDF, statement: dict):
-    with pdf.table(col_widths=(1, 1, 1, 1), text_align="CENTER", line_height=7) as table:
+    with pdf.table(
+        col_widths=(1, 1, 1, 1), text_align="CENTER", line_height=7, headings_style=HEADINGS
+    ) as table:
         table.row(["期初余额", "本期收入", "本期支出", "期末余额"])
         table.row(
             [
@@ -171,7 +179,10 @@ def _balances(pdf: FPDF, statement: dict):
 def _categories(pdf: FPDF, statement: dict):
     _line(pdf, "分类汇总", size=12, height=8)
     with pdf.table(
-        col_widths=(1, 2, 2, 2), text_align=("CENTER", "LEFT", "RIGHT", "RIGHT"), line_height=6
+        col_widths=(1, 2, 2, 2),
+        text_align=("CENTER", "LEFT", "RIGHT", "RIGHT"),
+        line_height=6,
+        headings_style=HEADINGS,
     ) as table:
         table.row(["收支", "类别", "本期", "上期"])
         for row in statement["categories"]:
@@ -197,6 +208,7 @@ def _entries(pdf: FPDF, entries):
         col_widths=(9, 9, 6, 10, 14, 20, 32),
         text_align=("CENTER", "CENTER", "CENTER", "LEFT", "RIGHT", "LEFT", "LEFT"),
         line_height=5,
+        headings_style=HEADINGS,
     ) as table:
         table.row(["序号", "日期", "收支", "类别", "金额", "往来单位", "摘要"])
         for e in entries:

@@ -6,6 +6,7 @@ Decimal, never float arithmetic, and more than two decimals is an error, not a r
 
 import io
 import zipfile
+import zlib
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +19,24 @@ from backend.ledger.models import CATEGORIES, DIRECTION_LABELS
 
 HEADER = ["日期", "收支", "类别", "金额（元）", "往来单位", "摘要"]
 MAX_ROWS = 5000
+# A real sheet of MAX_ROWS rows unpacks to a few MB; the cap refuses zip bombs before openpyxl
+# inflates them (shared strings are read whole into memory, sheets parsed for as long as
+# they last).
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+# What a file that is a zip but not a well-formed workbook makes zipfile and openpyxl raise
+# (xml's ParseError is a SyntaxError). Sheets are parsed lazily, while rows are read, so
+# reading the rows needs the same guard as opening the file.
+_UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    SyntaxError,
+)
 COUNTERPARTY_MAX, DESCRIPTION_MAX = 100, 500
 
 _DIRECTIONS = {label: code for code, label in DIRECTION_LABELS.items()}
@@ -79,19 +98,42 @@ def _row(cells) -> tuple[dict, list[str]]:
     return values, errors
 
 
+def _unreadable() -> ValidationFailed:
+    return ValidationFailed(
+        "无法读取该文件，请上传 .xlsx 格式的表格", fields={"file": ["不是有效的 .xlsx 文件"]}
+    )
+
+
+def _check_unzipped_size(stream) -> None:
+    # zipfile never inflates an entry past its declared size, so the declared sizes bound
+    # what openpyxl can be made to read.
+    with zipfile.ZipFile(stream) as package:
+        unzipped = sum(info.file_size for info in package.infolist())
+    stream.seek(0)
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ValidationFailed("表格内容过大，请拆分后分批导入", fields={"file": ["表格内容过大"]})
+
+
 def read_rows(stream) -> tuple[list[tuple[int, dict]], dict[str, list[str]]]:
     """([(row number, entry values)], {row number: [errors]}) of the first sheet.
 
     :raises ValidationFailed: not a readable .xlsx, a wrong header, or too many rows.
     """
     try:
+        _check_unzipped_size(stream)
         book = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ValidationFailed(
-            "无法读取该文件，请上传 .xlsx 格式的表格", fields={"file": ["不是有效的 .xlsx 文件"]}
-        ) from None
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
+        try:
+            return _read_sheet(book.worksheets[0])
+        finally:
+            book.close()
+    except _UNREADABLE:
+        raise _unreadable() from None
+
+
+def _read_sheet(sheet) -> tuple[list[tuple[int, dict]], dict[str, list[str]]]:
+    # Only the template's columns: without max_col a read-only sheet pads every row out to
+    # the widest cell, and one cell in column XFD makes each of a million rows 16,384 wide.
+    lines = sheet.iter_rows(max_col=len(HEADER), values_only=True)
     header = [str(c or "").strip() for c in next(lines, ())][:6]
     if header != HEADER:
         raise ValidationFailed(
@@ -108,7 +150,6 @@ def read_rows(stream) -> tuple[list[tuple[int, dict]], dict[str, list[str]]]:
             errors[str(number)] = row_errors
         else:
             rows.append((number, values))
-    book.close()
     return rows, errors
 
 

@@ -62,9 +62,8 @@ class EntryArgs(BaseSchema):
     reverses_entry_id = IdField(load_default=None, allow_none=True)
 
 
-class EntryPatchArgs(EntryArgs):
-    class Meta:
-        partial = True
+class EntryChangeArgs(EntryArgs):
+    """The fields of an entry to change (use with partial=True)."""
 
 
 class QuestionArgs(BaseSchema):
@@ -123,8 +122,8 @@ class ApprovalSchema(ma.Schema):
 
 
 class PeriodDetailSchema(PeriodSummarySchema):
-    opening_balance_fen = ma.fields.Integer(allow_none=True)
-    closing_balance_fen = ma.fields.Integer(allow_none=True)
+    opening_balance_fen = ma.fields.Function(lambda p: p.balances["opening"])
+    closing_balance_fen = ma.fields.Function(lambda p: p.balances["closing"])
     previous_hash = ma.fields.String(allow_none=True)
     chain_seq = ma.fields.Integer(allow_none=True)
     return_reason = ma.fields.String(allow_none=True)

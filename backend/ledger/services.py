@@ -240,11 +240,13 @@ def _with_detail(user, estate, period, roles) -> LedgerPeriod:
         )
         .order_by(LedgerApproval.id)
     ).all()
-    if not period.is_published:
-        period.opening_balance_fen = _opening_balance(period)
-        period.closing_balance_fen = (
-            period.opening_balance_fen + period.income_total_fen - period.expense_total_fen
-        )
+    # Balances as they stand: stored at publication, computed until then (never written
+    # back: the period row is only changed by its transitions).
+    opening = period.opening_balance_fen if period.is_published else _opening_balance(period)
+    period.balances = {
+        "opening": opening,
+        "closing": opening + period.income_total_fen - period.expense_total_fen,
+    }
     return period
 
 

@@ -1,0 +1,128 @@
+"""Approvals racing on real PostgreSQL: never more approvals than needed, never a lost one."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from backend.extensions import db
+from backend.ledger.models import LedgerApproval, LedgerEvent, LedgerPeriod
+
+
+def _at_once(app, auth_headers, calls):
+    """Run each (person, url, body) POST in its own thread, released together."""
+    barrier = threading.Barrier(len(calls))
+    headers = [auth_headers(person) for person, _url, _body in calls]
+    results = [None] * len(calls)
+
+    def run(i, url, body):
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(url, json=body, headers=headers[i])
+        results[i] = (response.status_code, response.get_json())
+
+    threads = [
+        threading.Thread(target=run, args=(i, url, body))
+        for i, (_person, url, body) in enumerate(calls)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def _submitted(ledger, cast):
+    pid = ledger.open_period(cast.manager)["id"]
+    ledger.add_entry(cast.manager, pid)
+    assert ledger.act(cast.manager, pid, "submit").status_code == 200
+    return pid
+
+
+def _counts(pid):
+    db.session.expire_all()
+    period = db.session.get(LedgerPeriod, pid)
+    approvals = db.session.scalar(select(func.count()).where(LedgerApproval.period_id == pid))
+    events = db.session.scalar(
+        select(func.count()).where(LedgerEvent.period_id == pid, LedgerEvent.action == "approve")
+    )
+    return period.status, period.approval_count, approvals, events
+
+
+def test_three_approvals_racing_for_two_places(app, auth, ledger, cast):
+    pid = _submitted(ledger, cast)
+    url = ledger.url(f"/periods/{pid}/transitions")
+    approvers = (cast.chair, cast.member, cast.member2)
+
+    results = _at_once(app, auth, [(p, url, {"action": "approve"}) for p in approvers])
+
+    statuses = sorted(code for code, _body in results)
+    assert statuses == [200, 200, 409], results
+    assert _counts(pid) == ("committee_approved", 2, 2, 2)
+
+
+def test_two_approvals_racing_for_three_places_both_count(app, auth, ledger, cast):
+    cast.estate.ledger_approvals_required = 3
+    db.session.commit()
+    pid = _submitted(ledger, cast)
+    url = ledger.url(f"/periods/{pid}/transitions")
+
+    results = _at_once(
+        app, auth, [(p, url, {"action": "approve"}) for p in (cast.chair, cast.member)]
+    )
+
+    assert [code for code, _body in results] == [200, 200], results
+    assert _counts(pid) == ("submitted", 2, 2, 2)
+
+
+def test_the_same_member_approving_twice_at_once_counts_once(app, auth, ledger, cast):
+    pid = _submitted(ledger, cast)
+    url = ledger.url(f"/periods/{pid}/transitions")
+
+    results = _at_once(app, auth, [(cast.chair, url, {"action": "approve"})] * 2)
+
+    assert sorted(code for code, _body in results) == [200, 409], results
+    assert _counts(pid) == ("submitted", 1, 1, 1)
+
+
+def test_approve_and_return_racing_leave_one_consistent_outcome(app, auth, ledger, cast):
+    pid = _submitted(ledger, cast)
+    url = ledger.url(f"/periods/{pid}/transitions")
+    calls = [
+        (cast.chair, url, {"action": "approve"}),
+        (cast.member, url, {"action": "return", "reason": "缺少凭证"}),
+    ]
+
+    results = _at_once(app, auth, calls)
+
+    assert [code for code, _body in results].count(200) >= 1, results
+    status, count, _approvals, _events = _counts(pid)
+    # Either the approval came first and the return reset it, or the return came first and
+    # the approval found a draft (409): a draft never keeps a count.
+    assert (status, count) == ("draft", 0)
+
+
+def test_two_publications_of_one_estate_do_not_fork_the_chain(app, auth, ledger, cast):
+    ledger.publish_period(cast, "2026-08-01")
+    pid = ledger.open_period(cast.manager, "2026-09-01")["id"]
+    ledger.add_entry(cast.manager, pid, entry_date="2026-09-05")
+    for person, action in (
+        (cast.manager, "submit"),
+        (cast.chair, "approve"),
+        (cast.member, "approve"),
+        (cast.auditor, "audit"),
+    ):
+        ledger.act(person, pid, action)
+    url = ledger.url(f"/periods/{pid}/transitions")
+
+    results = _at_once(
+        app,
+        auth,
+        [(cast.chair, url, {"action": "publish"}), (cast.auditor, url, {"action": "publish"})],
+    )
+
+    assert sorted(code for code, _body in results) == [200, 409], results
+    assert ledger.get(cast.owner, "/verify").json["ok"] is True
+    seqs = db.session.scalars(
+        select(LedgerPeriod.chain_seq).where(LedgerPeriod.status == "published")
+    )
+    assert sorted(seqs) == [1, 2]
