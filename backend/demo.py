@@ -8,6 +8,7 @@ import random
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from backend import demo_ledger
 from backend.accounts import services as accounts
 from backend.accounts.models import Claim, User
 from backend.accounts.roles import Role, ScopeKind
@@ -107,6 +108,7 @@ def seed() -> dict:
     )
     accounts.create_staff("admin", STAFF_PASSWORD, Role.ADMIN, ScopeKind.COUNTY, county.id)
     _group_chats_and_notices(estates, county)
+    demo_ledger.seed(estates)
     return {"loaded": True, **counts}
 
 

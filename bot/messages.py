@@ -57,37 +57,36 @@ def ledger_period_page(period: LedgerPeriod) -> str:
 
 
 def ledger_published(period: LedgerPeriod) -> list[dict]:
-    """The publication notice: the totals and the head hash, which owners can check against
-    the PDF statement and the verify page."""
+    """The publication notice, then the head hash on a line of its own: owners compare it
+    with the PDF statement and the verify page, so it is never cut to fit a card."""
     estate = db.session.get(Estate, period.estate_id)
+    income, expense = format_fen(period.income_total_fen), format_fen(period.expense_total_fen)
     closing = format_fen(period.closing_balance_fen)
     return [
         {
             "type": "card",
             "title": f"{period.label}账目公示",
             "subtitle": f"{estate.name}公共收益收支",
-            "description": f"本期收入{format_fen(period.income_total_fen)}，"
-            f"支出{format_fen(period.expense_total_fen)}，期末余额{closing}。"
-            f"已经业委会审批、社区审核。哈希：{period.head_hash}",
+            "description": f"本期收入{income}，支出{expense}，期末余额{closing}。"
+            "已经业委会审批、社区审核，点击查看明细和凭证。",
             "body": "\n".join(
                 [
                     f"【账目公示】{estate.name} {period.label}",
-                    f"本期收入：{format_fen(period.income_total_fen)}",
-                    f"本期支出：{format_fen(period.expense_total_fen)}",
+                    f"本期收入：{income}",
+                    f"本期支出：{expense}",
                     f"期末余额：{closing}",
                     f"公示时间：{local_text(period.published_at)}",
-                    f"本期哈希：{period.head_hash}",
                     "业主可在小程序“账目公示”中查看明细、凭证并提出质询。",
                 ]
             ),
-            "fields": [
-                ["收入", format_fen(period.income_total_fen)],
-                ["支出", format_fen(period.expense_total_fen)],
-                ["期末余额", closing],
-                ["哈希", period.head_hash[:16] + "…"],
-            ],
+            "fields": [["收入", income], ["支出", expense], ["期末余额", closing]],
             "page": ledger_period_page(period),
-        }
+        },
+        {
+            "type": "text",
+            "content": f"【公示哈希】{estate.name} {period.label}（第 {period.chain_seq} 期）："
+            f"{period.head_hash}\n与公示表上的哈希一致，即说明已公示的账目未被改动。",
+        },
     ]
 
 
