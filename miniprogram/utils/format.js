@@ -1,4 +1,5 @@
-// Display formatting. Areas are integers in 0.01 m², so no float ever reaches the screen.
+// Display formatting. Areas are integers in 0.01 m² and money is integer fen, so no float
+// ever reaches the screen.
 
 /** 8912 → "89.12", 5 → "0.05"; anything but a non-negative integer → "". */
 function formatArea(areaCm2) {
@@ -43,4 +44,16 @@ function formatSize(bytes) {
   return `${Number(value.toFixed(1))} ${SIZE_UNITS[unit]}`;
 }
 
-module.exports = { formatArea, areaLabel, formatTime, formatSize };
+/**
+ * 123450 → "¥1,234.50", -99 → "-¥0.99"; anything but a safe integer → "".
+ * Works on the digits of the integer, so no amount is ever rounded through a float. Integers
+ * beyond 2^53 are refused: JSON has already rounded them, so their cents would be made up.
+ */
+function formatMoney(fen) {
+  if (!Number.isSafeInteger(fen)) return '';
+  const digits = String(Math.abs(fen)).padStart(3, '0');
+  const yuan = digits.slice(0, -2).replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${fen < 0 ? '-' : ''}¥${yuan}.${digits.slice(-2)}`;
+}
+
+module.exports = { formatArea, areaLabel, formatTime, formatSize, formatMoney };

@@ -19,6 +19,10 @@ Component({
       wx.navigateTo({ url: `/pages/notices/index?estate_id=${this.estateId}` });
     },
 
+    onLedger() {
+      wx.navigateTo({ url: `/pages/ledger/index?estate_id=${this.estateId}` });
+    },
+
     onClaim() {
       wx.navigateTo({ url: `/pages/claim/index?estate_id=${this.estateId}` });
     },

@@ -1,12 +1,13 @@
 const { request } = require('../../utils/api');
 const auth = require('../../utils/auth');
 const { showError, LOGIN_URL } = require('../../utils/feedback');
+const { canApprovePeriods } = require('../../utils/ledger');
 
 // Claim status → Vant tag colour; the Chinese label comes from the server.
 const TAG_TYPES = { pending: 'warning', verified: 'success', rejected: 'danger' };
 
 Component({
-  data: { me: null },
+  data: { me: null, canApprove: false },
 
   methods: {
     // A tab page: reload on every show so new claims and reviews appear.
@@ -15,10 +16,14 @@ Component({
         const me = await request({ path: '/api/v1/me' });
         const memberships = me.memberships.map((m) => ({ ...m, key: `${m.role}:${m.scope_kind}:${m.scope_id}` }));
         const claims = me.claims.map((claim) => ({ ...claim, tagType: TAG_TYPES[claim.status] || 'default' }));
-        this.setData({ me: { ...me, memberships, claims } });
+        this.setData({ me: { ...me, memberships, claims }, canApprove: canApprovePeriods(me.memberships) });
       } catch (err) {
         showError(this, err);
       }
+    },
+
+    onPendingApprovals() {
+      wx.navigateTo({ url: '/pages/ledger-pending/index' });
     },
 
     onLogout() {

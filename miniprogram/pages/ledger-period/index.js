@@ -1,0 +1,181 @@
+const { showError, showFormError, toast } = require('../../utils/feedback');
+const ledger = require('../../utils/ledger');
+const pagedList = require('../../utils/paged-list');
+
+const QUESTIONS_PAGE_SIZE = 20;
+
+// The entries are the long list at the bottom: they page with paged-list as the user scrolls.
+// Questions come 20 at a time behind a 查看更多 button.
+Component({
+  behaviors: [pagedList],
+
+  data: {
+    period: null,
+    statement: null,
+    questions: [],
+    questionsPage: 0,
+    questionsFinished: true,
+    questionsLoading: false,
+    question: '',
+    asking: false,
+    returning: false,
+    reason: '',
+    transitioning: '',
+    errors: {},
+    questionMax: ledger.QUESTION_BODY_MAX,
+    reasonMax: ledger.RETURN_REASON_MAX,
+  },
+
+  methods: {
+    onLoad(query) {
+      this.estateId = query.estate_id;
+      this.periodId = query.id;
+      this.loadAll();
+    },
+
+    // Back from an entry: a question may have been asked about it there.
+    onShow() {
+      const { openedEntry } = this;
+      this.openedEntry = false;
+      if (openedEntry) this.loadQuestions(1);
+    },
+
+    async onPullDownRefresh() {
+      await this.loadAll();
+      wx.stopPullDownRefresh();
+    },
+
+    loadAll() {
+      return Promise.all([this.loadDetail(), this.loadStatement(), this.loadQuestions(1), this.reload()]);
+    },
+
+    async loadDetail() {
+      try {
+        const period = await ledger.getPeriod(this.estateId, this.periodId);
+        this.setData({ period: ledger.periodView(period) });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    async loadStatement() {
+      try {
+        const statement = await ledger.getStatement(this.estateId, this.periodId);
+        this.setData({ statement: ledger.statementView(statement) });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    async loadQuestions(page) {
+      const ticket = (this.questionsTicket || 0) + 1; // a newer load makes older answers stale
+      this.questionsTicket = ticket;
+      this.setData({ questionsLoading: true });
+      try {
+        const paging = { page, page_size: QUESTIONS_PAGE_SIZE };
+        const body = await ledger.listQuestions(this.estateId, this.periodId, paging);
+        if (ticket !== this.questionsTicket) return;
+        const questions = (page === 1 ? [] : this.data.questions).concat(body.items.map(ledger.questionView));
+        const questionsFinished = questions.length >= body.total || !body.items.length;
+        this.setData({ questions, questionsPage: page, questionsFinished });
+      } catch (err) {
+        if (ticket === this.questionsTicket) showError(this, err);
+      } finally {
+        if (ticket === this.questionsTicket) this.setData({ questionsLoading: false });
+      }
+    },
+
+    onMoreQuestions() {
+      if (!this.data.questionsLoading) this.loadQuestions(this.data.questionsPage + 1);
+    },
+
+    async fetchPage(paging) {
+      const body = await ledger.listEntries(this.estateId, this.periodId, paging);
+      return { ...body, items: body.items.map(ledger.entryView) };
+    },
+
+    onOpenEntry(event) {
+      this.openedEntry = true;
+      const { id } = event.currentTarget.dataset;
+      wx.navigateTo({ url: `/pages/ledger-entry/index?estate_id=${this.estateId}&id=${id}` });
+    },
+
+    onCopyHash() {
+      wx.setClipboardData({ data: this.data.statement.head_hash });
+    },
+
+    // ---- Approve and return ----
+
+    onApprove() {
+      this.transition({ action: 'approve' }, '已同意');
+    },
+
+    onStartReturn() {
+      this.setData({ returning: true, reason: '', 'errors.reason': '' });
+    },
+
+    onCancelReturn() {
+      this.setData({ returning: false });
+    },
+
+    onReason(event) {
+      this.setData({ reason: event.detail, 'errors.reason': '' });
+    },
+
+    onConfirmReturn() {
+      const reason = this.data.reason.trim();
+      const errors = ledger.returnErrors({ reason });
+      // The return reason and the question are separate forms: keep each one's error to itself.
+      this.setData({ 'errors.reason': errors.reason || '' });
+      if (errors.reason) return;
+      this.transition({ action: 'return', reason }, '已退回');
+    },
+
+    async transition(data, done) {
+      // One transition at a time: a second tap must not approve twice or approve and return.
+      if (this.data.transitioning) return;
+      this.setData({ transitioning: data.action });
+      try {
+        await ledger.transitionPeriod(this.estateId, this.periodId, data);
+        this.setData({ returning: false });
+        toast(this, done);
+        await this.loadDetail();
+      } catch (err) {
+        showFormError(this, err);
+        // Moved on meanwhile (another member approved, the preparer withdrew): show it as it is.
+        if (err.status === 409) {
+          this.setData({ returning: false });
+          await this.loadDetail();
+        }
+      } finally {
+        this.setData({ transitioning: '' });
+      }
+    },
+
+    // ---- Questions ----
+
+    onQuestion(event) {
+      this.setData({ question: event.detail, 'errors.body': '' });
+    },
+
+    async onAsk() {
+      if (this.data.asking) return;
+      const body = this.data.question.trim();
+      const errors = ledger.questionErrors({ body });
+      this.setData({ 'errors.body': errors.body || '' });
+      if (errors.body) return;
+
+      this.setData({ asking: true });
+      try {
+        await ledger.askQuestion(this.estateId, this.periodId, { body });
+        this.setData({ question: '' });
+        toast(this, '质询已提交');
+        await this.loadQuestions(1);
+      } catch (err) {
+        showFormError(this, err);
+      } finally {
+        this.setData({ asking: false });
+      }
+    },
+  },
+});

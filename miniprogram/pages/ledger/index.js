@@ -1,0 +1,64 @@
+const { request } = require('../../utils/api');
+const { showError } = require('../../utils/feedback');
+const { canApprovePeriods, getPeriod, listPeriods, periodView } = require('../../utils/ledger');
+const pagedList = require('../../utils/paged-list');
+
+Component({
+  behaviors: [pagedList],
+
+  data: { canApprove: false },
+
+  methods: {
+    onLoad(query) {
+      this.estateId = query.estate_id;
+      this.loadRoles();
+      this.reload();
+    },
+
+    // Back from a period: it may have been approved or returned there; refresh just that one
+    // to keep the scroll.
+    onShow() {
+      const { openedId } = this;
+      this.openedId = null;
+      if (openedId) this.refreshItem(openedId);
+    },
+
+    async onPullDownRefresh() {
+      await this.reload();
+      wx.stopPullDownRefresh();
+    },
+
+    async loadRoles() {
+      try {
+        const estate = await request({ path: `/api/v1/estates/${this.estateId}` });
+        this.setData({ canApprove: canApprovePeriods(estate.my_roles) });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    async fetchPage(paging) {
+      const body = await listPeriods(this.estateId, paging);
+      return { ...body, items: body.items.map(periodView) };
+    },
+
+    async refreshItem(id) {
+      try {
+        const period = await getPeriod(this.estateId, id);
+        const index = this.data.items.findIndex((item) => item.id === period.id);
+        if (index >= 0) this.setData({ [`items[${index}]`]: periodView(period) });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    onOpen(event) {
+      this.openedId = event.currentTarget.dataset.id;
+      wx.navigateTo({ url: `/pages/ledger-period/index?estate_id=${this.estateId}&id=${this.openedId}` });
+    },
+
+    onPending() {
+      wx.navigateTo({ url: '/pages/ledger-pending/index' });
+    },
+  },
+});
