@@ -19,6 +19,7 @@ $(MP)/node_modules/.installed: $(MP)/package.json $(MP)/package-lock.json
 	touch $@
 
 run: $(BIN)/.installed $(MP)/node_modules/.installed
+	-bash config/ensure-fonts.sh  # without it everything but the PDF export still runs
 	$(BIN)/python -m backend.devserver
 
 services:
