@@ -22,6 +22,13 @@ HUGE = 2**40
         ("get", f"/api/v1/notices/1/attachments/{HUGE}"),
         ("get", f"/api/v1/estates/{HUGE}/group-chats"),
         ("patch", f"/api/v1/group-chats/{HUGE}"),
+        ("get", f"/api/v1/estates/{HUGE}/ledger/periods"),
+        ("get", f"/api/v1/estates/1/ledger/periods/{HUGE}"),
+        ("post", f"/api/v1/estates/1/ledger/periods/{HUGE}/transitions"),
+        ("get", f"/api/v1/estates/1/ledger/entries/{HUGE}"),
+        ("get", f"/api/v1/estates/1/ledger/vouchers/{HUGE}"),
+        ("get", f"/api/v1/estates/{HUGE}/ledger/verify"),
+        ("get", f"/api/v1/estates/1/ledger/periods/{2**63}/statement.pdf"),
     ],
 )
 def test_huge_id_in_path_is_404(client, make, auth, method, path):
