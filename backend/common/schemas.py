@@ -30,6 +30,21 @@ class BaseSchema(ma.Schema):
         return data
 
 
+def text_field(label: str, max_chars: int, required: bool = True) -> ma.fields.String:
+    """A text field people type: at most ``max_chars``; if required, not only spaces."""
+    rules = [ma.validate.Length(max=max_chars, error=f"{label}不能超过 {max_chars} 个字")]
+    if required:
+        rules.append(ma.validate.Predicate("strip", error=f"请填写{label}"))
+        return ma.fields.String(required=True, validate=rules)
+    return ma.fields.String(load_default="", validate=rules)
+
+
+class FileUploadSchema(ma.Schema):
+    """A multipart upload with one file in the field ``file``."""
+
+    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
 class UtcDateTime(ma.fields.DateTime):
     """ISO 8601 with its UTC offset always present (SQLite returns naive UTC values)."""
 

@@ -7,10 +7,21 @@ share files without sharing a disk.
 """
 
 import hashlib
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from flask import current_app
+
+from backend.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class StorageUnavailable(DomainError):
+    status, code = 503, "storage_unavailable"
+    message = "文件存储暂时不可用，请稍后重试"
 
 
 class Storage(Protocol):
@@ -38,34 +49,55 @@ class LocalStorage:
 
 
 class S3Storage:
+    # A store that does not answer fails the request in seconds, not after botocore's default
+    # 60 s connect timeout times five attempts, which would hold a sync worker for minutes.
+    TIMEOUTS = {"connect_timeout": 5, "read_timeout": 30}
+    RETRIES = {"max_attempts": 3, "mode": "standard"}
+
     def __init__(self, bucket: str, prefix: str = "", **client_options):
         import boto3  # only production pays for importing botocore
+        from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix
-        self.client = boto3.client("s3", **client_options)
+        config = Config(**self.TIMEOUTS, retries=self.RETRIES)
+        self.client = boto3.client("s3", config=config, **client_options)
 
     def _name(self, key: str) -> str:
         return self.prefix + key
 
+    @contextmanager
+    def _reachable(self):
+        """Turn the store being down or refusing us into 503, not an anonymous 500."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            yield
+        except (BotoCoreError, ClientError) as error:
+            log.warning("object store request failed: %s", error)
+            raise StorageUnavailable() from error
+
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
 
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return False
-            raise
+        with self._reachable():
+            try:
+                self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                    return False
+                raise
         return True
 
     def write(self, key: str, data: bytes, content_type: str) -> None:
-        self.client.put_object(
-            Bucket=self.bucket, Key=self._name(key), Body=data, ContentType=content_type
-        )
+        with self._reachable():
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._name(key), Body=data, ContentType=content_type
+            )
 
     def open(self, key: str) -> BinaryIO:
-        return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"]
+        with self._reachable():
+            return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"]
 
 
 def from_config(cfg) -> Storage:

@@ -34,13 +34,18 @@ def _looks_like(suffix: str, data: bytes) -> bool:
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
                 return image.format == IMAGE_FORMATS[suffix]
+        except Image.DecompressionBombError:
+            # Not an OSError: uncaught, a tiny PNG declaring 30000×30000 pixels was a 500.
+            _refuse("图片像素过多，请缩小后再上传")
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             return False
     # .docx / .xlsx are zip packages with a content-types part.
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             return "[Content_Types].xml" in package.namelist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError):
+        # A damaged central directory can claim to span several disks (NotImplementedError)
+        # or point outside the file: all of it is "not a document", not a 500.
         return False
 
 

@@ -1,6 +1,7 @@
-"""Console pages: staff sign-in (password, CSRF, rate limit), the supervised estates, and
-each estate's group chats and delivery log."""
+"""Console pages: staff sign-in (password, CSRF, rate limit), the supervised estates, each
+estate's group chats and delivery log, and the community audit of estate accounts."""
 
+import io
 from functools import wraps
 
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -18,9 +20,11 @@ from flask import (
 from backend.accounts import services as accounts
 from backend.accounts.models import User
 from backend.accounts.roles import ROLE_LABELS
+from backend.common import storage
 from backend.console import services
 from backend.errors import DomainError, Unauthorized
 from backend.extensions import csrf, db, limiter
+from backend.ledger import services as ledger
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 
@@ -152,3 +156,57 @@ def _act(estate_id, action, done, keep=None):
         "console.estate", estate_id=estate_id, status=status, page=page if page > 1 else None
     )
     return redirect(target, 303)
+
+
+# -- the ledger: community audit -----------------------------------------------------------
+
+
+@bp.get("/ledger")
+@staff_required
+def ledger_queue():
+    data = services.ledger_queue(g.staff, request.args.get("page", type=int))
+    return render_template("console/ledger_queue.html", **data)
+
+
+@bp.get("/estates/<int:estate_id>/ledger/<int:period_id>")
+@staff_required
+def ledger_period(estate_id, period_id):
+    return _ledger_period_page(estate_id, period_id)
+
+
+@bp.post("/estates/<int:estate_id>/ledger/<int:period_id>/transitions")
+@staff_required
+def ledger_transition(estate_id, period_id):
+    # The reason typed is kept on the page when it is refused (too long, say).
+    keep = {"reason": request.form.get("reason", "")}
+    try:
+        period = services.ledger_transition(g.staff, estate_id, period_id, request.form)
+    except DomainError as error:
+        return _ledger_period_page(estate_id, period_id, error=error, form=keep)
+    done = {
+        "audit": f"「{period.label}」已审核通过，等待公示",
+        "return": f"「{period.label}」已退回草稿，等待业委会修改后重新提交",
+        "publish": f"「{period.label}」已公示，公示哈希已发送到小区监督群",
+    }
+    flash(done[request.form["action"]], "success")
+    return redirect(url_for("console.ledger_period", estate_id=estate_id, period_id=period_id), 303)
+
+
+@bp.get("/estates/<int:estate_id>/ledger/vouchers/<int:voucher_id>")
+@staff_required
+def ledger_voucher(estate_id, voucher_id):
+    row = ledger.voucher(g.staff, estate_id, voucher_id)
+    return storage.send(row.storage_key, row.content_type, row.name)
+
+
+@bp.get("/estates/<int:estate_id>/ledger/<int:period_id>/statement.<any(xlsx, pdf):kind>")
+@staff_required
+def ledger_statement(estate_id, period_id, kind):
+    data, mimetype, name = services.statement_file(g.staff, estate_id, period_id, kind)
+    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, max_age=0)
+
+
+def _ledger_period_page(estate_id, period_id, error=None, form=None):
+    data = services.ledger_period_page(g.staff, estate_id, period_id)
+    html = render_template("console/ledger_period.html", error=error, form=form or {}, **data)
+    return html, error.status if error else 200

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
+from backend.common.schemas import FileUploadSchema
 from backend.errors import ValidationFailed
 from backend.ledger import exports, imports, schemas, services
 
@@ -82,7 +83,7 @@ class PeriodEntries(MethodView):
 class EntryImport(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.FileUploadSchema, location="files")
+    @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, schemas.EntryImportResultSchema)
     def post(self, files, estate_id, period_id):
         """Add entries from an .xlsx sheet: every row, or none if any row is wrong."""
@@ -98,7 +99,8 @@ class ImportTemplate(MethodView):
 
     @blp.response(200, FILE_RESPONSE, content_type=exports.XLSX_TYPE)
     def get(self, estate_id):
-        """The .xlsx template for importing entries."""
+        """The .xlsx template for importing entries (for those who prepare the accounts)."""
+        services.require_preparer(current_user(), estate_id)
         return _file(imports.template(), exports.XLSX_TYPE, "账目导入模板.xlsx")
 
 
@@ -127,7 +129,7 @@ class EntryItem(MethodView):
 class VoucherUpload(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.FileUploadSchema, location="files")
+    @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, schemas.VoucherSchema)
     def post(self, files, estate_id, entry_id):
         """Attach a voucher (JPG, PNG or PDF, at most 10 MB) to an entry of a draft period."""

@@ -178,6 +178,7 @@ def _balances(pdf: FPDF, statement: dict):
 
 def _categories(pdf: FPDF, statement: dict):
     _line(pdf, "分类汇总", size=12, height=8)
+    pdf.set_font(size=10)  # the table would otherwise inherit the heading's size
     with pdf.table(
         col_widths=(1, 2, 2, 2),
         text_align=("CENTER", "LEFT", "RIGHT", "RIGHT"),
@@ -205,7 +206,7 @@ def _entries(pdf: FPDF, entries):
         return
     pdf.set_font(size=8)
     with pdf.table(
-        col_widths=(9, 9, 6, 10, 14, 20, 32),
+        col_widths=(7, 11, 6, 10, 14, 20, 32),  # the date column fits 2026-10-05
         text_align=("CENTER", "CENTER", "CENTER", "LEFT", "RIGHT", "LEFT", "LEFT"),
         line_height=5,
         headings_style=HEADINGS,

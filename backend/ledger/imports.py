@@ -5,6 +5,7 @@ Decimal, never float arithmetic, and more than two decimals is an error, not a r
 """
 
 import io
+import re
 import zipfile
 import zlib
 from datetime import date, datetime
@@ -23,9 +24,10 @@ MAX_ROWS = 5000
 # inflates them (shared strings are read whole into memory, sheets parsed for as long as
 # they last).
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
-# What a file that is a zip but not a well-formed workbook makes zipfile and openpyxl raise
-# (xml's ParseError is a SyntaxError). Sheets are parsed lazily, while rows are read, so
-# reading the rows needs the same guard as opening the file.
+# What a file that is a zip but not a well-formed workbook makes zipfile and openpyxl raise:
+# xml's ParseError is a SyntaxError, an unknown XML attribute a TypeError, an odd zip feature
+# NotImplementedError. Sheets are parsed lazily, while rows are read, so reading the rows
+# needs the same guard as opening the file.
 _UNREADABLE = (
     InvalidFileException,
     zipfile.BadZipFile,
@@ -35,10 +37,13 @@ _UNREADABLE = (
     IndexError,
     OSError,
     ValueError,
+    TypeError,
     SyntaxError,
+    NotImplementedError,
 )
 COUNTERPARTY_MAX, DESCRIPTION_MAX = 100, 500
 
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DIRECTIONS = {label: code for code, label in DIRECTION_LABELS.items()}
 _CATEGORIES = {label: code for code, (_d, label) in CATEGORIES.items()}
 
@@ -56,11 +61,17 @@ def _date(value) -> date:
 
 
 def _fen(value) -> int:
-    if isinstance(value, bool) or value is None or value == "":
+    if value is None or value == "":
         raise ValueError("请填写金额")
+    if isinstance(value, bool):
+        raise ValueError("金额格式不正确")
     text = repr(value) if isinstance(value, float) else str(value)
+    text = text.replace(",", "").replace("，", "").replace("¥", "").strip()
+    # Typed text must read as people write money: "1e3" is a typo, not a thousand yuan.
+    if not isinstance(value, float) and not _PLAIN_NUMBER.match(text):
+        raise ValueError("金额格式不正确")
     try:
-        yuan = Decimal(text.replace(",", "").replace("，", "").replace("¥", "").strip())
+        yuan = Decimal(text)
     except InvalidOperation:
         raise ValueError("金额格式不正确") from None
     if not yuan.is_finite():

@@ -162,6 +162,8 @@ class LedgerEntry(db.Model):
 class LedgerVoucher(db.Model):
     """A receipt, invoice or contract (photo or PDF) behind an entry."""
 
+    # Verifying an estate's chain reads its vouchers by estate, not the county's.
+    __table_args__ = (Index("ix_ledger_voucher_estate_entry", "estate_id", "entry_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"), index=True)

@@ -7,22 +7,15 @@ from backend.common.ids import IdField
 from backend.common.masking import mask_name
 from backend.common.money import Fen
 from backend.common.pagination import PageArgs
-from backend.common.schemas import BaseSchema, UtcDateTime
+from backend.common.schemas import BaseSchema, UtcDateTime, text_field
 from backend.ledger.imports import COUNTERPARTY_MAX, DESCRIPTION_MAX
 from backend.ledger.models import CATEGORIES, DIRECTION_LABELS, PeriodKind, PeriodStatus
 from backend.ledger.services import ACTION_LABELS
+from backend.ledger.services import RETURN_REASON_MAX as REASON_MAX
 
-REASON_MAX, QUESTION_MAX, ANSWER_MAX = 200, 500, 2000
+QUESTION_MAX, ANSWER_MAX = 500, 2000
 DATE_ERROR = "日期格式应为 2026-10-05"
 ACTIONS = ("submit", "approve", "return", "audit", "publish")
-
-
-def _text(label: str, max_chars: int, required: bool = True):
-    rules = [ma.validate.Length(max=max_chars, error=f"{label}不能超过 {max_chars} 个字")]
-    if required:
-        rules.append(ma.validate.Predicate("strip", error=f"请填写{label}"))
-        return ma.fields.String(required=True, validate=rules)
-    return ma.fields.String(load_default="", validate=rules)
 
 
 def _one_of(values, error: str):
@@ -57,8 +50,8 @@ class EntryArgs(BaseSchema):
     )
     category = ma.fields.String(required=True, validate=_one_of(CATEGORIES, "未知的类别"))
     amount_fen = Fen(required=True)
-    counterparty = _text("往来单位", COUNTERPARTY_MAX, required=False)
-    description = _text("摘要", DESCRIPTION_MAX)
+    counterparty = text_field("往来单位", COUNTERPARTY_MAX, required=False)
+    description = text_field("摘要", DESCRIPTION_MAX)
     reverses_entry_id = IdField(load_default=None, allow_none=True)
 
 
@@ -67,16 +60,12 @@ class EntryChangeArgs(EntryArgs):
 
 
 class QuestionArgs(BaseSchema):
-    body = _text("质询内容", QUESTION_MAX)
+    body = text_field("质询内容", QUESTION_MAX)
     entry_id = IdField(load_default=None, allow_none=True)
 
 
 class AnswerArgs(BaseSchema):
-    body = _text("答复内容", ANSWER_MAX)
-
-
-class FileUploadSchema(ma.Schema):
-    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+    body = text_field("答复内容", ANSWER_MAX)
 
 
 class PeriodSummarySchema(ma.Schema):

@@ -60,6 +60,7 @@ VOUCHER_READER_ROLES = (
     Role.ADMIN,
 )
 MAX_VOUCHERS_PER_ENTRY = 20
+RETURN_REASON_MAX = 200
 
 ACTION_LABELS = {
     "create": "新建账期",
@@ -88,6 +89,12 @@ def _require(roles: set[str], allowed, message: str) -> str:
     if role is None:
         raise Forbidden(message)
     return role
+
+
+def require_preparer(user: User, estate_id: int) -> str:
+    """The role by which ``user`` prepares ``estate_id``'s accounts (404 / 403 otherwise)."""
+    estate = get_estate_for(user, estate_id)
+    return _require(_roles(user, estate), PREPARER_ROLES, "只有业委会或物业可以编制账目")
 
 
 def _reads_drafts(roles: set[str]) -> bool:
@@ -171,8 +178,8 @@ def create_period(user: User, estate_id: int, kind: str, start_date: date) -> Le
 
     :raises Conflict: it overlaps another period, or falls before what is already published.
     """
-    estate = get_estate_for(user, estate_id)
-    role = _require(_roles(user, estate), PREPARER_ROLES, "只有业委会或物业可以编制账目")
+    role = require_preparer(user, estate_id)
+    estate = db.session.get(Estate, estate_id)
     end, label = _bounds(kind, start_date)
     today = utcnow().astimezone(SHANGHAI).date()
     if start_date > today:
@@ -296,6 +303,7 @@ def transition(user: User, estate_id: int, period_id: int, action: str, reason=N
     published, or back to draft with a reason. The period row is locked for the decision and
     its version checked at commit, so concurrent approvals are counted exactly once each.
     """
+    reason = reason.strip() if reason else None
     estate, period, roles = _period(user, estate_id, period_id, lock=True)
     step = {
         "submit": _submit,
@@ -351,8 +359,11 @@ def _approve(user, estate, period, roles, reason):
 
 
 def _return(user, estate, period, roles, reason):
-    if not reason or not reason.strip():
+    if not reason:
         raise ValidationFailed("退回时请填写原因", fields={"reason": ["请填写退回原因"]})
+    if len(reason) > RETURN_REASON_MAX:
+        message = f"退回原因不能超过 {RETURN_REASON_MAX} 个字"
+        raise ValidationFailed(message, fields={"reason": [message]})
     if period.status == S.COMMITTEE_APPROVED:
         role = _require(roles, AUDITOR_ROLES, "只有社区业账监管员可以退回已审批的账目")
     elif period.status == S.SUBMITTED:
@@ -363,7 +374,7 @@ def _return(user, estate, period, roles, reason):
         _require(roles, (*APPROVER_ROLES, *AUDITOR_ROLES), "您无权退回账目")
         raise InvalidTransition(f"该账期不能退回（当前状态：{period.status_label}）")
     period.status = S.DRAFT
-    period.return_reason = reason.strip()
+    period.return_reason = reason
     period.approval_count = 0
     return role
 
@@ -399,7 +410,7 @@ def _publish(user, estate, period, roles, reason):
         .limit(1)
     )
     opening = head.closing_balance_fen if head else 0
-    document = _document(period, opening, _chain_entries([period.id])[period.id])
+    document = _document(period, opening, _chain_entries(estate.id, [period.id])[period.id])
     period.opening_balance_fen = opening
     period.closing_balance_fen = document["closing_balance_fen"]
     period.chain_seq = (head.chain_seq if head else 0) + 1
@@ -714,13 +725,13 @@ def voucher(user: User, estate_id: int, voucher_id: int) -> LedgerVoucher:
 # -- statements and the chain ------------------------------------------------------------
 
 
-def _chain_entries(period_ids: list[int]) -> dict[int, list[chain.ChainEntry]]:
-    """Every entry of the periods, with its vouchers' digests: two queries in all."""
+def _chain_entries(estate_id: int, period_ids: list[int]) -> dict[int, list[chain.ChainEntry]]:
+    """Every entry of the estate's periods, with its vouchers' digests: two queries in all."""
     digests: dict[int, list[str]] = {}
     rows = db.session.execute(
         select(LedgerVoucher.entry_id, LedgerVoucher.sha256)
         .join(LedgerEntry, LedgerEntry.id == LedgerVoucher.entry_id)
-        .where(LedgerEntry.period_id.in_(period_ids))
+        .where(LedgerVoucher.estate_id == estate_id, LedgerEntry.period_id.in_(period_ids))
     )
     for entry_id, digest in rows:
         digests.setdefault(entry_id, []).append(digest)
@@ -776,7 +787,7 @@ def verify_chain(estate_id: int) -> dict:
         .where(LedgerPeriod.estate_id == estate_id, LedgerPeriod.status == S.PUBLISHED)
         .order_by(LedgerPeriod.chain_seq)
     ).all()
-    entries = _chain_entries([p.id for p in periods])
+    entries = _chain_entries(estate_id, [p.id for p in periods])
     previous_hash, opening = chain.GENESIS, 0
     for seq, period in enumerate(periods, start=1):
         document = _document(period, opening, entries[period.id])

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
+from backend.common.schemas import FileUploadSchema
 from backend.notices import schemas, services
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="公告")
@@ -59,7 +60,7 @@ class NoticeWithdraw(MethodView):
 class AttachmentUpload(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.AttachmentUploadSchema, location="files")
+    @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, schemas.AttachmentSchema)
     def post(self, files):
         """Upload a file (PDF, Word, Excel, JPG, PNG) to attach to the notice I am writing."""

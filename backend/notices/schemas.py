@@ -4,21 +4,11 @@ import marshmallow as ma
 
 from backend.accounts.roles import ROLE_LABELS
 from backend.common.ids import IdField
-from backend.common.schemas import BaseSchema, JsonBoolean, UtcDateTime
+from backend.common.schemas import BaseSchema, JsonBoolean, UtcDateTime, text_field
 from backend.common.text import excerpt
 from backend.notices.services import AUDIENCE_KINDS
 
 TITLE_MAX, BODY_MAX, REASON_MAX = 60, 5000, 200
-
-
-def _text(label: str, max_chars: int):
-    return ma.fields.String(
-        required=True,
-        validate=[
-            ma.validate.Length(max=max_chars, error=f"{label}不能超过 {max_chars} 个字"),
-            ma.validate.Predicate("strip", error=f"请填写{label}"),
-        ],
-    )
 
 
 class NoticeArgs(BaseSchema):
@@ -29,8 +19,8 @@ class NoticeArgs(BaseSchema):
         ),
     )
     audience_id = IdField(required=True)
-    title = _text("标题", TITLE_MAX)
-    body = _text("正文", BODY_MAX)
+    title = text_field("标题", TITLE_MAX)
+    body = text_field("正文", BODY_MAX)
     pinned = JsonBoolean(load_default=False)
     attachment_ids = ma.fields.List(
         IdField(), load_default=list, validate=ma.validate.Length(max=9, error="最多 9 个附件")
@@ -42,11 +32,7 @@ class NoticeArgs(BaseSchema):
 
 
 class WithdrawArgs(BaseSchema):
-    reason = _text("撤回原因", REASON_MAX)
-
-
-class AttachmentUploadSchema(ma.Schema):
-    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+    reason = text_field("撤回原因", REASON_MAX)
 
 
 class AttachmentSchema(ma.Schema):

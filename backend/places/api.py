@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from backend.accounts.auth import current_user, login_required
 from backend.common.pagination import PageArgs, page_schema
+from backend.common.schemas import FileUploadSchema
 from backend.errors import ValidationFailed
 from backend.places import schemas, services
 
@@ -68,7 +69,7 @@ class DirectoryUnits(MethodView):
 class UnitImport(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.RegisterUploadSchema, location="files")
+    @blp.arguments(FileUploadSchema, location="files")
     @blp.response(200, schemas.ImportResultSchema)
     def post(self, files, estate_id):
         """Replace or extend the estate's unit register from an .xlsx file (all or nothing)."""

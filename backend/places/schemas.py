@@ -70,10 +70,6 @@ class UnitSchema(ma.Schema):
     is_developer_unsold = ma.fields.Boolean()
 
 
-class RegisterUploadSchema(ma.Schema):
-    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
-
-
 class ImportResultSchema(ma.Schema):
     created = ma.fields.Integer()
     updated = ma.fields.Integer()
