@@ -1,10 +1,10 @@
-"""`python -m bench [api|delivery]` (`make bench`): each prints its results as ratios."""
+"""`python -m bench [api|delivery|ledger]` (`make bench`): each prints its results as ratios."""
 
 import sys
 
-from bench import api, delivery
+from bench import api, delivery, ledger
 
-BENCHES = {"api": api.main, "delivery": delivery.main}
+BENCHES = {"api": api.main, "delivery": delivery.main, "ledger": ledger.main}
 
 
 def main() -> None:

@@ -28,13 +28,15 @@ WORKERS = os.environ.get("LINLI_BENCH_WORKERS", "4")
 JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123"
 
 
-def _env() -> dict:
+def _env(database_url: str = DATABASE_URL, redis_url: str = REDIS_URL, **extra) -> dict:
+    """The environment a bench's gunicorn and flask commands run with."""
     return {
         **os.environ,
-        "LINLI_DATABASE_URL": DATABASE_URL,
-        "LINLI_REDIS_URL": REDIS_URL,
+        "LINLI_DATABASE_URL": database_url,
+        "LINLI_REDIS_URL": redis_url,
         "LINLI_JWT_SECRET": JWT_SECRET,
         "LINLI_WECHAT_API_BASE": "http://127.0.0.1:9",
+        **extra,
     }
 
 
@@ -46,9 +48,10 @@ def prepare_database() -> None:
 
 
 @contextmanager
-def gunicorn():
+def gunicorn(settings: dict | None = None):
+    """A gunicorn on a free port of 127.0.0.1 with ``settings`` (default: this bench's)."""
     port = free_port()
-    env = {**_env(), "LINLI_BIND": f"127.0.0.1:{port}", "LINLI_WEB_WORKERS": WORKERS}
+    env = {**(settings or _env()), "LINLI_BIND": f"127.0.0.1:{port}", "LINLI_WEB_WORKERS": WORKERS}
     command = [
         sys.executable,
         "-m",
