@@ -227,6 +227,7 @@ def upgrade():
     )
     with op.batch_alter_table('ledger_voucher', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_voucher_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index('ix_ledger_voucher_estate_entry', ['estate_id', 'entry_id'], unique=False)
 
     with op.batch_alter_table('estate', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ledger_approvals_required', sa.Integer(), nullable=True))
@@ -244,6 +245,7 @@ def downgrade():
         batch_op.drop_column('ledger_approvals_required')
 
     with op.batch_alter_table('ledger_voucher', schema=None) as batch_op:
+        batch_op.drop_index('ix_ledger_voucher_estate_entry')
         batch_op.drop_index(batch_op.f('ix_ledger_voucher_entry_id'))
 
     op.drop_table('ledger_voucher')
