@@ -120,14 +120,14 @@ def _period(user: User, estate_id: int, period_id: int, lock: bool = False):
     return estate, period, roles
 
 
-def _entry(user: User, estate_id: int, entry_id: int):
+def _entry(user: User, estate_id: int, entry_id: int, lock: bool = False):
     entry = db.session.scalar(
         select(LedgerEntry).where(LedgerEntry.id == entry_id, LedgerEntry.estate_id == estate_id)
     )
     if entry is None:
         get_estate_for(user, estate_id)
         raise NotFound("分录不存在或您无权查看")
-    estate, period, roles = _period(user, estate_id, entry.period_id)
+    estate, period, roles = _period(user, estate_id, entry.period_id, lock=lock)
     return estate, period, entry, roles
 
 
@@ -476,7 +476,19 @@ def _with_estate_names(page: Page) -> Page:
 
 
 def _editable(user: User, estate_id: int, period_id: int):
-    estate, period, roles = _period(user, estate_id, period_id, lock=True)
+    """The draft period, locked, and the role by which the user may change it."""
+    _estate, period, roles = _period(user, estate_id, period_id, lock=True)
+    return period, _require_draft(period, roles)
+
+
+def _editable_entry(user: User, estate_id: int, entry_id: int):
+    """(period, entry) of an entry the user may change; the period row is locked."""
+    _estate, period, entry, roles = _entry(user, estate_id, entry_id, lock=True)
+    _require_draft(period, roles)
+    return period, entry
+
+
+def _require_draft(period: LedgerPeriod, roles: set[str]) -> str:
     role = _require(roles, PREPARER_ROLES, "只有业委会或物业可以编制账目")
     if period.status != S.DRAFT:
         raise InvalidTransition(
@@ -484,7 +496,7 @@ def _editable(user: User, estate_id: int, period_id: int):
             if period.is_published
             else f"账期{period.status_label}，请退回草稿后再修改"
         )
-    return period, role
+    return role
 
 
 def _check_entry(period: LedgerPeriod, values: dict) -> dict:
@@ -597,8 +609,7 @@ def import_entries(user: User, estate_id: int, period_id: int, stream) -> dict:
 
 
 def update_entry(user: User, estate_id: int, entry_id: int, changes: dict) -> LedgerEntry:
-    _e, _p, entry, _roles = _entry(user, estate_id, entry_id)
-    period, _role = _editable(user, estate_id, entry.period_id)
+    period, entry = _editable_entry(user, estate_id, entry_id)
     current = {
         k: getattr(entry, k)
         for k in (
@@ -620,8 +631,7 @@ def update_entry(user: User, estate_id: int, entry_id: int, changes: dict) -> Le
 
 
 def delete_entry(user: User, estate_id: int, entry_id: int) -> None:
-    _e, _p, entry, _roles = _entry(user, estate_id, entry_id)
-    period, _role = _editable(user, estate_id, entry.period_id)
+    period, entry = _editable_entry(user, estate_id, entry_id)
     db.session.execute(LedgerVoucher.__table__.delete().where(LedgerVoucher.entry_id == entry.id))
     db.session.delete(entry)
     db.session.flush()
@@ -682,8 +692,7 @@ def entry_detail(user: User, estate_id: int, entry_id: int) -> LedgerEntry:
 
 
 def upload_voucher(user: User, estate_id: int, entry_id: int, filename, data) -> LedgerVoucher:
-    _e, _p, entry, _roles = _entry(user, estate_id, entry_id)
-    _period_row, _role = _editable(user, estate_id, entry.period_id)
+    _period_row, entry = _editable_entry(user, estate_id, entry_id)
     name, content_type, suffix = vouchers.check(filename, data)
     count = db.session.scalar(
         select(func.count()).select_from(LedgerVoucher).where(LedgerVoucher.entry_id == entry.id)
