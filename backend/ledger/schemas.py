@@ -138,7 +138,9 @@ class EntrySchema(ma.Schema):
     direction_label = ma.fields.String()
     category = ma.fields.String()
     category_label = ma.fields.String()
-    amount_fen = ma.fields.Integer()
+    amount_fen = ma.fields.Integer(
+        metadata={"description": "分，总为正数；冲销分录（reverses_entry_id 非空）在合计中按负数计"}
+    )
     counterparty = ma.fields.String()
     description = ma.fields.String()
     reverses_entry_id = ma.fields.Integer(allow_none=True)

@@ -126,3 +126,29 @@ def test_two_publications_of_one_estate_do_not_fork_the_chain(app, auth, ledger,
         select(LedgerPeriod.chain_seq).where(LedgerPeriod.status == "published")
     )
     assert sorted(seqs) == [1, 2]
+
+
+def test_the_same_month_opened_twice_at_once_gives_one_period(app, auth, ledger, cast):
+    url = ledger.url("/periods")
+    body = {"kind": "month", "start_date": "2026-10-01"}
+
+    results = _at_once(app, auth, [(cast.manager, url, body), (cast.chair, url, body)])
+
+    assert sorted(code for code, _body in results) == [201, 409], results
+    assert db.session.scalar(select(func.count()).select_from(LedgerPeriod)) == 1
+
+
+def test_a_question_answered_twice_at_once_keeps_the_first_answer(app, auth, ledger, cast):
+    period = ledger.publish_period(cast, "2026-10-01")
+    asked = ledger.post(
+        cast.owner, f"/periods/{period['id']}/questions", {"body": "停车费去哪了？"}
+    )
+    url = ledger.url(f"/questions/{asked.json['id']}/answer")
+    calls = [(cast.chair, url, {"body": "见凭证一"}), (cast.manager, url, {"body": "见凭证二"})]
+
+    results = _at_once(app, auth, calls)
+
+    assert sorted(code for code, _body in results) == [200, 409], results
+    winner = next(body for code, body in results if code == 200)
+    questions = ledger.get(cast.owner, f"/periods/{period['id']}/questions").json["items"]
+    assert [q["answer"] for q in questions] == [winner["answer"]]
