@@ -51,8 +51,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     from backend.ledger.api import blp as ledger_blp
     from backend.notices.api import blp as notices_blp
     from backend.places.api import blp as places_blp
+    from backend.tickets.api import blp as tickets_blp
 
-    for blueprint in (accounts_blp, places_blp, notices_blp, group_chats_blp, ledger_blp):
+    for blueprint in (
+        accounts_blp,
+        places_blp,
+        notices_blp,
+        group_chats_blp,
+        ledger_blp,
+        tickets_blp,
+    ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
     app.register_blueprint(health_bp)
@@ -78,3 +86,4 @@ def _register_models() -> None:
     import backend.notices.models  # noqa: F401
     import backend.outbox.models  # noqa: F401
     import backend.places.models  # noqa: F401
+    import backend.tickets.models  # noqa: F401

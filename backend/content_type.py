@@ -8,6 +8,7 @@ UPLOAD_ENDPOINTS = {
     "notices.AttachmentUpload",
     "ledger.EntryImport",
     "ledger.VoucherUpload",
+    "tickets.PhotoUpload",
 }
 
 

@@ -48,6 +48,14 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class PayloadTooLarge(DomainError):
+    status, code, message = 413, "payload_too_large", "上传的内容过大"
+
+
+class UnsupportedMediaType(DomainError):
+    status, code, message = 415, "unsupported_media_type", "不支持的文件类型"
+
+
 class ValidationFailed(DomainError):
     status, code, message = 422, "validation_failed", "提交的内容有误，请按提示修改"
 

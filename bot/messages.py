@@ -5,6 +5,8 @@ A message is a dict: ``{"type": "text"|"markdown", "content"}`` or ``{"type": "c
 (``bot.channels``) turn them into their own wire format and cut them to their limits.
 """
 
+from flask import current_app
+
 from backend.common.clock import local_text
 from backend.common.money import format_fen
 from backend.common.text import excerpt
@@ -12,6 +14,7 @@ from backend.extensions import db
 from backend.ledger.models import LedgerPeriod
 from backend.notices.models import Notice
 from backend.places.models import Estate
+from backend.tickets.models import TicketDigest, TicketEvent
 
 EXCERPT_CHARS = 100
 
@@ -90,6 +93,75 @@ def ledger_published(period: LedgerPeriod) -> list[dict]:
     ]
 
 
+def ticket_page(ticket_id: int) -> str:
+    return f"pages/ticket/index?id={ticket_id}"
+
+
+def ticket_escalations(digest: TicketDigest) -> list[dict]:
+    """One run's escalations in an estate, as one message to its group (not one per ticket)."""
+    estate = db.session.get(Estate, digest.estate_id)
+    lines = [
+        f"#{t['ticket_id']} {t['category']}：超过{t['late_for']}时限，"
+        f"已升级至{t['level_label']}督办"
+        for t in digest.figures.get("tickets", [])
+    ]
+    return [
+        {
+            "type": "text",
+            "content": f"【工单督办】{estate.name}有 {len(lines)} 件随手拍工单超时未办，"
+            "已逐级升级：\n" + "\n".join(lines) + "\n业主可在小程序“随手拍”中查看办理进度。",
+        }
+    ]
+
+
+def ticket_weekly(digest: TicketDigest) -> list[dict]:
+    estate = db.session.get(Estate, digest.estate_id)
+    f = digest.figures
+    start, end = local_text(digest.period_start)[:10], local_text(digest.period_end)[:10]
+    average = f"{f['average_rating']:.1f} 星" if f.get("average_rating") is not None else "暂无评价"
+    return [
+        {
+            "type": "text",
+            "content": f"【随手拍周报】{estate.name}（{start} 至 {end}）\n"
+            f"新增工单：{f['new']} 件\n办结工单：{f['closed']} 件\n"
+            f"当前超时：{f['overdue']} 件\n平均满意度：{average}",
+        }
+    ]
+
+
+def _ticket_template(title: str, page: str, estate_name: str, when) -> list[dict]:
+    """A subscribe message (template fields are short: thing ≤ 20 characters)."""
+    return [
+        {
+            "template_id": current_app.config["TICKET_TEMPLATE_ID"],
+            "data": {
+                "thing1": {"value": title[:20]},
+                "thing2": {"value": estate_name[:20]},
+                "time3": {"value": local_text(when)},
+            },
+            "page": page,
+        }
+    ]
+
+
+def ticket_escalated_to_you(digest: TicketDigest) -> list[dict]:
+    estate = db.session.get(Estate, digest.estate_id)
+    count = len(digest.figures.get("tickets", []))
+    return _ticket_template(
+        f"{count} 件工单超时升级待督办", "pages/ticket-work/index", estate.name, digest.created_at
+    )
+
+
+def ticket_assigned(event: TicketEvent) -> list[dict]:
+    estate = db.session.get(Estate, event.estate_id)
+    return _ticket_template(
+        f"工单 #{event.ticket_id} 已转交您办理",
+        ticket_page(event.ticket_id),
+        estate.name,
+        event.created_at,
+    )
+
+
 def _messages(model, render):
     """Render the outbox row's subject as it is now (a withdrawn notice reads withdrawn)."""
 
@@ -105,6 +177,10 @@ TOPICS = {
     "notice.published": _messages(Notice, notice_published),
     "notice.withdrawn": _messages(Notice, notice_withdrawn),
     "ledger.published": _messages(LedgerPeriod, ledger_published),
+    "ticket.escalations": _messages(TicketDigest, ticket_escalations),
+    "ticket.weekly": _messages(TicketDigest, ticket_weekly),
+    "ticket.escalated": _messages(TicketDigest, ticket_escalated_to_you),
+    "ticket.assigned": _messages(TicketEvent, ticket_assigned),
 }
 
 

@@ -46,6 +46,23 @@ _ENV = {
     "LINLI_LEDGER_APPROVALS_REQUIRED": ("LEDGER_APPROVALS_REQUIRED", 2, int),
     # Days an owner's question on the accounts may wait for an answer before it is flagged.
     "LINLI_LEDGER_QUESTION_DAYS": ("LEDGER_QUESTION_DAYS", 7, int),
+    # Tickets (随手拍): hours to accept and to reply by default, and per category
+    # ("elevator=2/24,fire_safety=2/24"); a county officer may set the county's own.
+    "LINLI_TICKET_ACCEPT_HOURS": ("TICKET_ACCEPT_HOURS", 24, int),
+    "LINLI_TICKET_REPLY_HOURS": ("TICKET_REPLY_HOURS", 72, int),
+    "LINLI_TICKET_TIME_LIMITS": (
+        "TICKET_TIME_LIMITS",
+        "elevator=2/24,fire_safety=2/24,security=4/48,drains=12/48",
+        str,
+    ),
+    # After a missed deadline, hours each further rung has before the next escalation.
+    "LINLI_TICKET_ESCALATION_HOURS": ("TICKET_ESCALATION_HOURS", 24, int),
+    # Days after a reply in which the reporter may reopen or rate (then: closed, not rated).
+    "LINLI_TICKET_FEEDBACK_DAYS": ("TICKET_FEEDBACK_DAYS", 7, int),
+    "LINLI_TICKET_PHOTO_MAX_MB": ("TICKET_PHOTO_MAX_MB", 10, int),
+    "LINLI_TICKET_PHOTO_MAX_PIXELS": ("TICKET_PHOTO_MAX_PIXELS", 40_000_000, int),
+    # Mini-program subscribe-message template for "a ticket is now yours" (empty: not sent).
+    "LINLI_TICKET_TEMPLATE_ID": ("TICKET_TEMPLATE_ID", "", str),
     # A CJK font for PDF statements (a .ttf/.otf/.ttc); empty = look in the usual places.
     "LINLI_PDF_FONT": ("PDF_FONT", "", str),
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),

@@ -54,6 +54,7 @@ def make_config(fake_base_url: str, tmp_dir, **extra) -> dict:
         "JWT_SECRET": "test-jwt-secret-0123456789abcdef",
         "SECRET_KEY": "test-secret-key",
         "STORAGE_DIR": str(tmp_dir),
+        "TICKET_TEMPLATE_ID": "tmpl-ticket-test",
         **extra,
     }
 

@@ -27,6 +27,17 @@ class Community(db.Model):
     township: Mapped[Township] = relationship()
 
 
+class PropertyCompany(db.Model):
+    """A property service company (物业服务企业) registered in a county."""
+
+    __table_args__ = (UniqueConstraint("county_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("county.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # 统一社会信用代码 (18 characters), when known.
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+
+
 class Estate(db.Model):
     """A residential estate. township_id and county_id are copied from its community so
     scope filters are one indexed comparison instead of three joins."""
@@ -40,6 +51,9 @@ class Estate(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     # Committee approvals a ledger period needs here; None = the county default in config.
     ledger_approvals_required: Mapped[int | None]
+    property_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("property_company.id"), index=True
+    )
     community: Mapped[Community] = relationship()
 
 

@@ -1,0 +1,1 @@
+"""Tickets (随手拍): owners report problems with photos; handlers accept, act and reply."""
