@@ -9,7 +9,7 @@ from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import BaseSchema, FileUploadSchema
-from backend.tickets import oversight, schemas, services
+from backend.tickets import nearby, oversight, queries, schemas, services, uploads
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="随手拍工单")
 ESTATE = "/estates/<int:estate_id>"
@@ -30,7 +30,7 @@ class PhotoUpload(MethodView):
     @blp.response(201, schemas.TicketPhotoSchema)
     def post(self, files, estate_id):
         """Upload a photo (JPEG, PNG or WebP, ≤ 10 MB, ≤ 40 MP); it is re-encoded without EXIF."""
-        return services.upload_photo(current_user(), estate_id, files["file"].read())
+        return uploads.upload_photo(current_user(), estate_id, files["file"].read())
 
 
 @blp.route("/ticket-photos/<int:photo_id>")
@@ -41,7 +41,7 @@ class PhotoItem(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="image/jpeg")
     def get(self, args, photo_id):
         """A photo (or its thumbnail) as re-encoded JPEG."""
-        photo = services.photo_for(current_user(), photo_id)
+        photo = uploads.photo_for(current_user(), photo_id)
         key = photo.thumb_key if args["size"] == "thumb" else photo.storage_key
         response = storage.send(key, "image/jpeg", f"ticket-photo-{photo.id}.jpg")
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -57,7 +57,7 @@ class EstateTickets(MethodView):
     @blp.response(200, page_schema(schemas.TicketSchema))
     def get(self, args, estate_id):
         """The estate's tickets, newest first."""
-        return services.list_for_estate(current_user(), estate_id, **args)
+        return queries.list_for_estate(current_user(), estate_id, **args)
 
     @blp.arguments(schemas.TicketArgs)
     @blp.response(201, schemas.TicketDetailSchema)
@@ -65,7 +65,7 @@ class EstateTickets(MethodView):
         """Report a problem with 1–9 uploaded photos (verified owners; staff for other channels)."""
         user = current_user()
         ticket = services.report(user, estate_id, args)
-        return services.detail(user, ticket.id)
+        return queries.detail(user, ticket.id)
 
 
 @blp.route(f"{ESTATE}/tickets/nearby")
@@ -76,7 +76,7 @@ class NearbyTickets(MethodView):
     @blp.response(200, schemas.NearbySchema)
     def get(self, args, estate_id):
         """Open tickets of a category from the last 14 days in the building or within 50 m."""
-        return {"items": services.nearby(current_user(), estate_id, **args)}
+        return {"items": nearby.nearby(current_user(), estate_id, **args)}
 
 
 @blp.route(f"{ESTATE}/tickets/stats")
@@ -98,7 +98,7 @@ class MyTickets(MethodView):
     @blp.response(200, page_schema(schemas.TicketSchema))
     def get(self, args):
         """Tickets I reported or support."""
-        return services.list_mine(current_user(), **args)
+        return queries.list_mine(current_user(), **args)
 
 
 @blp.route("/tickets/work")
@@ -109,7 +109,7 @@ class WorkList(MethodView):
     @blp.response(200, page_schema(schemas.TicketSchema))
     def get(self, args):
         """Tickets I handle at their current rung, nearest deadline first."""
-        return services.list_work(current_user(), **args)
+        return queries.list_work(current_user(), **args)
 
 
 @blp.route("/tickets/<int:ticket_id>")
@@ -119,7 +119,7 @@ class TicketItem(MethodView):
     @blp.response(200, schemas.TicketDetailSchema)
     def get(self, ticket_id):
         """One ticket with photos, history and what I may do now."""
-        return services.detail(current_user(), ticket_id)
+        return queries.detail(current_user(), ticket_id)
 
 
 @blp.route("/tickets/<int:ticket_id>/transitions")

@@ -15,7 +15,7 @@ from backend.extensions import db
 from backend.places.models import Estate
 from backend.tickets import rules, stats
 from backend.tickets.models import CATEGORIES, HANDLING_STATUSES, Ticket, TicketTimeLimit
-from backend.tickets.services import overdue_clause, page_of
+from backend.tickets.queries import overdue_clause, page_of
 
 LIMIT_SETTER_ROLES = (Role.COUNTY_OFFICER, Role.ADMIN)
 SUPERVISOR_ROLES = (Role.AUDITOR, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN)

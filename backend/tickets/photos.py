@@ -90,7 +90,7 @@ def _pixels_only(image: Image.Image) -> Image.Image:
         rgba = image.convert("RGBA")
         image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
     image = image.convert("RGB")
-    if False:  # phones shoot in Display P3: convert, or colours fade once the profile is gone
+    if icc:  # phones shoot in Display P3: convert, or colours fade once the profile is gone
         try:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             image = ImageCms.profileToProfile(image, profile, SRGB, outputMode="RGB")

@@ -164,7 +164,7 @@ def reporter_label(ticket) -> str:
         return "我"
     if ticket.channel == "hotline":
         return f"热线来电 {mask_name(ticket.caller_name) or ''}".strip()
-    from backend.tickets.services import person_name
+    from backend.tickets.people import person_name
 
     return mask_name(person_name(ticket.reporter)) or "业主"
 

@@ -6,160 +6,35 @@ person at the wrong moment 409 naming what is allowed now): see ``rules.STEPS``;
 verified to report or say "me too"; only the reporter rates or reopens.
 """
 
-import math
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from backend.accounts.models import Membership, User
-from backend.accounts.roles import ROLE_LABELS, Role, ScopeKind
-from backend.accounts.scope import get_estate_for, roles_on_estate
-from backend.common import storage
+from backend.accounts.roles import Role
+from backend.accounts.scope import get_estate_for
 from backend.common.clock import as_utc, utcnow
 from backend.common.masking import mask_name
-from backend.common.pagination import Page, paginate
-from backend.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from backend.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from backend.extensions import db
 from backend.outbox import services as outbox
 from backend.places.models import Building, Estate
-from backend.tickets import photos, rules
+from backend.tickets import rules
 from backend.tickets.models import (
-    HANDLING_STATUSES,
     OPEN_STATUSES,
     Level,
     Ticket,
     TicketEvent,
-    TicketPhoto,
     TicketSupporter,
 )
 from backend.tickets.models import TicketStatus as S
+from backend.tickets.people import actor_label, person_name, roles_on
+from backend.tickets.queries import detail_view, ticket_for
+from backend.tickets.uploads import attach_photos, claim_photos
 
-MAX_PHOTOS = 9
-NEARBY_METERS = 50
-NEARBY_DAYS = 14
-NEARBY_LIMIT = 20
 ASSIGNED_TOPIC = "ticket.assigned"
-SYSTEM_LABEL = "系统"
-# Most specific first: a committee chair who is also an admin acts as the chair.
-_LABEL_ORDER = (
-    Role.PROPERTY_MANAGER,
-    Role.COMMITTEE_CHAIR,
-    Role.COMMITTEE_MEMBER,
-    Role.AUDITOR,
-    Role.TOWNSHIP_OFFICER,
-    Role.COUNTY_OFFICER,
-    Role.ADMIN,
-    Role.OWNER,
-)
-
-
-# -- people and labels ----------------------------------------------------------------------
-
-
-def person_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.real_name or user.display_name or user.username or "用户"
-
-
-def actor_label(user: User, roles: set[str]) -> str:
-    """How an event names its actor: the role they acted in and a masked name."""
-    role = next((r for r in _LABEL_ORDER if r in roles), None)
-    if role == Role.OWNER or role is None:
-        return f"业主 {mask_name(person_name(user))}"
-    return f"{ROLE_LABELS[Role(role)]} {mask_name(person_name(user))}"
-
-
-def _roles(user: User, estate: Estate) -> set[str]:
-    return set(roles_on_estate(user, estate))
-
-
-# -- photos --------------------------------------------------------------------------------
-
-
-def upload_photo(user: User, estate_id: int, data: bytes) -> TicketPhoto:
-    """Check, re-encode (no EXIF, orientation applied) and store a photo for a ticket or a
-    reply; it stays the uploader's own until a ticket or an event uses it.
-
-    :raises PayloadTooLarge: over the size or pixel limit, or a decompression bomb.
-    :raises UnsupportedMediaType: not a JPEG, PNG or WebP image.
-    """
-    estate = get_estate_for(user, estate_id)
-    cfg = current_app.config
-    processed = photos.process(
-        data,
-        max_bytes=cfg["TICKET_PHOTO_MAX_MB"] * 1024 * 1024,
-        max_pixels=cfg["TICKET_PHOTO_MAX_PIXELS"],
-    )
-    key, sha256 = storage.put(processed.full, ".jpg", "image/jpeg")
-    thumb_key, _ = storage.put(processed.thumb, ".jpg", "image/jpeg")
-    photo = TicketPhoto(
-        estate_id=estate.id,
-        uploaded_by_id=user.id,
-        storage_key=key,
-        thumb_key=thumb_key,
-        sha256=sha256,
-        width=processed.width,
-        height=processed.height,
-        size=len(processed.full),
-    )
-    db.session.add(photo)
-    db.session.commit()
-    return photo
-
-
-def photo_for(user: User, photo_id: int) -> TicketPhoto:
-    """A photo the user may see: their own upload, or one on a ticket they can see.
-
-    :raises NotFound: otherwise.
-    """
-    photo = db.session.get(TicketPhoto, photo_id)
-    if photo is None:
-        raise NotFound("照片不存在或您无权查看")
-    if photo.ticket_id is None:
-        if photo.uploaded_by_id != user.id:
-            raise NotFound("照片不存在或您无权查看")
-    else:
-        get_estate_for(user, photo.estate_id)
-    return photo
-
-
-def _claim_photos(user: User, estate_id: int, photo_ids, minimum: int) -> list[TicketPhoto]:
-    """Lock the caller's unattached uploads named in ``photo_ids`` for attaching.
-
-    :raises ValidationFailed: too few or too many, repeated, not the caller's, another
-        estate's, or already used.
-    """
-    ids = list(photo_ids or [])
-    if len(ids) < minimum or len(ids) > MAX_PHOTOS:
-        need = f"请上传 {minimum}–{MAX_PHOTOS} 张照片" if minimum else f"最多 {MAX_PHOTOS} 张照片"
-        raise ValidationFailed(need, fields={"photo_ids": [need]})
-    if len(set(ids)) != len(ids):
-        raise ValidationFailed(fields={"photo_ids": ["照片重复"]})
-    found = db.session.scalars(
-        select(TicketPhoto)
-        .where(
-            TicketPhoto.id.in_(ids),
-            TicketPhoto.uploaded_by_id == user.id,
-            TicketPhoto.estate_id == estate_id,
-            TicketPhoto.ticket_id.is_(None),
-        )
-        .order_by(TicketPhoto.id)
-        .with_for_update()
-    ).all()
-    if len(found) != len(ids):
-        message = "照片不存在、已被使用或不是您在本小区上传的"
-        raise ValidationFailed(message, fields={"photo_ids": [message]})
-    by_id = {p.id: p for p in found}
-    return [by_id[i] for i in ids]
-
-
-def _attach(photos_: list[TicketPhoto], ticket: Ticket, event: TicketEvent) -> None:
-    for photo in photos_:
-        photo.ticket_id, photo.event_id = ticket.id, event.id
 
 
 # -- reporting -------------------------------------------------------------------------------
@@ -195,7 +70,7 @@ def _location(estate: Estate, args: dict) -> dict:
     }
 
 
-def _new_ticket(estate: Estate, category: str, channel: str, description: str, now, **fields):
+def _newticket_for(estate: Estate, category: str, channel: str, description: str, now, **fields):
     accept_h, reply_h = rules.hours_for(estate.county_id, category)
     ticket = Ticket(
         estate_id=estate.id,
@@ -250,7 +125,7 @@ def report(user: User, estate_id: int, args: dict) -> Ticket:
     :raises ValidationFailed: photos, building or location wrong.
     """
     estate = get_estate_for(user, estate_id)
-    roles = _roles(user, estate)
+    roles = roles_on(user, estate)
     channel = args.get("channel") or "miniprogram"
     if channel == "miniprogram":
         if Role.OWNER not in roles:
@@ -262,7 +137,7 @@ def report(user: User, estate_id: int, args: dict) -> Ticket:
         return existing
     location = _location(estate, args)
     try:
-        photos_ = _claim_photos(user, estate.id, args.get("photo_ids"), minimum=1)
+        photos_ = claim_photos(user, estate.id, args.get("photo_ids"), minimum=1)
     except ValidationFailed:
         # The same post, retried while the first was being written, finds its photos taken.
         db.session.rollback()
@@ -270,7 +145,7 @@ def report(user: User, estate_id: int, args: dict) -> Ticket:
             return existing
         raise
     now = utcnow()
-    ticket = _new_ticket(
+    ticket = _newticket_for(
         estate,
         args["category"],
         channel,
@@ -282,7 +157,7 @@ def report(user: User, estate_id: int, args: dict) -> Ticket:
         **location,
     )
     event = _event(ticket, "created", actor_label(user, roles), user.id, now=now)
-    _attach(photos_, ticket, event)
+    attach_photos(photos_, ticket, event)
     return _commit_new(ticket, user.id, token)
 
 
@@ -311,7 +186,7 @@ def report_hotline(staff: User, estate_id: int, args: dict) -> Ticket:
     :raises Conflict: the county already has this case number (code duplicate_case_no).
     """
     estate = get_estate_for(staff, estate_id)
-    roles = _roles(staff, estate)
+    roles = roles_on(staff, estate)
     if not roles & set(rules.HOTLINE_ROLES):
         raise Forbidden("只有社区、街道或住建局工作人员可以录入热线工单")
     case_no = args["hotline_case_no"].strip()
@@ -319,7 +194,7 @@ def report_hotline(staff: User, estate_id: int, args: dict) -> Ticket:
         raise _duplicate_case(case_no)
     location = _location(estate, args)
     now = utcnow()
-    ticket = _new_ticket(
+    ticket = _newticket_for(
         estate,
         args["category"],
         "hotline",
@@ -366,185 +241,6 @@ def _duplicate_case(case_no: str) -> Conflict:
     return Conflict(message, fields={"hotline_case_no": [message]}, code="duplicate_case_no")
 
 
-# -- reading -------------------------------------------------------------------------------
-
-
-def _ticket(user: User, ticket_id: int, lock: bool = False) -> tuple[Ticket, set[str]]:
-    """A ticket the user may see, with the user's roles on its estate.
-
-    :raises NotFound: no such ticket, or outside the user's scope.
-    """
-    query = select(Ticket).where(Ticket.id == ticket_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    ticket = db.session.scalar(query)
-    if ticket is None:
-        raise NotFound("工单不存在或您无权查看")
-    estate = get_estate_for(user, ticket.estate_id)
-    return ticket, _roles(user, estate)
-
-
-def _list_options(query):
-    return query.options(
-        selectinload(Ticket.estate), selectinload(Ticket.building), selectinload(Ticket.reporter)
-    )
-
-
-def decorate(tickets: list[Ticket], user: User, now: datetime | None = None) -> list[Ticket]:
-    """Attach what the list schema shows beyond columns, in two queries for the whole page:
-    the cover photo and whether the viewer said "me too"."""
-    now = now or utcnow()
-    ids = [t.id for t in tickets]
-    covers, supported = {}, set()
-    if ids:
-        covers = dict(
-            db.session.execute(
-                select(TicketPhoto.ticket_id, func.min(TicketPhoto.id))
-                .where(TicketPhoto.ticket_id.in_(ids))
-                .group_by(TicketPhoto.ticket_id)
-            ).all()
-        )
-        supported = set(
-            db.session.scalars(
-                select(TicketSupporter.ticket_id).where(
-                    TicketSupporter.ticket_id.in_(ids), TicketSupporter.user_id == user.id
-                )
-            )
-        )
-    for t in tickets:
-        t.viewer_id = user.id
-        t.cover_photo_id = covers.get(t.id)
-        t.i_support = t.id in supported
-        t.now = now
-    return tickets
-
-
-def page_of(query, user: User, page: int, page_size: int) -> Page:
-    result = paginate(_list_options(query), page, page_size)
-    decorate(result.items, user)
-    return result
-
-
-def list_for_estate(
-    user: User, estate_id: int, status=None, category=None, mine=False, page=1, page_size=20
-) -> Page:
-    """The estate's tickets, newest first: owners see them all (reporters masked)."""
-    estate = get_estate_for(user, estate_id)
-    query = select(Ticket).where(Ticket.estate_id == estate.id)
-    if status:
-        query = query.where(Ticket.status == status)
-    if category:
-        query = query.where(Ticket.category == category)
-    if mine:
-        query = query.where(Ticket.reporter_id == user.id)
-    return page_of(query.order_by(Ticket.id.desc()), user, page, page_size)
-
-
-def list_mine(user: User, page=1, page_size=20) -> Page:
-    """Tickets I reported or support, newest first."""
-    supported = select(TicketSupporter.ticket_id).where(TicketSupporter.user_id == user.id)
-    query = select(Ticket).where(or_(Ticket.reporter_id == user.id, Ticket.id.in_(supported)))
-    return page_of(query.order_by(Ticket.id.desc()), user, page, page_size)
-
-
-def overdue_clause(now: datetime):
-    return or_(
-        and_(Ticket.status == S.SUBMITTED, Ticket.accept_due_at < now),
-        and_(Ticket.status.in_([S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS]), Ticket.reply_due_at < now),
-    )
-
-
-def handled_by(user: User):
-    """A WHERE clause: tickets the user handles at their current rung (or is assigned)."""
-    places = {kind: [] for kind in ScopeKind}
-    conditions = [Ticket.assignee_id == user.id]
-    for m in user.memberships:
-        places[ScopeKind(m.scope_kind)].append((m.role, m.scope_id))
-    column = {
-        ScopeKind.ESTATE: Ticket.estate_id,
-        ScopeKind.COMMUNITY: Ticket.community_id,
-        ScopeKind.TOWNSHIP: Ticket.township_id,
-        ScopeKind.COUNTY: Ticket.county_id,
-    }
-    for rung, roles in rules.RUNG_ROLES.items():
-        for kind, col in column.items():
-            ids = [scope_id for role, scope_id in places[kind] if role in roles]
-            if ids:
-                conditions.append(and_(col.in_(ids), Ticket.escalation_level >= rung))
-    return or_(*conditions)
-
-
-def list_work(user: User, status=None, estate_id=None, overdue=False, page=1, page_size=20) -> Page:
-    """Tickets the user may handle now, the nearest deadline first."""
-    now = utcnow()
-    query = select(Ticket).where(handled_by(user))
-    query = (
-        query.where(Ticket.status == status)
-        if status
-        else query.where(Ticket.status.in_(HANDLING_STATUSES))
-    )
-    if estate_id:
-        query = query.where(Ticket.estate_id == estate_id)
-    if overdue:
-        query = query.where(overdue_clause(now))
-    deadline = case((Ticket.status == S.SUBMITTED, Ticket.accept_due_at), else_=Ticket.reply_due_at)
-    return page_of(query.order_by(deadline, Ticket.id), user, page, page_size)
-
-
-def detail(user: User, ticket_id: int) -> Ticket:
-    """One ticket with its photos, its history and what the user may do with it now."""
-    ticket, roles = _ticket(user, ticket_id)
-    return _detail(ticket, user, roles)
-
-
-def _detail(ticket: Ticket, user: User, roles: set[str]) -> Ticket:
-    ticket = db.session.scalar(
-        _list_options(select(Ticket))
-        .where(Ticket.id == ticket.id)
-        .options(
-            selectinload(Ticket.events).selectinload(TicketEvent.photos),
-            selectinload(Ticket.assignee),
-        )
-        .execution_options(populate_existing=True)
-    )
-    now = utcnow()
-    decorate([ticket], user, now)
-    ticket.allowed_actions = rules.allowed_actions(ticket, user.id, roles, now)
-    deadline = rules.feedback_deadline(ticket)
-    ticket.reopen_deadline = deadline if ticket.status == S.REPLIED else None
-    ticket.can_rate = (
-        ticket.status == S.REPLIED and ticket.reporter_id == user.id and now <= deadline
-    )
-    ticket.can_reopen = "reopen" in ticket.allowed_actions
-    ticket.can_support = (
-        ticket.status in OPEN_STATUSES and ticket.reporter_id != user.id and Role.OWNER in roles
-    )
-    created = next((e for e in ticket.events if e.kind == "created"), None)
-    ticket.photos = created.photos if created else []
-    ticket.assignees = _assignees(ticket) if "assign" in ticket.allowed_actions else []
-    return ticket
-
-
-def _assignees(ticket: Ticket) -> list[dict]:
-    rows = db.session.execute(
-        select(User, Membership.role)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.estate_id == ticket.estate_id, Membership.role.in_(rules.ASSIGNEE_ROLES))
-        .order_by(User.id)
-    ).all()
-    seen, people = set(), []
-    for person, role in rows:
-        if person.id not in seen:
-            seen.add(person.id)
-            people.append(
-                {
-                    "id": person.id,
-                    "label": f"{ROLE_LABELS[Role(role)]} {mask_name(person_name(person))}",
-                }
-            )
-    return people
-
-
 # -- the loop ------------------------------------------------------------------------------
 
 
@@ -557,7 +253,7 @@ def transition(user: User, ticket_id: int, args: dict) -> Ticket:
         or wrong.
     """
     action = args["action"]
-    ticket, roles = _ticket(user, ticket_id, lock=True)
+    ticket, roles = ticket_for(user, ticket_id, lock=True)
     step = rules.STEPS[action]
     if not rules.may_act(action, ticket, user.id, roles):
         raise Forbidden(_forbidden_message(action, ticket))
@@ -568,7 +264,7 @@ def transition(user: User, ticket_id: int, args: dict) -> Ticket:
     before = ticket.status
     note = (args.get("note") or "").strip() or None
     photos_ = (
-        _claim_photos(user, ticket.estate_id, args.get("photo_ids"), 0) if action == "reply" else []
+        claim_photos(user, ticket.estate_id, args.get("photo_ids"), 0) if action == "reply" else []
     )
     _apply(action, ticket, args, note, now)
     ticket.status = step.target
@@ -584,11 +280,11 @@ def transition(user: User, ticket_id: int, args: dict) -> Ticket:
         from_status=before,
         now=now,
     )
-    _attach(photos_, ticket, event)
+    attach_photos(photos_, ticket, event)
     if action == "assign" and ticket.assignee_id != user.id:
         _notify_person(ticket.assignee_id, event, ticket)
     db.session.commit()
-    return _detail(ticket, user, roles)
+    return detail_view(ticket, user, roles)
 
 
 def _forbidden_message(action: str, ticket: Ticket) -> str:
@@ -692,7 +388,7 @@ def rate(user: User, ticket_id: int, rating: int, comment: str | None) -> Ticket
     :raises Forbidden: not the reporter.
     :raises InvalidTransition: not replied, or the rating window has passed.
     """
-    ticket, roles = _ticket(user, ticket_id, lock=True)
+    ticket, roles = ticket_for(user, ticket_id, lock=True)
     if ticket.reporter_id != user.id:
         raise Forbidden("只有提交人可以评价")
     now = utcnow()
@@ -719,7 +415,7 @@ def rate(user: User, ticket_id: int, rating: int, comment: str | None) -> Ticket
         now=now,
     )
     db.session.commit()
-    return _detail(ticket, user, roles)
+    return detail_view(ticket, user, roles)
 
 
 def _close(ticket: Ticket, reason: str, now: datetime) -> None:
@@ -735,7 +431,7 @@ def support(user: User, ticket_id: int) -> Ticket:
     :raises Forbidden: not a verified owner there.
     :raises Conflict: own ticket, already supported (already_supported), or no longer open.
     """
-    ticket, roles = _ticket(user, ticket_id, lock=True)
+    ticket, roles = ticket_for(user, ticket_id, lock=True)
     if Role.OWNER not in roles:
         raise Forbidden("只有已认证的业主可以附议", code="owner_not_verified")
     if ticket.reporter_id == user.id:
@@ -747,7 +443,7 @@ def support(user: User, ticket_id: int) -> Ticket:
     _add_supporter(ticket.id, user.id)
     _event(ticket, "supported", actor_label(user, roles), user.id)
     db.session.commit()
-    return _detail(ticket, user, roles)
+    return detail_view(ticket, user, roles)
 
 
 def withdraw_support(user: User, ticket_id: int) -> Ticket:
@@ -755,14 +451,14 @@ def withdraw_support(user: User, ticket_id: int) -> Ticket:
 
     :raises Conflict: the user had not supported it.
     """
-    ticket, roles = _ticket(user, ticket_id, lock=True)
+    ticket, roles = ticket_for(user, ticket_id, lock=True)
     row = db.session.get(TicketSupporter, (ticket.id, user.id))
     if row is None:
         raise Conflict("您尚未附议该工单", code="not_supported")
     db.session.delete(row)
     ticket.supporter_count -= 1
     db.session.commit()
-    return _detail(ticket, user, roles)
+    return detail_view(ticket, user, roles)
 
 
 def _add_supporter(ticket_id: int, user_id: int) -> None:
@@ -780,71 +476,3 @@ def _notify_person(user_id: int | None, event: TicketEvent, ticket: Ticket) -> N
     """A subscribe message to the person now holding the ticket (if a template is set)."""
     if user_id and current_app.config["TICKET_TEMPLATE_ID"]:
         outbox.add_for_person(ASSIGNED_TOPIC, event.id, user_id, ticket.estate_id)
-
-
-# -- nearby duplicates ---------------------------------------------------------------------
-
-EARTH_RADIUS_M = 6_371_000
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine) in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
-
-
-def nearby(
-    user: User, estate_id: int, category: str, building_id=None, lat=None, lng=None
-) -> list[Ticket]:
-    """Open tickets of the category from the last 14 days in the same building or within
-    50 m, nearest first (then newest), offered before a new report is filed.
-
-    :raises ValidationFailed: neither a building nor a coordinate pair given.
-    """
-    estate = get_estate_for(user, estate_id)
-    if building_id is None and (lat is None or lng is None):
-        message = "请选择楼栋或提供位置"
-        raise ValidationFailed(message, fields={"building_id": [message]})
-    since = utcnow() - timedelta(days=NEARBY_DAYS)
-    where = []
-    if building_id is not None:
-        where.append(Ticket.building_id == building_id)
-    if lat is not None and lng is not None:
-        # A box a little larger than the circle, on the indexed integers; then the exact test.
-        dlat = NEARBY_METERS / 111_000 * 1.1
-        dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
-        where.append(
-            and_(
-                Ticket.lat_e6.between(round((lat - dlat) * 1e6), round((lat + dlat) * 1e6)),
-                Ticket.lng_e6.between(round((lng - dlng) * 1e6), round((lng + dlng) * 1e6)),
-            )
-        )
-    candidates = db.session.scalars(
-        _list_options(select(Ticket))
-        .where(
-            Ticket.estate_id == estate.id,
-            Ticket.category == category,
-            Ticket.status.in_(OPEN_STATUSES),
-            Ticket.created_at >= since,
-            or_(*where),
-        )
-        .order_by(Ticket.id.desc())
-        .limit(200)
-    ).all()
-
-    def metres(t: Ticket) -> float | None:
-        if lat is None or t.lat_e6 is None:
-            return None
-        return distance_m(lat, lng, t.lat_e6 / 1e6, t.lng_e6 / 1e6)
-
-    found = []
-    for t in candidates:
-        d = metres(t)
-        same_building = building_id is not None and t.building_id == building_id
-        if same_building or (d is not None and d <= NEARBY_METERS):
-            t.distance_m = round(d) if d is not None else None
-            found.append(t)
-    found.sort(key=lambda t: (t.distance_m is None, t.distance_m or 0, -t.id))
-    return decorate(found[:NEARBY_LIMIT], user)

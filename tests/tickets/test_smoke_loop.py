@@ -15,14 +15,28 @@ def test_full_loop(tickets, tcast):
 def test_everything_answers(tickets, tcast, make, app):
     make.group_chat(tcast.estate)
     t = tickets.report(tcast.owner, building_id=tcast.building.id, lat=24.9, lng=118.1)
-    near = tickets.get(tcast.owner2, f"/estates/{tcast.estate.id}/tickets/nearby", query_string={"category": "lighting", "lat": 24.9002, "lng": 118.1})
+    near = tickets.get(
+        tcast.owner2,
+        f"/estates/{tcast.estate.id}/tickets/nearby",
+        query_string={"category": "lighting", "lat": 24.9002, "lng": 118.1},
+    )
     assert near.status_code == 200, near.json
     assert [x["id"] for x in near.json["items"]] == [t["id"]]
     s = tickets.post(tcast.owner2, f"/tickets/{t['id']}/supporters")
     assert s.status_code == 200, s.json
     assert s.json["supporter_count"] == 1
-    for path in ("/tickets/mine", "/tickets/work", f"/estates/{tcast.estate.id}/tickets", f"/estates/{tcast.estate.id}/tickets/stats", f"/counties/{tcast.estate.county_id}/ticket-time-limits"):
-        who = tcast.county if "counties" in path else (tcast.manager if "work" in path else tcast.owner2)
+    for path in (
+        "/tickets/mine",
+        "/tickets/work",
+        f"/estates/{tcast.estate.id}/tickets",
+        f"/estates/{tcast.estate.id}/tickets/stats",
+        f"/counties/{tcast.estate.county_id}/ticket-time-limits",
+    ):
+        who = (
+            tcast.county
+            if "counties" in path
+            else (tcast.manager if "work" in path else tcast.owner2)
+        )
         r = tickets.get(who, path)
         assert r.status_code == 200, (path, r.json)
     wrong = tickets.act(tcast.owner, t["id"], "accept")

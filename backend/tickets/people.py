@@ -1,0 +1,37 @@
+"""How tickets name people: the role they act in and a masked name."""
+
+from backend.accounts.models import User
+from backend.accounts.roles import ROLE_LABELS, Role
+from backend.accounts.scope import roles_on_estate
+from backend.common.masking import mask_name
+from backend.places.models import Estate
+
+# Most specific first: a committee chair who is also an admin acts as the chair.
+_LABEL_ORDER = (
+    Role.PROPERTY_MANAGER,
+    Role.COMMITTEE_CHAIR,
+    Role.COMMITTEE_MEMBER,
+    Role.AUDITOR,
+    Role.TOWNSHIP_OFFICER,
+    Role.COUNTY_OFFICER,
+    Role.ADMIN,
+    Role.OWNER,
+)
+
+
+def person_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.real_name or user.display_name or user.username or "用户"
+
+
+def actor_label(user: User, roles: set[str]) -> str:
+    """How an event names its actor: the role they acted in and a masked name."""
+    role = next((r for r in _LABEL_ORDER if r in roles), None)
+    if role == Role.OWNER or role is None:
+        return f"业主 {mask_name(person_name(user))}"
+    return f"{ROLE_LABELS[Role(role)]} {mask_name(person_name(user))}"
+
+
+def roles_on(user: User, estate: Estate) -> set[str]:
+    return set(roles_on_estate(user, estate))
