@@ -8,7 +8,7 @@ import random
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from backend import demo_ledger
+from backend import demo_ledger, demo_tickets
 from backend.accounts import services as accounts
 from backend.accounts.models import Claim, User
 from backend.accounts.roles import Role, ScopeKind
@@ -109,6 +109,7 @@ def seed() -> dict:
     accounts.create_staff("admin", STAFF_PASSWORD, Role.ADMIN, ScopeKind.COUNTY, county.id)
     _group_chats_and_notices(estates, county)
     demo_ledger.seed(estates)
+    demo_tickets.seed(estates)
     return {"loaded": True, **counts}
 
 

@@ -98,3 +98,19 @@ def test_demo_accounts_form_a_valid_chain_and_fill_every_queue(runner):
     assert ledger.overdue_questions(auditor)
     verify = runner.invoke(args=["linli", "verify-ledger", str(first.id)])
     assert verify.exit_code == 0 and "OK: 2 published periods" in verify.output
+
+
+def test_demo_tickets_cover_every_stage_of_the_loop(runner):
+    from backend.tickets.models import Ticket, TicketDigest
+
+    runner.invoke(args=["linli", "seed-demo"])
+    by_status = {}
+    for status, level, reason in db.session.query(
+        Ticket.status, Ticket.escalation_level, Ticket.close_reason
+    ):
+        by_status.setdefault(status, []).append((level, reason))
+    assert sorted(by_status["closed"]) == [(0, "not_rated"), (0, "rated")]
+    assert by_status["replied"] and by_status["in_progress"]
+    assert sorted(level for level, _ in by_status["submitted"]) == [0, 1, 2]  # hotline, lift, road
+    assert db.session.query(Ticket).filter_by(channel="hotline").count() == 1
+    assert db.session.query(TicketDigest).filter_by(kind="escalation").count() == 3
