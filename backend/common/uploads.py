@@ -33,7 +33,9 @@ def _looks_like(suffix: str, data: bytes) -> bool:
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
-                return image.format == IMAGE_FORMATS[suffix]
+                # Phones write JPEGs with extra pictures (gain maps) that Pillow calls MPO.
+                found = "JPEG" if image.format == "MPO" else image.format
+                return found == IMAGE_FORMATS[suffix]
         except Image.DecompressionBombError:
             # Not an OSError: uncaught, a tiny PNG declaring 30000×30000 pixels was a 500.
             _refuse("图片像素过多，请缩小后再上传")

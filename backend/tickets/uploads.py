@@ -26,7 +26,8 @@ def upload_photo(user: User, estate_id: int, data: bytes) -> TicketPhoto:
     :raises PayloadTooLarge: over the size or pixel limit, or a decompression bomb.
     :raises UnsupportedMediaType: not a JPEG, PNG or WebP image.
     """
-    estate = get_estate_for(user, estate_id)
+    estate_id = get_estate_for(user, estate_id).id
+    db.session.rollback()  # no transaction stays open through seconds of image work
     cfg = current_app.config
     processed = photos.process(
         data,
@@ -36,7 +37,7 @@ def upload_photo(user: User, estate_id: int, data: bytes) -> TicketPhoto:
     key, sha256 = storage.put(processed.full, ".jpg", "image/jpeg")
     thumb_key, _ = storage.put(processed.thumb, ".jpg", "image/jpeg")
     photo = TicketPhoto(
-        estate_id=estate.id,
+        estate_id=estate_id,
         uploaded_by_id=user.id,
         storage_key=key,
         thumb_key=thumb_key,
