@@ -90,7 +90,7 @@ def list_for_estate(
     estate = get_estate_for(user, estate_id)
     query = select(Ticket).where(Ticket.estate_id == estate.id)
     if status:
-        query = query.where(Ticket.status == status)
+        query = query.where(Ticket.status.in_(status))
     if category:
         query = query.where(Ticket.category == category)
     if mine:
@@ -137,7 +137,7 @@ def list_work(user: User, status=None, estate_id=None, overdue=False, page=1, pa
     now = utcnow()
     query = select(Ticket).where(handled_by(user))
     query = (
-        query.where(Ticket.status == status)
+        query.where(Ticket.status.in_(status))
         if status
         else query.where(Ticket.status.in_(HANDLING_STATUSES))
     )

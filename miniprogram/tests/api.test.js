@@ -1,4 +1,4 @@
-const { request, download, ApiError } = require('../utils/api');
+const { request, download, upload, ApiError } = require('../utils/api');
 const { ok, fail, NETWORK_DOWN, route, calls, signIn, storedTokens } = require('./wx');
 
 const REFRESH = 'POST /api/v1/auth/refresh';
@@ -177,4 +177,66 @@ test('a failed download without an envelope or network rejects in Chinese', asyn
 
   await expect(download({ path: FILE })).rejects.toMatchObject({ status: 502, message: '服务暂时不可用，请稍后重试' });
   await expect(download({ path: FILE })).rejects.toMatchObject({ code: 'network', message: '网络异常，请稍后重试' });
+});
+
+const PHOTOS = '/api/v1/estates/7/ticket-photos';
+const uploaded = { id: 41, url: '/api/v1/ticket-photos/41', thumb_url: '/api/v1/ticket-photos/41?size=thumb' };
+const sendPhoto = (extra = {}) => upload({ path: PHOTOS, filePath: 'wxfile://tmp_photo.jpg', ...extra });
+
+test('upload sends the file as field "file" with the bearer token and parses the string body', async () => {
+  signIn('access-1');
+  route({ [`POST ${PHOTOS}`]: ok(uploaded, 201) });
+
+  await expect(sendPhoto()).resolves.toEqual(uploaded);
+
+  const [sent] = calls('POST', PHOTOS);
+  expect(sent.url).toBe(`http://127.0.0.1:5000${PHOTOS}`);
+  expect(sent.file).toEqual({ name: 'file', filePath: 'wxfile://tmp_photo.jpg' });
+  expect(bearer(sent)).toBe('Bearer access-1');
+  expect(wx.uploadFile.mock.calls[0][0].header['Content-Type']).toBeUndefined();
+});
+
+test('upload reports its progress', async () => {
+  signIn();
+  route({ [`POST ${PHOTOS}`]: ok(uploaded, 201) });
+  const onProgress = jest.fn();
+
+  await sendPhoto({ onProgress });
+
+  expect(onProgress).toHaveBeenCalledWith(100);
+});
+
+test('upload refreshes an expired token once and sends the file again', async () => {
+  signIn('access-1', 'refresh-1');
+  route({
+    [`POST ${PHOTOS}`]: (req) => (bearer(req) === 'Bearer access-2' ? ok(uploaded, 201) : expired),
+    [REFRESH]: refreshed,
+  });
+
+  await expect(sendPhoto()).resolves.toEqual(uploaded);
+
+  expect(calls('POST', PHOTOS).map(bearer)).toEqual(['Bearer access-1', 'Bearer access-2']);
+  expect(calls('POST', PHOTOS)[1].file.filePath).toBe('wxfile://tmp_photo.jpg');
+  expect(calls('POST', '/api/v1/auth/refresh')).toHaveLength(1);
+});
+
+test.each([
+  [413, 'photo_too_large', '照片过大，请选择10MB以内的照片'],
+  [415, 'unsupported_photo', '仅支持 JPEG、PNG、WebP 格式的照片'],
+])('a refused upload (%p) rejects with the envelope parsed from the string body', async (status, code, message) => {
+  signIn();
+  route({ [`POST ${PHOTOS}`]: fail(status, code, message) });
+
+  const err = await sendPhoto().catch((e) => e);
+
+  expect(err).toBeInstanceOf(ApiError);
+  expect(err).toMatchObject({ status, code, message });
+});
+
+test('a failed upload without an envelope or network rejects in Chinese', async () => {
+  signIn();
+  route({ [`POST ${PHOTOS}`]: [{ status: 413, body: '<html>413 Request Entity Too Large</html>' }, NETWORK_DOWN] });
+
+  await expect(sendPhoto()).rejects.toMatchObject({ status: 413, code: 'http_413', message: '服务暂时不可用，请稍后重试' });
+  await expect(sendPhoto()).rejects.toMatchObject({ code: 'network', message: '网络异常，请稍后重试' });
 });

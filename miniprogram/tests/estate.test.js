@@ -50,6 +50,26 @@ test('小区公告 opens the notices of this estate', async () => {
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/index?estate_id=7' });
 });
 
+test('随手拍 opens the report form for this estate, naming it for the claim link', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  await fire(page.querySelector('#report-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({
+    url: `/pages/ticket-report/index?estate_id=7&name=${encodeURIComponent('阳光小区')}`,
+  });
+});
+
+test('随手拍公示 opens the tickets of this estate', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  await fire(page.querySelector('#tickets-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/tickets/index?estate_id=7' });
+});
+
 test('an estate out of reach shows the server message', async () => {
   route({ 'GET /api/v1/estates/8': fail(404, 'not_found', '小区不存在或无权查看') });
   const page = await openEstate('8');

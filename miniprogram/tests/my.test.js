@@ -48,6 +48,42 @@ test('no claims yet shows an empty state', async () => {
   expect(textOf(page)).toContain('还没有认领房屋');
 });
 
+test('我的随手拍 is there for everyone and opens my tickets', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  await fire(page.querySelector('#my-tickets-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/tickets/index' });
+});
+
+const withRole = (role) => ({
+  ...me,
+  memberships: [
+    ...me.memberships,
+    { role, role_label: role, scope_kind: 'estate', scope_id: 7, scope_name: '阳光小区', estate_id: 7 },
+  ],
+});
+
+const HANDLERS = ['property_manager', 'committee_member', 'committee_chair'];
+
+test.each(HANDLERS)('a %s sees 工单处理, which opens the work list', async (role) => {
+  route({ 'GET /api/v1/me': ok(withRole(role)) });
+  const page = await openMy();
+
+  await fire(page.querySelector('#ticket-work-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/ticket-work/index' });
+});
+
+test('an owner does not see 工单处理', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  expect(page.querySelector('#ticket-work-cell')).toBeUndefined();
+  expect(textOf(page)).not.toContain('工单处理');
+});
+
 test('退出登录 clears storage and goes back to login', async () => {
   route({ 'GET /api/v1/me': ok(me) });
   const page = await openMy();

@@ -1,5 +1,5 @@
-// A fake `wx` for jest: in-memory storage and files, and wx.request and wx.downloadFile answered
-// from a per-test route table.
+// A fake `wx` for jest: in-memory storage and files, and wx.request, wx.downloadFile and
+// wx.uploadFile answered from a per-test route table.
 const API = 'http://127.0.0.1:5000';
 
 let routes = {};
@@ -25,7 +25,8 @@ function describeRequest(opts) {
   const query = Object.fromEntries(url.searchParams);
   if (method === 'GET') Object.entries(opts.data || {}).forEach(([k, v]) => (query[k] = String(v)));
   const data = method === 'GET' ? undefined : opts.data;
-  return { method, url: opts.url, path: url.pathname, query, data, header: opts.header || {} };
+  const req = { method, url: opts.url, path: url.pathname, query, data, header: opts.header || {} };
+  return opts.filePath ? { ...req, file: { name: opts.name, filePath: opts.filePath } } : req;
 }
 
 function nextAnswer(key) {
@@ -60,6 +61,19 @@ async function downloadFile(opts) {
   return opts.success({ statusCode: answer.status, tempFilePath });
 }
 
+// Like the real one: a task whose progress listeners hear 100% before success, and the body
+// handed back as a string.
+function uploadFile(opts) {
+  const listeners = [];
+  answerFor({ ...opts, method: 'POST', data: opts.formData }).then((answer) => {
+    if (answer.network) return opts.fail({ errMsg: 'uploadFile:fail timeout' });
+    listeners.forEach((listener) => listener({ progress: 100, totalBytesSent: 1, totalBytesExpectedToSend: 1 }));
+    const data = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    return opts.success({ statusCode: answer.status, data });
+  });
+  return { onProgressUpdate: (listener) => listeners.push(listener), abort: jest.fn() };
+}
+
 function readFileSync(filePath) {
   if (!files.has(filePath)) throw new Error(`readFileSync:fail no such file ${filePath}`);
   return files.get(filePath);
@@ -74,6 +88,7 @@ function mocks() {
   return {
     request: jest.fn(request),
     downloadFile: jest.fn(downloadFile),
+    uploadFile: jest.fn(uploadFile),
     getFileSystemManager: () => ({ readFileSync: jest.fn(readFileSync) }),
     openDocument: jest.fn(({ success }) => Promise.resolve().then(() => success({}))),
     previewImage: jest.fn(),

@@ -1,5 +1,5 @@
-// The only module that calls wx.request and wx.downloadFile: auth header, one token refresh,
-// error envelope.
+// The only module that calls wx.request, wx.downloadFile and wx.uploadFile: auth header, one
+// token refresh, error envelope.
 const config = require('../config');
 const tokens = require('./tokens');
 
@@ -67,6 +67,38 @@ function fetchFile({ path, access }) {
       success: (res) => resolve(isOk(res) ? res : { ...res, data: readJson(res.tempFilePath) }),
       fail: () => reject(networkError()),
     });
+  });
+}
+
+// wx.uploadFile hands the body back as a string; anything that is not JSON (a proxy's HTML page)
+// stays a string, so errorFrom falls back to the generic message.
+function parseJson(text) {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    return text;
+  }
+}
+
+/**
+ * Like send, for a multipart upload of one local file as field `name`; resolves to
+ * {statusCode, data} with data parsed. onProgress, if given, receives 0–100.
+ */
+function sendFile({ path, filePath, name, formData, access, onProgress }) {
+  const header = access ? { Authorization: `Bearer ${access}` } : {};
+  return new Promise((resolve, reject) => {
+    const task = wx.uploadFile({
+      url: config.apiBaseUrl + path,
+      filePath,
+      name,
+      formData,
+      header,
+      timeout: config.requestTimeoutMs,
+      success: (res) => resolve({ ...res, data: parseJson(res.data) }),
+      fail: () => reject(networkError()),
+    });
+    if (onProgress && task && task.onProgressUpdate) task.onProgressUpdate((p) => onProgress(p.progress));
   });
 }
 
@@ -138,4 +170,13 @@ async function download({ path }) {
   return res.tempFilePath;
 }
 
-module.exports = { request, download, ApiError, NETWORK_MESSAGE, SESSION_MESSAGE };
+/**
+ * Uploads a local file (a wx.chooseMedia temp path) as multipart field `name` and resolves to
+ * the response body. Rejects with ApiError, as request does.
+ */
+async function upload({ path, filePath, name = 'file', formData, onProgress }) {
+  const res = await withSession((access) => sendFile({ path, filePath, name, formData, access, onProgress }), true);
+  return res.data;
+}
+
+module.exports = { request, download, upload, ApiError, NETWORK_MESSAGE, SESSION_MESSAGE };

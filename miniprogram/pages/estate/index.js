@@ -23,6 +23,15 @@ Component({
       wx.navigateTo({ url: `/pages/ledger/index?estate_id=${this.estateId}` });
     },
 
+    onReport() {
+      const name = encodeURIComponent(this.data.estate.name);
+      wx.navigateTo({ url: `/pages/ticket-report/index?estate_id=${this.estateId}&name=${name}` });
+    },
+
+    onTickets() {
+      wx.navigateTo({ url: `/pages/tickets/index?estate_id=${this.estateId}` });
+    },
+
     onClaim() {
       wx.navigateTo({ url: `/pages/claim/index?estate_id=${this.estateId}` });
     },

@@ -2,12 +2,13 @@ const { request } = require('../../utils/api');
 const auth = require('../../utils/auth');
 const { showError, LOGIN_URL } = require('../../utils/feedback');
 const { canApprovePeriods } = require('../../utils/ledger');
+const { canHandleTickets } = require('../../utils/tickets');
 
 // Claim status → Vant tag colour; the Chinese label comes from the server.
 const TAG_TYPES = { pending: 'warning', verified: 'success', rejected: 'danger' };
 
 Component({
-  data: { me: null, canApprove: false },
+  data: { me: null, canApprove: false, canHandleTickets: false },
 
   methods: {
     // A tab page: reload on every show so new claims and reviews appear.
@@ -16,7 +17,11 @@ Component({
         const me = await request({ path: '/api/v1/me' });
         const memberships = me.memberships.map((m) => ({ ...m, key: `${m.role}:${m.scope_kind}:${m.scope_id}` }));
         const claims = me.claims.map((claim) => ({ ...claim, tagType: TAG_TYPES[claim.status] || 'default' }));
-        this.setData({ me: { ...me, memberships, claims }, canApprove: canApprovePeriods(me.memberships) });
+        this.setData({
+          me: { ...me, memberships, claims },
+          canApprove: canApprovePeriods(me.memberships),
+          canHandleTickets: canHandleTickets(me.memberships),
+        });
       } catch (err) {
         showError(this, err);
       }
@@ -24,6 +29,14 @@ Component({
 
     onPendingApprovals() {
       wx.navigateTo({ url: '/pages/ledger-pending/index' });
+    },
+
+    onMyTickets() {
+      wx.navigateTo({ url: '/pages/tickets/index' });
+    },
+
+    onTicketWork() {
+      wx.navigateTo({ url: '/pages/ticket-work/index' });
     },
 
     onLogout() {

@@ -1,0 +1,84 @@
+const { showError } = require('../../utils/feedback');
+const pagedList = require('../../utils/paged-list');
+const tickets = require('../../utils/tickets');
+
+// Two lists in one page: without estate_id, the tickets I reported or support; with it, all of
+// that estate's tickets, by status tab.
+Component({
+  behaviors: [pagedList],
+
+  data: { estateMode: false, tabs: tickets.ESTATE_TABS, tab: 'all', covers: {} },
+
+  methods: {
+    onLoad(query) {
+      this.estateId = query.estate_id;
+      const estateMode = Boolean(this.estateId);
+      this.setData({ estateMode });
+      wx.setNavigationBarTitle({ title: estateMode ? '随手拍公示' : '我的随手拍' });
+      this.reload();
+    },
+
+    onShow() {
+      const { openedId, reporting } = this;
+      this.openedId = null;
+      this.reporting = false;
+      // Back from reporting: the new ticket belongs at the top. Back from a ticket: it may have
+      // been supported, rated or moved on; refresh just that one to keep the scroll.
+      if (reporting) this.reload();
+      else if (openedId) this.refreshItem(openedId);
+    },
+
+    async onPullDownRefresh() {
+      await this.reload();
+      wx.stopPullDownRefresh();
+    },
+
+    onTab(event) {
+      const { key } = event.currentTarget.dataset;
+      if (key === this.data.tab) return;
+      this.setData({ tab: key, items: [], page: 0, finished: false });
+      this.reload();
+    },
+
+    async fetchPage(paging) {
+      let body;
+      if (this.data.estateMode) {
+        const tab = tickets.ESTATE_TABS.find((t) => t.key === this.data.tab);
+        body = await tickets.listEstate(this.estateId, { ...tab.query, ...paging });
+      } else {
+        body = await tickets.listMine(paging);
+      }
+      this.loadCovers(body.items);
+      return { ...body, items: body.items.map((ticket) => tickets.ticketView(ticket)) };
+    },
+
+    // Each row shows its first photo; those come with the token, so one download each.
+    async loadCovers(items) {
+      const photos = items.map((item) => item.cover_photo).filter(Boolean);
+      const paths = await tickets.photoPaths(photos, 'thumb');
+      const changes = {};
+      Object.keys(paths).forEach((id) => (changes[`covers.${id}`] = paths[id]));
+      if (Object.keys(changes).length) this.setData(changes);
+    },
+
+    async refreshItem(id) {
+      try {
+        const ticket = await tickets.getTicket(id);
+        const index = this.data.items.findIndex((item) => item.id === ticket.id);
+        if (index >= 0) this.setData({ [`items[${index}]`]: tickets.ticketView(ticket) });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    onOpen(event) {
+      this.openedId = event.currentTarget.dataset.id;
+      wx.navigateTo({ url: `/pages/ticket/index?id=${this.openedId}` });
+    },
+
+    onReport() {
+      this.reporting = true;
+      wx.navigateTo({ url: `/pages/ticket-report/index?estate_id=${this.estateId}` });
+    },
+  },
+});
