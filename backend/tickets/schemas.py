@@ -1,8 +1,9 @@
 """Request and response shapes for tickets."""
 
 import marshmallow as ma
+from webargs.fields import DelimitedList
 
-from backend.common.ids import IdField
+from backend.common.ids import MAX_ID, IdField
 from backend.common.masking import mask_name
 from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema, UtcDateTime, text_field
@@ -38,7 +39,24 @@ def _coordinate(lo: float, hi: float, error: str):
     )
 
 
+# ?status=accepted,assigned,in_progress: a tab may stand for several states.
+def _statuses() -> DelimitedList:
+    return DelimitedList(
+        ma.fields.String(validate=_one_of(TicketStatus, "未知的工单状态")),
+        load_default=list,
+        validate=ma.validate.Length(max=len(TicketStatus), error="状态过多"),
+    )
+
+
 CATEGORY = dict(validate=_one_of(CATEGORIES, "未知的问题类别"))
+
+
+def _query_id(**kwargs):
+    """An id in a query string, where every value is text: IdField is strict (JSON ints only)
+    and would refuse ``?building_id=3`` itself."""
+    return ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=MAX_ID, error="编号无效"), **kwargs
+    )
 
 
 class LocationArgs(BaseSchema):
@@ -84,20 +102,20 @@ class HotlineArgs(LocationArgs):
 
 
 class TicketListArgs(PageArgs):
-    status = ma.fields.String(load_default=None, validate=_one_of(TicketStatus, "未知的工单状态"))
+    status = _statuses()
     category = ma.fields.String(load_default=None, **CATEGORY)
     mine = ma.fields.Boolean(load_default=False)
 
 
 class WorkListArgs(PageArgs):
-    status = ma.fields.String(load_default=None, validate=_one_of(TicketStatus, "未知的工单状态"))
-    estate_id = IdField(load_default=None)
+    status = _statuses()
+    estate_id = _query_id(load_default=None)
     overdue = ma.fields.Boolean(load_default=False)
 
 
 class NearbyArgs(BaseSchema):
     category = ma.fields.String(required=True, **CATEGORY)
-    building_id = IdField(load_default=None)
+    building_id = _query_id(load_default=None)
     lat = _coordinate(-90, 90, "纬度应在 -90 到 90 之间")
     lng = _coordinate(-180, 180, "经度应在 -180 到 180 之间")
 
@@ -162,8 +180,9 @@ def _photo_ref(photo_id):
 def reporter_label(ticket) -> str:
     if ticket.reporter_id is not None and ticket.reporter_id == getattr(ticket, "viewer_id", None):
         return "我"
-    if ticket.channel == "hotline":
-        return f"热线来电 {mask_name(ticket.caller_name) or ''}".strip()
+    if ticket.channel in ("hotline", "open311"):
+        source = "热线来电" if ticket.channel == "hotline" else "外部平台"
+        return f"{source} {mask_name(ticket.caller_name) or ''}".strip()
     from backend.tickets.people import person_name
 
     return mask_name(person_name(ticket.reporter)) or "业主"
