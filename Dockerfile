@@ -4,6 +4,7 @@
 # The same image runs the background processes with another command:
 #   flask --app backend jobs worker    (rq worker + scheduler: delivers outbox rows)
 #   flask --app backend jobs relay     (hands due outbox rows to the queue)
+#   flask --app backend jobs scheduler (enqueues periodic jobs; one leads, others stand by)
 # Installed in place (-e) so migrations/ and config/ are found beside the code.
 FROM python:3.11-slim
 

@@ -66,6 +66,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(apidocs_bp)
 
+    from backend.tickets.open311 import bp as open311_bp
+
+    app.register_blueprint(open311_bp)
+    csrf.exempt(open311_bp)  # api_key in each request, no cookies
+
+    from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console.views import bp as console_bp
 
     app.register_blueprint(console_bp)

@@ -103,3 +103,16 @@ def verify_ledger(estate_id: int):
         err=True,
     )
     raise SystemExit(1)
+
+
+@linli.command("open311-key")
+@click.argument("county_id", type=int)
+@click.argument("name")
+def open311_key(county_id: int, name: str):
+    """Let a civic tool read and file a county's tickets through Open311; prints its api_key."""
+    from backend.tickets import open311_services
+
+    client, key = _run(lambda: open311_services.create_client(county_id, name))
+    click.echo(f"Open311 client {client.id} ({client.name}) for county {client.county_id}")
+    click.echo(f"api_key: {key}")
+    click.echo("Shown once: only its hash is stored.")

@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 
 from PIL import Image, ImageDraw
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.extensions import db
@@ -54,20 +54,16 @@ def _step(person: User, ticket: Ticket, action: str, **args) -> None:
 
 
 def _age(ticket: Ticket, hours: int) -> None:
-    """Move a ticket and its history back in time, as if it had been filed ``hours`` ago."""
+    """Move a ticket and its history back in time, as if it had been filed ``hours`` ago
+    (in Python, not SQL: SQLite cannot subtract an interval from a timestamp)."""
     shift = timedelta(hours=hours)
+    ticket = db.session.get(Ticket, ticket.id)
     columns = ("created_at", "updated_at", "accept_due_at", "reply_due_at", "escalate_at")
-    columns += ("accepted_at", "replied_at", "escalated_at")
-    db.session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id)
-        .values({c: getattr(Ticket, c) - shift for c in columns})
-    )
-    db.session.execute(
-        update(TicketEvent)
-        .where(TicketEvent.ticket_id == ticket.id)
-        .values(created_at=TicketEvent.created_at - shift)
-    )
+    for column in (*columns, "accepted_at", "replied_at", "escalated_at"):
+        if getattr(ticket, column) is not None:
+            setattr(ticket, column, getattr(ticket, column) - shift)
+    for event in db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)):
+        event.created_at -= shift
     db.session.commit()
 
 

@@ -53,7 +53,7 @@ def main() -> None:
             demo.seed()
         _introduce_group_chats(fake)
     if not app.config["REDIS_URL"]:
-        # No Redis: deliver outbox rows from a thread of this process.
+        # No Redis: deliver outbox rows and run the periodic jobs from a thread of this process.
         EmbeddedRunner(app).start()
     base = f"http://{HOST}:{PORT}"
     print(

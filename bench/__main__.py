@@ -1,10 +1,17 @@
-"""`python -m bench [api|delivery|ledger]` (`make bench`): each prints its results as ratios."""
+"""`python -m bench [api|delivery|ledger|photos|tickets]` (`make bench`): each prints its
+results as ratios."""
 
 import sys
 
-from bench import api, delivery, ledger
+from bench import api, delivery, ledger, photos, tickets
 
-BENCHES = {"api": api.main, "delivery": delivery.main, "ledger": ledger.main}
+BENCHES = {
+    "api": api.main,
+    "delivery": delivery.main,
+    "ledger": ledger.main,
+    "photos": photos.main,
+    "tickets": tickets.main,
+}
 
 
 def main() -> None:

@@ -53,7 +53,9 @@ def tcast(make) -> TicketCast:
         township=make.member(Role.TOWNSHIP_OFFICER, township, make.user(real_name="黄伟")),
         county=make.member(Role.COUNTY_OFFICER, county, make.user(real_name="周敏")),
         owner=make.member(Role.OWNER, unit, make.user(real_name="张三丰")),
-        owner2=make.member(Role.OWNER, make.unit(estate, building="3栋"), make.user(real_name="刘洋")),
+        owner2=make.member(
+            Role.OWNER, make.unit(estate, building="3栋"), make.user(real_name="刘洋")
+        ),
         outsider=make.member(Role.OWNER, make.unit(elsewhere)),
         other_auditor=make.member(Role.AUDITOR, make.community(township)),
         other_manager=make.member(Role.PROPERTY_MANAGER, elsewhere),

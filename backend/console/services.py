@@ -151,7 +151,7 @@ def _log_row(message: OutboxMessage) -> dict:
     }
 
 
-def _rollback_on_failure(action):
+def rollback_on_failure(action):
     """Run ``action``; on a domain error drop what it left in the session, so the page
     re-rendered with the error shows the database as it is, not a half-applied change."""
     try:
@@ -174,7 +174,7 @@ def add_group_chat(user: User, estate_id: int, form) -> GroupChat:
         args = GroupChatArgs().load(fields)  # the API's own rules for name and channel
     except ma.ValidationError as exc:
         raise ValidationFailed(fields=exc.messages_dict) from exc
-    return _rollback_on_failure(lambda: group_chats.register(user, estate_id, **args))
+    return rollback_on_failure(lambda: group_chats.register(user, estate_id, **args))
 
 
 def set_group_active(user: User, estate_id: int, group_id: int, active: str) -> GroupChat:
@@ -190,7 +190,7 @@ def set_group_active(user: User, estate_id: int, group_id: int, active: str) -> 
     group = db.session.get(GroupChat, group_id)
     if group is None or group.estate_id != estate_id:
         raise NotFound("群聊不存在")
-    return _rollback_on_failure(lambda: group_chats.update(user, group_id, active=active == "1"))
+    return rollback_on_failure(lambda: group_chats.update(user, group_id, active=active == "1"))
 
 
 def requeue_delivery(user: User, estate_id: int, outbox_id: int) -> OutboxMessage:
@@ -205,7 +205,7 @@ def requeue_delivery(user: User, estate_id: int, outbox_id: int) -> OutboxMessag
     owner = db.session.scalar(select(OutboxMessage.estate_id).where(OutboxMessage.id == outbox_id))
     if owner != estate_id:
         raise NotFound("投递记录不存在")
-    return _rollback_on_failure(lambda: outbox.requeue(user, outbox_id))
+    return rollback_on_failure(lambda: outbox.requeue(user, outbox_id))
 
 
 # -- the ledger: the audit queue, one period, its vouchers and statement files ---------------
@@ -379,7 +379,7 @@ def ledger_transition(user: User, estate_id: int, period_id: int, form) -> Ledge
         args = TransitionArgs().load(fields)  # the API's own rules for the reason
     except ma.ValidationError as exc:
         raise ValidationFailed(fields=exc.messages_dict) from exc
-    return _rollback_on_failure(lambda: ledger.transition(user, estate_id, period_id, **args))
+    return rollback_on_failure(lambda: ledger.transition(user, estate_id, period_id, **args))
 
 
 def statement_file(user: User, estate_id: int, period_id: int, kind: str):

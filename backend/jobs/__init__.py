@@ -1,2 +1,3 @@
-"""Background work: the rq queue, the outbox relay, the worker command and, in the embedded
-default (no Redis), a runner that does the same in a thread of the web process."""
+"""Background work: the rq queues, the outbox relay, the periodic-job scheduler, the worker
+command and, in the embedded default (no Redis), a runner that does the same in a thread of the
+web process."""

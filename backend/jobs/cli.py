@@ -1,4 +1,8 @@
-"""`flask --app backend jobs worker|relay`: the processes production runs besides gunicorn."""
+"""`flask --app backend jobs worker|relay|scheduler`: the processes production runs besides
+gunicorn."""
+
+import signal
+import threading
 
 import click
 import redis
@@ -6,11 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from rq import Worker
 
-from backend.jobs.queues import DELIVERY_QUEUE, dispatch
+from backend.jobs.queues import DEFAULT_QUEUE, DELIVERY_QUEUE, dispatch
 from backend.jobs.relay import run_relay
+from backend.jobs.schedule import run_scheduler
 from backend.outbox import services as outbox
 
-jobs = AppGroup("jobs", help="后台任务：投递队列的 worker 与 outbox relay。")
+jobs = AppGroup("jobs", help="后台任务：worker、outbox relay 与定时任务调度器。")
 
 
 def _redis_url() -> str:
@@ -24,13 +29,13 @@ def _redis_url() -> str:
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 @click.option("--scheduler/--no-scheduler", default=True, help="Run rq's scheduler (retries).")
 def worker(burst: bool, scheduler: bool) -> None:
-    """Run an rq worker for outbox deliveries (inside the app context)."""
+    """Run an rq worker for deliveries, then periodic jobs (inside the app context)."""
     # No socket timeout: the worker blocks on BLPOP for minutes at a time.
     connection = redis.Redis.from_url(_redis_url())
     from bot.delivery import warm_up
 
     warm_up(current_app)  # built once here, inherited by every forked work horse
-    Worker([DELIVERY_QUEUE], connection=connection).work(
+    Worker([DELIVERY_QUEUE, DEFAULT_QUEUE], connection=connection).work(
         burst=burst, with_scheduler=scheduler, logging_level="INFO"
     )
 
@@ -45,3 +50,16 @@ def relay(once: bool) -> None:
         click.echo(f"relayed {outbox.relay(dispatch, limit=app.config['OUTBOX_RELAY_BATCH'])}")
         return
     run_relay(app, dispatch, app.config["OUTBOX_RELAY_INTERVAL"])
+
+
+@jobs.command("scheduler")
+@click.option(
+    "--lock-ttl", default=30.0, show_default=True, help="Seconds a dead leader blocks a standby."
+)
+def periodic_scheduler(lock_ttl: float) -> None:
+    """Enqueue the periodic jobs (run two for failover: one leads, the other stands by)."""
+    _redis_url()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    run_scheduler(current_app._get_current_object(), stop=stop, lock_ttl=lock_ttl)

@@ -1,5 +1,6 @@
 """The embedded default has no Redis: a thread in the web process delivers outbox rows
-itself, with the same job and the same retry timing the rq workers use."""
+itself, with the same job and the same retry timing the rq workers use, and runs the
+periodic jobs the scheduler would enqueue."""
 
 import logging
 import threading
@@ -7,15 +8,19 @@ import threading
 from flask import Flask
 
 from backend.extensions import db
+from backend.jobs.schedule import SCHEDULE, InlineSchedule, Periodic
 from backend.outbox import services as outbox
 
 log = logging.getLogger("backend.jobs")
 
 
 class EmbeddedRunner:
-    def __init__(self, app: Flask, interval: float = 0.5):
+    def __init__(
+        self, app: Flask, interval: float = 0.5, schedule: tuple[Periodic, ...] = SCHEDULE
+    ):
         self.app = app
         self.interval = interval
+        self.periodic = InlineSchedule(app, schedule)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="linli-jobs", daemon=True)
 
@@ -44,6 +49,7 @@ class EmbeddedRunner:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self.periodic.run_due()  # first: what it posts goes out in this round
                 self.run_once()
             except Exception:
                 log.exception("embedded job runner round failed")

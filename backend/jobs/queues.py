@@ -1,4 +1,4 @@
-"""The rq queue outbox rows are delivered through, and how the relay feeds it."""
+"""The rq queues (outbox deliveries, periodic work) and how the relay feeds deliveries."""
 
 from datetime import timedelta
 
@@ -12,6 +12,8 @@ from backend.extensions import redis_holder
 from backend.outbox.services import retry_intervals
 
 DELIVERY_QUEUE = "linli-delivery"
+# Periodic jobs (backend/jobs/schedule.py); workers take deliveries first.
+DEFAULT_QUEUE = "linli-default"
 # Named by path: backend does not import bot outside the app factory and job names.
 DELIVER_JOB = "bot.delivery.deliver_job"
 WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
@@ -23,6 +25,10 @@ def job_id(outbox_id: int) -> str:
 
 def delivery_queue() -> Queue:
     return Queue(DELIVERY_QUEUE, connection=redis_holder.client)
+
+
+def default_queue() -> Queue:
+    return Queue(DEFAULT_QUEUE, connection=redis_holder.client)
 
 
 def dispatch(new_ids: list[int], stale_ids: list[int]) -> None:

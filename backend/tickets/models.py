@@ -76,6 +76,7 @@ HANDLING_STATUSES = (
     TicketStatus.IN_PROGRESS,
 )
 OPEN_STATUSES = (*HANDLING_STATUSES, TicketStatus.REPLIED)
+HANDLING_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in HANDLING_STATUSES))
 
 
 class Level(IntEnum):
@@ -124,6 +125,15 @@ class Ticket(db.Model):
         Index("ix_ticket_township", "township_id", "id"),
         Index("ix_ticket_county", "county_id", "id"),
         Index("ix_ticket_reporter", "reporter_id", "id"),
+        # Work lists: "assigned to me" OR "at my rung in my places", among handling tickets.
+        # Each arm of the OR needs an index, or PostgreSQL reads the whole table.
+        Index("ix_ticket_assignee", "assignee_id", "id"),
+        Index(
+            "ix_ticket_handling_level",
+            "escalation_level",
+            postgresql_where=text(HANDLING_SQL),
+            sqlite_where=text(HANDLING_SQL),
+        ),
         Index(
             "ix_ticket_escalate_at",
             "escalate_at",

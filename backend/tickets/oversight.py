@@ -3,7 +3,7 @@ the overdue and escalated tickets in a community, township or county."""
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role, ScopeKind
@@ -15,6 +15,7 @@ from backend.extensions import db
 from backend.places.models import Estate
 from backend.tickets import rules, stats
 from backend.tickets.models import CATEGORIES, HANDLING_STATUSES, Ticket, TicketTimeLimit
+from backend.tickets.models import TicketStatus as S
 from backend.tickets.queries import overdue_clause, page_of
 
 LIMIT_SETTER_ROLES = (Role.COUNTY_OFFICER, Role.ADMIN)
@@ -132,5 +133,7 @@ def supervised(
     ):
         if value is not None:
             query = query.where(column == value)
-    query = query.order_by(Ticket.escalation_level.desc(), Ticket.reply_due_at, Ticket.id)
+    # The deadline running now: to accept while submitted, then to reply.
+    deadline = case((Ticket.status == S.SUBMITTED, Ticket.accept_due_at), else_=Ticket.reply_due_at)
+    query = query.order_by(Ticket.escalation_level.desc(), deadline, Ticket.id)
     return page_of(query, user, page, page_size)

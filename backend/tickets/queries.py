@@ -175,7 +175,10 @@ def detail_view(ticket: Ticket, user: User, roles: set[str]) -> Ticket:
     )
     ticket.can_reopen = "reopen" in ticket.allowed_actions
     ticket.can_support = (
-        ticket.status in OPEN_STATUSES and ticket.reporter_id != user.id and Role.OWNER in roles
+        ticket.status in OPEN_STATUSES
+        and ticket.reporter_id != user.id
+        and Role.OWNER in roles
+        and not ticket.i_support
     )
     created = next((e for e in ticket.events if e.kind == "created"), None)
     ticket.photos = created.photos if created else []

@@ -17,7 +17,7 @@ from backend.accounts.roles import Role
 from backend.accounts.scope import get_estate_for
 from backend.common.clock import as_utc, utcnow
 from backend.common.masking import mask_name
-from backend.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from backend.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.outbox import services as outbox
 from backend.places.models import Building, Estate
@@ -70,7 +70,7 @@ def _location(estate: Estate, args: dict) -> dict:
     }
 
 
-def _newticket_for(estate: Estate, category: str, channel: str, description: str, now, **fields):
+def _new_ticket(estate: Estate, category: str, channel: str, description: str, now, **fields):
     accept_h, reply_h = rules.hours_for(estate.county_id, category)
     ticket = Ticket(
         estate_id=estate.id,
@@ -145,38 +145,36 @@ def report(user: User, estate_id: int, args: dict) -> Ticket:
             return existing
         raise
     now = utcnow()
-    ticket = _newticket_for(
-        estate,
-        args["category"],
-        channel,
-        args["description"],
-        now,
-        reporter_id=user.id,
-        client_token=token,
-        photo_count=len(photos_),
-        **location,
-    )
-    event = _event(ticket, "created", actor_label(user, roles), user.id, now=now)
-    attach_photos(photos_, ticket, event)
-    return _commit_new(ticket, user.id, token)
+    # The same token filed meanwhile by a concurrent retry (with other photos) makes the
+    # INSERT fail on the unique key: at its flush in _new_ticket, or at the commit.
+    try:
+        ticket = _new_ticket(
+            estate,
+            args["category"],
+            channel,
+            args["description"],
+            now,
+            reporter_id=user.id,
+            client_token=token,
+            photo_count=len(photos_),
+            **location,
+        )
+        event = _event(ticket, "created", actor_label(user, roles), user.id, now=now)
+        attach_photos(photos_, ticket, event)
+        ticket_id = ticket.id
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if token and (existing := _by_token(user.id, token)):
+            return existing
+        raise
+    return db.session.get(Ticket, ticket_id)
 
 
 def _by_token(user_id: int, token: str) -> Ticket | None:
     return db.session.scalar(
         select(Ticket).where(Ticket.reporter_id == user_id, Ticket.client_token == token)
     )
-
-
-def _commit_new(ticket: Ticket, user_id: int, token: str | None) -> Ticket:
-    ticket_id = ticket.id
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        if token and (existing := _by_token(user_id, token)):
-            return existing
-        raise
-    return db.session.get(Ticket, ticket_id)
 
 
 def report_hotline(staff: User, estate_id: int, args: dict) -> Ticket:
@@ -194,34 +192,65 @@ def report_hotline(staff: User, estate_id: int, args: dict) -> Ticket:
         raise _duplicate_case(case_no)
     location = _location(estate, args)
     now = utcnow()
-    ticket = _newticket_for(
-        estate,
-        args["category"],
-        "hotline",
-        args["description"],
-        now,
-        hotline_case_no=case_no,
-        caller_name=args.get("caller_name") or None,
-        caller_phone=args.get("caller_phone") or None,
-        entered_by_id=staff.id,
-        **location,
-    )
-    _event(
-        ticket,
-        "created",
-        actor_label(staff, roles),
-        staff.id,
-        note=f"12345 工单 {case_no}",
-        now=now,
-    )
-    ticket_id = ticket.id
+    # A concurrent entry of the same case makes the INSERT fail on the unique key: at its
+    # flush in _new_ticket, or at the commit.
     try:
+        ticket = _new_ticket(
+            estate,
+            args["category"],
+            "hotline",
+            args["description"],
+            now,
+            hotline_case_no=case_no,
+            caller_name=args.get("caller_name") or None,
+            caller_phone=args.get("caller_phone") or None,
+            entered_by_id=staff.id,
+            **location,
+        )
+        _event(
+            ticket,
+            "created",
+            actor_label(staff, roles),
+            staff.id,
+            note=f"12345 工单 {case_no}",
+            now=now,
+        )
+        ticket_id = ticket.id
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
         if _case_taken(estate.county_id, case_no):
             raise _duplicate_case(case_no) from exc
         raise
+    return db.session.get(Ticket, ticket_id)
+
+
+def report_external(estate_id: int, county_id: int, args: dict, client_name: str) -> Ticket:
+    """File a ticket sent by an Open311 client of the county (channel open311). Whoever
+    reported it is kept as a caller (name and phone, shown masked), never as a user.
+
+    :raises NotFound: no such estate in the client's county.
+    :raises ValidationFailed: half a coordinate pair.
+    """
+    estate = db.session.get(Estate, estate_id)
+    if estate is None or estate.county_id != county_id:
+        raise NotFound("小区不存在，或不在该平台所属的县", fields={"estate_id": ["小区不存在"]})
+    location = _location(estate, args)
+    now = utcnow()
+    ticket = _new_ticket(
+        estate,
+        args["category"],
+        "open311",
+        args["description"],
+        now,
+        caller_name=args.get("caller_name") or None,
+        caller_phone=args.get("caller_phone") or None,
+        **location,
+    )
+    # The label column holds 60 characters; a client's name may hold 64.
+    _event(ticket, "created", f"外部平台 {client_name}"[:60], now=now)
+    ticket_id = ticket.id
+    db.session.commit()
     return db.session.get(Ticket, ticket_id)
 
 
@@ -331,10 +360,12 @@ def _apply(action: str, ticket: Ticket, args: dict, note: str | None, now: datet
         ticket.reject_reason = _require_text(reason, "reason", "请填写不予受理的原因")
         ticket.closed_at = now
     elif action == "duplicate":
-        ticket.duplicate_of_id = _original(ticket, args.get("duplicate_of_id")).id
+        original = _original(ticket, args.get("duplicate_of_id"))
+        ticket.duplicate_of_id = original.id
         ticket.closed_at = now
-        if ticket.reporter_id:
-            _add_supporter(ticket.duplicate_of_id, ticket.reporter_id)
+        # The reporter joins the original, unless it is their own ticket already.
+        if ticket.reporter_id and ticket.reporter_id != original.reporter_id:
+            _add_supporter(original.id, ticket.reporter_id)
     elif action == "reopen":
         _require_text(note, "note", "请说明不满意的原因")
         ticket.reopen_count += 1

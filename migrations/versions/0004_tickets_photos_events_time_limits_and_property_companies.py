@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-23 15:05:01.350549
+Create Date: 2026-11-23 16:16:49.377724
 
 """
 from alembic import op
@@ -133,12 +133,14 @@ def upgrade():
     sa.UniqueConstraint('reporter_id', 'client_token', name=op.f('uq_ticket_reporter_id_client_token'))
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.create_index('ix_ticket_assignee', ['assignee_id', 'id'], unique=False)
         batch_op.create_index('ix_ticket_community', ['community_id', 'id'], unique=False)
         batch_op.create_index('ix_ticket_county', ['county_id', 'id'], unique=False)
         batch_op.create_index('ix_ticket_escalate_at', ['escalate_at'], unique=False, postgresql_where=sa.text('escalate_at IS NOT NULL'), sqlite_where=sa.text('escalate_at IS NOT NULL'))
         batch_op.create_index('ix_ticket_estate_category_created', ['estate_id', 'category', 'created_at'], unique=False)
         batch_op.create_index('ix_ticket_estate_created', ['estate_id', 'id'], unique=False)
         batch_op.create_index('ix_ticket_estate_status', ['estate_id', 'status', 'id'], unique=False)
+        batch_op.create_index('ix_ticket_handling_level', ['escalation_level'], unique=False, postgresql_where=sa.text("status IN ('submitted', 'accepted', 'assigned', 'in_progress')"), sqlite_where=sa.text("status IN ('submitted', 'accepted', 'assigned', 'in_progress')"))
         batch_op.create_index(batch_op.f('ix_ticket_property_company_id'), ['property_company_id'], unique=False)
         batch_op.create_index('ix_ticket_replied_open', ['replied_at'], unique=False, postgresql_where=sa.text("status = 'replied'"), sqlite_where=sa.text("status = 'replied'"))
         batch_op.create_index('ix_ticket_reporter', ['reporter_id', 'id'], unique=False)
@@ -239,12 +241,14 @@ def downgrade():
         batch_op.drop_index('ix_ticket_reporter')
         batch_op.drop_index('ix_ticket_replied_open', postgresql_where=sa.text("status = 'replied'"), sqlite_where=sa.text("status = 'replied'"))
         batch_op.drop_index(batch_op.f('ix_ticket_property_company_id'))
+        batch_op.drop_index('ix_ticket_handling_level', postgresql_where=sa.text("status IN ('submitted', 'accepted', 'assigned', 'in_progress')"), sqlite_where=sa.text("status IN ('submitted', 'accepted', 'assigned', 'in_progress')"))
         batch_op.drop_index('ix_ticket_estate_status')
         batch_op.drop_index('ix_ticket_estate_created')
         batch_op.drop_index('ix_ticket_estate_category_created')
         batch_op.drop_index('ix_ticket_escalate_at', postgresql_where=sa.text('escalate_at IS NOT NULL'), sqlite_where=sa.text('escalate_at IS NOT NULL'))
         batch_op.drop_index('ix_ticket_county')
         batch_op.drop_index('ix_ticket_community')
+        batch_op.drop_index('ix_ticket_assignee')
 
     op.drop_table('ticket')
     op.drop_table('ticket_digest')

@@ -1,3 +1,4 @@
-"""The ledger's cast and API client, for the console's ledger pages."""
+"""The ledger's and the tickets' casts and API clients, for the console's pages."""
 
 from tests.ledger_support import Cast, LedgerApi, cast, ledger  # noqa: F401
+from tests.ticket_support import TicketApi, TicketCast, tcast, tickets  # noqa: F401

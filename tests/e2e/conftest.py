@@ -8,6 +8,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.ledger_support import cast, ledger  # noqa: F401  (the ledger's people and API)
+from tests.ticket_support import tcast, tickets  # noqa: F401  (the tickets' people and API)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

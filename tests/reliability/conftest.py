@@ -29,18 +29,18 @@ def wait_until(predicate, timeout=60.0, interval=0.2, message="condition"):
 
 
 class Processes:
-    """Starts `flask --app backend jobs worker|relay`; stops whatever is left at the end."""
+    """Starts `flask --app backend jobs worker|relay|scheduler`; stops what is left at the end."""
 
     def __init__(self, env: dict, name: str):
         self.env = env
         self.name = name
         self.started: list[subprocess.Popen] = []
 
-    def start(self, command: str, **env) -> subprocess.Popen:
+    def start(self, command: str, *args: str, **env) -> subprocess.Popen:
         LOGS.mkdir(parents=True, exist_ok=True)
         log = open(LOGS / f"{self.name}-{command}-{len(self.started)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "backend", "jobs", command],
+            [sys.executable, "-m", "flask", "--app", "backend", "jobs", command, *args],
             cwd=ROOT,
             env={**os.environ, **self.env, **env},
             stdout=log,
