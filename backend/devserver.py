@@ -62,6 +62,7 @@ Linli (邻里) is running.
   API docs (OpenAPI)       {base}/api/docs   ·   {base}/api/openapi.json
   Console (staff)          {base}/console/   (auditor1 / {demo.STAFF_PASSWORD}, see README)
   Accounts to audit        {base}/console/ledger
+  Tickets to supervise     {base}/console/tickets   ·   hotline: {base}/console/tickets/hotline
   Health                   {base}/healthz
   Fake WeChat group chats  {fake_url}/
   Mini-program             open miniprogram/ in WeChat DevTools (API base {base})
