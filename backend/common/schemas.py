@@ -1,6 +1,7 @@
 """Base schema: unknown fields are an error everywhere, decided once."""
 
 import re
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import marshmallow as ma
 
@@ -37,6 +38,22 @@ def text_field(label: str, max_chars: int, required: bool = True) -> ma.fields.S
         rules.append(ma.validate.Predicate("strip", error=f"请填写{label}"))
         return ma.fields.String(required=True, validate=rules)
     return ma.fields.String(load_default="", validate=rules)
+
+
+def coordinate_field(low: int, high: int, error: str, **kwargs) -> ma.fields.Decimal:
+    """Latitude or longitude in degrees, read as an exact decimal (stored as microdegrees)."""
+    return ma.fields.Decimal(
+        load_default=None,
+        allow_nan=False,
+        validate=ma.validate.Range(low, high, error=error),
+        error_messages={"invalid": "应为数字", "special": "应为数字"},
+        **kwargs,
+    )
+
+
+def microdegrees(degrees) -> int:
+    """Degrees (a Decimal, or a float from a computation) as an exact integer of 1e-6°."""
+    return int((Decimal(str(degrees)) * 1_000_000).to_integral_value(ROUND_HALF_EVEN))
 
 
 class FileUploadSchema(ma.Schema):

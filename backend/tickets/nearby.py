@@ -49,6 +49,7 @@ def nearby(
     if building_id is not None:
         where.append(Ticket.building_id == building_id)
     if lat is not None and lng is not None:
+        lat, lng = float(lat), float(lng)  # for the trigonometry; metres need no more
         # A box a little larger than the circle, on the indexed integers; then the exact test.
         dlat = NEARBY_METERS / 111_000 * 1.1
         dlng = dlat / max(math.cos(math.radians(lat)), 0.01)

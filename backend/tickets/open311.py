@@ -44,7 +44,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from backend.common.ids import MAX_ID
-from backend.common.schemas import BaseSchema, text_field
+from backend.common.schemas import BaseSchema, coordinate_field, text_field
 from backend.errors import HTTP_MESSAGES, DomainError, NotFound, ValidationFailed
 from backend.tickets import open311_services as o311
 from backend.tickets.models import CATEGORIES
@@ -88,15 +88,6 @@ def _w3c_datetime():
     )
 
 
-def _coordinate(lo: float, hi: float, error: str, **kwargs):
-    return ma.fields.Float(
-        load_default=None,
-        allow_nan=False,
-        validate=ma.validate.Range(lo, hi, error=error),
-        **kwargs,
-    )
-
-
 class RequestListArgs(Open311Args):
     service_request_id = CommaList(
         ma.fields.Integer(validate=ma.validate.Range(1, MAX_ID, error="工单编号无效")),
@@ -135,8 +126,8 @@ class NewRequestArgs(Open311Args):
         required=True, validate=ma.validate.Range(1, MAX_ID, error="小区编号无效")
     )
     address_string = text_field("位置说明", LOCATION_MAX, required=False)
-    lat = _coordinate(-90, 90, "纬度应在 -90 到 90 之间")
-    lng = _coordinate(-180, 180, "经度应在 -180 到 180 之间", data_key="long")
+    lat = coordinate_field(-90, 90, "纬度应在 -90 到 90 之间")
+    lng = coordinate_field(-180, 180, "经度应在 -180 到 180 之间", data_key="long")
     first_name = text_field("名", 16, required=False)
     last_name = text_field("姓", 15, required=False)
     phone = Phone(load_default=None)

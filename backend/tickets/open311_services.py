@@ -167,7 +167,7 @@ def file_request(client: Open311Client, args: dict) -> Ticket:
         raise NotFound(f"service_code {args['service_code']} 不存在，请先查询 services.json")
     lat, lng = args["lat"], args["lng"]
     if lat is not None and lng is not None:
-        lat, lng = wgs84_to_gcj02(lat, lng)
+        lat, lng = wgs84_to_gcj02(float(lat), float(lng))
     fields = {
         "category": args["service_code"],
         "description": args["description"],

@@ -6,7 +6,7 @@ from webargs.fields import DelimitedList
 from backend.common.ids import MAX_ID, IdField
 from backend.common.masking import mask_name
 from backend.common.pagination import PageArgs
-from backend.common.schemas import BaseSchema, UtcDateTime, text_field
+from backend.common.schemas import BaseSchema, UtcDateTime, coordinate_field, text_field
 from backend.tickets.models import (
     CATEGORIES,
     CHANNELS,
@@ -28,15 +28,6 @@ def _one_of(values, error: str):
 
 def _strict_int(lo: int, hi: int, error: str, **kwargs):
     return ma.fields.Integer(strict=True, validate=ma.validate.Range(lo, hi, error=error), **kwargs)
-
-
-def _coordinate(lo: float, hi: float, error: str):
-    return ma.fields.Float(
-        load_default=None,
-        allow_none=True,
-        allow_nan=False,
-        validate=ma.validate.Range(lo, hi, error=error),
-    )
 
 
 # ?status=accepted,assigned,in_progress: a tab may stand for several states.
@@ -64,8 +55,8 @@ class LocationArgs(BaseSchema):
     location_text = text_field("位置说明", LOCATION_MAX, required=False)
     map_x = _strict_int(0, 1000, "地图坐标应在 0–1000 之间", load_default=None, allow_none=True)
     map_y = _strict_int(0, 1000, "地图坐标应在 0–1000 之间", load_default=None, allow_none=True)
-    lat = _coordinate(-90, 90, "纬度应在 -90 到 90 之间")
-    lng = _coordinate(-180, 180, "经度应在 -180 到 180 之间")
+    lat = coordinate_field(-90, 90, "纬度应在 -90 到 90 之间", allow_none=True)
+    lng = coordinate_field(-180, 180, "经度应在 -180 到 180 之间", allow_none=True)
 
 
 class TicketArgs(LocationArgs):
@@ -116,8 +107,8 @@ class WorkListArgs(PageArgs):
 class NearbyArgs(BaseSchema):
     category = ma.fields.String(required=True, **CATEGORY)
     building_id = _query_id(load_default=None)
-    lat = _coordinate(-90, 90, "纬度应在 -90 到 90 之间")
-    lng = _coordinate(-180, 180, "经度应在 -180 到 180 之间")
+    lat = coordinate_field(-90, 90, "纬度应在 -90 到 90 之间")
+    lng = coordinate_field(-180, 180, "经度应在 -180 到 180 之间")
 
 
 class TicketTransitionArgs(BaseSchema):
@@ -286,6 +277,7 @@ class NearbySchema(ma.Schema):
 class RatioSchema(ma.Schema):
     count = ma.fields.Integer()
     of = ma.fields.Integer()
+    # A share between 0 and 1 (count ÷ of, both given exactly beside it), not money.
     rate = ma.fields.Float(allow_none=True)
 
 

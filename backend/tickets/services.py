@@ -17,6 +17,7 @@ from backend.accounts.roles import Role
 from backend.accounts.scope import get_estate_for
 from backend.common.clock import as_utc, utcnow
 from backend.common.masking import mask_name
+from backend.common.schemas import microdegrees
 from backend.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.outbox import services as outbox
@@ -65,8 +66,8 @@ def _location(estate: Estate, args: dict) -> dict:
         "location_text": args.get("location_text") or "",
         "map_x": args.get("map_x"),
         "map_y": args.get("map_y"),
-        "lat_e6": round(lat * 1_000_000) if lat is not None else None,
-        "lng_e6": round(lng * 1_000_000) if lng is not None else None,
+        "lat_e6": microdegrees(lat) if lat is not None else None,
+        "lng_e6": microdegrees(lng) if lng is not None else None,
     }
 
 

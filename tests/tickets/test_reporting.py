@@ -470,3 +470,14 @@ def test_the_other_estates_api_is_the_same_for_its_owners(tickets, tcast):
     assert t["estate_id"] == elsewhere
     assert tickets.get(tcast.owner, f"/tickets/{t['id']}").status_code == 404
     assert tickets.get(tcast.owner, estate_url(tcast)).json["items"] == []
+
+
+def test_coordinates_are_kept_to_the_exact_microdegree(tickets, tcast):
+    from backend.extensions import db
+    from backend.tickets.models import Ticket
+
+    ticket = tickets.report(tcast.owner, lat=24.123457, lng=118.000001)
+
+    row = db.session.get(Ticket, ticket["id"])
+    assert (row.lat_e6, row.lng_e6) == (24_123_457, 118_000_001)
+    assert (ticket["location"]["lat"], ticket["location"]["lng"]) == (24.123457, 118.000001)
