@@ -52,6 +52,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from backend.notices.api import blp as notices_blp
     from backend.places.api import blp as places_blp
     from backend.tickets.api import blp as tickets_blp
+    from backend.votes.api import blp as votes_blp
 
     for blueprint in (
         accounts_blp,
@@ -60,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         group_chats_blp,
         ledger_blp,
         tickets_blp,
+        votes_blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
@@ -93,3 +95,4 @@ def _register_models() -> None:
     import backend.outbox.models  # noqa: F401
     import backend.places.models  # noqa: F401
     import backend.tickets.models  # noqa: F401
+    import backend.votes.models  # noqa: F401

@@ -9,6 +9,7 @@ UPLOAD_ENDPOINTS = {
     "ledger.EntryImport",
     "ledger.VoucherUpload",
     "tickets.PhotoUpload",
+    "votes.AttachmentUpload",
 }
 
 

@@ -15,6 +15,7 @@ from backend.ledger.models import LedgerPeriod
 from backend.notices.models import Notice
 from backend.places.models import Estate
 from backend.tickets.models import TicketDigest, TicketEvent
+from bot import vote_messages
 
 EXCERPT_CHARS = 100
 
@@ -172,7 +173,7 @@ def _messages(model, render):
     return for_subject
 
 
-# Outbox topic -> messages for its subject id. Later domains (ledger, tickets, votes) add theirs.
+# Outbox topic -> messages for its subject id.
 TOPICS = {
     "notice.published": _messages(Notice, notice_published),
     "notice.withdrawn": _messages(Notice, notice_withdrawn),
@@ -181,6 +182,8 @@ TOPICS = {
     "ticket.weekly": _messages(TicketDigest, ticket_weekly),
     "ticket.escalated": _messages(TicketDigest, ticket_escalated_to_you),
     "ticket.assigned": _messages(TicketEvent, ticket_assigned),
+    **{f"vote.{kind}": vote_messages.render_post for kind in vote_messages.RENDERERS},
+    "vote.card": vote_messages.render_card,
 }
 
 

@@ -63,6 +63,21 @@ _ENV = {
     "LINLI_TICKET_PHOTO_MAX_PIXELS": ("TICKET_PHOTO_MAX_PIXELS", 40_000_000, int),
     # Mini-program subscribe-message template for "a ticket is now yours" (empty: not sent).
     "LINLI_TICKET_TEMPLATE_ID": ("TICKET_TEMPLATE_ID", "", str),
+    # Owners' votes: days between announcing a motion and opening the vote (at least), the
+    # longest a vote may stay open.
+    "LINLI_VOTE_NOTICE_DAYS": ("VOTE_NOTICE_DAYS", 15, int),
+    "LINLI_VOTE_MAX_DAYS": ("VOTE_MAX_DAYS", 60, int),
+    # The WeCom app that receives owners' messages and vote-card clicks (callback settings
+    # from the app's "接收消息" page; AES key is the 43-character EncodingAESKey).
+    "LINLI_WECOM_AGENT_ID": ("WECOM_AGENT_ID", 1000002, int),
+    "LINLI_WECOM_CALLBACK_TOKEN": ("WECOM_CALLBACK_TOKEN", "linli-dev-callback-token", str),
+    "LINLI_WECOM_CALLBACK_AES_KEY": (
+        "WECOM_CALLBACK_AES_KEY",
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+        str,
+    ),
+    # The mini-program link sent to people who cannot vote by chat.
+    "LINLI_MINIPROGRAM_VOTE_PATH": ("MINIPROGRAM_VOTE_PATH", "pages/motion/index", str),
     # A CJK font for PDF statements (a .ttf/.otf/.ttc); empty = look in the usual places.
     "LINLI_PDF_FONT": ("PDF_FONT", "", str),
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),

@@ -85,3 +85,18 @@ class RefreshToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WecomBinding(db.Model):
+    """A user's WeCom (企业微信) identity, bound once through a short-lived code the owner
+    sends to the WeCom app, so votes sent there count only from a known owner. While only a
+    code is pending, ``wecom_userid`` is empty."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
+    wecom_userid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # sha256 of the pending code; unique so two pending codes can never match one message.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    bound_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -57,6 +57,11 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("close-unrated-tickets", "backend.tickets.jobs.close_unrated_job", interval=3600),
     # Monday 09:00 in Asia/Shanghai.
     Periodic("weekly-ticket-digests", "backend.tickets.jobs.weekly_digests_job", cron="0 1 * * 1"),
+    # Voting opens and closes within a minute of its time (requests that find a motion late
+    # advance it themselves, so a stopped scheduler never leaves a vote open past its end).
+    Periodic("advance-motions", "backend.votes.jobs.advance_motions_job", interval=60),
+    # 20:00 in Asia/Shanghai.
+    Periodic("motion-turnout", "backend.votes.jobs.daily_turnout_job", cron="0 12 * * *"),
 )
 
 

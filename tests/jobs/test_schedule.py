@@ -157,20 +157,29 @@ def test_embedded_runner_thread_runs_the_periodic_jobs(app):
         runner.stop()
 
 
-def test_the_ticket_jobs_are_scheduled_by_paths_that_import():
+def test_the_ticket_and_vote_jobs_are_scheduled_by_paths_that_import():
     assert {(p.name, p.interval, p.cron) for p in SCHEDULE} == {
         ("escalate-overdue-tickets", 300, None),
         ("close-unrated-tickets", 3600, None),
         ("weekly-ticket-digests", None, "0 1 * * 1"),  # Monday 09:00 in Shanghai
+        ("advance-motions", 60, None),
+        ("motion-turnout", None, "0 12 * * *"),  # 20:00 in Shanghai
     }
     assert all(callable(resolve(p.func_path)) for p in SCHEDULE)
 
 
-def test_embedded_runner_runs_the_ticket_jobs_on_an_empty_county(app, caplog):
+def test_embedded_runner_runs_the_periodic_jobs_on_an_empty_county(app, caplog):
     inline = InlineSchedule(app)
+    interval_jobs = ["escalate-overdue-tickets", "close-unrated-tickets", "advance-motions"]
 
-    assert inline.run_due(MONDAY) == ["escalate-overdue-tickets", "close-unrated-tickets"]
-    assert inline.run_due(MONDAY + timedelta(hours=1)) == [p.name for p in SCHEDULE]
+    assert inline.run_due(MONDAY) == interval_jobs
+    assert inline.run_due(MONDAY + timedelta(hours=1)) == [
+        "escalate-overdue-tickets",
+        "close-unrated-tickets",
+        "weekly-ticket-digests",
+        "advance-motions",
+    ]
+    assert inline.run_due(MONDAY + timedelta(hours=12)) == [*interval_jobs, "motion-turnout"]
     assert "failed" not in caplog.text
 
 

@@ -1,0 +1,260 @@
+"""What people read about motions: the motion as the caller sees it (turnout while open, the
+result once closed, their own ballot), lists, and an owner's ballots."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from backend.accounts.models import User
+from backend.accounts.scope import get_estate_for
+from backend.common.clock import as_utc, utcnow
+from backend.common.pagination import Page, paginate
+from backend.errors import Forbidden
+from backend.extensions import db
+from backend.votes import lifecycle, rules, services
+from backend.votes.models import (
+    CHOICE_LABELS,
+    STATUS_LABELS,
+    Ballot,
+    Elector,
+    ElectorUnit,
+    ElectorUser,
+    Motion,
+    MotionStatus,
+)
+
+S = MotionStatus
+ORGANISER_LABELS = {"committee": "业主委员会", "community": "社区居委会"}
+
+
+def _turnouts(motion_ids: list[int]) -> dict[int, rules.Count]:
+    """Turnout of several motions in one grouped query (lists must not query per row)."""
+    if not motion_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Ballot.motion_id, func.count(Ballot.id), func.coalesce(func.sum(Elector.area_dm2), 0)
+        )
+        .join(Elector, Elector.id == Ballot.elector_id)
+        .where(Ballot.motion_id.in_(motion_ids))
+        .group_by(Ballot.motion_id)
+    ).all()
+    return {motion_id: rules.Count(owners, int(area)) for motion_id, owners, area in rows}
+
+
+def _my_ballots(user: User, motion_ids: list[int]) -> dict[int, Ballot]:
+    """The caller's elector's ballot per motion (a co-owner sees the shared ballot)."""
+    if not motion_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Ballot)
+        .join(
+            ElectorUser,
+            (ElectorUser.elector_id == Ballot.elector_id)
+            & (ElectorUser.motion_id == Ballot.motion_id),
+        )
+        .where(ElectorUser.user_id == user.id, Ballot.motion_id.in_(motion_ids))
+    ).all()
+    return {row.motion_id: row for row in rows}
+
+
+def _electors_of(user: User, motion_ids: list[int]) -> set[int]:
+    if not motion_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ElectorUser.motion_id).where(
+                ElectorUser.user_id == user.id, ElectorUser.motion_id.in_(motion_ids)
+            )
+        )
+    )
+
+
+def ballot_view(ballot: Ballot) -> dict:
+    return {
+        "choice": ballot.choice,
+        "choice_label": CHOICE_LABELS[ballot.choice],
+        "cast_at": ballot.cast_at,
+        "channel": ballot.channel,
+    }
+
+
+def result_of(motion: Motion) -> dict | None:
+    outcome = services.outcome_of(motion)
+    if outcome is None:
+        return None
+    tally = motion.tally or {}
+    counts = {c: rules.Count(**tally.get(c, {})) for c in ("yes", "no", "abstain")}
+    voting = counts["yes"] + counts["no"] + counts["abstain"]
+    return {
+        "quorum_met": outcome.quorum_met,
+        "passed": outcome.passed,
+        "outcome": outcome.code,
+        "outcome_label": rules.OUTCOME_LABELS[outcome.code],
+        "total": rules.Count(motion.owners_total or 0, motion.area_total_dm2 or 0).as_dict(),
+        "participating": voting.as_dict(),
+        **{choice: count.as_dict() for choice, count in counts.items()},
+    }
+
+
+def _block_reason(motion: Motion, is_elector: bool, ballot: Ballot | None) -> str | None:
+    if motion.status != S.OPEN or utcnow() >= as_utc(motion.closes_at):
+        return services.NOT_OPEN.get(motion.status, services.NOT_OPEN[S.CLOSED])
+    if ballot is not None:
+        return "您已投票，表决票一经提交不可更改"
+    if not is_elector:
+        return "您在投票开始时不是本小区的认证业主，不能参与本次表决"
+    return None
+
+
+def _view(motion, turnout, ballot, is_elector, can_manage) -> dict:
+    reason = _block_reason(motion, is_elector, ballot)
+    shows_turnout = motion.status in (S.OPEN, S.CLOSED)
+    turnout = turnout or rules.Count()
+    return {
+        "motion": motion,
+        "estate_name": motion.estate.name,
+        "matter_label": rules.MATTERS[motion.matter],
+        "threshold": rules.threshold(motion.matter),
+        "threshold_label": rules.THRESHOLD_LABELS[rules.threshold(motion.matter)],
+        "status_label": STATUS_LABELS[motion.status],
+        "organiser_label": ORGANISER_LABELS[motion.organiser],
+        "turnout": {
+            "owners_total": motion.owners_total or 0,
+            "owners_voted": turnout.owners,
+            "area_total_dm2": motion.area_total_dm2 or 0,
+            "area_voted_dm2": turnout.area_dm2,
+        }
+        if shows_turnout
+        else None,
+        "result": result_of(motion),
+        "my_ballot": ballot_view(ballot) if ballot else None,
+        "can_vote": reason is None,
+        "vote_block_reason": reason if is_elector or motion.status == S.OPEN else None,
+        "can_manage": can_manage,
+    }
+
+
+def _can_manage(user: User, estate) -> bool:
+    return bool(services.organiser_of(user, estate)) or services.supervises(user, estate)
+
+
+def detail(user: User, motion_id: int) -> dict:
+    """The motion as the caller sees it.
+
+    :raises NotFound: unknown, or outside the user's scope.
+    """
+    motion = services.visible_motion(user, motion_id)
+    return _view(
+        motion,
+        lifecycle.turnout(motion.id),
+        _my_ballots(user, [motion.id]).get(motion.id),
+        motion.id in _electors_of(user, [motion.id]),
+        _can_manage(user, motion.estate),
+    )
+
+
+def list_for_estate(user: User, estate_id: int, status, page: int, page_size: int) -> Page:
+    """The estate's motions, newest first, each with turnout and the caller's ballot.
+
+    :raises NotFound: the estate is outside the user's scope.
+    """
+    estate = get_estate_for(user, estate_id)
+    _advance_lagging(estate_id)
+    query = (
+        select(Motion)
+        .options(joinedload(Motion.estate), selectinload(Motion.attachments))
+        .where(Motion.estate_id == estate_id)
+        .order_by(Motion.id.desc())
+    )
+    if status:
+        query = query.where(Motion.status == status)
+    result = paginate(query, page, page_size)
+    ids = [m.id for m in result.items]
+    turnouts, ballots = _turnouts(ids), _my_ballots(user, ids)
+    electors, manage = _electors_of(user, ids), _can_manage(user, estate)
+    result.items = [
+        _view(m, turnouts.get(m.id), ballots.get(m.id), m.id in electors, manage)
+        for m in result.items
+    ]
+    return result
+
+
+def _advance_lagging(estate_id: int) -> None:
+    """Open or close the estate's motions whose time has come before listing them."""
+    now = utcnow()
+    lagging = db.session.scalars(
+        select(Motion.id).where(
+            Motion.estate_id == estate_id,
+            ((Motion.status == S.ANNOUNCED) & (Motion.opens_at <= now))
+            | ((Motion.status == S.OPEN) & (Motion.closes_at <= now)),
+        )
+    ).all()
+    for motion_id in lagging:
+        lifecycle.advance(motion_id, now)
+    if lagging:
+        db.session.commit()
+
+
+def ballots_of(user: User, page: int, page_size: int) -> Page:
+    """Ballots of the electors the user belongs to (cast by them or a co-owner), newest first."""
+    query = (
+        select(Ballot)
+        .join(
+            ElectorUser,
+            (ElectorUser.elector_id == Ballot.elector_id)
+            & (ElectorUser.motion_id == Ballot.motion_id),
+        )
+        .options(joinedload(Ballot.motion).joinedload(Motion.estate))
+        .where(ElectorUser.user_id == user.id)
+        .order_by(Ballot.id.desc())
+    )
+    result = paginate(query, page, page_size)
+    result.items = [
+        {
+            **ballot_view(b),
+            "motion": {
+                "motion": b.motion,
+                "estate_name": b.motion.estate.name,
+                "status_label": STATUS_LABELS[b.motion.status],
+            },
+        }
+        for b in result.items
+    ]
+    return result
+
+
+def electors(user: User, motion_id: int, q: str, page: int, page_size: int) -> Page:
+    """The motion's eligibility snapshot with who has voted (not how), for the organiser's
+    paper-ballot entry and for supervisors.
+
+    :raises NotFound: unknown motion, or outside the user's scope.
+    :raises Forbidden: the user neither organises nor supervises votes on the estate.
+    """
+    motion = services.visible_motion(user, motion_id)
+    if not (services.supervises(user, motion.estate) or services.organiser_of(user, motion.estate)):
+        raise Forbidden("只有业主委员会、社区和主管部门可以查看表决名册")
+    voted = select(Ballot.id).where(Ballot.elector_id == Elector.id).exists()
+    query = (
+        select(Elector, voted.label("voted"))
+        .where(Elector.motion_id == motion.id)
+        .order_by(Elector.id)
+    )
+    if q:
+        units = select(ElectorUnit.elector_id).where(
+            ElectorUnit.motion_id == motion.id, ElectorUnit.unit_label.contains(q)
+        )
+        query = query.where(Elector.label.contains(q) | Elector.id.in_(units))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    items = [
+        {
+            "id": e.id,
+            "kind": e.kind,
+            "label": e.label,
+            "area_dm2": e.area_dm2,
+            "unit_count": e.unit_count,
+            "voted": bool(v),
+        }
+        for e, v in rows
+    ]
+    return Page(items=items, page=page, page_size=page_size, total=total or 0)
