@@ -50,6 +50,15 @@ test('小区公告 opens the notices of this estate', async () => {
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/index?estate_id=7' });
 });
 
+test('业主表决 opens the motions of this estate', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  await fire(page.querySelector('#motions-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/motions/index?estate_id=7' });
+});
+
 test('随手拍 opens the report form for this estate, naming it for the claim link', async () => {
   route({ 'GET /api/v1/estates/7': ok(detail) });
   const page = await openEstate();

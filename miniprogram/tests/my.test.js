@@ -57,6 +57,24 @@ test('我的随手拍 is there for everyone and opens my tickets', async () => {
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/tickets/index' });
 });
 
+test('我的投票 opens my ballots', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  await fire(page.querySelector('#my-ballots-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/my-ballots/index' });
+});
+
+test('企业微信绑定 opens the binding page', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  await fire(page.querySelector('#wecom-binding-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/wecom-binding/index' });
+});
+
 const withRole = (role) => ({
   ...me,
   memberships: [

@@ -23,6 +23,10 @@ Component({
       wx.navigateTo({ url: `/pages/ledger/index?estate_id=${this.estateId}` });
     },
 
+    onMotions() {
+      wx.navigateTo({ url: `/pages/motions/index?estate_id=${this.estateId}` });
+    },
+
     onReport() {
       const name = encodeURIComponent(this.data.estate.name);
       wx.navigateTo({ url: `/pages/ticket-report/index?estate_id=${this.estateId}&name=${name}` });

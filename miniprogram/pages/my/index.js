@@ -39,6 +39,14 @@ Component({
       wx.navigateTo({ url: '/pages/ticket-work/index' });
     },
 
+    onMyBallots() {
+      wx.navigateTo({ url: '/pages/my-ballots/index' });
+    },
+
+    onWecomBinding() {
+      wx.navigateTo({ url: '/pages/wecom-binding/index' });
+    },
+
     onLogout() {
       auth.logout();
       wx.reLaunch({ url: LOGIN_URL });

@@ -1,0 +1,166 @@
+const { showError, showFormError, toast } = require('../../utils/feedback');
+const { openFile } = require('../../utils/files');
+const votes = require('../../utils/votes');
+
+// The countdown reads in minutes; refreshing it twice a minute keeps it from lagging by one.
+const TICK_MS = 30 * 1000;
+
+Component({
+  data: {
+    motion: null,
+    choices: votes.CHOICES,
+    pendingChoice: '',
+    confirmText: '',
+    voting: '',
+    cancelling: false,
+    reason: '',
+    errors: {},
+    cancelSending: false,
+    closing: false,
+    reasonMax: votes.CANCEL_REASON_MAX,
+  },
+
+  methods: {
+    onLoad(query) {
+      this.motionId = Number(query.id);
+      this.load();
+    },
+
+    onUnload() {
+      this.stopTicking();
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    async load() {
+      try {
+        this.show(await votes.getMotion(this.motionId));
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    /** Shows a Motion from any answer and keeps its countdown running while it can change. */
+    show(detail) {
+      this.detail = detail;
+      this.setData({ motion: votes.motionView(detail) });
+      if (!['announced', 'open'].includes(detail.status)) this.stopTicking();
+      else if (!this.timer) this.timer = setInterval(() => this.tick(), TICK_MS);
+    },
+
+    // Recomputed from the answer already here: the countdown, and 立即计票 once closes_at passes.
+    tick() {
+      this.setData({ motion: votes.motionView(this.detail) });
+    },
+
+    stopTicking() {
+      clearInterval(this.timer);
+      this.timer = null;
+    },
+
+    async onOpenAttachment(event) {
+      const file = this.data.motion.attachments[event.currentTarget.dataset.index];
+      wx.showLoading({ title: '正在打开…' });
+      try {
+        await openFile(file);
+      } catch (err) {
+        showError(this, err);
+      } finally {
+        wx.hideLoading();
+      }
+    },
+
+    onResult() {
+      wx.navigateTo({ url: `/pages/motion-result/index?id=${this.motionId}` });
+    },
+
+    // ---- Voting: a ballot cannot be changed, so it is sent only after the owner confirms ----
+
+    onChoose(event) {
+      const { choice } = event.currentTarget.dataset;
+      if (this.data.voting) return;
+      this.setData({ pendingChoice: choice, confirmText: votes.confirmMessage(choice) });
+    },
+
+    onCancelVote() {
+      this.setData({ pendingChoice: '' });
+    },
+
+    onConfirmVote() {
+      const choice = this.data.pendingChoice;
+      this.setData({ pendingChoice: '' });
+      if (choice) this.vote(choice);
+    },
+
+    async vote(choice) {
+      if (this.data.voting) return;
+      this.setData({ voting: choice });
+      try {
+        await votes.castBallot(this.motionId, choice);
+        toast(this, '投票成功');
+        // The ballot's answer lacks the new turnout and flags: show the motion as it now is.
+        await this.load();
+      } catch (err) {
+        showError(this, err);
+        // Voted on another phone or in WeCom, closed or no longer eligible meanwhile.
+        if (err.status === 409 || err.status === 403) await this.load();
+      } finally {
+        this.setData({ voting: '' });
+      }
+    },
+
+    // ---- The organiser: cancel before voting opens, count once it has closed ----
+
+    onStartCancel() {
+      this.setData({ cancelling: true, reason: '', errors: {} });
+    },
+
+    onBackFromCancel() {
+      this.setData({ cancelling: false });
+    },
+
+    onReason(event) {
+      this.setData({ reason: event.detail, 'errors.reason': '' });
+    },
+
+    async onConfirmCancel() {
+      const reason = this.data.reason.trim();
+      const errors = votes.cancelErrors({ reason });
+      this.setData({ errors });
+      if (Object.keys(errors).length || this.data.cancelSending) return;
+
+      this.setData({ cancelSending: true });
+      try {
+        this.show(await votes.cancelMotion(this.motionId, reason));
+        this.setData({ cancelling: false });
+        toast(this, '表决已取消');
+      } catch (err) {
+        showFormError(this, err);
+        // Voting opened meanwhile: cancelling is no longer possible, show it as it now is.
+        if (err.status === 409) {
+          this.setData({ cancelling: false });
+          await this.load();
+        }
+      } finally {
+        this.setData({ cancelSending: false });
+      }
+    },
+
+    async onCloseNow() {
+      if (this.data.closing) return;
+      this.setData({ closing: true });
+      try {
+        this.show(await votes.closeMotion(this.motionId));
+        toast(this, '已完成计票');
+      } catch (err) {
+        showError(this, err);
+        if (err.status === 409) await this.load();
+      } finally {
+        this.setData({ closing: false });
+      }
+    },
+  },
+});

@@ -1,0 +1,321 @@
+const votes = require('../utils/votes');
+const { ok, fail, route, calls, signIn } = require('./wx');
+const {
+  motion,
+  announcedMotion,
+  closedMotion,
+  result,
+  turnout,
+  ballot,
+  myBallot,
+  motionAttachment,
+} = require('./vote-factories');
+
+const NOW = Date.parse('2026-11-24T00:00:00Z');
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const at = (ms) => new Date(NOW + ms).toISOString();
+
+beforeEach(() => signIn());
+
+describe('areas', () => {
+  test.each([
+    [123456, '1,234.56 ㎡'],
+    [0, '0.00 ㎡'],
+    [5, '0.05 ㎡'],
+    [100, '1.00 ㎡'],
+    [99999, '999.99 ㎡'],
+    [100000, '1,000.00 ㎡'],
+    [1234567, '12,345.67 ㎡'],
+    [123456789012, '1,234,567,890.12 ㎡'],
+    [Number.MAX_SAFE_INTEGER, '90,071,992,547,409.91 ㎡'],
+  ])('formatAreaDm2(%p) is %p', (dm2, shown) => {
+    expect(votes.formatAreaDm2(dm2)).toBe(shown);
+  });
+
+  test.each([[-1], [1.5], [0.1], [NaN], [null], [undefined], ['123456'], [2 ** 53]])(
+    'formatAreaDm2(%p) is empty',
+    (value) => {
+      expect(votes.formatAreaDm2(value)).toBe('');
+    },
+  );
+
+  test('formatAreaDm2 keeps the hundredths exact where dividing by 100 would not', () => {
+    // (9007199254740001 / 100).toFixed(2) is "90071992547400.02".
+    expect(votes.formatAreaDm2(9007199254740001)).toBe('90,071,992,547,400.01 ㎡');
+  });
+});
+
+describe('shares', () => {
+  test.each([
+    [2, 3, '66.7'],
+    [1, 3, '33.3'],
+    [1, 6, '16.7'],
+    [1, 8, '12.5'],
+    [90, 120, '75.0'],
+    [3, 3, '100.0'],
+    [0, 7, '0.0'],
+    [0, 0, '0.0'],
+    [5, 0, '0.0'],
+    // Half up on the exact quotient; (3 / 2000 * 100).toFixed(1) is "0.1", 14.25 gives "14.2".
+    [3, 2000, '0.2'],
+    [57, 400, '14.3'],
+    [600000, 900000, '66.7'],
+    [1, 1234567, '0.0'],
+  ])('share(%p, %p) is %p', (part, total, shown) => {
+    expect(votes.share(part, total)).toBe(shown);
+  });
+
+  test.each([[-1, 3], [1.5, 3], [1, -3], [1, 2.5], [null, 3], ['1', '3']])('share(%p, %p) is empty', (part, total) => {
+    expect(votes.share(part, total)).toBe('');
+  });
+
+  test('a bar is as wide as its share and never wider than its track', () => {
+    expect(votes.barStyle('66.7')).toBe('width: 66.7%');
+    expect(votes.barStyle('0.0')).toBe('width: 0%');
+    expect(votes.barStyle('')).toBe('width: 0%');
+    expect(votes.barStyle('104.2')).toBe('width: 100%');
+  });
+});
+
+describe('countdown', () => {
+  const times = { opens_at: at(3 * DAY + 4 * HOUR + 59 * MINUTE), closes_at: at(10 * DAY) };
+
+  test.each([
+    ['announced', { opens_at: at(3 * DAY + 4 * HOUR + 59 * MINUTE), closes_at: at(10 * DAY) }, '距投票开始 3 天 4 小时'],
+    ['announced', { opens_at: at(DAY), closes_at: at(10 * DAY) }, '距投票开始 1 天 0 小时'],
+    ['open', { opens_at: at(-DAY), closes_at: at(2 * HOUR + 5 * MINUTE + 59 * 1000) }, '距投票结束 2 小时 5 分'],
+    ['open', { opens_at: at(-DAY), closes_at: at(59 * MINUTE + 59 * 1000) }, '距投票结束 59 分'],
+    ['open', { opens_at: at(-DAY), closes_at: at(30 * 1000) }, '距投票结束 不到 1 分'],
+    ['open', { opens_at: at(-DAY), closes_at: at(0) }, '投票已结束'],
+    ['open', { opens_at: at(-2 * DAY), closes_at: at(-HOUR) }, '投票已结束'],
+    ['closed', { opens_at: at(-2 * DAY), closes_at: at(DAY) }, '投票已结束'],
+    ['cancelled', times, ''],
+  ])('a motion %s with %j reads %p', (status, when, shown) => {
+    expect(votes.countdownText({ status, ...when }, NOW)).toBe(shown);
+  });
+
+  test('the moment voting opens it counts down to the close', () => {
+    expect(votes.countdownText({ status: 'announced', opens_at: at(0), closes_at: at(3 * DAY) }, NOW)).toBe(
+      '距投票结束 3 天 0 小时',
+    );
+  });
+});
+
+describe('motionView', () => {
+  test('an open motion shows its turnout, its countdown and the choices', () => {
+    const view = votes.motionView(motion({ opens_at: at(-DAY), closes_at: at(2 * HOUR + 5 * MINUTE) }), NOW);
+
+    expect(view.statusText).toBe('投票中');
+    expect(view.tagType).toBe('primary');
+    expect(view.turnoutText).toBe('已投 86/120 人');
+    expect(view.metaText).toBe('已投 86/120 人 · 距投票结束 2 小时 5 分');
+    expect(view.turnoutBars.map((b) => [b.label, b.valueText, b.percentText, b.barStyle])).toEqual([
+      ['已投票人数', '86 / 120 人', '71.7%', 'width: 71.7%'],
+      ['已投票面积', '8,000.00 ㎡ / 12,345.67 ㎡', '64.8%', 'width: 64.8%'],
+    ]);
+    expect(view.canVote).toBe(true);
+    expect(view.canCancel).toBe(false);
+    expect(view.canClose).toBe(false);
+  });
+
+  test('status tags: waiting orange, voting blue, decided green, called off grey', () => {
+    expect(['announced', 'open', 'closed', 'cancelled'].map((s) => votes.STATUS_TAG_TYPES[s])).toEqual([
+      'warning',
+      'primary',
+      'success',
+      'default',
+    ]);
+    expect(votes.motionView(motion({ status: 'cancelled', status_label: undefined }), NOW).statusText).toBe('已取消');
+  });
+
+  test('the list leaves the turnout out once voting is over', () => {
+    const view = votes.motionView(closedMotion(), NOW);
+
+    expect(view.turnoutText).toBe('');
+    expect(view.outcomeText).toBe('未通过');
+    expect(view.outcomeTagType).toBe('danger');
+    expect(view.isClosed).toBe(true);
+  });
+
+  test('my ballot replaces the block reason', () => {
+    const voted = votes.motionView(
+      motion({ can_vote: false, my_ballot: ballot({ choice: 'abstain', choice_label: '弃权' }), vote_block_reason: '您已投票' }),
+      NOW,
+    );
+    const blocked = votes.motionView(motion({ can_vote: false, vote_block_reason: '您不在本次表决的业主名册中' }), NOW);
+
+    expect(voted.myBallotText).toBe('您已投票：弃权（2026-11-23 10:30）');
+    expect(voted.blockReason).toBe('');
+    expect(blocked.myBallotText).toBe('');
+    expect(blocked.blockReason).toBe('您不在本次表决的业主名册中');
+  });
+
+  test('the organiser may cancel only while the motion is announced', () => {
+    expect(votes.motionView(announcedMotion({ can_manage: true }), NOW).canCancel).toBe(true);
+    expect(votes.motionView(announcedMotion({ can_manage: false }), NOW).canCancel).toBe(false);
+    expect(votes.motionView(motion({ can_manage: true }), NOW).canCancel).toBe(false);
+  });
+
+  test('立即计票 is offered to the organiser once closes_at has passed and not before', () => {
+    const open = (closesIn, canManage) =>
+      votes.motionView(motion({ can_manage: canManage, opens_at: at(-DAY), closes_at: at(closesIn) }), NOW).canClose;
+
+    expect(open(-MINUTE, true)).toBe(true);
+    expect(open(0, true)).toBe(true);
+    expect(open(MINUTE, true)).toBe(false);
+    expect(open(-MINUTE, false)).toBe(false);
+    expect(votes.motionView(closedMotion({ can_manage: true }), NOW).canClose).toBe(false);
+  });
+
+  test('attachments carry the name files.openFile reads and a readable size', () => {
+    const view = votes.motionView(motion({ attachments: [motionAttachment(3)] }), NOW);
+
+    expect(view.attachments[0]).toMatchObject({ name: '维修方案.pdf', sizeText: '1.2 MB', url: '/api/v1/motion-attachments/3' });
+  });
+});
+
+describe('resultView', () => {
+  test('a closed motion: outcome, quorum against all electors, choices against those who took part', () => {
+    const view = votes.resultView(closedMotion({ closed_at: '2026-11-30T10:00:00Z' }));
+
+    expect(view.published).toBe(true);
+    expect(view.outcomeText).toBe('未通过');
+    expect(view.closedText).toBe('2026-11-30 18:00');
+    expect(view.quorumText).toBe('已达到法定参与比例');
+    expect(view.quorumBars.map((b) => [b.label, b.valueText, b.percentText])).toEqual([
+      ['参与表决人数', '90 / 120 人', '75.0%'],
+      ['参与表决面积', '9,000.00 ㎡ / 12,000.00 ㎡', '75.0%'],
+    ]);
+    expect(view.areaBars.map((b) => [b.label, b.valueText, b.percentText, b.barStyle])).toEqual([
+      ['赞成', '6,000.00 ㎡', '66.7%', 'width: 66.7%'],
+      ['反对', '2,000.00 ㎡', '22.2%', 'width: 22.2%'],
+      ['弃权', '1,000.00 ㎡', '11.1%', 'width: 11.1%'],
+    ]);
+    expect(view.ownerBars.map((b) => [b.label, b.valueText, b.percentText])).toEqual([
+      ['赞成', '60 人', '66.7%'],
+      ['反对', '20 人', '22.2%'],
+      ['弃权', '10 人', '11.1%'],
+    ]);
+    expect(view.thresholdText).toBe('参与表决专有部分面积和人数均四分之三以上同意');
+  });
+
+  test('nobody taking part reads 0.0%, not NaN', () => {
+    const none = { owners: 0, area_dm2: 0 };
+    const noQuorum = result({
+      quorum_met: false,
+      outcome: 'no_quorum',
+      outcome_label: '未达到法定参与比例',
+      participating: none,
+      yes: none,
+      no: none,
+      abstain: none,
+    });
+    const view = votes.resultView(closedMotion({ result: noQuorum }));
+
+    expect(view.outcomeTagType).toBe('warning');
+    expect(view.quorumText).toBe('未达到法定参与比例');
+    expect(view.areaBars.map((b) => b.percentText)).toEqual(['0.0%', '0.0%', '0.0%']);
+    expect(view.quorumBars.map((b) => b.barStyle)).toEqual(['width: 0%', 'width: 0%']);
+  });
+
+  test('before the close there is no result, only the turnout', () => {
+    const view = votes.resultView(motion({ turnout: turnout({ owners_voted: 40 }) }));
+
+    expect(view.published).toBe(false);
+    expect(view.areaBars).toBeUndefined();
+    expect(view.turnoutBars.map((b) => b.valueText)[0]).toBe('40 / 120 人');
+    expect(votes.resultView(announcedMotion()).turnoutBars).toEqual([]);
+  });
+});
+
+describe('ballots and binding', () => {
+  test('a ballot says what I chose, when and where', () => {
+    expect(votes.ballotView(myBallot())).toMatchObject({
+      choiceText: '我的选择：赞成',
+      castText: '2026-11-23 10:30 投票（小程序）',
+      motionStatusText: '投票中',
+      tagType: 'primary',
+    });
+    expect(votes.ballotView(myBallot({ channel: 'wecom_card', channel_label: '企业微信投票卡片', choice: 'no', choice_label: '反对' }))).toMatchObject({
+      choiceText: '我的选择：反对',
+      castText: '2026-11-23 10:30 投票（企业微信投票卡片）',
+    });
+    expect(votes.ballotView(myBallot({ channel: 'sms', channel_label: undefined })).castText).toBe('2026-11-23 10:30 投票');
+  });
+
+  test('a binding code expires at its expires_at', () => {
+    const code = { code: '483920', expires_at: at(10 * MINUTE), instruction: '请在企业微信“邻里”应用中发送：绑定 483920' };
+
+    expect(votes.bindingCodeView(code, NOW)).toMatchObject({ expiresText: '2026-11-24 08:10', expired: false });
+    expect(votes.bindingCodeView(code, NOW + 10 * MINUTE).expired).toBe(true);
+  });
+
+  test('the confirmation names the choice and says it is final', () => {
+    expect(votes.confirmMessage('no')).toBe('您选择「反对」。投票后不可更改，确认提交吗？');
+  });
+
+  test.each([
+    ['', '请填写取消原因'],
+    ['  \n', '请填写取消原因'],
+    ['因'.repeat(201), '取消原因不能超过200个字'],
+  ])('cancel reason %p is refused', (reason, message) => {
+    expect(votes.cancelErrors({ reason })).toEqual({ reason: message });
+  });
+
+  test('a cancel reason of 1 to 200 characters, emoji counted once, is accepted', () => {
+    expect(votes.cancelErrors({ reason: '因' })).toEqual({});
+    expect(votes.cancelErrors({ reason: '😀'.repeat(200) })).toEqual({});
+  });
+});
+
+describe('API calls', () => {
+  test('a ballot is a POST of the choice alone', async () => {
+    route({ 'POST /api/v1/motions/12/ballots': ok(ballot({ choice: 'no', choice_label: '反对' }), 201) });
+
+    const answer = await votes.castBallot(12, 'no');
+
+    expect(calls('POST', '/api/v1/motions/12/ballots').map((r) => [r.data, r.header.Authorization])).toEqual([
+      [{ choice: 'no' }, 'Bearer access-1'],
+    ]);
+    expect(answer.choice_label).toBe('反对');
+  });
+
+  test('already voted rejects with the server code and message', async () => {
+    route({ 'POST /api/v1/motions/12/ballots': fail(409, 'already_voted', '您已投票，投票不可更改') });
+
+    await expect(votes.castBallot(12, 'yes')).rejects.toMatchObject({
+      status: 409,
+      code: 'already_voted',
+      message: '您已投票，投票不可更改',
+    });
+  });
+
+  test('the estate list sends the tab status and paging', async () => {
+    route({ 'GET /api/v1/estates/7/motions': ok({ items: [], page: 1, page_size: 20, total: 0 }) });
+
+    await votes.listMotions(7, { status: 'closed', page: 2, page_size: 20 });
+
+    expect(calls('GET', '/api/v1/estates/7/motions')[0].query).toEqual({ status: 'closed', page: '2', page_size: '20' });
+  });
+
+  test('cancel, close and the binding calls use the contract paths and methods', async () => {
+    route({
+      'POST /api/v1/motions/12/cancel': ok(announcedMotion({ status: 'cancelled' })),
+      'POST /api/v1/motions/12/close': ok(closedMotion()),
+      'POST /api/v1/me/wecom-binding': ok({ code: '483920' }, 201),
+      'DELETE /api/v1/me/wecom-binding': ok(undefined, 204),
+    });
+
+    await votes.cancelMotion(12, '时间冲突');
+    await votes.closeMotion(12);
+    await votes.requestBindingCode();
+    await votes.unbindWecom();
+
+    expect(calls('POST', '/api/v1/motions/12/cancel').map((r) => r.data)).toEqual([{ reason: '时间冲突' }]);
+    expect(calls('POST', '/api/v1/motions/12/close')).toHaveLength(1);
+    expect(calls('POST', '/api/v1/me/wecom-binding')).toHaveLength(1);
+    expect(calls('DELETE', '/api/v1/me/wecom-binding')).toHaveLength(1);
+  });
+});
