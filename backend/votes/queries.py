@@ -75,6 +75,7 @@ def ballot_view(ballot: Ballot) -> dict:
         "choice_label": CHOICE_LABELS[ballot.choice],
         "cast_at": ballot.cast_at,
         "channel": ballot.channel,
+        "channel_label": services.CHANNELS[ballot.channel],
     }
 
 
@@ -94,6 +95,11 @@ def result_of(motion: Motion) -> dict | None:
         "participating": voting.as_dict(),
         **{choice: count.as_dict() for choice, count in counts.items()},
     }
+
+
+def _outcome_label(motion: Motion) -> str | None:
+    outcome = services.outcome_of(motion)
+    return rules.OUTCOME_LABELS[outcome.code] if outcome else None
 
 
 def _block_reason(motion: Motion, is_elector: bool, ballot: Ballot | None) -> str | None:
@@ -216,6 +222,7 @@ def ballots_of(user: User, page: int, page_size: int) -> Page:
                 "motion": b.motion,
                 "estate_name": b.motion.estate.name,
                 "status_label": STATUS_LABELS[b.motion.status],
+                "outcome_label": _outcome_label(b.motion),
             },
         }
         for b in result.items

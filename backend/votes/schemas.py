@@ -101,6 +101,7 @@ class BallotSchema(ma.Schema):
     choice_label = ma.fields.String()
     cast_at = UtcDateTime()
     channel = ma.fields.String()
+    channel_label = ma.fields.String()
 
 
 class _MotionBase(ma.Schema):
@@ -141,8 +142,12 @@ class MotionSchema(_MotionBase):
     can_manage = ma.fields.Boolean()
 
 
+class _BallotMotionSchema(_MotionBase):
+    outcome_label = ma.fields.String(allow_none=True)
+
+
 class MyBallotSchema(BallotSchema):
-    motion = ma.fields.Nested(_MotionBase)
+    motion = ma.fields.Nested(_BallotMotionSchema)
 
 
 class ElectorSchema(ma.Schema):

@@ -21,6 +21,7 @@ def test_an_owner_casts_one_final_ballot(vcast, votes):
     assert first.status_code == 201
     assert first.get_json()["choice_label"] == "赞成"
     assert first.get_json()["channel"] == "miniprogram"
+    assert first.get_json()["channel_label"] == "小程序"
     assert second.status_code == 409
     assert second.get_json()["error"]["code"] == "already_voted"
     assert db.session.scalar(select(Ballot.choice)) == "yes"
@@ -122,6 +123,7 @@ def test_my_ballots_lists_what_i_cast(vcast, votes, client, auth):
         (one["id"], "no"),
     ]
     assert page["items"][0]["motion"]["estate_name"] == vcast.estate.name
+    assert page["items"][0]["motion"]["outcome_label"] is None  # still open
     assert client.get("/api/v1/me/ballots", headers=auth(vcast.owner2)).get_json()["total"] == 0
 
 
