@@ -8,7 +8,7 @@ import random
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from backend import demo_ledger, demo_tickets
+from backend import demo_ledger, demo_tickets, demo_votes
 from backend.accounts import services as accounts
 from backend.accounts.models import Claim, User
 from backend.accounts.roles import Role, ScopeKind
@@ -110,6 +110,7 @@ def seed() -> dict:
     _group_chats_and_notices(estates, county)
     demo_ledger.seed(estates)
     demo_tickets.seed(estates)
+    demo_votes.seed(estates)
     return {"loaded": True, **counts}
 
 

@@ -114,3 +114,19 @@ def test_demo_tickets_cover_every_stage_of_the_loop(runner):
     assert sorted(level for level, _ in by_status["submitted"]) == [0, 1, 2]  # hotline, lift, road
     assert db.session.query(Ticket).filter_by(channel="hotline").count() == 1
     assert db.session.query(TicketDigest).filter_by(kind="escalation").count() == 3
+
+
+def test_demo_votes_have_a_decided_an_open_and_an_announced_motion(runner):
+    from backend.votes.models import Ballot, Motion, MotionPost
+
+    runner.invoke(args=["linli", "seed-demo"])
+    motions = {m.status: m for m in db.session.query(Motion)}
+    assert sorted(motions) == ["announced", "closed", "open"]
+    decided = motions["closed"]
+    assert decided.quorum_met is True and decided.passed is True
+    assert decided.owners_total > 100
+    channels = {c for (c,) in db.session.query(Ballot.channel).filter_by(motion_id=decided.id)}
+    assert channels == {"miniprogram", "paper"}
+    assert db.session.query(Ballot).filter_by(motion_id=motions["open"].id).count() == 6
+    kinds = {k for (k,) in db.session.query(MotionPost.kind).filter_by(motion_id=decided.id)}
+    assert kinds >= {"announced", "opened", "result"}
