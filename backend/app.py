@@ -73,6 +73,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(open311_bp)
     csrf.exempt(open311_bp)  # api_key in each request, no cookies
 
+    from bot.callback import bp as wecom_callback_bp
+
+    app.register_blueprint(wecom_callback_bp)
+    csrf.exempt(wecom_callback_bp)  # signed by WeCom in each request, no cookies
+
     from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console.views import bp as console_bp
 

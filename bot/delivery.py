@@ -9,6 +9,7 @@ import logging
 
 from flask import current_app
 
+from backend.accounts import wecom
 from backend.accounts.models import User
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
@@ -22,6 +23,9 @@ from bot.ratelimit import SendLimiter
 log = logging.getLogger(__name__)
 
 ORDER_WAIT_SECONDS = 1.0
+# Personal topics sent as WeCom app messages; every other personal topic is a mini-program
+# subscribe message.
+WECOM_APP_TOPICS = {"vote.card"}
 
 
 class RetryLater(DeliveryError):
@@ -93,6 +97,12 @@ def _target(row: OutboxMessage):
             return "群聊已停用"
         return kinds[group.channel], group.address, f"group:{group.id}"
     user = db.session.get(User, row.recipient_id)
+    if row.topic in WECOM_APP_TOPICS:
+        # Vote cards go to the owner's WeCom identity: a click there casts the ballot.
+        wecom_userid = wecom.wecom_userid_of(row.recipient_id) if user else None
+        if not wecom_userid:
+            return "收件人未绑定企业微信"
+        return kinds["wecom_app"], wecom_userid, f"user:{user.id}"
     if user is None or not user.openid:
         return "收件人没有微信身份"
     return kinds["mp_subscribe"], user.openid, f"user:{user.id}"

@@ -1,10 +1,10 @@
-"""Login, refresh, me, and owners' claims."""
+"""Login, refresh, me, owners' claims and the WeCom binding for votes by chat."""
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts import schemas, services
+from backend.accounts import schemas, services, wecom
 from backend.accounts.auth import current_user, login_required
 from backend.common.pagination import page_schema
 from backend.extensions import limiter
@@ -86,3 +86,24 @@ class RejectClaim(MethodView):
     def post(self, args, claim_id):
         """Reject a claim with a reason the claimant will see."""
         return services.reject_claim(current_user(), claim_id, args["reason"])
+
+
+@blp.route("/me/wecom-binding")
+class MyWecomBinding(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.WecomBindingSchema)
+    def get(self):
+        """Whether my WeCom (企业微信) identity is bound, so votes sent there count."""
+        return wecom.binding_of(current_user())
+
+    @blp.response(201, schemas.WecomBindingCodeSchema)
+    def post(self):
+        """A 6-digit code to send to the Linli WeCom app as "绑定 <code>" (verified owners)."""
+        code, expires_at = wecom.issue_code(current_user())
+        return {"code": code, "expires_at": expires_at}
+
+    @blp.response(204)
+    def delete(self):
+        """Unbind my WeCom identity (and drop any pending code)."""
+        wecom.unbind(current_user())

@@ -88,3 +88,19 @@ class RejectArgs(BaseSchema):
         required=True,
         validate=ma.validate.Length(min=2, max=200, error="请填写 2 到 200 字的驳回理由"),
     )
+
+
+class WecomBindingSchema(ma.Schema):
+    bound = ma.fields.Boolean()
+    bound_at = UtcDateTime(allow_none=True)
+    wecom_userid_hint = ma.fields.String(
+        allow_none=True, metadata={"description": "企业微信账号末尾几位，其余以 •••• 代替"}
+    )
+
+
+class WecomBindingCodeSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "6 位绑定码，10 分钟内有效"})
+    expires_at = UtcDateTime()
+    instruction = ma.fields.Function(
+        lambda issued: f"请在企业微信“邻里”应用中发送：绑定 {issued['code']}"
+    )

@@ -8,6 +8,7 @@ from .appchat import AppChatChannel
 from .base import Channel, DeliveryError, DeliveryRejected, DeliveryThrottled
 from .robot import RobotChannel
 from .subscribe import SubscribeChannel
+from .wecom_app import WecomAppChannel
 
 __all__ = ["Channel", "DeliveryError", "DeliveryRejected", "DeliveryThrottled", "channels"]
 
@@ -32,6 +33,7 @@ def channels(app: Flask) -> dict[str, Channel]:
         built = [
             RobotChannel(cfg["WECOM_API_BASE"], cfg["WECHAT_APPID"]),
             AppChatChannel(wecom),
+            WecomAppChannel(wecom, cfg["WECOM_AGENT_ID"]),
             SubscribeChannel(mp),
         ]
         app.extensions["linli_channels"] = {channel.kind: channel for channel in built}

@@ -5,6 +5,7 @@ Answers use WeChat's shapes: HTTP 200 with ``{"errcode": ..., "errmsg": ...}`` f
 
 import base64
 import functools
+import re
 import secrets
 import time
 import uuid
@@ -115,6 +116,30 @@ def message_error(body: dict, allowed: set[str]):
         return error(40058, f"invalid parameter: {msgtype} is required")
     elif msgtype == "template_card" and not section.get("card_type"):
         return error(40058, "invalid parameter: template_card.card_type is required")
+    elif msgtype == "template_card" and section["card_type"] == "vote_interaction":
+        return vote_card_error(section)
+    return None
+
+
+TASK_ID = re.compile(r"[A-Za-z0-9_\-@]{1,128}")
+
+
+def vote_card_error(card: dict):
+    """What WeCom checks on a vote card: a task id, a question with 1-20 options, a submit
+    button with a key; None when fine."""
+    if not isinstance(card.get("task_id"), str) or not TASK_ID.fullmatch(card["task_id"]):
+        return error(40058, "invalid parameter: template_card.task_id")
+    checkbox = card.get("checkbox") if isinstance(card.get("checkbox"), dict) else {}
+    if not checkbox.get("question_key"):
+        return error(40058, "invalid parameter: template_card.checkbox.question_key")
+    options = checkbox.get("option_list")
+    if not isinstance(options, list) or not 1 <= len(options) <= 20:
+        return error(40058, "invalid parameter: template_card.checkbox.option_list")
+    if not all(isinstance(o, dict) and o.get("id") and o.get("text") for o in options):
+        return error(40058, "invalid parameter: template_card.checkbox.option_list")
+    button = card.get("submit_button")
+    if not isinstance(button, dict) or not button.get("text") or not button.get("key"):
+        return error(40058, "invalid parameter: template_card.submit_button")
     return None
 
 

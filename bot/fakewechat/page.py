@@ -27,13 +27,14 @@ def local_time(received_at: str) -> str:
     return datetime.fromisoformat(received_at).astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S")
 
 
-def card(title, lines=(), page=None, url=None, tag=None) -> dict:
+def card(title, lines=(), page=None, url=None, tag=None, vote=None) -> dict:
     return {
         "title": title or "（无标题）",
         "lines": [str(line) for line in lines if line],
         "page": page,
         "url": url,
         "tag": tag,
+        "vote": vote,
     }
 
 
@@ -44,9 +45,22 @@ def template_card(section: dict) -> dict:
     lines += [f"按钮：{b.get('text')}" for b in section.get("button_list") or []]
     checkbox = section.get("checkbox") or {}
     lines += [f"选项：{o.get('text')}" for o in checkbox.get("option_list") or []]
+    if section.get("submit_button"):
+        lines.append(f"按钮：{section['submit_button'].get('text')}")
+    if section.get("task_id"):
+        lines.append(f"任务：{section['task_id']}")
     lines += [f"链接：{j.get('title')}" for j in section.get("jump_list") or []]
     page = action.get("pagepath") if action.get("type") == 2 else None
-    return card(main.get("title"), lines, page, action.get("url"), section.get("card_type"))
+    vote = None
+    if section.get("card_type") == "vote_interaction":
+        # What the page needs to let a developer click the card as its member would.
+        vote = {
+            "task_id": section.get("task_id"),
+            "question_key": checkbox.get("question_key"),
+            "options": checkbox.get("option_list") or [],
+            "button": (section.get("submit_button") or {}).get("text") or "提交",
+        }
+    return card(main.get("title"), lines, page, action.get("url"), section.get("card_type"), vote)
 
 
 def describe(message: dict) -> dict:
@@ -77,6 +91,10 @@ def describe(message: dict) -> dict:
         lines = [section.get("description")]
         lines += [f"{i.get('key')}：{i.get('value')}" for i in section.get("content_item") or []]
         view["cards"] = [card(section.get("title"), lines, section.get("page"))]
+    elif msgtype == "member":
+        # What a developer sent as the member (bot/fakewechat/member.py), right-aligned.
+        view["member"] = body.get("content", "")
+        view["problem"] = body.get("problem") or ""
     elif msgtype == "subscribe":
         data = body.get("data") or {}
         lines = [f"{key}：{(value or {}).get('value')}" for key, value in data.items()]
@@ -121,11 +139,23 @@ PAGE = """<!doctype html>
   .tag { font-size: 11px; color: #888; border: 1px solid #ccc; border-radius: 3px;
          padding: 0 4px; margin-left: 4px; }
   .empty { color: #888; text-align: center; padding: 40px; }
+  .mine { text-align: right; }
+  .mine .bubble { background: #fff; text-align: left; }
+  .problem { color: #c00; font-size: 12px; }
+  form.as-member { background: #f5f5f5; border-radius: 8px; margin: 16px 0; padding: 8px 12px; }
+  form.as-member input[name=content] { width: 50%; }
+  .vote label { margin-right: 10px; }
 </style>
 </head>
 <body>
 <header>模拟微信 / 企业微信<small>共 {{ total }} 条消息，每 3 秒自动刷新</small></header>
 <main>
+<form class="as-member" method="post" action="/_fake/wecom-member/text">
+  <b>以企业微信成员身份发消息</b>（发给「邻里」应用，如“绑定 123456”“投票 12 赞成”）<br>
+  成员 UserID <input name="userid" required maxlength="64" size="12">
+  内容 <input name="content" required maxlength="2048">
+  <button type="submit">发送</button>
+</form>
 {% for group in groups %}
   <section>
     <h2>{{ group.title }}</h2>
@@ -133,12 +163,24 @@ PAGE = """<!doctype html>
     <div class="msg">
       <div class="meta">#{{ m.seq }} · {{ m.time }} · {{ m.msgtype }}</div>
       {% if m.text is defined %}<div class="bubble">{{ m.text }}</div>{% endif %}
+      {% if m.member is defined %}<div class="mine"><div class="bubble">{{ m.member }}</div>
+        {% if m.problem %}<div class="problem">{{ m.problem }}</div>{% endif %}</div>{% endif %}
       {% for c in m.cards or [] %}
       <div class="card">
         <b>{{ c.title }}{% if c.tag %}<span class="tag">{{ c.tag }}</span>{% endif %}</b>
         {% for line in c.lines %}<p>{{ line }}</p>{% endfor %}
         {% if c.page %}<div class="page">小程序页面：{{ c.page }}</div>{% endif %}
         {% if c.url %}<div class="page">链接：{{ c.url }}</div>{% endif %}
+        {% if c.vote and group.member %}
+        <form class="vote" method="post" action="/_fake/wecom-member/click">
+          <input type="hidden" name="userid" value="{{ group.member }}">
+          <input type="hidden" name="task_id" value="{{ c.vote.task_id }}">
+          <input type="hidden" name="question_key" value="{{ c.vote.question_key }}">
+          {% for o in c.vote.options %}<label><input type="radio" name="option"
+            value="{{ o.id }}" required>{{ o.text }}</label>{% endfor %}
+          <button type="submit">{{ c.vote.button }}</button>
+        </form>
+        {% endif %}
       </div>
       {% endfor %}
     </div>
@@ -163,5 +205,13 @@ def index():
     grouped: dict[str, list] = {group: [] for group in names}
     for message in messages:
         grouped.setdefault(message["group"], []).append(describe(message))
-    groups = [{"title": group_title(g, chats, names), "messages": ms} for g, ms in grouped.items()]
+    groups = [
+        {
+            "title": group_title(g, chats, names),
+            "messages": ms,
+            # A member's own chat with the app: its vote cards can be clicked from here.
+            "member": g.partition(":")[2] if g.startswith("wecom-user:") else None,
+        }
+        for g, ms in grouped.items()
+    ]
     return render_template_string(PAGE, groups=groups, total=len(messages))

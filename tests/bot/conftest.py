@@ -1,4 +1,5 @@
-"""Fixtures for the bot: wechatpy clients pointed at the fake server (tests/conftest.py)."""
+"""Fixtures for the bot: wechatpy clients pointed at the fake server (tests/conftest.py), the
+test playing WeCom's server for the callback, and an estate ready for a vote."""
 
 import pytest
 import redis
@@ -6,7 +7,9 @@ import requests
 
 from bot.tokens import KEY_PREFIX
 from bot.wechat import wechat_client, wecom_client
+from tests.bot.wecom_support import run_jobs, wecom_server  # noqa: F401  (WeCom as a test)
 from tests.conftest import REDIS_URL
+from tests.vote_support import vcast, votes  # noqa: F401  (an estate ready for a vote)
 
 
 @pytest.fixture

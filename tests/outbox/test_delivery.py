@@ -132,9 +132,10 @@ def test_rate_limit_answer_defers_without_using_a_try(app, one_row, rows, fake_w
     assert "45009" in row.last_error
 
 
-def test_per_group_limit_defers_the_extra_message(app, make, post, rows, fake_wechat):
-    app.config["GROUP_MESSAGES_PER_MINUTE"] = 2
-    app.extensions.pop("linli_send_limiter", None)
+def test_per_group_limit_defers_the_extra_message(app, make, post, rows, fake_wechat, monkeypatch):
+    # Restored after the test: the app is shared, and a limit of 2 would throttle later tests.
+    monkeypatch.setitem(app.config, "GROUP_MESSAGES_PER_MINUTE", 2)
+    monkeypatch.delitem(app.extensions, "linli_send_limiter", raising=False)
     estate = make.estate()
     group = make.group_chat(estate)
     busy_neighbour = make.group_chat(make.estate())
