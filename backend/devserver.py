@@ -63,6 +63,7 @@ Linli (邻里) is running.
   Console (staff)          {base}/console/   (auditor1 / {demo.STAFF_PASSWORD}, see README)
   Accounts to audit        {base}/console/ledger
   Tickets to supervise     {base}/console/tickets   ·   hotline: {base}/console/tickets/hotline
+  Owners' votes            {base}/console/votes
   Health                   {base}/healthz
   Fake WeChat group chats  {fake_url}/
   Mini-program             open miniprogram/ in WeChat DevTools (API base {base})

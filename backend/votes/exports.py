@@ -32,11 +32,6 @@ def m2(area_dm2: int) -> Decimal:
     return Decimal(area_dm2) / 100
 
 
-def _share(part: int, whole: int) -> str:
-    """A percentage for people to read; the decision itself is made in integers."""
-    return f"{Decimal(part * 100) / whole:.2f}%" if whole else "—"
-
-
 def _book(motion: Motion, title: str):
     book = Workbook()
     sheet = book.active
@@ -95,9 +90,9 @@ def _results(motion: Motion) -> bytes:
             [
                 label,
                 count["owners"],
-                _share(count["owners"], total["owners"]),
+                rules.share_text(count["owners"], total["owners"]),
                 m2(count["area_dm2"]),
-                _share(count["area_dm2"], total["area_dm2"]),
+                rules.share_text(count["area_dm2"], total["area_dm2"]),
             ]
         )
     return _save(book)

@@ -26,7 +26,7 @@ S = MotionStatus
 ORGANISER_LABELS = {"committee": "业主委员会", "community": "社区居委会"}
 
 
-def _turnouts(motion_ids: list[int]) -> dict[int, rules.Count]:
+def turnouts(motion_ids: list[int]) -> dict[int, rules.Count]:
     """Turnout of several motions in one grouped query (lists must not query per row)."""
     if not motion_ids:
         return {}
@@ -176,10 +176,10 @@ def list_for_estate(user: User, estate_id: int, status, page: int, page_size: in
         query = query.where(Motion.status == status)
     result = paginate(query, page, page_size)
     ids = [m.id for m in result.items]
-    turnouts, ballots = _turnouts(ids), _my_ballots(user, ids)
+    counts, ballots = turnouts(ids), _my_ballots(user, ids)
     electors, manage = _electors_of(user, ids), _can_manage(user, estate)
     result.items = [
-        _view(m, turnouts.get(m.id), ballots.get(m.id), m.id in electors, manage)
+        _view(m, counts.get(m.id), ballots.get(m.id), m.id in electors, manage)
         for m in result.items
     ]
     return result

@@ -2,3 +2,4 @@
 
 from tests.ledger_support import Cast, LedgerApi, cast, ledger  # noqa: F401
 from tests.ticket_support import TicketApi, TicketCast, tcast, tickets  # noqa: F401
+from tests.vote_support import vcast, votes  # noqa: F401  (vote fixtures)

@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 
 from tests.ledger_support import cast, ledger  # noqa: F401  (the ledger's people and API)
 from tests.ticket_support import tcast, tickets  # noqa: F401  (the tickets' people and API)
+from tests.vote_support import vcast, votes  # noqa: F401  (vote fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
