@@ -156,7 +156,8 @@ def result(post: MotionPost) -> list[dict]:
             "description": f"参与 {voting['owners']}/{total['owners']} 人，"
             f"赞成 {r['yes']['owners']} 人、{rules.area_text(r['yes']['area_dm2'])}。"
             "点击查看详细结果。",
-            "body": "\n".join(lines),
+            # The figures follow as text; an app chat shows the body as well, so it stays short.
+            "body": f"{lines[0]}\n逐项票数见下一条消息，也可在小程序“业主表决”中查看。",
             "fields": [
                 ["结果", r["outcome_label"]],
                 ["参与人数", f"{voting['owners']}/{total['owners']}"],
