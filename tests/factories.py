@@ -76,7 +76,8 @@ def unit(estate_row, building="1栋", number=None, area_dm2=8912, unsold=False) 
 
 
 def user(openid=None, **fields) -> User:
-    row = User(openid=openid or f"openid-{next(_seq)}", display_name="微信用户", **fields)
+    fields.setdefault("display_name", "微信用户")
+    row = User(openid=openid or f"openid-{next(_seq)}", **fields)
     db.session.add(row)
     db.session.commit()
     return row

@@ -22,6 +22,7 @@ from backend.votes.models import Elector, ElectorKind, ElectorUnit, ElectorUser,
 
 DEVELOPER_LABEL = "开发建设单位（未售房屋）"
 MAX_LABEL = 100
+NAME_CHARS = 32  # a WeChat nickname may be twice as long as a real name
 
 
 class _Owners:
@@ -117,7 +118,7 @@ def take(motion: Motion) -> tuple[int, int]:
                 "motion_id": motion.id,
                 "elector_id": elector_id,
                 "user_id": user_id,
-                "display_name": mask_name(names[user_id]),
+                "display_name": mask_name(names[user_id])[:NAME_CHARS],
             }
             for user_id in group["users"]
         ]

@@ -114,3 +114,15 @@ def test_the_snapshot_is_taken_once_however_many_readers_arrive(vcast, votes):
     for person in (vcast.owner, vcast.owner2, vcast.chair, vcast.auditor):
         assert votes.get(person, motion["id"]).get_json()["status"] == "open"
     assert len(electors(motion["id"])) == 2
+
+
+def test_owners_known_only_by_a_long_nickname_are_masked_and_fit(vcast, votes, make):
+    nickname = "长" * 64
+    make.member(Role.OWNER, make.unit(vcast.estate), make.user(display_name=nickname))
+
+    motion = votes.opened(vcast.chair, vcast.estate.id)
+
+    names = db.session.scalars(
+        select(ElectorUser.display_name).where(ElectorUser.motion_id == motion["id"])
+    ).all()
+    assert "长" + "*" * 31 in names
