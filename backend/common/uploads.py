@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
+from backend.common import storage
 from backend.errors import ValidationFailed
 
 # suffix -> content type, for every kind of document we take anywhere.
@@ -73,3 +74,20 @@ def check(
     if len(name) > MAX_NAME_CHARS:
         name = name[: MAX_NAME_CHARS - len(suffix)] + suffix
     return name, CONTENT_TYPES[suffix], suffix
+
+
+def keep(filename: str, data: bytes, suffixes, kinds_text: str, max_bytes: int | None = None):
+    """Check an upload (see ``check``) and store it; returns the columns every stored-file
+    row has: name, content_type, size, sha256, storage_key.
+
+    :raises ValidationFailed: as ``check``.
+    """
+    name, content_type, suffix = check(filename, data, suffixes, kinds_text, max_bytes)
+    key, digest = storage.put(data, suffix, content_type)
+    return {
+        "name": name,
+        "content_type": content_type,
+        "size": len(data),
+        "sha256": digest,
+        "storage_key": key,
+    }

@@ -21,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.scope import get_estate_for, roles_on_estate, visible_estates
-from backend.common import storage
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.masking import mask_name
 from backend.common.pagination import Page, paginate
@@ -693,22 +692,16 @@ def entry_detail(user: User, estate_id: int, entry_id: int) -> LedgerEntry:
 
 def upload_voucher(user: User, estate_id: int, entry_id: int, filename, data) -> LedgerVoucher:
     _period_row, entry = _editable_entry(user, estate_id, entry_id)
-    name, content_type, suffix = vouchers.check(filename, data)
     count = db.session.scalar(
         select(func.count()).select_from(LedgerVoucher).where(LedgerVoucher.entry_id == entry.id)
     )
     if count >= MAX_VOUCHERS_PER_ENTRY:
         raise ValidationFailed(f"每笔分录最多 {MAX_VOUCHERS_PER_ENTRY} 个凭证")
-    key, digest = storage.put(data, suffix, content_type)
     voucher = LedgerVoucher(
         estate_id=entry.estate_id,
         entry_id=entry.id,
-        name=name,
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        storage_key=key,
         uploaded_by_id=user.id,
+        **vouchers.keep(filename, data),
     )
     db.session.add(voucher)
     db.session.commit()

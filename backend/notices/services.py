@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.accounts.models import User
 from backend.accounts.roles import NOTICE_AUTHOR_ROLES, SCOPE_OF_ROLE, Role, ScopeKind
 from backend.accounts.scope import get_estate_for, visible_estates
-from backend.common import storage, uploads
+from backend.common import uploads
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -173,18 +173,8 @@ def upload_attachment(user: User, filename: str, data: bytes) -> NoticeAttachmen
     """
     if not any(m.role in NOTICE_AUTHOR_ROLES for m in user.memberships):
         raise Forbidden("只有公告发布人可以上传附件")
-    name, content_type, suffix = uploads.check(
-        filename, data, ATTACHMENT_SUFFIXES, "PDF、Word、Excel、JPG、PNG"
-    )
-    key, digest = storage.put(data, suffix, content_type)
-    row = NoticeAttachment(
-        uploaded_by_id=user.id,
-        name=name,
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        storage_key=key,
-    )
+    stored = uploads.keep(filename, data, ATTACHMENT_SUFFIXES, "PDF、Word、Excel、JPG、PNG")
+    row = NoticeAttachment(uploaded_by_id=user.id, **stored)
     db.session.add(row)
     db.session.commit()
     return row

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.accounts.models import Membership, User
 from backend.accounts.roles import Role
 from backend.accounts.scope import get_estate_for, roles_on_estate
-from backend.common import storage, uploads
+from backend.common import uploads
 from backend.common.clock import as_utc, utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
@@ -110,19 +110,8 @@ def upload_attachment(user: User, estate_id: int, filename: str, data: bytes) ->
     :raises ValidationFailed: empty, of a kind we do not take, or not what its name says.
     """
     _require_organiser(user, get_estate_for(user, estate_id))
-    name, content_type, suffix = uploads.check(
-        filename, data, ATTACHMENT_SUFFIXES, "PDF、Word、Excel、JPG、PNG"
-    )
-    key, digest = storage.put(data, suffix, content_type)
-    row = MotionAttachment(
-        estate_id=estate_id,
-        uploaded_by_id=user.id,
-        name=name,
-        content_type=content_type,
-        size=len(data),
-        sha256=digest,
-        storage_key=key,
-    )
+    stored = uploads.keep(filename, data, ATTACHMENT_SUFFIXES, "PDF、Word、Excel、JPG、PNG")
+    row = MotionAttachment(estate_id=estate_id, uploaded_by_id=user.id, **stored)
     db.session.add(row)
     db.session.commit()
     return row
