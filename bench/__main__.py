@@ -1,9 +1,9 @@
-"""`python -m bench [api|delivery|ledger|photos|tickets]` (`make bench`): each prints its
+"""`python -m bench [api|delivery|ledger|photos|tickets|votes]` (`make bench`): each prints its
 results as ratios."""
 
 import sys
 
-from bench import api, delivery, ledger, photos, tickets
+from bench import api, delivery, ledger, photos, tickets, votes
 
 BENCHES = {
     "api": api.main,
@@ -11,6 +11,7 @@ BENCHES = {
     "ledger": ledger.main,
     "photos": photos.main,
     "tickets": tickets.main,
+    "votes": votes.main,
 }
 
 

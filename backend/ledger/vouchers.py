@@ -6,11 +6,6 @@ SUFFIXES = (".jpg", ".jpeg", ".png", ".pdf")
 MAX_BYTES = 10 * 1024 * 1024
 
 
-def check(filename: str, data: bytes) -> tuple[str, str, str]:
-    """(display name, content type, suffix); see backend.common.uploads.check."""
-    return uploads.check(filename, data, SUFFIXES, "JPG、PNG、PDF", MAX_BYTES)
-
-
 def keep(filename: str, data: bytes) -> dict:
     """The stored voucher's file columns; see backend.common.uploads.keep."""
     return uploads.keep(filename, data, SUFFIXES, "JPG、PNG、PDF", MAX_BYTES)
