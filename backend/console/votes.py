@@ -54,23 +54,6 @@ def _scope(user: User):
     return visible_estates(user, services.SUPERVISOR_ROLES).with_only_columns(Estate.id)
 
 
-def _advance_lagging(scope) -> None:
-    """Open or close the scope's motions whose time has come before listing them, so the
-    status filter and the columns agree with the clock when the scheduler lags (one query
-    when nothing is due)."""
-    now = utcnow()
-    rows = db.session.execute(
-        select(Motion.id, Motion.status, Motion.opens_at, Motion.closes_at).where(
-            Motion.estate_id.in_(scope), Motion.status.in_((S.ANNOUNCED, S.OPEN))
-        )
-    ).all()
-    due = [row.id for row in rows if lifecycle.is_due(row, now)]
-    for motion_id in due:
-        lifecycle.advance(motion_id, now)
-    if due:
-        db.session.commit()
-
-
 def motion_list(user: User, args) -> dict:
     """One page of the motions in the estates the user supervises, newest first, filtered by
     status and estate name, with turnout from one grouped query."""
@@ -79,7 +62,7 @@ def motion_list(user: User, args) -> dict:
     page = typed_int(args.get("page", ""))
     page = min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
     scope = _scope(user)
-    _advance_lagging(scope)
+    lifecycle.catch_up(Motion.estate_id.in_(scope))
     query = (
         select(Motion)
         .join(Motion.estate)
@@ -93,7 +76,7 @@ def motion_list(user: User, args) -> dict:
         query = query.where(Estate.name.contains(q, autoescape=True))
     result = paginate(query, page, LIST_PAGE_SIZE)
     # The votes domain's own grouped turnout query: one query for the whole page.
-    turnouts = queries.turnouts([m.id for m in result.items])
+    turnouts = queries.turnouts([m.id for m in result.items if m.status == S.OPEN])
     query_args = {k: v for k, v in (("status", status), ("q", q)) if v}
     return {
         "status": status,
@@ -102,7 +85,7 @@ def motion_list(user: User, args) -> dict:
         "status_labels": STATUS_LABELS,
         "result": result,
         "pages": max(1, ceil(result.total / LIST_PAGE_SIZE)),
-        "rows": [_list_row(m, turnouts.get(m.id, rules.Count())) for m in result.items],
+        "rows": [_list_row(m, queries.turnout_of(m, turnouts)) for m in result.items],
     }
 
 

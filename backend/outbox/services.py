@@ -62,6 +62,29 @@ def add_for_person(topic: str, subject_id: int, user_id: int, estate_id: int | N
     )
 
 
+def add_for_people(topic: str, rows, estate_id: int | None) -> int:
+    """Queue one personal message per (subject id, user id) in ``rows``, in one INSERT."""
+    now = utcnow()
+    values = [
+        {
+            "topic": topic,
+            "subject_id": subject_id,
+            "dedupe_key": f"{topic}:{subject_id}:user:{user_id}",
+            "estate_id": estate_id,
+            "recipient_id": user_id,
+            "payload": [],
+            "status": S.PENDING,
+            "available_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for subject_id, user_id in rows
+    ]
+    if values:
+        db.session.execute(insert(OutboxMessage), values)
+    return len(values)
+
+
 # -- the relay -------------------------------------------------------------------------
 
 

@@ -62,13 +62,14 @@ def counts_by_choice(motion_id: int) -> dict[str, rules.Count]:
     return {choice: found.get(choice, rules.Count()) for choice in ("yes", "no", "abstain")}
 
 
-def lock(motion_id: int, shared: bool = False) -> Motion | None:
+def lock(motion_id: int, shared: bool = False, wait: bool = True) -> Motion | None:
     """The motion row, locked: shared by ballots (many at once), exclusive by state changes,
-    so a close waits for ballots in flight and no ballot lands after the tally."""
+    so a close waits for ballots in flight and no ballot lands after the tally. With
+    ``wait=False``, None if someone else holds the lock."""
     return db.session.scalar(
         select(Motion)
         .where(Motion.id == motion_id)
-        .with_for_update(read=shared)
+        .with_for_update(read=shared, skip_locked=not wait)
         .execution_options(populate_existing=True)
     )
 
@@ -80,10 +81,14 @@ def is_due(motion: Motion, now: datetime) -> bool:
     return motion.status == S.OPEN and now >= as_utc(motion.closes_at)
 
 
-def advance(motion_id: int, now: datetime | None = None) -> Motion | None:
-    """Bring the motion up to ``now`` (open it, remind, close it); the caller commits."""
+def advance(motion_id: int, now: datetime | None = None, wait: bool = True) -> Motion | None:
+    """Bring the motion up to ``now`` (open it, remind, close it); the caller commits.
+
+    Requests pass ``wait=False``: while another process is taking the snapshot of a large
+    estate (seconds), a page shows the motion as it stands instead of holding a web worker.
+    """
     now = now or utcnow()
-    motion = lock(motion_id)
+    motion = lock(motion_id, wait=wait)
     if motion is None:
         return None
     if motion.status == S.ANNOUNCED and now >= as_utc(motion.opens_at):
@@ -113,8 +118,7 @@ def _send_vote_cards(motion: Motion) -> None:
         .join(WecomBinding, WecomBinding.user_id == ElectorUser.user_id)
         .where(ElectorUser.motion_id == motion.id, WecomBinding.wecom_userid.is_not(None))
     ).all()
-    for elector_user_id, user_id in rows:
-        outbox.add_for_person(CARD_TOPIC, elector_user_id, user_id, motion.estate_id)
+    outbox.add_for_people(CARD_TOPIC, rows, motion.estate_id)
 
 
 def _remind(motion: Motion, now: datetime) -> None:
@@ -157,6 +161,23 @@ def post_turnout(motion_id: int, now: datetime) -> bool:
         return False
     day = as_utc(now).astimezone(SHANGHAI).date().isoformat()
     return post(motion, "turnout", key=f"turnout:{day}", figures=_turnout_figures(motion))
+
+
+def catch_up(*where) -> None:
+    """Before a request lists motions: open or close those (matching ``where``) whose time has
+    come, without waiting for one the scheduler is already advancing; commits if it did."""
+    now = utcnow()
+    lagging = db.session.scalars(
+        select(Motion.id).where(
+            *where,
+            ((Motion.status == S.ANNOUNCED) & (Motion.opens_at <= now))
+            | ((Motion.status == S.OPEN) & (Motion.closes_at <= now)),
+        )
+    ).all()
+    for motion_id in lagging:
+        advance(motion_id, now, wait=False)
+    if lagging:
+        db.session.commit()
 
 
 def due_ids(now: datetime) -> list[int]:

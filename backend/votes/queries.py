@@ -41,6 +41,14 @@ def turnouts(motion_ids: list[int]) -> dict[int, rules.Count]:
     return {motion_id: rules.Count(owners, int(area)) for motion_id, owners, area in rows}
 
 
+def turnout_of(motion: Motion, counted: dict[int, rules.Count]) -> rules.Count:
+    """A closed motion's turnout from its stored tally (its ballots never change again);
+    an open one's from ``counted`` (see ``turnouts``)."""
+    if motion.status == S.CLOSED and motion.tally:
+        return sum((rules.Count(**c) for c in motion.tally.values()), rules.Count())
+    return counted.get(motion.id, rules.Count())
+
+
 def _my_ballots(user: User, motion_ids: list[int]) -> dict[int, Ballot]:
     """The caller's elector's ballot per motion (a co-owner sees the shared ballot)."""
     if not motion_ids:
@@ -150,9 +158,10 @@ def detail(user: User, motion_id: int) -> dict:
     :raises NotFound: unknown, or outside the user's scope.
     """
     motion = services.visible_motion(user, motion_id)
+    counted = {motion.id: lifecycle.turnout(motion.id)} if motion.status == S.OPEN else {}
     return _view(
         motion,
-        lifecycle.turnout(motion.id),
+        turnout_of(motion, counted),
         _my_ballots(user, [motion.id]).get(motion.id),
         motion.id in _electors_of(user, [motion.id]),
         _can_manage(user, motion.estate),
@@ -165,7 +174,7 @@ def list_for_estate(user: User, estate_id: int, status, page: int, page_size: in
     :raises NotFound: the estate is outside the user's scope.
     """
     estate = get_estate_for(user, estate_id)
-    _advance_lagging(estate_id)
+    lifecycle.catch_up(Motion.estate_id == estate_id)
     query = (
         select(Motion)
         .options(joinedload(Motion.estate), selectinload(Motion.attachments))
@@ -176,29 +185,14 @@ def list_for_estate(user: User, estate_id: int, status, page: int, page_size: in
         query = query.where(Motion.status == status)
     result = paginate(query, page, page_size)
     ids = [m.id for m in result.items]
-    counts, ballots = turnouts(ids), _my_ballots(user, ids)
+    counts = turnouts([m.id for m in result.items if m.status == S.OPEN])
+    ballots = _my_ballots(user, ids)
     electors, manage = _electors_of(user, ids), _can_manage(user, estate)
     result.items = [
-        _view(m, counts.get(m.id), ballots.get(m.id), m.id in electors, manage)
+        _view(m, turnout_of(m, counts), ballots.get(m.id), m.id in electors, manage)
         for m in result.items
     ]
     return result
-
-
-def _advance_lagging(estate_id: int) -> None:
-    """Open or close the estate's motions whose time has come before listing them."""
-    now = utcnow()
-    lagging = db.session.scalars(
-        select(Motion.id).where(
-            Motion.estate_id == estate_id,
-            ((Motion.status == S.ANNOUNCED) & (Motion.opens_at <= now))
-            | ((Motion.status == S.OPEN) & (Motion.closes_at <= now)),
-        )
-    ).all()
-    for motion_id in lagging:
-        lifecycle.advance(motion_id, now)
-    if lagging:
-        db.session.commit()
 
 
 def ballots_of(user: User, page: int, page_size: int) -> Page:

@@ -97,7 +97,7 @@ def visible_motion(user: User, motion_id: int) -> Motion:
         raise NotFound("未找到该表决，或您无权查看")
     get_estate_for(user, motion.estate_id)
     if lifecycle.is_due(motion, utcnow()):
-        lifecycle.advance(motion.id)
+        lifecycle.advance(motion.id, wait=False)
         db.session.commit()
     return motion
 

@@ -2,6 +2,7 @@
 open, a reminder a day before closing, turnout, quorum reached, the result with its figures,
 each posted once, delivered over HTTP to the fake WeChat server."""
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from backend.extensions import db
 from backend.jobs.schedule import resolve
 from backend.outbox.models import OutboxMessage
 from backend.votes import lifecycle
-from backend.votes.models import MotionPost
+from backend.votes.models import Motion, MotionPost
 from bot import messages
 from bot.delivery import deliver
 from tests.vote_support import motion_row, shift
@@ -154,3 +155,24 @@ def test_the_scheduled_jobs_run_the_sweep(vcast, votes):
 
     assert resolve("backend.votes.jobs.advance_motions_job")() == 1
     assert motion_row(motion["id"]).status == "open"
+
+
+def test_a_read_does_not_wait_while_another_process_opens_the_motion(vcast, votes, app, auth):
+    motion = votes.announce(vcast.chair, vcast.estate.id)
+    votes.open(motion["id"])
+    url, headers = f"/api/v1/motions/{motion['id']}", auth(vcast.owner)
+    answers = []
+    with db.engine.connect() as other:  # the scheduler, halfway through a long snapshot
+        other.execute(select(Motion).where(Motion.id == motion["id"]).with_for_update())
+        reader = threading.Thread(
+            target=lambda: answers.append(app.test_client().get(url, headers=headers).get_json())
+        )
+        reader.start()
+        reader.join(10)
+        finished_while_locked = not reader.is_alive()
+        other.rollback()
+    reader.join(10)
+
+    assert finished_while_locked
+    assert answers[0]["status"] == "announced"  # as it stands; the scheduler opens it
+    assert votes.get(vcast.owner, motion["id"]).get_json()["status"] == "open"
