@@ -45,14 +45,15 @@ class EstateMotions(MethodView):
 class AttachmentUpload(MethodView):
     decorators = [login_required]
 
+    @blp.arguments(schemas.AttachmentNameArgs, location="form")
     @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, schemas.MotionAttachmentSchema)
-    def post(self, files, estate_id):
-        """Upload a document (PDF, Word, Excel, JPG, PNG) for a motion about to be announced."""
+    def post(self, form, files, estate_id):
+        """Upload a document (PDF, Word, Excel, JPG, PNG) for a motion about to be announced;
+        ``filename`` (a form field) names it when the file part cannot."""
         upload = files["file"]
-        return services.upload_attachment(
-            current_user(), estate_id, upload.filename or "", upload.read()
-        )
+        name = form["filename"] or upload.filename or ""
+        return services.upload_attachment(current_user(), estate_id, name, upload.read())
 
 
 @blp.route("/motion-attachments/<int:attachment_id>")

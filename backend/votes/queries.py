@@ -23,6 +23,8 @@ from backend.votes.models import (
 )
 
 S = MotionStatus
+# The developer may hold hundreds of unsold units: a roll row names the first few.
+UNIT_LABELS_SHOWN = 20
 ORGANISER_LABELS = {"committee": "业主委员会", "community": "社区居委会"}
 
 
@@ -120,7 +122,7 @@ def _block_reason(motion: Motion, is_elector: bool, ballot: Ballot | None) -> st
     return None
 
 
-def _view(motion, turnout, ballot, is_elector, can_manage) -> dict:
+def _view(motion, turnout, ballot, is_elector, can_manage, can_organise=False) -> dict:
     reason = _block_reason(motion, is_elector, ballot)
     shows_turnout = motion.status in (S.OPEN, S.CLOSED)
     turnout = turnout or rules.Count()
@@ -145,6 +147,7 @@ def _view(motion, turnout, ballot, is_elector, can_manage) -> dict:
         "can_vote": reason is None,
         "vote_block_reason": reason if is_elector or motion.status == S.OPEN else None,
         "can_manage": can_manage,
+        "can_organise": can_organise,
     }
 
 
@@ -165,6 +168,7 @@ def detail(user: User, motion_id: int) -> dict:
         _my_ballots(user, [motion.id]).get(motion.id),
         motion.id in _electors_of(user, [motion.id]),
         _can_manage(user, motion.estate),
+        services.organiser_of(user, motion.estate) is not None,
     )
 
 
@@ -247,6 +251,13 @@ def electors(user: User, motion_id: int, q: str, page: int, page_size: int) -> P
         query = query.where(Elector.label.contains(q) | Elector.id.in_(units))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    units: dict[int, list[str]] = {}
+    for elector_id, label in db.session.execute(
+        select(ElectorUnit.elector_id, ElectorUnit.unit_label)
+        .where(ElectorUnit.elector_id.in_([e.id for e, _v in rows]))
+        .order_by(ElectorUnit.id)
+    ):
+        units.setdefault(elector_id, []).append(label)
     items = [
         {
             "id": e.id,
@@ -254,6 +265,7 @@ def electors(user: User, motion_id: int, q: str, page: int, page_size: int) -> P
             "label": e.label,
             "area_dm2": e.area_dm2,
             "unit_count": e.unit_count,
+            "unit_labels": units.get(e.id, [])[:UNIT_LABELS_SHOWN],
             "voted": bool(v),
         }
         for e, v in rows

@@ -139,7 +139,10 @@ class MotionSchema(_MotionBase):
     my_ballot = ma.fields.Nested(BallotSchema, allow_none=True)
     can_vote = ma.fields.Boolean()
     vote_block_reason = ma.fields.String(allow_none=True)
-    can_manage = ma.fields.Boolean()
+    can_manage = ma.fields.Boolean(metadata={"description": "may export, see the roll, close"})
+    can_organise = ma.fields.Boolean(
+        metadata={"description": "may cancel and record paper ballots (the organiser)"}
+    )
 
 
 class _BallotMotionSchema(_MotionBase):
@@ -156,4 +159,11 @@ class ElectorSchema(ma.Schema):
     label = ma.fields.String()
     area_dm2 = ma.fields.Integer()
     unit_count = ma.fields.Integer()
+    unit_labels = ma.fields.List(ma.fields.String(), metadata={"description": "at most 20"})
     voted = ma.fields.Boolean()
+
+
+class AttachmentNameArgs(BaseSchema):
+    # wx.uploadFile names the part after its temporary file (tmp_…pdf): the person's own
+    # file name comes as a form field.
+    filename = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))

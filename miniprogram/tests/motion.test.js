@@ -309,12 +309,12 @@ describe('after the vote', () => {
 });
 
 describe('the organiser', () => {
-  const pastClose = { can_manage: true, can_vote: false, opens_at: isoIn(-2 * DAY_MS), closes_at: isoIn(-MINUTE_MS) };
+  const pastClose = { can_manage: true, can_organise: true, can_vote: false, opens_at: isoIn(-2 * DAY_MS), closes_at: isoIn(-MINUTE_MS) };
 
   test('立即计票 once closes_at has passed: counts and shows the result', async () => {
     route({
       [`GET ${MOTION}`]: ok(motion(pastClose)),
-      [`POST ${CLOSE}`]: ok(closedMotion({ can_manage: true })),
+      [`POST ${CLOSE}`]: ok(closedMotion({ can_manage: true, can_organise: true })),
     });
     const page = await openMotion();
 
@@ -328,7 +328,7 @@ describe('the organiser', () => {
   });
 
   test('no 立即计票 before closes_at, nor for anyone else', async () => {
-    route({ [`GET ${MOTION}`]: ok(motion({ can_manage: true })) });
+    route({ [`GET ${MOTION}`]: ok(motion({ can_manage: true, can_organise: true })) });
     const before = await openMotion();
     route({ [`GET ${MOTION}`]: ok(motion({ ...pastClose, can_manage: false })) });
     const notMine = await openMotion();
@@ -339,7 +339,7 @@ describe('the organiser', () => {
 
   test('a refused count shows the server message and the motion as it is', async () => {
     route({
-      [`GET ${MOTION}`]: [ok(motion(pastClose)), ok(closedMotion({ can_manage: true }))],
+      [`GET ${MOTION}`]: [ok(motion(pastClose)), ok(closedMotion({ can_manage: true, can_organise: true }))],
       [`POST ${CLOSE}`]: fail(409, 'invalid_transition', '表决已计票'),
     });
     const page = await openMotion();
@@ -352,7 +352,7 @@ describe('the organiser', () => {
   });
 
   test('cancelling an announced motion needs a reason', async () => {
-    route({ [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: true })) });
+    route({ [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: true, can_organise: true })) });
     const page = await openMotion();
     await fire(page.querySelector('#cancel-button'), 'click');
     await fire(page.querySelector('#reason'), 'change', '  ');
@@ -365,12 +365,12 @@ describe('the organiser', () => {
 
   test('cancelling sends the reason and shows the motion as cancelled', async () => {
     route({
-      [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: true })),
+      [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: true, can_organise: true })),
       [`POST ${CANCEL}`]: ok(announcedMotion({
         status: 'cancelled',
         status_label: '已取消',
         cancel_reason: '方案需重新论证',
-        can_manage: true,
+        can_manage: true, can_organise: true,
       })),
     });
     const page = await openMotion();
@@ -387,7 +387,7 @@ describe('the organiser', () => {
   });
 
   test('going back from the cancel form sends nothing', async () => {
-    route({ [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: true })) });
+    route({ [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: true, can_organise: true })) });
     const page = await openMotion();
     await fire(page.querySelector('#cancel-button'), 'click');
 
@@ -400,7 +400,7 @@ describe('the organiser', () => {
 
   test('voting that opened meanwhile: the server message, then the motion as it is', async () => {
     route({
-      [`GET ${MOTION}`]: [ok(announcedMotion({ can_manage: true })), ok(motion({ can_manage: true }))],
+      [`GET ${MOTION}`]: [ok(announcedMotion({ can_manage: true, can_organise: true })), ok(motion({ can_manage: true, can_organise: true }))],
       [`POST ${CANCEL}`]: fail(409, 'invalid_transition', '投票已开始，不能取消'),
     });
     const page = await openMotion();
@@ -414,10 +414,36 @@ describe('the organiser', () => {
     expect(page.querySelector('#cancel-button')).toBeUndefined();
   });
 
+  test('while open, the organiser reaches the roll; back, the motion is fetched again', async () => {
+    route({ [`GET ${MOTION}`]: ok(motion({ can_manage: true, can_organise: true, can_vote: false })) });
+    const page = await openMotion();
+
+    await fire(page.querySelector('#electors-button'), 'click');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/motion-electors/index?id=12' });
+    page.instance.onShow();
+    await settle();
+    page.instance.onShow();
+    await settle();
+
+    expect(textOf(page.querySelector('#electors-button'))).toBe('表决名册 / 录入纸质票');
+    expect(calls('GET', MOTION)).toHaveLength(2);
+  });
+
+  test.each([
+    ['an owner', () => motion({ can_manage: false, can_organise: false })],
+    ['an announced motion', () => announcedMotion({ can_manage: true, can_organise: true })],
+    ['a closed motion', () => closedMotion({ can_manage: true, can_organise: true })],
+  ])('no roll button for %s', async (_, make) => {
+    route({ [`GET ${MOTION}`]: ok(make()) });
+    const page = await openMotion();
+
+    expect(page.querySelector('#electors-button')).toBeUndefined();
+  });
+
   test('only the organiser of an announced motion may cancel it', async () => {
     route({ [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: false })) });
     const owner = await openMotion();
-    route({ [`GET ${MOTION}`]: ok(motion({ can_manage: true })) });
+    route({ [`GET ${MOTION}`]: ok(motion({ can_manage: true, can_organise: true })) });
     const open = await openMotion();
 
     expect(owner.querySelector('#cancel-button')).toBeUndefined();

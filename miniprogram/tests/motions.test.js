@@ -134,3 +134,51 @@ test('pulling down reloads, then stops the spinner', async () => {
   expect(calls('GET', LIST)).toHaveLength(2);
   expect(wx.stopPullDownRefresh).toHaveBeenCalledTimes(1);
 });
+
+describe('发起表决', () => {
+  const ESTATE = '/api/v1/estates/7';
+  const estate = (roles) => ok({ id: 7, name: '阳光小区', my_roles: roles.map((role) => ({ role, role_label: role })) });
+
+  test.each([['committee_member'], ['committee_chair']])('a %s sees it, even before any motion', async (role) => {
+    route({ [`GET ${ESTATE}`]: estate(['owner', role]), [`GET ${LIST}`]: ok(pageOf([])) });
+    const page = await openList();
+
+    expect(textOf(page.querySelector('#compose-button'))).toBe('发起表决');
+    expect(calls('GET', ESTATE)).toHaveLength(1);
+  });
+
+  test.each([
+    ['an owner', ['owner']],
+    ['the property manager', ['property_manager']],
+    // can_manage is true for supervisors too, who may not announce: the button follows roles.
+    ['an auditor whose list says can_manage', ['auditor']],
+  ])('%s does not see it', async (_, roles) => {
+    route({ [`GET ${ESTATE}`]: estate(roles), [`GET ${LIST}`]: ok(pageOf([motion({ can_manage: true })])) });
+    const page = await openList();
+
+    expect(page.querySelector('#compose-button')).toBeUndefined();
+  });
+
+  test('roles that cannot be fetched hide it quietly: the list’s own message stays', async () => {
+    route({
+      [`GET ${ESTATE}`]: fail(500, 'internal_error', '服务器出错了，请稍后重试'),
+      [`GET ${LIST}`]: fail(404, 'not_found', '小区不存在或无权查看'),
+    });
+    const page = await openList();
+
+    expect(page.querySelector('#compose-button')).toBeUndefined();
+    expect(toastMessage(page)).toBe('小区不存在或无权查看');
+  });
+
+  test('opens the form for the estate; back, the list is fetched again from page 1', async () => {
+    route({ [`GET ${ESTATE}`]: estate(['committee_chair']), [`GET ${LIST}`]: ok(pageOf([motion()])) });
+    const page = await openList();
+
+    await fire(page.querySelector('#compose-button'), 'click');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/motion-compose/index?estate_id=7' });
+    page.instance.onShow();
+    await settle();
+
+    expect(calls('GET', LIST).map((r) => r.query.page)).toEqual(['1', '1']);
+  });
+});

@@ -70,6 +70,7 @@ const motion = (overrides = {}) => ({
   can_vote: true,
   vote_block_reason: null,
   can_manage: false,
+  can_organise: false,
   ...overrides,
 });
 
@@ -125,6 +126,20 @@ const myBallot = (overrides = {}) => ({
   ...overrides,
 });
 
+/** An elector of the eligibility snapshot (GET /motions/{id}/electors): a verified owner of 2 units. */
+const elector = (overrides = {}) => ({
+  id: 501,
+  kind: 'owner',
+  label: '张*',
+  area_dm2: 24567,
+  unit_count: 2,
+  voted: false,
+  ...overrides,
+});
+
+/** A motion attachment as POST /estates/{id}/motion-attachments returns it. */
+const uploadedAttachment = (id = 201, overrides = {}) => motionAttachment(id, { filename: `tmp_${id}.pdf`, ...overrides });
+
 /** A page of a list: {items, page, page_size, total}. */
 const pageOf = (items, page = 1, total = items.length) => ({ items, page, page_size: 20, total });
 
@@ -141,5 +156,7 @@ module.exports = {
   closedMotion,
   ballot,
   myBallot,
+  elector,
+  uploadedAttachment,
   pageOf,
 };

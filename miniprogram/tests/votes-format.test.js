@@ -153,9 +153,10 @@ describe('motionView', () => {
   });
 
   test('the organiser may cancel only while the motion is announced', () => {
-    expect(votes.motionView(announcedMotion({ can_manage: true }), NOW).canCancel).toBe(true);
-    expect(votes.motionView(announcedMotion({ can_manage: false }), NOW).canCancel).toBe(false);
-    expect(votes.motionView(motion({ can_manage: true }), NOW).canCancel).toBe(false);
+    expect(votes.motionView(announcedMotion({ can_organise: true }), NOW).canCancel).toBe(true);
+    // A supervisor may manage (export, close) but only the organiser withdraws a motion.
+    expect(votes.motionView(announcedMotion({ can_manage: true }), NOW).canCancel).toBe(false);
+    expect(votes.motionView(motion({ can_organise: true }), NOW).canCancel).toBe(false);
   });
 
   test('立即计票 is offered to the organiser once closes_at has passed and not before', () => {
@@ -317,5 +318,94 @@ describe('API calls', () => {
     expect(calls('POST', '/api/v1/motions/12/close')).toHaveLength(1);
     expect(calls('POST', '/api/v1/me/wecom-binding')).toHaveLength(1);
     expect(calls('DELETE', '/api/v1/me/wecom-binding')).toHaveLength(1);
+  });
+});
+
+describe('announcing: times on Shanghai’s clock', () => {
+  test.each([
+    // 08:00 in Shanghai: the date is Shanghai's and UTC's alike.
+    ['2026-11-24T00:00:00Z', '2026-12-10', '2026-12-17'],
+    // 01:30 on 12-02 in Shanghai, still 12-01 in UTC.
+    ['2026-12-01T17:30:00Z', '2026-12-18', '2026-12-25'],
+    // 23:59 in Shanghai: 16 days later at 09:00 is still more than 15 days away.
+    ['2026-12-20T15:59:00Z', '2027-01-05', '2027-01-12'],
+  ])('announced at %s, voting opens %s 09:00 and closes %s 09:00', (now, opens, closes) => {
+    const times = votes.defaultTimes(Date.parse(now));
+
+    expect(times).toEqual({ opensDate: opens, opensTime: '09:00', closesDate: closes, closesTime: '09:00' });
+    const opensAt = Date.parse(votes.isoAt(times.opensDate, times.opensTime));
+    expect(opensAt - Date.parse(now)).toBeGreaterThanOrEqual(15 * DAY);
+  });
+
+  test('times go to the API with the +08:00 offset', () => {
+    expect(votes.isoAt('2026-12-20', '09:00')).toBe('2026-12-20T09:00:00+08:00');
+    expect(Date.parse(votes.isoAt('2026-12-20', '09:00'))).toBe(Date.parse('2026-12-20T01:00:00Z'));
+  });
+
+  test.each([
+    ['2026-12-28', 7, '2027-01-04'],
+    ['2028-02-25', 7, '2028-03-03'],
+    ['2027-02-25', 7, '2027-03-04'],
+  ])('%s + %p days is %s', (date, days, expected) => {
+    expect(votes.addDays(date, days)).toBe(expected);
+  });
+
+  test('the earliest opening is the next whole minute past 15 days', () => {
+    expect(new Date(votes.earliestOpening(Date.parse('2026-12-01T17:30:00Z'))).toISOString()).toBe('2026-12-16T17:30:00.000Z');
+    expect(new Date(votes.earliestOpening(Date.parse('2026-12-01T17:30:01Z'))).toISOString()).toBe('2026-12-16T17:31:00.000Z');
+  });
+
+  test('a picked date reads as the day the picker showed, and back', () => {
+    expect(votes.pickedDate(new Date(2026, 11, 20).getTime())).toBe('2026-12-20');
+    expect(votes.pickerDate('2026-12-20')).toBe(new Date(2026, 11, 20).getTime());
+  });
+});
+
+describe('announcing: checks', () => {
+  const NOW_MS = Date.parse('2026-12-01T17:30:00Z');
+  const valid = {
+    matter: 'other',
+    title: '标题',
+    body: '内容',
+    opensAt: '2026-12-17T01:30:00+08:00',
+    closesAt: '2027-02-15T01:30:00+08:00',
+  };
+
+  test('a motion opening exactly 15 days on, for exactly 60 days, passes', () => {
+    expect(votes.motionErrors(valid, NOW_MS)).toEqual({});
+  });
+
+  test.each([
+    [{ matter: 'elevator' }, { matter: '请选择表决事项' }],
+    [{ title: '   ' }, { title: '请填写标题' }],
+    [{ body: '\n' }, { body: '请填写表决内容' }],
+    [{ opensAt: '2026-12-17T01:29:00+08:00', closesAt: '2026-12-24T01:29:00+08:00' }, { opens_at: '须在公告15日后开始，最早 2026-12-17 01:30' }],
+    [{ closesAt: '2026-12-17T01:30:00+08:00' }, { closes_at: '须晚于投票开始时间' }],
+    [{ closesAt: '2027-02-15T01:31:00+08:00' }, { closes_at: '投票期最长60日' }],
+  ])('%j is refused with %j', (change, errors) => {
+    expect(votes.motionErrors({ ...valid, ...change }, NOW_MS)).toEqual(errors);
+  });
+
+  test('a paper ballot needs a known choice and a note of at most 200 characters', () => {
+    expect(votes.paperBallotErrors({ choice: 'yes', note: '注'.repeat(200) })).toEqual({});
+    expect(votes.paperBallotErrors({ choice: 'maybe', note: '注'.repeat(201) })).toEqual({
+      choice: '请选择表决意见',
+      note: '备注不能超过200个字',
+    });
+  });
+
+  test('committee members and chairs may announce; no one else', () => {
+    expect(votes.canAnnounce([{ role: 'owner' }, { role: 'committee_member' }])).toBe(true);
+    expect(votes.canAnnounce([{ role: 'committee_chair' }])).toBe(true);
+    expect(votes.canAnnounce([{ role: 'auditor' }, { role: 'property_manager' }])).toBe(false);
+    expect(votes.canAnnounce(undefined)).toBe(false);
+  });
+
+  test('an elector of an unknown kind still shows, under its code', () => {
+    expect(votes.electorView({ id: 1, kind: 'trustee', label: 'X', area_dm2: 100, unit_count: 1, voted: false })).toMatchObject({
+      kindText: 'trustee',
+      kindTagType: 'default',
+      detailText: '1 套 · 1.00 ㎡',
+    });
   });
 });

@@ -151,6 +151,7 @@ def test_the_organiser_records_the_developers_paper_ballot_once(vcast, votes, ma
         f"/api/v1/motions/{motion['id']}/electors?q=开发", headers=auth(vcast.chair)
     ).get_json()
     assert [(e["kind"], e["voted"]) for e in listed["items"]] == [("developer", True)]
+    assert len(listed["items"][0]["unit_labels"]) == 1
     assert (
         client.get(
             f"/api/v1/motions/{motion['id']}/electors", headers=auth(vcast.owner)

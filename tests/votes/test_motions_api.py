@@ -235,3 +235,28 @@ def test_unknown_motions_are_not_found(vcast, votes):
     assert votes.get(vcast.owner, 999_999).status_code == 404
     motion = votes.announce(vcast.chair, vcast.estate.id)
     assert votes.get(vcast.outsider, motion["id"]).status_code == 404
+
+
+def test_an_upload_takes_its_name_from_the_filename_field(vcast, client, auth):
+    response = client.post(
+        f"/api/v1/estates/{vcast.estate.id}/motion-attachments",
+        data={"file": (io.BytesIO(b"%PDF-1.4 plan"), "tmp_8f3a.pdf"), "filename": "改造方案.pdf"},
+        headers=auth(vcast.chair),
+    )
+    assert response.status_code == 201
+    assert response.get_json()["filename"] == "改造方案.pdf"
+
+
+def test_only_the_organiser_is_told_they_organise(vcast, votes):
+    motion = votes.announce(vcast.chair, vcast.estate.id)
+    flags = {
+        who: (body["can_manage"], body["can_organise"])
+        for who in ("chair", "auditor", "township", "owner")
+        for body in [votes.get(getattr(vcast, who), motion["id"]).get_json()]
+    }
+    assert flags == {
+        "chair": (True, True),
+        "auditor": (True, False),  # supervises; the estate has a committee
+        "township": (True, False),
+        "owner": (False, False),
+    }

@@ -30,6 +30,13 @@ Component({
       this.stopTicking();
     },
 
+    onShow() {
+      // Back from the roll: paper ballots recorded there moved the turnout.
+      if (!this.openedElectors) return;
+      this.openedElectors = false;
+      this.load();
+    },
+
     async onPullDownRefresh() {
       await this.load();
       wx.stopPullDownRefresh();
@@ -71,6 +78,11 @@ Component({
       } finally {
         wx.hideLoading();
       }
+    },
+
+    onElectors() {
+      this.openedElectors = true;
+      wx.navigateTo({ url: `/pages/motion-electors/index?id=${this.motionId}` });
     },
 
     onResult() {

@@ -1,3 +1,4 @@
+const { request } = require('../../utils/api');
 const { showError } = require('../../utils/feedback');
 const pagedList = require('../../utils/paged-list');
 const votes = require('../../utils/votes');
@@ -6,20 +7,40 @@ const votes = require('../../utils/votes');
 Component({
   behaviors: [pagedList],
 
-  data: { tabs: votes.TABS, tab: 'all' },
+  data: { tabs: votes.TABS, tab: 'all', canAnnounce: false },
 
   methods: {
     onLoad(query) {
       this.estateId = query.estate_id;
+      this.loadRoles();
       this.reload();
     },
 
     onShow() {
-      // Back from a motion: it may have been voted on, cancelled or counted; refresh just that
-      // one to keep the scroll.
-      const { openedId } = this;
+      const { openedId, composing } = this;
       this.openedId = null;
-      if (openedId) this.refreshItem(openedId);
+      this.composing = false;
+      // Back from announcing: the new motion belongs at the top. Back from a motion: it may
+      // have been voted on, cancelled or counted; refresh just that one to keep the scroll.
+      if (composing) this.reload();
+      else if (openedId) this.refreshItem(openedId);
+    },
+
+    /**
+     * Who sees 发起表决: the estate's committee members and chair, by the estate's my_roles, as
+     * the notices page decides who may post. One rule, with or without motions: the list's
+     * can_manage is no substitute, since supervisors (auditors, officers) have it too and may
+     * not announce, and an estate without motions has no item to carry it. The community
+     * organises only where there is no committee, which the app cannot see; it does so from
+     * its own tools. Only hides the button: the server decides (403).
+     */
+    async loadRoles() {
+      try {
+        const estate = await request({ path: `/api/v1/estates/${this.estateId}` });
+        this.setData({ canAnnounce: votes.canAnnounce(estate.my_roles) });
+      } catch (err) {
+        // Silent: without the roles the button stays hidden, and the list reports its own errors.
+      }
     },
 
     async onPullDownRefresh() {
@@ -48,6 +69,11 @@ Component({
       } catch (err) {
         showError(this, err);
       }
+    },
+
+    onCompose() {
+      this.composing = true;
+      wx.navigateTo({ url: `/pages/motion-compose/index?estate_id=${this.estateId}` });
     },
 
     onOpen(event) {
