@@ -11,6 +11,13 @@ log = logging.getLogger("backend.jobs")
 _engine_pid = os.getpid()
 
 
+def _loggable(args: tuple) -> str:
+    """Ids as they are; anything else by its type only: a job handed a chat message (the
+    WeCom callback) must not write what the owner typed — a binding code, a vote — to the log."""
+    shown = [repr(a) if isinstance(a, int) else f"<{type(a).__name__}>" for a in args]
+    return "(" + ", ".join(shown) + ")"
+
+
 def job(func):
     """Run ``func`` as a job: fresh database connections in a forked work horse, the job id
     in the log, and a clean session afterwards (one job, one unit of work)."""
@@ -23,17 +30,24 @@ def job(func):
             # be used by two processes, so drop them (without closing the parent's sockets).
             db.engine.dispose(close=False)
             _engine_pid = os.getpid()
+
+
+def _loggable(args: tuple) -> str:
+    """Ids as they are; anything else by its type only: a job handed a chat message (the
+    WeCom callback) must not write what the owner typed — a binding code, a vote — to the log."""
+    shown = [repr(a) if isinstance(a, int) else f"<{type(a).__name__}>" for a in args]
+    return "(" + ", ".join(shown) + ")"
         from rq import get_current_job
 
         current = get_current_job()
         job_id = current.id if current else "inline"
         try:
             result = func(*args, **kwargs)
-            log.info("job %s %s%r: %s", job_id, func.__name__, args, result)
+            log.info("job %s %s%s: %s", job_id, func.__name__, _loggable(args), result)
             return result
         except Exception:
             db.session.rollback()
-            log.info("job %s %s%r failed", job_id, func.__name__, args, exc_info=True)
+            log.info("job %s %s%s failed", job_id, func.__name__, _loggable(args), exc_info=True)
             raise
         finally:
             db.session.remove()
