@@ -30,13 +30,6 @@ def job(func):
             # be used by two processes, so drop them (without closing the parent's sockets).
             db.engine.dispose(close=False)
             _engine_pid = os.getpid()
-
-
-def _loggable(args: tuple) -> str:
-    """Ids as they are; anything else by its type only: a job handed a chat message (the
-    WeCom callback) must not write what the owner typed — a binding code, a vote — to the log."""
-    shown = [repr(a) if isinstance(a, int) else f"<{type(a).__name__}>" for a in args]
-    return "(" + ", ".join(shown) + ")"
         from rq import get_current_job
 
         current = get_current_job()
