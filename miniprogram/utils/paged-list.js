@@ -9,6 +9,22 @@ module.exports = Behavior({
   data: { items: [], page: 0, loading: false, finished: false },
 
   methods: {
+    // Back from a page the list opened: after composing (this.composing), the new item belongs
+    // at the top, so page 1 again; after opening an item (this.openedId), it may have changed,
+    // so only that one is refreshed (the page's refreshItem) and the scroll stays.
+    onShow() {
+      const { openedId, composing } = this;
+      this.openedId = null;
+      this.composing = false;
+      if (composing) this.reload();
+      else if (openedId && this.refreshItem) this.refreshItem(openedId);
+    },
+
+    async onPullDownRefresh() {
+      await this.reload();
+      wx.stopPullDownRefresh();
+    },
+
     onReachBottom() {
       if (!this.data.loading && !this.data.finished) this.loadPage(this.data.page + 1);
     },

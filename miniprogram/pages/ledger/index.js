@@ -17,16 +17,6 @@ Component({
 
     // Back from a period: it may have been approved or returned there; refresh just that one
     // to keep the scroll.
-    onShow() {
-      const { openedId } = this;
-      this.openedId = null;
-      if (openedId) this.refreshItem(openedId);
-    },
-
-    async onPullDownRefresh() {
-      await this.reload();
-      wx.stopPullDownRefresh();
-    },
 
     async loadRoles() {
       try {

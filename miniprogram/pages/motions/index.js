@@ -16,16 +16,6 @@ Component({
       this.reload();
     },
 
-    onShow() {
-      const { openedId, composing } = this;
-      this.openedId = null;
-      this.composing = false;
-      // Back from announcing: the new motion belongs at the top. Back from a motion: it may
-      // have been voted on, cancelled or counted; refresh just that one to keep the scroll.
-      if (composing) this.reload();
-      else if (openedId) this.refreshItem(openedId);
-    },
-
     /**
      * Who sees 发起表决: the estate's committee members and chair, by the estate's my_roles, as
      * the notices page decides who may post. One rule, with or without motions: the list's
@@ -41,11 +31,6 @@ Component({
       } catch (err) {
         // Silent: without the roles the button stays hidden, and the list reports its own errors.
       }
-    },
-
-    async onPullDownRefresh() {
-      await this.reload();
-      wx.stopPullDownRefresh();
     },
 
     onTab(event) {

@@ -10,11 +10,6 @@ Component({
       this.reload();
     },
 
-    async onPullDownRefresh() {
-      await this.reload();
-      wx.stopPullDownRefresh();
-    },
-
     async fetchPage(paging) {
       const body = await votes.listMyBallots(paging);
       return { ...body, items: body.items.map(votes.ballotView) };

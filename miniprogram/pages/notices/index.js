@@ -15,21 +15,6 @@ Component({
       this.reload();
     },
 
-    onShow() {
-      const { openedId, composing } = this;
-      this.openedId = null;
-      this.composing = false;
-      // Back from composing: the new notice belongs at the top. Back from a notice: it is read
-      // now, and its author may have withdrawn it; refresh just that one to keep the scroll.
-      if (composing) this.reload();
-      else if (openedId) this.refreshItem(openedId);
-    },
-
-    async onPullDownRefresh() {
-      await this.reload();
-      wx.stopPullDownRefresh();
-    },
-
     async loadRoles() {
       try {
         const estate = await request({ path: `/api/v1/estates/${this.estateId}` });

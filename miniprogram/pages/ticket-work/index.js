@@ -20,11 +20,6 @@ Component({
       if (opened) this.reload();
     },
 
-    async onPullDownRefresh() {
-      await this.reload();
-      wx.stopPullDownRefresh();
-    },
-
     onTab(event) {
       const { key } = event.currentTarget.dataset;
       if (key === this.data.tab) return;

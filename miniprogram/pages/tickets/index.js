@@ -18,21 +18,6 @@ Component({
       this.reload();
     },
 
-    onShow() {
-      const { openedId, reporting } = this;
-      this.openedId = null;
-      this.reporting = false;
-      // Back from reporting: the new ticket belongs at the top. Back from a ticket: it may have
-      // been supported, rated or moved on; refresh just that one to keep the scroll.
-      if (reporting) this.reload();
-      else if (openedId) this.refreshItem(openedId);
-    },
-
-    async onPullDownRefresh() {
-      await this.reload();
-      wx.stopPullDownRefresh();
-    },
-
     onTab(event) {
       const { key } = event.currentTarget.dataset;
       if (key === this.data.tab) return;
@@ -77,7 +62,7 @@ Component({
     },
 
     onReport() {
-      this.reporting = true;
+      this.composing = true;
       wx.navigateTo({ url: `/pages/ticket-report/index?estate_id=${this.estateId}` });
     },
   },
