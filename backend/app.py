@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
+    from backend.governance.api import blp as governance_blp
     from backend.group_chats.api import blp as group_chats_blp
     from backend.health import bp as health_bp
     from backend.ledger.api import blp as ledger_blp
@@ -62,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         ledger_blp,
         tickets_blp,
         votes_blp,
+        governance_blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
@@ -78,6 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(wecom_callback_bp)
     csrf.exempt(wecom_callback_bp)  # signed by WeCom in each request, no cookies
 
+    import backend.console.company_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.vote_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console.views import bp as console_bp
@@ -95,6 +98,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_models() -> None:
     """Import every models module so Alembic and create_all see all tables."""
     import backend.accounts.models  # noqa: F401
+    import backend.governance.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401
     import backend.ledger.models  # noqa: F401
     import backend.notices.models  # noqa: F401

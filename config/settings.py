@@ -67,6 +67,10 @@ _ENV = {
     # longest a vote may stay open.
     "LINLI_VOTE_NOTICE_DAYS": ("VOTE_NOTICE_DAYS", 15, int),
     "LINLI_VOTE_MAX_DAYS": ("VOTE_MAX_DAYS", 60, int),
+    # Credit penalties: a property company's score starts here and loses the points of each
+    # deduction (信用扣分) for this many days, the day of the decision included.
+    "LINLI_CREDIT_BASE_SCORE": ("CREDIT_BASE_SCORE", 100, int),
+    "LINLI_CREDIT_WINDOW_DAYS": ("CREDIT_WINDOW_DAYS", 365, int),
     # The WeCom app that receives owners' messages and vote-card clicks (callback settings
     # from the app's "接收消息" page; AES key is the 43-character EncodingAESKey).
     "LINLI_WECOM_AGENT_ID": ("WECOM_AGENT_ID", 1000002, int),

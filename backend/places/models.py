@@ -55,6 +55,7 @@ class Estate(db.Model):
         ForeignKey("property_company.id"), index=True
     )
     community: Mapped[Community] = relationship()
+    property_company: Mapped[PropertyCompany | None] = relationship()
 
 
 class Building(db.Model):

@@ -38,6 +38,8 @@ class RoleSchema(ma.Schema):
 
 class EstateDetailSchema(EstateSchema):
     unit_count = ma.fields.Integer()
+    property_company_id = ma.fields.Integer(allow_none=True)
+    property_company_name = ma.fields.String(allow_none=True)
     my_roles = ma.fields.List(ma.fields.Nested(RoleSchema))
 
     @ma.pre_dump
@@ -48,6 +50,10 @@ class EstateDetailSchema(EstateSchema):
             "community": estate.community,
             "unit_count": detail["unit_count"],
             "my_roles": detail["my_roles"],
+            "property_company_id": estate.property_company_id,
+            "property_company_name": (
+                estate.property_company.name if estate.property_company else None
+            ),
         }
 
 

@@ -9,6 +9,8 @@ const detail = {
   township_name: '凤城镇',
   unit_count: 320,
   my_roles: [{ role: 'owner', role_label: '业主' }],
+  property_company_id: null,
+  property_company_name: null,
 };
 
 const openEstate = (id = '7') => openPage('estate', 'onLoad', { id });
@@ -84,4 +86,23 @@ test('an estate out of reach shows the server message', async () => {
   const page = await openEstate('8');
 
   expect(toastMessage(page)).toBe('小区不存在或无权查看');
+});
+
+test('物业企业 opens the credit page of the company', async () => {
+  route({
+    'GET /api/v1/estates/7': ok({ ...detail, property_company_id: 3, property_company_name: '安溪宜家物业' }),
+  });
+  const page = await openEstate();
+
+  expect(textOf(page)).toContain('安溪宜家物业');
+  await fire(page.querySelector('#company-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/company-credit/index?id=3' });
+});
+
+test('without a property company there is no credit link', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  expect(page.querySelector('#company-cell')).toBeFalsy();
 });

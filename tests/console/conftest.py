@@ -1,5 +1,6 @@
 """The ledger's and the tickets' casts and API clients, for the console's pages."""
 
+from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
 from tests.ledger_support import Cast, LedgerApi, cast, ledger  # noqa: F401
 from tests.ticket_support import TicketApi, TicketCast, tcast, tickets  # noqa: F401
 from tests.vote_support import vcast, votes  # noqa: F401  (vote fixtures)

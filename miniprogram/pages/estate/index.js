@@ -36,6 +36,10 @@ Component({
       wx.navigateTo({ url: `/pages/tickets/index?estate_id=${this.estateId}` });
     },
 
+    onCompany() {
+      wx.navigateTo({ url: `/pages/company-credit/index?id=${this.data.estate.property_company_id}` });
+    },
+
     onClaim() {
       wx.navigateTo({ url: `/pages/claim/index?estate_id=${this.estateId}` });
     },

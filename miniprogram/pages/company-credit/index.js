@@ -1,0 +1,36 @@
+const { request } = require('../../utils/api');
+const { showError } = require('../../utils/feedback');
+
+// 企业信用公示: a property company's credit score and its penalties, newest first.
+Component({
+  data: { credit: null },
+
+  methods: {
+    async onLoad(query) {
+      this.companyId = query.id;
+      await this.load();
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    async load() {
+      try {
+        const credit = await request({ path: `/api/v1/property-companies/${this.companyId}/credit` });
+        this.setData({
+          credit: {
+            ...credit,
+            penalties: credit.penalties.map((p) => ({
+              ...p,
+              tagType: p.revoked ? 'default' : p.kind === 'deduction' ? 'danger' : 'warning',
+            })),
+          },
+        });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+  },
+});
