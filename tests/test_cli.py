@@ -1,5 +1,7 @@
 """Operator commands: grant, create-staff, seed-demo."""
 
+from datetime import timedelta
+
 from backend.accounts.models import Membership, User
 from backend.extensions import db
 from backend.places.models import Estate, Unit
@@ -130,3 +132,24 @@ def test_demo_votes_have_a_decided_an_open_and_an_announced_motion(runner):
     assert db.session.query(Ballot).filter_by(motion_id=motions["open"].id).count() == 6
     kinds = {k for (k,) in db.session.query(MotionPost.kind).filter_by(motion_id=decided.id)}
     assert kinds >= {"announced", "opened", "result"}
+
+
+def test_demo_penalties_cover_every_kind_and_one_is_revoked(runner):
+    from backend.governance import credit
+    from backend.governance.models import CreditPenalty
+
+    runner.invoke(args=["linli", "seed-demo"])
+    penalties = db.session.query(CreditPenalty).all()
+    assert {p.kind for p in penalties} == {
+        "interview",
+        "criticism",
+        "deduction",
+        "manager_dismissal",
+        "project_removal",
+    }
+    assert [p.kind for p in penalties if p.revoked_at] == ["deduction"]
+    county = db.session.query(Estate).first().county_id
+    since = credit.today() - timedelta(days=400)
+    counted = credit.figures(("county", county), since, credit.today())
+    assert (counted.interview, counted.criticism, counted.deduction) == (2, 2, 1)
+    assert (counted.manager_dismissal, counted.project_removal) == (1, 1)
