@@ -259,8 +259,15 @@ def revoke_penalty(user: User, penalty_id: int, reason: str) -> CreditPenalty:
         )
         if not in_township:
             raise Forbidden("只有县住建局或所涉街道（乡镇）可以撤销失信惩戒")
+    # Locked and read again: two officers revoking at once must not both succeed.
+    penalty = db.session.scalar(
+        select(CreditPenalty)
+        .where(CreditPenalty.id == penalty.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if penalty.revoked_at is not None:
-        raise Conflict("该惩戒已撤销")
+        raise Conflict("该惩戒已撤销", code="already_revoked")
     penalty.revoked_at = utcnow()
     penalty.revoked_by_id = user.id
     penalty.revoke_reason = reason.strip()

@@ -9,6 +9,7 @@ from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.governance.models import CreditPenalty
 from tests.governance_support import args, on, penalty
+from tests.tickets.helpers import posts_at_once
 
 
 def count() -> int:
@@ -181,6 +182,21 @@ def test_revoked_deduction_stays_on_record_and_stops_counting(client, auth, gcas
     assert count() == 1
     again = revoke(client, auth, gcast.county_officer, row)
     assert again.status_code == 409 and again.json["error"]["message"] == "该惩戒已撤销"
+
+
+def test_two_officers_revoking_at_once_revoke_once(app, auth, gcast):
+    row = penalty(gcast.company, recorded_by_id=gcast.admin.id)
+    calls = [
+        (gcast.county_officer, f"/api/v1/credit-penalties/{row.id}/revoke", {"reason": r})
+        for r in ("录入错误甲", "录入错误乙")
+    ] * 3
+
+    results = posts_at_once(app, auth, calls)
+
+    assert sorted(status for status, _ in results) == [200] + [409] * 5
+    db.session.expire_all()
+    winner = next(body for status, body in results if status == 200)
+    assert db.session.get(CreditPenalty, row.id).revoke_reason == winner["revoke_reason"]
 
 
 def test_revoke_needs_a_reason(client, auth, gcast):
