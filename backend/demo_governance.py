@@ -1,14 +1,18 @@
 """Demo credit penalties (失信惩戒) in the demo county, made through the governance services
 as the county officer: a few of each kind against the estates' property companies, one of
-them revoked as a mistaken entry."""
+them revoked as a mistaken entry. Then the problem list (十件实事): an inspection with two
+problems, a problem now overdue, and one closed out on a generated photo."""
 
+import io
 from datetime import timedelta
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.extensions import db
-from backend.governance import credit, services
+from backend.governance import credit, problem_services, services
+from backend.governance.models import ProblemItem
 from backend.places.models import Estate, PropertyCompany
 
 # (kind, days ago, points, reason, names the estate's manager)
@@ -50,3 +54,57 @@ def seed(estates: list[Estate]) -> None:
         made.append(services.record_penalty(officer, company.id, args))
     index, reason = REVOKED
     services.revoke_penalty(officer, made[index].id, reason)
+    _problems(officer, estates)
+
+
+def _photo() -> bytes:
+    """A made-up after-the-fix picture: a clear grey passage between two walls."""
+    image = Image.new("RGB", (640, 480), (170, 200, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 280, 640, 480), fill=(150, 150, 145))
+    draw.rectangle((0, 100, 180, 400), fill=(210, 200, 180), outline=(90, 90, 90), width=4)
+    draw.rectangle((460, 100, 640, 400), fill=(210, 200, 180), outline=(90, 90, 90), width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _item(category, title, plan, days, **fields) -> dict:
+    return {
+        "category": category,
+        "title": title,
+        "description": fields.pop("description", ""),
+        "plan": plan,
+        "deadline": credit.today() + timedelta(days=days),
+        **fields,
+    }
+
+
+def _problems(officer: User, estates: list[Estate]) -> None:
+    today = credit.today()
+    problem_services.create_inspection(
+        officer,
+        {
+            "estate_id": estates[0].id,
+            "inspected_on": today - timedelta(days=5),
+            "notes": "本季度动态督查：消防、环境卫生两项不达标",
+            "items": [
+                _item("fire_safety", "3 号楼消防通道堆放杂物", "三日内清理并设置禁停标识", 3),
+                _item("cleaning", "垃圾分类点满溢", "增加清运频次至每日两次", 10),
+            ],
+        },
+    )
+    late = problem_services.create_problem(
+        officer,
+        {"estate_id": estates[-1].id, **_item("lighting", "地下车库照明损坏", "更换灯具", 0)},
+    )
+    # Made overdue after the fact: the rules refuse a deadline already past.
+    db.session.get(ProblemItem, late.id).deadline = today - timedelta(days=6)
+    db.session.commit()
+    fixed = problem_services.create_problem(
+        officer,
+        {"estate_id": estates[-1].id, **_item("pavement", "小区主干道路面破损", "修补路面", 7)},
+    )
+    problem_services.close_out(
+        officer, fixed.id, "路面已修补，现场复查合格", [("修补后.jpg", _photo())]
+    )
