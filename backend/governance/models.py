@@ -12,6 +12,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.common.clock import utcnow
+from backend.common.stored_files import StoredFileColumns
 from backend.extensions import db
 from backend.places.models import Estate, PropertyCompany
 
@@ -73,16 +74,11 @@ class CreditPenalty(db.Model):
         return KIND_LABELS[self.kind]
 
 
-class PenaltyEvidence(db.Model):
+class PenaltyEvidence(StoredFileColumns, db.Model):
     """A document (PDF, JPG, PNG) a penalty rests on: minutes, notices, photos."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     penalty_id: Mapped[int] = mapped_column(ForeignKey("credit_penalty.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -155,14 +151,9 @@ class ProblemItem(db.Model):
         return STATUS_LABELS[self.status]
 
 
-class ProblemEvidence(db.Model):
+class ProblemEvidence(StoredFileColumns, db.Model):
     """A photo (JPG, PNG) showing a problem put right, taken when it is closed out."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     problem_id: Mapped[int] = mapped_column(ForeignKey("problem_item.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.common.clock import utcnow
+from backend.common.stored_files import StoredFileColumns
 from backend.extensions import db
 
 
@@ -159,7 +160,7 @@ class LedgerEntry(db.Model):
         return DIRECTION_LABELS[Direction(self.direction)]
 
 
-class LedgerVoucher(db.Model):
+class LedgerVoucher(StoredFileColumns, db.Model):
     """A receipt, invoice or contract (photo or PDF) behind an entry."""
 
     # Verifying an estate's chain reads its vouchers by estate, not the county's.
@@ -167,11 +168,6 @@ class LedgerVoucher(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entry.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -6,6 +6,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.common.clock import utcnow
+from backend.common.stored_files import StoredFileColumns
 from backend.extensions import db
 
 
@@ -55,15 +56,10 @@ class NoticeRead(db.Model):
     read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class NoticeAttachment(db.Model):
+class NoticeAttachment(StoredFileColumns, db.Model):
     """A file uploaded for a notice; ``notice_id`` stays empty until a notice uses it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"), index=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

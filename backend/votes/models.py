@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.common.clock import utcnow
+from backend.common.stored_files import StoredFileColumns
 from backend.extensions import db
 from backend.places.models import Estate
 
@@ -91,18 +92,13 @@ class Motion(db.Model):
     )
 
 
-class MotionAttachment(db.Model):
+class MotionAttachment(StoredFileColumns, db.Model):
     """A document of a motion; ``motion_id`` stays empty until a motion uses it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"), index=True)
     motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id"), index=True)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
