@@ -15,7 +15,7 @@ from backend.extensions import db
 from backend.governance.models import CreditPenalty, PenaltyKind
 from backend.places.models import Estate
 
-SCOPE_KINDS = ("county", "township", "community")
+SCOPE_KINDS = ("county", "township", "community", "estate")
 
 
 def today() -> date:
@@ -78,16 +78,18 @@ def _in_scope(query, kind: str, place_id: int):
         return query.where(CreditPenalty.county_id == place_id)
     # Below the county a penalty belongs to the estate it names; one naming no estate is a
     # county matter and counts only in the county's figures.
+    if kind == "estate":
+        return query.where(CreditPenalty.estate_id == place_id)
     column = Estate.township_id if kind == "township" else Estate.community_id
     return query.join(Estate, Estate.id == CreditPenalty.estate_id).where(column == place_id)
 
 
 def figures(scope: tuple[str, int], since: date, until: date) -> Figures:
     """Live penalties decided from ``since`` to ``until`` (both included) in a county,
-    township or community: a count per kind, the distinct companies interviewed and
+    township, community or estate: a count per kind, the distinct companies interviewed and
     criticised, and the points deducted. One query.
 
-    :param scope: ("county" | "township" | "community", id).
+    :param scope: ("county" | "township" | "community" | "estate", id).
     """
     kind, place_id = scope
     if kind not in SCOPE_KINDS:

@@ -138,6 +138,9 @@ class ProblemItem(db.Model):
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The Shanghai date of closed_at, kept so "closed by the deadline" is a plain date
+    # comparison on every database (SQLite has no time zones).
+    closed_on: Mapped[date | None] = mapped_column(Date)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     close_note: Mapped[str | None] = mapped_column(String(500))
     estate: Mapped[Estate] = relationship()

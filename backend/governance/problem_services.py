@@ -197,6 +197,7 @@ def close_out(user: User, problem_id: int, close_note: str, photos=()) -> Proble
         raise
     problem.status = ProblemStatus.CLOSED_OUT
     problem.closed_at = utcnow()
+    problem.closed_on = problem.closed_at.astimezone(SHANGHAI).date()
     problem.closed_by_id = user.id
     problem.close_note = note
     db.session.commit()
@@ -233,7 +234,7 @@ def problem_figures(scope: tuple[str, int], since: date, until: date) -> Problem
     out from ``since`` to ``until`` (Shanghai dates, both included), how many of those were
     closed out by their deadline, and how many are overdue today. One query.
 
-    :param scope: ("county" | "township" | "community", id).
+    :param scope: ("county" | "township" | "community" | "estate", id).
     """
     kind, place_id = scope
     if kind not in SCOPE_KINDS:
@@ -242,18 +243,17 @@ def problem_figures(scope: tuple[str, int], since: date, until: date) -> Problem
         "county": ProblemItem.county_id,
         "township": ProblemItem.township_id,
         "community": ProblemItem.community_id,
+        "estate": ProblemItem.estate_id,
     }[kind]
     start, end = _start_of(since), _start_of(until + timedelta(days=1))
     closed = and_(ProblemItem.closed_at >= start, ProblemItem.closed_at < end)
-    # On time: closed before the end of the deadline day, Shanghai time.
-    closed_local_day = func.date(func.timezone("Asia/Shanghai", ProblemItem.closed_at))
     row = db.session.execute(
         select(
             func.count(
                 case((and_(ProblemItem.created_at >= start, ProblemItem.created_at < end), 1))
             ),
             func.count(case((closed, 1))),
-            func.count(case((and_(closed, closed_local_day <= ProblemItem.deadline), 1))),
+            func.count(case((and_(closed, ProblemItem.closed_on <= ProblemItem.deadline), 1))),
             func.count(
                 case(
                     (

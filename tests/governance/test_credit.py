@@ -148,4 +148,4 @@ def test_figures_of_another_county_are_empty(year_2025, make):
 
 def test_unknown_scope_kind_is_refused(gcast):
     with pytest.raises(ValueError):
-        credit.figures(("estate", 1), on(10), on(0))
+        credit.figures(("province", 1), on(10), on(0))

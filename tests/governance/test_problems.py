@@ -2,7 +2,7 @@
 (township and county officers only: auditors 403), scope (404), bad input (422, nothing
 written), closing out twice (409, also at once), and the figures by hand."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -103,6 +103,15 @@ def test_officers_close_out_with_a_photo(gcast, who):
     assert count(ProblemEvidence) == 1
 
 
+def test_close_out_is_dated_in_shanghai(gcast, monkeypatch):
+    """23:30 UTC is already the next day in Shanghai: that is the day the deadline is
+    compared with."""
+    problem = make(gcast.auditor_a, gcast.estate_a)
+    monkeypatch.setattr(problems, "utcnow", lambda: datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+    closed = problems.close_out(gcast.township_a, problem.id, "已清理并复查", [PHOTO])
+    assert closed.closed_on.isoformat() == "2026-04-01"
+
+
 def test_auditor_may_not_close_out(gcast):
     problem = make(gcast.auditor_a, gcast.estate_a)
     with pytest.raises(Forbidden):
@@ -172,6 +181,7 @@ def raw(gcast, estate, created, deadline, closed=None):
         created_at=_at(created),
         status="closed_out" if closed else "open",
         closed_at=closed,
+        closed_on=closed.astimezone(SHANGHAI).date() if closed else None,
         closed_by_id=gcast.admin.id if closed else None,
         close_note="已整改" if closed else None,
     )
@@ -207,5 +217,8 @@ def test_figures_by_hand(gcast):
     assert problems.problem_figures(("township", a.township_id), d(30), d(12)) == (
         problems.ProblemFigures(created=3, closed_out=0, closed_on_time=0, overdue_now=2)
     )
+    assert problems.problem_figures(("estate", a.id), since, until) == (
+        problems.ProblemFigures(created=3, closed_out=2, closed_on_time=1, overdue_now=2)
+    )
     with pytest.raises(ValueError):
-        problems.problem_figures(("estate", a.id), since, until)
+        problems.problem_figures(("province", 1), since, until)
