@@ -32,6 +32,17 @@ def paginate(query: Select, page: int, page_size: int) -> Page:
     return Page(items=list(rows), page=page, page_size=page_size, total=total or 0)
 
 
+def paginate_rows(query: Select, page: int, page_size: int | None) -> Page:
+    """Like ``paginate`` for a SELECT of several columns (items are rows); ``page_size``
+    None gives every row, as an export needs."""
+    if page_size is None:
+        rows = db.session.execute(query).all()
+        return Page(items=list(rows), page=1, page_size=len(rows), total=len(rows))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
+    return Page(items=list(rows), page=page, page_size=page_size, total=total or 0)
+
+
 _page_schemas: dict[type, type] = {}
 
 

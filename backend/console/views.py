@@ -26,7 +26,13 @@ from backend.errors import DomainError, Unauthorized
 from backend.extensions import csrf, db, limiter
 from backend.ledger import services as ledger
 
-bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+bp = Blueprint(
+    "console",
+    __name__,
+    url_prefix="/console",
+    template_folder="templates",
+    static_folder="static",  # the vendored chart library (no CDN: consoles run on closed networks)
+)
 
 
 @bp.before_request

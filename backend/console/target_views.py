@@ -1,0 +1,33 @@
+"""Console pages for the supervision dashboards (四升一降) on the console blueprint: a
+county, township, community or estate with its figures, drilling down one level at a time,
+and any of its tables as .xlsx."""
+
+from flask import g, redirect, render_template, request, url_for
+
+from backend.console import targets as target_pages
+from backend.console import xlsx
+from backend.console.views import bp, staff_required
+from backend.governance.targets import places
+
+KIND = "<any(county, township, community, estate):kind>"
+
+
+@bp.get("/targets")
+@staff_required
+def targets_home():
+    place = places.home_place(g.staff)
+    return redirect(url_for("console.targets", kind=place.kind, place_id=place.id))
+
+
+@bp.get(f"/targets/{KIND}/<int:place_id>")
+@staff_required
+def targets(kind, place_id):
+    data = target_pages.page(g.staff, kind, place_id, request.args)
+    return render_template("console/targets.html", **data)
+
+
+@bp.get(f"/targets/{KIND}/<int:place_id>/<any(monthly, children):table>.xlsx")
+@staff_required
+def targets_export(kind, place_id, table):
+    data, name = target_pages.export(g.staff, kind, place_id, table, request.args)
+    return xlsx.send(data, name)

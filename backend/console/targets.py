@@ -1,0 +1,71 @@
+"""The supervision dashboard pages (四升一降), for the views in target_views: reading the
+period from the query string and putting together what one place's page and its exports
+show. The figures themselves come from backend.governance.targets."""
+
+from datetime import date
+
+from backend.accounts.models import User
+from backend.console import xlsx
+from backend.governance.targets import dashboard, periods, places
+from backend.governance.targets.definitions import DEFINITIONS
+
+MAX_DAYS = 3 * 366
+
+
+def period(args) -> tuple[date, date, str | None]:
+    """(since, until, error) from ``?year=`` or ``?since=&until=``; this year so far by
+    default, and on a bad period the default with a message saying what was wrong."""
+    today = periods.today()
+    default = (date(today.year, 1, 1), today)
+    try:
+        if args.get("since") or args.get("until"):
+            since = date.fromisoformat(args.get("since") or "")
+            until = date.fromisoformat(args.get("until") or "")
+        elif args.get("year"):
+            since, until = periods.year_range(int(args["year"]))
+        else:
+            return *default, None
+    except ValueError:
+        return *default, "日期格式不正确，请按 2026-01-31 的格式填写起止日期"
+    if since > until:
+        return *default, "开始日期不能晚于结束日期"
+    if (until - since).days > MAX_DAYS or since.year < 2000:
+        return *default, "统计区间最长三年，且不早于 2000 年"
+    return since, until, None
+
+
+def page(user: User, kind: str, place_id: int, args) -> dict:
+    place = places.place_for(user, kind, place_id)
+    since, until, error = period(args)
+    table, chart = dashboard.monthly(place, since, until)
+    page_number = args.get("page", 1, type=int) or 1
+    return {
+        "place": place,
+        "kind_labels": places.KIND_LABELS,
+        "since": since,
+        "until": until,
+        "period_error": error,
+        "definitions": DEFINITIONS,
+        "years": list(range(periods.today().year, periods.today().year - 4, -1)),
+        "targets": dashboard.targets(place, since, until),
+        "supervision": dashboard.supervision(place, since, until),
+        "monthly": table,
+        "chart": chart,
+        "children": dashboard.children(place, since, until, max(page_number, 1)),
+    }
+
+
+def export(user: User, kind: str, place_id: int, table_key: str, args) -> tuple[bytes, str]:
+    """(workbook, file name) of the page's ``table_key`` table, every row of it."""
+    place = places.place_for(user, kind, place_id)
+    since, until, _ = period(args)
+    if table_key == "monthly":
+        table, _chart = dashboard.monthly(place, since, until)
+    else:
+        table = dashboard.children(place, since, until, page=None)
+    trail = " › ".join([name for _, _, name in place.trail] + [place.name])
+    lines = [f"地区：{trail}", f"统计区间：{since.isoformat()} 至 {until.isoformat()}"]
+    rows = [row.cells for row in table.rows] if table else []
+    headers = table.headers if table else []
+    title = f"{place.name}{table.title if table else ''}"
+    return xlsx.workbook(title, lines, headers, rows), f"{place.name}-{table_key}"

@@ -1,0 +1,38 @@
+"""Any console table as an .xlsx workbook: a title, the lines that say what it covers
+(place, period, definitions), the header row, then the rows as the page shows them."""
+
+import io
+from datetime import datetime
+
+from flask import send_file
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NO_DATA = "暂无数据"
+
+
+def workbook(title: str, lines: list[str], headers: list[str], rows: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]  # Excel's limit on sheet names
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for line in lines:
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(headers)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([NO_DATA if value is None else value for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def send(data: bytes, name: str):
+    stamp = datetime.now().strftime("%Y%m%d")
+    return send_file(
+        io.BytesIO(data), mimetype=XLSX_TYPE, download_name=f"{name}-{stamp}.xlsx", max_age=0
+    )

@@ -1,0 +1,137 @@
+"""What a supervision dashboard shows for one place and period: the five targets (四升一降)
+with their definitions, the monthly series, the places one level down, and the problem-list
+and credit-penalty figures. Every number is counted from Linli's records; where there is
+nothing to count the value is None and the page says 暂无数据.
+
+Tables are plain rows of cells so the page and the .xlsx export show the same thing.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from backend.common.pagination import Page, paginate_rows
+from backend.governance import credit, problem_services
+from backend.governance.targets import periods, tickets
+from backend.governance.targets.definitions import DEFINITIONS
+from backend.governance.targets.places import KIND_LABELS, Place, children_query
+from backend.governance.targets.ratios import average, basis_points, chart_value, percent
+
+CHILDREN_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str
+    direction: str  # "up": higher is better; "down": lower is better
+    value: str | None
+    detail: str
+    definition: str
+
+
+@dataclass
+class Row:
+    cells: list
+    place: tuple[str, int] | None = None  # the place a row drills down to
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[Row] = field(default_factory=list)
+    page: Page | None = None
+
+
+def _ticket_targets(figures: tickets.TicketFigures) -> list[Target]:
+    f = figures
+    return [
+        Target(
+            "service_quality",
+            "服务质量（按时办结率）",
+            "up",
+            percent(f.on_time, f.replied),
+            f"已反馈 {f.replied} 件，按时 {f.on_time} 件",
+            DEFINITIONS["on_time"],
+        ),
+        Target(
+            "satisfaction",
+            "业主满意度（平均评分）",
+            "up",
+            None if not f.rated else f"{average(f.rating_sum, f.rated)} 分",
+            f"{f.rated} 件有评价，满意率 {percent(f.satisfied, f.rated) or '暂无数据'}",
+            DEFINITIONS["satisfaction"],
+        ),
+        Target(
+            "complaints",
+            "投诉量",
+            "down",
+            f"{f.tickets} 件",
+            f"其中 12345 热线 {f.hotline} 件",
+            DEFINITIONS["complaints"],
+        ),
+    ]
+
+
+def targets(place: Place, since: date, until: date) -> list[Target]:
+    """The five targets for ``place`` over [since, until]."""
+    return _ticket_targets(tickets.figures(place.scope, since, until))
+
+
+def supervision(place: Place, since: date, until: date) -> dict:
+    """The problem list's and credit penalties' figures over the period."""
+    return {
+        "problems": problem_services.problem_figures(place.scope, since, until),
+        "credit": credit.figures(place.scope, since, until),
+    }
+
+
+def _ticket_cells(f: tickets.TicketFigures) -> list:
+    return [
+        f.tickets,
+        f.hotline,
+        percent(f.on_time, f.replied),
+        average(f.rating_sum, f.rated),
+        percent(f.satisfied, f.rated),
+    ]
+
+
+TICKET_HEADERS = ["投诉量（件）", "其中12345热线", "按时办结率", "平均评分", "满意率"]
+
+
+def monthly(place: Place, since: date, until: date) -> tuple[Table, dict]:
+    """The monthly table and the chart's series. Months after today are left out: they have
+    no data yet."""
+    months = periods.months(since, min(until, periods.today()))
+    by_month = tickets.by_month(place.scope, months)
+    table = Table("monthly", "月度明细", ["月份", *TICKET_HEADERS])
+    chart = {"months": [], "complaints": [], "on_time": [], "satisfied": []}
+    for month in months:
+        f = by_month[month]
+        table.rows.append(Row([month.label, *_ticket_cells(f)]))
+        chart["months"].append(month.label)
+        chart["complaints"].append(f.tickets)
+        chart["on_time"].append(chart_value(basis_points(f.on_time, f.replied)))
+        chart["satisfied"].append(chart_value(basis_points(f.satisfied, f.rated)))
+    return table, chart
+
+
+def children(place: Place, since: date, until: date, page: int | None = 1) -> Table | None:
+    """The places one level down with their figures; ``page`` None gives all of them (for
+    the export). None for an estate."""
+    query = children_query(place)
+    if query is None:
+        return None
+    kind = place.child_kind
+    if page is None:
+        found = paginate_rows(query, 1, None)
+    else:
+        found = paginate_rows(query, page, CHILDREN_PAGE_SIZE)
+    by_place = tickets.by_place(place.scope, kind, since, until)
+    table = Table("children", f"下辖{KIND_LABELS[kind]}", [KIND_LABELS[kind], *TICKET_HEADERS])
+    table.page = found
+    for child_id, name in found.items:
+        figures = by_place.get(child_id, tickets.TicketFigures())
+        table.rows.append(Row([name, *_ticket_cells(figures)], (kind, child_id)))
+    return table

@@ -1,0 +1,42 @@
+"""The dashboards (四升一降) in a real browser: a county officer opens them from the navigation,
+picks 2025, sees the chart drawn and the hand-counted figures, and drills down county →
+township → community → estate through the tables."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+from tests.ledger_support import STAFF_PASSWORD, give_console_password
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server}/console/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server}/console/")
+
+
+def test_county_officer_drills_down_to_an_estate(page, live_server, gcast, year_of_tickets):
+    give_console_password(gcast.county_officer, "county1")
+    sign_in(page, live_server, "county1")
+
+    page.get_by_role("navigation", name="控制台导航").get_by_role("link", name="四升一降").click()
+    page.wait_for_url(f"{live_server}/console/targets/county/{gcast.county.id}")
+    page.get_by_role("link", name="2025 年").click()
+    page.wait_for_url("**year=2025")
+    expect(page.locator("#target-service_quality .value")).to_have_text("60.00%")
+    expect(page.locator("#target-complaints .value")).to_have_text("6 件")
+    expect(page.locator("#trend canvas")).to_have_count(1)  # ECharts drew the series
+    screenshot(page, "targets-county")
+
+    page.locator("#children").get_by_role("link", name="城厢镇").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("城厢镇")
+    page.locator("#children").get_by_role("link", name="城西社区").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("城西社区")
+    page.locator("#children").get_by_role("link", name="茶都小区").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("茶都小区")
+    expect(page.locator("#target-service_quality .value")).to_have_text("0.00%")
+    expect(page.get_by_role("navigation", name="层级")).to_contain_text(
+        "安溪县 › 城厢镇 › 城西社区"
+    )
+    screenshot(page, "targets-estate")

@@ -1,0 +1,58 @@
+"""A held-out year of tickets whose figures were counted by hand (see the expected values in
+tests/governance/test_targets.py and tests/console/test_target_pages.py)."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backend.common.clock import SHANGHAI
+from backend.extensions import db
+from backend.places.models import County
+from backend.tickets.models import Ticket
+
+YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def ticket(estate, local: datetime, channel="miniprogram", replied=None, rating=None):
+    """A ticket created at ``local`` Shanghai time; ``replied`` is "on_time", "late" or None."""
+    created = local.replace(tzinfo=SHANGHAI).astimezone(UTC)
+    row = Ticket(
+        estate_id=estate.id,
+        community_id=estate.community_id,
+        township_id=estate.township_id,
+        county_id=estate.county_id,
+        category="cleaning",
+        channel=channel,
+        description="楼道垃圾未清理",
+        status="replied" if replied else "accepted",
+        accept_due_at=created + timedelta(hours=24),
+        reply_due_at=created + timedelta(hours=72),
+        replied_at=created + timedelta(hours=5) if replied else None,
+        missed_deadline=replied == "late",
+        rating=rating,
+        created_at=created,
+        updated_at=created,
+    )
+    db.session.add(row)
+    return row
+
+
+@pytest.fixture
+def year_of_tickets(gcast, make):
+    a, b, c = gcast.estate_a, gcast.estate_b, gcast.estate_c
+    ticket(a, datetime(2025, 1, 10, 9), replied="on_time", rating=5)
+    ticket(a, datetime(2025, 1, 31, 23, 30), "hotline", replied="late", rating=3)  # January
+    ticket(a, datetime(2025, 2, 1, 0, 10))  # February in Shanghai, still January in UTC
+    ticket(b, datetime(2025, 3, 5, 10), "hotline", replied="on_time")
+    ticket(b, datetime(2025, 3, 6, 10), replied="on_time", rating=4)
+    ticket(c, datetime(2025, 3, 7, 10), replied="late", rating=1)
+    ticket(c, datetime(2024, 12, 31, 23, 59), replied="on_time", rating=5)  # the year before
+    ticket(c, datetime(2026, 1, 1, 0, 0), replied="on_time", rating=5)  # the year after
+    nanan = db.session.scalar(select(County).where(County.name == "南安市"))
+    elsewhere = make.estate(
+        make.community(make.township(nanan, "溪美街道"), "柳城社区"), "江滨花园"
+    )
+    ticket(elsewhere, datetime(2025, 5, 1, 10), replied="on_time", rating=5)
+    db.session.commit()
+    return gcast
