@@ -2,36 +2,15 @@
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
-from flask import current_app
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from backend.common.clock import local_text, utcnow
 from backend.common.money import format_fen
-from backend.errors import DomainError
+from backend.common.pdf import HEADINGS, Document
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# (path, index in a font collection): Noto Sans CJK SC is face 2 of Debian's .ttc.
-FONT_CANDIDATES = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-)
-
-# fpdf2 sets table headings in bold by default, and a bold face of a CJK font is rarely
-# installed (or configured) next to the regular one: without a bold face every table refused
-# to render. Headings are told apart by a grey fill instead.
-HEADINGS = FontFace(emphasis=None, fill_color=(235, 235, 235))
-
-
-class FontMissing(DomainError):
-    status, code = 503, "font_missing"
-    message = "服务器未安装中文字体，暂不能导出 PDF（请安装 fonts-noto-cjk）"
 
 
 def file_name(statement: dict, suffix: str) -> str:
@@ -102,36 +81,10 @@ def to_xlsx(statement: dict, entries) -> bytes:
     return buffer.getvalue()
 
 
-def _font() -> tuple[str, int]:
-    configured = current_app.config.get("PDF_FONT")
-    candidates = ((configured, 0),) if configured else FONT_CANDIDATES
-    for path, index in candidates:
-        if Path(path).is_file():
-            return path, index
-    raise FontMissing()
-
-
-class _StatementPdf(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(format="A4")
-        self.footer_text = footer_text
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(size=7)
-        self.set_text_color(120)
-        self.cell(0, 5, f"{self.footer_text}    第 {self.page_no()}/{{nb}} 页", align="C")
-
-
 def to_pdf(statement: dict, entries) -> bytes:
     period = statement["period"]
-    path, index = _font()
     made = local_text(utcnow())
-    pdf = _StatementPdf(f"{statement['estate_name']} {period.label} · 生成于 {made}")
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
-    pdf.set_font("cjk", size=10)
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=16)
+    pdf = Document(f"{statement['estate_name']} {period.label} · 生成于 {made}")
     pdf.add_page()
     _title(pdf, statement)
     _balances(pdf, statement)
@@ -141,23 +94,18 @@ def to_pdf(statement: dict, entries) -> bytes:
     return bytes(pdf.output())
 
 
-def _line(pdf: FPDF, text: str, size: float = 10, height: float = 6, **kwargs):
-    pdf.set_font(size=size)
-    pdf.cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, **kwargs)
-
-
-def _title(pdf: FPDF, statement: dict):
+def _title(pdf: Document, statement: dict):
     period = statement["period"]
-    _line(pdf, f"{statement['estate_name']}公共收益收支公示", size=16, height=9, align="C")
-    _line(pdf, f"账期：{period.label}    状态：{period.status_label}", size=10, align="C")
+    pdf.text_line(f"{statement['estate_name']}公共收益收支公示", size=16, height=9, align="C")
+    pdf.text_line(f"账期：{period.label}    状态：{period.status_label}", size=10, align="C")
     if not period.is_published:
         pdf.set_text_color(200, 30, 30)
-        _line(pdf, "（未公示草稿，仅供审核使用）", size=10, align="C")
+        pdf.text_line("（未公示草稿，仅供审核使用）", size=10, align="C")
         pdf.set_text_color(0)
     pdf.ln(3)
 
 
-def _balances(pdf: FPDF, statement: dict):
+def _balances(pdf: Document, statement: dict):
     with pdf.table(
         col_widths=(1, 1, 1, 1), text_align="CENTER", line_height=7, headings_style=HEADINGS
     ) as table:
@@ -176,8 +124,8 @@ def _balances(pdf: FPDF, statement: dict):
     pdf.ln(4)
 
 
-def _categories(pdf: FPDF, statement: dict):
-    _line(pdf, "分类汇总", size=12, height=8)
+def _categories(pdf: Document, statement: dict):
+    pdf.text_line("分类汇总", size=12, height=8)
     pdf.set_font(size=10)  # the table would otherwise inherit the heading's size
     with pdf.table(
         col_widths=(1, 2, 2, 2),
@@ -199,10 +147,10 @@ def _categories(pdf: FPDF, statement: dict):
     pdf.ln(4)
 
 
-def _entries(pdf: FPDF, entries):
-    _line(pdf, "收支明细", size=12, height=8)
+def _entries(pdf: Document, entries):
+    pdf.text_line("收支明细", size=12, height=8)
     if not entries:
-        _line(pdf, "本期无收支。")
+        pdf.text_line("本期无收支。")
         return
     pdf.set_font(size=8)
     with pdf.table(
@@ -228,14 +176,14 @@ def _entries(pdf: FPDF, entries):
     pdf.ln(4)
 
 
-def _chain(pdf: FPDF, statement: dict):
-    _line(pdf, "防篡改校验", size=12, height=8)
+def _chain(pdf: Document, statement: dict):
+    pdf.text_line("防篡改校验", size=12, height=8)
     if not statement["head_hash"]:
-        _line(pdf, "本账期尚未公示，公示时生成哈希并接入本小区账目哈希链。", size=9)
+        pdf.text_line("本账期尚未公示，公示时生成哈希并接入本小区账目哈希链。", size=9)
         return
     period = statement["period"]
     published = local_text(period.published_at)
-    _line(pdf, f"公示时间：{published}    链上序号：第 {period.chain_seq} 期", size=9)
-    _line(pdf, f"本期哈希（SHA-256）：{statement['head_hash']}", size=8)
-    _line(pdf, f"上期哈希：{statement['previous_hash']}", size=8)
-    _line(pdf, "任何人可在小程序“账目公示”中核验：改动任何一笔已公示的账目都会使哈希不符。", 8)
+    pdf.text_line(f"公示时间：{published}    链上序号：第 {period.chain_seq} 期", size=9)
+    pdf.text_line(f"本期哈希（SHA-256）：{statement['head_hash']}", size=8)
+    pdf.text_line(f"上期哈希：{statement['previous_hash']}", size=8)
+    pdf.text_line("任何人可在小程序“账目公示”中核验：改动任何一笔已公示的账目都会使哈希不符。", 8)
