@@ -12,6 +12,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import aliased
 
 from backend.common.clock import SHANGHAI, utcnow
 from backend.governance.meetings.models import JointMeeting
@@ -49,12 +50,14 @@ def last_completed(on: date | None = None, months: int | None = None) -> tuple[d
 def missed_last_interval(on: date | None = None):
     """A condition on Community: no meeting held in the last completed interval."""
     start, end = last_completed(on)
+    # Aliased: the query using this may join JointMeeting itself (last meeting date).
+    meeting = aliased(JointMeeting)
     held = exists(
-        select(JointMeeting.id).where(
+        select(meeting.id).where(
             and_(
-                JointMeeting.community_id == Community.id,
-                JointMeeting.held_on >= start,
-                JointMeeting.held_on < end,
+                meeting.community_id == Community.id,
+                meeting.held_on >= start,
+                meeting.held_on < end,
             )
         )
     )
