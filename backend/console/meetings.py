@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from math import ceil
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from backend.accounts.models import User
 from backend.common.clock import local_text
@@ -20,7 +20,13 @@ from backend.console.services import MAX_PAGE, rollback_on_failure
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.governance.meetings import scope, services
-from backend.governance.meetings.models import PARTY_LABELS, AgendaItem, JointMeeting, Party
+from backend.governance.meetings.models import (
+    PARTY_LABELS,
+    AgendaItem,
+    JointMeeting,
+    MeetingAttendee,
+    Party,
+)
 from backend.governance.meetings.schedule import last_completed, missed_last_interval, today
 from backend.governance.meetings.schemas import MeetingArgs
 from backend.places.models import Community, Estate, Township
@@ -119,7 +125,18 @@ def meeting_list(user: User, args) -> dict:
 
 def meeting_page(user: User, meeting_id: int) -> dict:
     """:raises NotFound: no such meeting, or outside the user's scope."""
-    meeting = scope.supervised_meeting(user, meeting_id)
+    scope.supervised_meeting(user, meeting_id)
+    meeting = db.session.scalar(
+        select(JointMeeting)
+        .where(JointMeeting.id == meeting_id)
+        .options(
+            joinedload(JointMeeting.community),
+            selectinload(JointMeeting.attendees).joinedload(MeetingAttendee.estate),
+            selectinload(JointMeeting.items).joinedload(AgendaItem.estate),
+            selectinload(JointMeeting.minutes),
+        )
+        .execution_options(populate_existing=True)
+    )
     by_party = {p: [a for a in meeting.attendees if a.party == p] for p in Party}
     on = today()
     doers = {i.done_by_id for i in meeting.items if i.done_by_id}

@@ -32,10 +32,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['county_id'], ['county.id'], name=op.f('fk_joint_meeting_county_id_county')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_joint_meeting_recorded_by_id_user')),
     sa.ForeignKeyConstraint(['township_id'], ['township.id'], name=op.f('fk_joint_meeting_township_id_township')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_joint_meeting'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_joint_meeting')),
+    sa.UniqueConstraint('community_id', 'held_on', 'topic', name=op.f('uq_joint_meeting_community_id_held_on_topic'))
     )
     with op.batch_alter_table('joint_meeting', schema=None) as batch_op:
-        batch_op.create_index('ix_joint_meeting_community_held', ['community_id', 'held_on'], unique=False)
         batch_op.create_index('ix_joint_meeting_county_held', ['county_id', 'held_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_joint_meeting_recorded_by_id'), ['recorded_by_id'], unique=False)
         batch_op.create_index('ix_joint_meeting_township_held', ['township_id', 'held_on'], unique=False)
@@ -125,7 +125,6 @@ def downgrade():
         batch_op.drop_index('ix_joint_meeting_township_held')
         batch_op.drop_index(batch_op.f('ix_joint_meeting_recorded_by_id'))
         batch_op.drop_index('ix_joint_meeting_county_held')
-        batch_op.drop_index('ix_joint_meeting_community_held')
 
     op.drop_table('joint_meeting')
     # ### end Alembic commands ###

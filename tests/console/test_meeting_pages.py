@@ -182,6 +182,30 @@ def test_list_queries_stay_constant(app, as_township_a, gcast):
     assert len(many) == len(few)
 
 
+def test_meeting_page_queries_stay_constant(app, make, as_township_a, gcast):
+    ca = gcast.estate_a.community
+    estates = [make.estate(ca, f"阳光{n}期").id for n in range(6)]
+    few_items = hold(gcast.admin, ca, topic="少", items=[decided(estate_id=estates[0])])
+    many_items = hold(
+        gcast.admin, ca, topic="多", items=[decided(f"议题{e}", estate_id=e) for e in estates]
+    )
+    paths = [f"/console/meetings/{m.id}" for m in (few_items, many_items)]
+    as_township_a.get(paths[0])
+    with count_queries(app) as few:
+        as_township_a.get(paths[0])
+    with count_queries(app) as many:
+        as_township_a.get(paths[1])
+    assert len(many) == len(few)
+
+
+def test_the_same_form_sent_twice_records_once(as_auditor, gcast):
+    assert record_form(as_auditor, gcast).status_code == 303
+    again = record_form(as_auditor, gcast)
+    assert again.status_code == 409
+    assert "该社区当天已登记同一主题的联席会议，请勿重复提交" in html_of(again)
+    assert count() == 1 and count(AgendaItem) == 2
+
+
 def test_other_townships_meeting_is_404(as_township_a, gcast):
     other = hold(gcast.admin, gcast.estate_b.community)
     assert as_township_a.get(f"/console/meetings/{other.id}").status_code == 404

@@ -21,6 +21,7 @@ from backend.governance.meetings.models import (
 )
 from backend.governance.meetings.schedule import today
 from backend.governance.meetings.schemas import MeetingArgs
+from backend.places.models import Community
 from tests.ledger_support import png_bytes
 from tests.meeting_support import (
     FOUR,
@@ -47,6 +48,10 @@ def nothing_written():
 
 def community(estate):
     return estate.community
+
+
+def community_of(community_id):
+    return db.session.get(Community, community_id)
 
 
 def refused(user, args, minutes=None) -> ValidationFailed:
@@ -269,6 +274,20 @@ def test_two_marking_at_once_mark_once(app, gcast):
     ids = (gcast.township_a.id, gcast.county_officer.id)
     results = at_once(*(in_own_context(app, mark, uid) for uid in ids))
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "str"], results
+
+
+def test_the_same_meeting_sent_twice_at_once_is_recorded_once(app, gcast):
+    ca_id = gcast.estate_a.community_id
+
+    def record(user_id):
+        user = db.session.get(User, user_id)
+        services.record_meeting(user, meeting_args(community_of(ca_id)))
+        return "ok"
+
+    ids = (gcast.auditor_a.id, gcast.township_a.id)
+    results = at_once(*(in_own_context(app, record, uid) for uid in ids))
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "str"], results
+    assert count() == 1 and count(MeetingAttendee) == 4
 
 
 def test_overdue_decision(gcast):

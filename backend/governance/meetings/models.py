@@ -4,7 +4,15 @@ items (议题) it took up with their decisions and follow-up, and its minutes (�
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.common.clock import utcnow
@@ -32,7 +40,9 @@ class JointMeeting(db.Model):
     """One meeting held by a community; place ids copied so scope filters are one column."""
 
     __table_args__ = (
-        Index("ix_joint_meeting_community_held", "community_id", "held_on"),
+        # A form sent twice (a double click, a retry after a lost answer) is one meeting; its
+        # index also serves the community's meetings by date.
+        UniqueConstraint("community_id", "held_on", "topic"),
         Index("ix_joint_meeting_township_held", "township_id", "held_on"),
         Index("ix_joint_meeting_county_held", "county_id", "held_on"),
     )

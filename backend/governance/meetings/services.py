@@ -7,6 +7,7 @@ written). Marking twice is 409; the item's row is locked, so two people at once 
 """
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import User
 from backend.common import uploads
@@ -110,6 +111,8 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
     :raises ValidationFailed: a future date, one of the four parties missing, an estate,
         ticket or problem of another community, a decision without owner or deadline, bad
         minutes; item and attendee fields named ``items.<n>.<field>``.
+    :raises Conflict: the community already has a meeting that day on the same topic (a
+        form sent twice, also at once).
     """
     community = scope.supervised_community(user, args["community_id"])
     if args["held_on"] > today():
@@ -118,7 +121,6 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
     _check_places(community, args)
     for n, item in enumerate(args["items"]):
         _check_item(item, n, args["held_on"])
-    stored = _keep_minutes(minutes) if minutes else None
     township = db.session.get(Township, community.township_id)
     meeting = JointMeeting(
         community_id=community.id,
@@ -130,7 +132,13 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
         recorded_by_id=user.id,
     )
     db.session.add(meeting)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(
+            "该社区当天已登记同一主题的联席会议，请勿重复提交", code="meeting_exists"
+        ) from None
     for a in args["attendees"]:
         db.session.add(
             MeetingAttendee(
@@ -157,7 +165,12 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
                 deadline=item["deadline"] if decided else None,
             )
         )
-    if stored:
+    if minutes:
+        try:
+            stored = _keep_minutes(minutes)
+        except ValidationFailed:
+            db.session.rollback()
+            raise
         db.session.add(MeetingMinutes(meeting_id=meeting.id, **stored))
     db.session.commit()
     return meeting
