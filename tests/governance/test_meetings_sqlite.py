@@ -16,9 +16,9 @@ def test_figures_and_schedule_on_sqlite(tmp_path, fake_wechat_server):
     config = make_config(
         fake_wechat_server.base_url,
         tmp_path / "storage",
+        # Only the database differs: the limiter is one object shared with the test app, so
+        # its storage must stay the Redis the tests reset.
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'linli.db'}",
-        REDIS_URL="",
-        RATELIMIT_STORAGE_URI="memory://",
     )
     app = create_app(config)
     with app.app_context():
