@@ -81,6 +81,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.exempt(wecom_callback_bp)  # signed by WeCom in each request, no cookies
 
     import backend.console.company_views  # noqa: F401  (its pages join the console's blueprint)
+    import backend.console.meeting_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.problem_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.target_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.vote_views  # noqa: F401  (its pages join the console's blueprint)
@@ -100,6 +101,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_models() -> None:
     """Import every models module so Alembic and create_all see all tables."""
     import backend.accounts.models  # noqa: F401
+    import backend.governance.meetings.models  # noqa: F401
     import backend.governance.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401
     import backend.ledger.models  # noqa: F401

@@ -71,6 +71,9 @@ _ENV = {
     # deduction (信用扣分) for this many days, the day of the decision included.
     "LINLI_CREDIT_BASE_SCORE": ("CREDIT_BASE_SCORE", 100, int),
     "LINLI_CREDIT_WINDOW_DAYS": ("CREDIT_WINDOW_DAYS", 365, int),
+    # Joint meetings (四方联席会议): each community holds one in every interval of this many
+    # calendar months (1 = monthly); a community is overdue when the last one had none.
+    "LINLI_JOINT_MEETING_INTERVAL_MONTHS": ("JOINT_MEETING_INTERVAL_MONTHS", 1, int),
     # The WeCom app that receives owners' messages and vote-card clicks (callback settings
     # from the app's "接收消息" page; AES key is the 43-character EncodingAESKey).
     "LINLI_WECOM_AGENT_ID": ("WECOM_AGENT_ID", 1000002, int),
@@ -111,6 +114,9 @@ def load(overrides: dict | None = None) -> dict:
     settings.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
     settings.setdefault("WECHAT_LOGIN_RATE_LIMIT", "30 per minute")
     settings.setdefault("OUTBOX_RELAY_BATCH", 500)
+    if settings["JOINT_MEETING_INTERVAL_MONTHS"] not in (1, 2, 3, 4, 6, 12):
+        # Intervals are calendar blocks within a year; any other length would drift.
+        raise ValueError("LINLI_JOINT_MEETING_INTERVAL_MONTHS must be 1, 2, 3, 4, 6 or 12")
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     if not settings["RATELIMIT_STORAGE_URI"]:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"
