@@ -71,6 +71,12 @@ _ENV = {
     # deduction (信用扣分) for this many days, the day of the decision included.
     "LINLI_CREDIT_BASE_SCORE": ("CREDIT_BASE_SCORE", 100, int),
     "LINLI_CREDIT_WINDOW_DAYS": ("CREDIT_WINDOW_DAYS", 365, int),
+    # Star ratings: the totals at which 1★..4★ begin and from which 5★ may be granted on a
+    # county review; days after confirmation in which the estate may appeal; days after a
+    # ledger period ends in which publishing it counts as on time.
+    "LINLI_STAR_THRESHOLDS": ("STAR_THRESHOLDS", "60,70,80,90,95", str),
+    "LINLI_RATING_APPEAL_DAYS": ("RATING_APPEAL_DAYS", 15, int),
+    "LINLI_LEDGER_PUBLISH_DAYS": ("LEDGER_PUBLISH_DAYS", 15, int),
     # The WeCom app that receives owners' messages and vote-card clicks (callback settings
     # from the app's "接收消息" page; AES key is the 43-character EncodingAESKey).
     "LINLI_WECOM_AGENT_ID": ("WECOM_AGENT_ID", 1000002, int),
