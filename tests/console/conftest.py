@@ -2,5 +2,6 @@
 
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
 from tests.ledger_support import Cast, LedgerApi, cast, ledger  # noqa: F401
+from tests.ratings_support import rcast  # noqa: F401  (the credit cast with a committee chair)
 from tests.ticket_support import TicketApi, TicketCast, tcast, tickets  # noqa: F401
 from tests.vote_support import vcast, votes  # noqa: F401  (vote fixtures)

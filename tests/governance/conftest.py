@@ -1,1 +1,2 @@
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
+from tests.ratings_support import rcast  # noqa: F401  (the credit cast with a committee chair)
