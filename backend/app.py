@@ -84,6 +84,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     import backend.console.company_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.problem_views  # noqa: F401  (its pages join the console's blueprint)
+    import backend.console.rating_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.vote_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console.views import bp as console_bp

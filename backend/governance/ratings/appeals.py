@@ -93,17 +93,19 @@ def appeals_of(rating_id: int) -> list[RatingAppeal]:
     )
 
 
-def decide(user: User, appeal_id: int, uphold: bool, reason: str = "") -> RatingAppeal:
+def decide(
+    user: User, appeal_id: int, uphold: bool, reason: str = "", estate_id: int | None = None
+) -> RatingAppeal:
     """Decide an open appeal (county officers): upheld sends the rating back to draft (stars
     cleared) for rescoring; dismissed needs a reason. One transaction, appeal row locked.
 
-    :raises NotFound: no such appeal, or outside the user's scope.
+    :raises NotFound: no such appeal (of ``estate_id`` if given), or outside the user's scope.
     :raises Forbidden: the user is no county officer of the estate.
     :raises ValidationFailed: dismissing without a reason, or one too long.
     :raises Conflict: the appeal is already decided.
     """
     row = db.session.get(RatingAppeal, appeal_id)
-    if row is None:
+    if row is None or estate_id not in (None, row.estate_id):
         raise NotFound("未找到该申诉，或您无权查看")
     estate = services.staff_estate(user, row.estate_id)
     if not services.may(user, estate, services.COUNTY_ROLES):

@@ -137,16 +137,16 @@ def _validate(rows: list[dict]) -> list[Line]:
         points = row.get("max_points")
         source = row.get("source") or Source.MANUAL
         if not CODE.match(code):
-            errors[f"{n}.code"] = ["代码应为小写字母开头的字母、数字或下划线，最多 32 个"]
+            errors[f"{n}.code"] = [f"第 {n + 1} 项：代码应为小写字母开头的字母、数字或下划线"]
         elif code in seen:
-            errors[f"{n}.code"] = ["代码重复"]
+            errors[f"{n}.code"] = [f"第 {n + 1} 项：代码重复"]
         seen.add(code)
         if not name or len(name) > NAME_MAX:
-            errors[f"{n}.name"] = [f"请填写名称（不超过 {NAME_MAX} 个字）"]
+            errors[f"{n}.name"] = [f"第 {n + 1} 项：请填写名称（不超过 {NAME_MAX} 个字）"]
         if not isinstance(points, int) or isinstance(points, bool) or not 1 <= points <= 100:
-            errors[f"{n}.max_points"] = ["满分应为 1–100 的整数"]
+            errors[f"{n}.max_points"] = [f"第 {n + 1} 项：满分应为 1–100 的整数"]
         if source not in SOURCE_LABELS:
-            errors[f"{n}.source"] = [SOURCE_ERROR]
+            errors[f"{n}.source"] = [f"第 {n + 1} 项：{SOURCE_ERROR}"]
         if not errors:
             lines.append(Line(code, name, points, Source(source)))
     if not rows:
