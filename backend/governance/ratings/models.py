@@ -7,7 +7,15 @@ indexed comparison. Years are calendar years as officers date them (Shanghai).""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.common.clock import utcnow
@@ -161,8 +169,8 @@ class RatingAppeal(db.Model):
             "uq_rating_appeal_open",
             "rating_id",
             unique=True,
-            postgresql_where="status = 'open'",
-            sqlite_where="status = 'open'",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
         ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
