@@ -110,6 +110,7 @@ def rating_list(user: User, args) -> dict:
         "distribution": figures.distribution(scope, year) if scope else None,
         "rows": [_row(e, ratings.get(e.id)) for e in result.items],
         "is_county": criteria.officer_county(user) is not None,
+        "no_star_below": services.thresholds()[0],
     }
 
 
