@@ -245,3 +245,26 @@ def test_auditor_reviews_a_committee_of_their_community(client, rcast):
     assert bad.status_code == 422
     assert db.session.scalar(select(CommitteeReview.grade)) == "excellent"
     assert post(client, "/console/ratings/committees", form, token=False).status_code == 400
+
+
+def test_list_queries_stay_constant(app, client, make, rcast):
+    from tests.test_query_counts import count_queries
+
+    signed_in(client, rcast.county_officer, "county1")
+    manual_sheet(rcast.county_officer)
+    community = rcast.estate_b.community
+
+    def add(n):
+        for k in range(n):
+            estate = make.estate(community, f"新增{k}号{n}小区")
+            services.score(rcast.county_officer, estate.id, YEAR, split(60 + k), submit=True)
+            services.confirm(rcast.county_officer, estate.id, YEAR)
+
+    add(2)
+    client.get(f"/console/ratings?year={YEAR}")
+    with count_queries(app) as few:
+        client.get(f"/console/ratings?year={YEAR}")
+    add(8)
+    with count_queries(app) as many:
+        client.get(f"/console/ratings?year={YEAR}")
+    assert len(many) == len(few)

@@ -170,3 +170,26 @@ def test_current_year_may_be_scored_but_not_next_year(sheet):
     services.score(sheet.township_a, sheet.estate_a.id, this_year, {"party_building": 3})
     with pytest.raises(ValidationFailed):
         services.score(sheet.township_a, sheet.estate_a.id, this_year + 1, {})
+
+
+def test_a_sheet_edit_racing_a_submission_never_both_succeed(app, sheet):
+    officer_id, scorer_id = sheet.county_officer.id, sheet.township_a.id
+    estate_id = sheet.estate_a.id
+    one_criterion = [{"code": "c", "name": "丙项", "max_points": 100, "source": "manual"}]
+
+    def edit():
+        services.criteria.set_sheet(db.session.get(User, officer_id), YEAR, one_criterion)
+        return "edited"
+
+    def submit():
+        services.score(db.session.get(User, scorer_id), estate_id, YEAR, split(80), submit=True)
+        return "submitted"
+
+    for _ in range(3):
+        results = at_once(in_own_context(app, edit), in_own_context(app, submit))
+        assert results.count("edited") + results.count("submitted") == 1, results
+        db.session.expire_all()
+        if "submitted" in results:
+            assert [x.code for x in services.criteria.sheet(sheet.county.id, YEAR)] == ["a", "b"]
+            return
+        manual_sheet(sheet.county_officer)  # the edit won: put the two-line sheet back

@@ -19,6 +19,7 @@ from backend.governance.ratings.models import (
     RatingCriterion,
     Source,
 )
+from backend.places.models import County
 
 SHEET_TOTAL = 100
 MAX_CRITERIA = 20
@@ -96,6 +97,13 @@ def freeze_default(county_id: int, year: int) -> None:
     criteria they were scored on even if the code's defaults change. Adds and flushes."""
     if not stored_sheet(county_id, year):
         _write(county_id, year, DEFAULT_SHEET)
+
+
+def lock_county(county_id: int, share: bool) -> None:
+    """Serialise sheet edits against submissions: a submission holds the county's row in
+    share mode while it scores on the sheet, an edit holds it exclusively while it checks that
+    nothing is submitted and rewrites the sheet. (SQLite locks the whole file anyway.)"""
+    db.session.execute(select(County.id).where(County.id == county_id).with_for_update(read=share))
 
 
 def is_frozen(county_id: int, year: int) -> bool:
@@ -177,7 +185,9 @@ def set_sheet(user: User, year, rows: list[dict]) -> list[Line]:
         raise Forbidden("评分标准由县住建局设置")
     check_year(year, today().year + 1)
     lines = _validate(rows)
+    lock_county(county_id, share=False)
     if is_frozen(county_id, year):
+        db.session.rollback()
         raise Conflict(f"{year} 年度已有小区提交评分，评分标准不能再修改", code="criteria_frozen")
     _write(county_id, year, lines)
     db.session.commit()

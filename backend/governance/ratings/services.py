@@ -172,6 +172,8 @@ def score(user: User, estate_id: int, year, given: dict, submit: bool = False) -
     if not may(user, estate, SCORER_ROLES):
         raise Forbidden("星级评定由街道（乡镇）或县住建局评分，社区不能评分")
     year = criteria.check_year(year)
+    if submit:
+        criteria.lock_county(estate.county_id, share=True)
     lines = sheet_lines(estate, year, None)
     points = _parse_points(lines, given, complete=submit)
     criteria.freeze_default(estate.county_id, year)
