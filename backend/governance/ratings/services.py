@@ -100,9 +100,9 @@ def sheet_lines(estate: Estate, year: int, rating: EstateRating | None) -> list[
         if live and figure is not None:
             lines.append(SheetLine(line, figure.points(line.max_points), figure.basis, figure))
         else:
+            # Stored points: hand-scored, or an automatic value as it was submitted.
             points = score.points if score else None
-            basis = score.basis if score else ""
-            lines.append(SheetLine(line, points, basis, None if live else figure))
+            lines.append(SheetLine(line, points, score.basis if score else "", None))
     return lines
 
 
