@@ -53,3 +53,8 @@ def test_score_submit_confirm_and_grant_five_stars(page, live_server, rcast):
     page.wait_for_url(f"{live_server}/console/ratings?year={YEAR}")
     expect(page.locator("#star-distribution tbody")).to_contain_text("1")
     screenshot(page, "ratings-list")
+
+    page.get_by_role("navigation", name="星级评定").get_by_role("link", name="评分标准").click()
+    page.wait_for_load_state()
+    expect(page.locator("#criteria")).to_contain_text("党建引领")
+    screenshot(page, "ratings-criteria")
