@@ -193,3 +193,23 @@ def test_a_sheet_edit_racing_a_submission_never_both_succeed(app, sheet):
             assert [x.code for x in services.criteria.sheet(sheet.county.id, YEAR)] == ["a", "b"]
             return
         manual_sheet(sheet.county_officer)  # the edit won: put the two-line sheet back
+
+
+def test_two_five_star_reviews_at_once_decide_once(app, sheet, make):
+    submitted(sheet, 98)
+    services.confirm(sheet.county_officer, sheet.estate_a.id, YEAR)
+    second = make.member(sheet.county_officer.memberships[0].role, sheet.county)
+    calls = ((sheet.county_officer.id, True, ""), (second.id, False, "投诉处理不及时"))
+
+    def review(user_id, grant, reason):
+        user = db.session.get(User, user_id)
+        services.review_five_stars(user, sheet.estate_a.id, YEAR, grant, reason)
+        return "ok"
+
+    results = at_once(*(in_own_context(app, review, *call) for call in calls))
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "str"], results
+    db.session.expire_all()
+    stars, review_ = db.session.execute(
+        select(EstateRating.stars, EstateRating.five_star_review)
+    ).one()
+    assert (stars, review_) in ((5, "granted"), (4, "declined"))
