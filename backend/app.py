@@ -47,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
     from backend.governance.api import blp as governance_blp
+    from backend.governance.ratings.api import blp as ratings_blp
     from backend.group_chats.api import blp as group_chats_blp
     from backend.health import bp as health_bp
     from backend.ledger.api import blp as ledger_blp
@@ -64,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         tickets_blp,
         votes_blp,
         governance_blp,
+        ratings_blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
@@ -83,6 +85,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     import backend.console.company_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.meeting_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.problem_views  # noqa: F401  (its pages join the console's blueprint)
+    import backend.console.rating_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.target_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.vote_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
@@ -103,6 +106,7 @@ def _register_models() -> None:
     import backend.accounts.models  # noqa: F401
     import backend.governance.meetings.models  # noqa: F401
     import backend.governance.models  # noqa: F401
+    import backend.governance.ratings.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401
     import backend.ledger.models  # noqa: F401
     import backend.notices.models  # noqa: F401

@@ -8,7 +8,14 @@ import random
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from backend import demo_governance, demo_ledger, demo_meetings, demo_tickets, demo_votes
+from backend import (
+    demo_governance,
+    demo_ledger,
+    demo_meetings,
+    demo_ratings,
+    demo_tickets,
+    demo_votes,
+)
 from backend.accounts import services as accounts
 from backend.accounts.models import Claim, User
 from backend.accounts.roles import Role, ScopeKind
@@ -113,6 +120,7 @@ def seed() -> dict:
     demo_votes.seed(estates)
     demo_governance.seed(estates)
     demo_meetings.seed(estates)
+    demo_ratings.seed(estates)
     return {"loaded": True, **counts}
 
 

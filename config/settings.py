@@ -74,6 +74,12 @@ _ENV = {
     # Joint meetings (四方联席会议): each community holds one in every interval of this many
     # calendar months (1 = monthly); a community is overdue when the last one had none.
     "LINLI_JOINT_MEETING_INTERVAL_MONTHS": ("JOINT_MEETING_INTERVAL_MONTHS", 1, int),
+    # Star ratings: the totals at which 1★..4★ begin and from which 5★ may be granted on a
+    # county review; days after confirmation in which the estate may appeal; days after a
+    # ledger period ends in which publishing it counts as on time.
+    "LINLI_STAR_THRESHOLDS": ("STAR_THRESHOLDS", "60,70,80,90,95", str),
+    "LINLI_RATING_APPEAL_DAYS": ("RATING_APPEAL_DAYS", 15, int),
+    "LINLI_LEDGER_PUBLISH_DAYS": ("LEDGER_PUBLISH_DAYS", 15, int),
     # The WeCom app that receives owners' messages and vote-card clicks (callback settings
     # from the app's "接收消息" page; AES key is the 43-character EncodingAESKey).
     "LINLI_WECOM_AGENT_ID": ("WECOM_AGENT_ID", 1000002, int),

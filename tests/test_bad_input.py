@@ -29,6 +29,8 @@ HUGE = 2**40
         ("get", f"/api/v1/estates/1/ledger/vouchers/{HUGE}"),
         ("get", f"/api/v1/estates/{HUGE}/ledger/verify"),
         ("get", f"/api/v1/estates/1/ledger/periods/{2**63}/statement.pdf"),
+        ("get", f"/api/v1/estates/{HUGE}/ratings"),
+        ("post", f"/api/v1/estate-ratings/{HUGE}/appeals"),
     ],
 )
 def test_huge_id_in_path_is_404(client, make, auth, method, path):

@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
 from tests.ledger_support import cast, ledger  # noqa: F401  (the ledger's people and API)
+from tests.ratings_support import rcast  # noqa: F401  (the credit cast with a committee chair)
 from tests.target_support import year_of_tickets  # noqa: F401  (a year counted by hand)
 from tests.ticket_support import tcast, tickets  # noqa: F401  (the tickets' people and API)
 from tests.vote_support import vcast, votes  # noqa: F401  (vote fixtures)
