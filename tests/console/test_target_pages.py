@@ -9,6 +9,8 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
+from backend.extensions import db
+from backend.governance.ratings.models import EstateRating
 from backend.governance.targets import periods
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
@@ -52,6 +54,7 @@ def test_county_page_shows_the_hand_counted_year(as_county, gcast, year_of_ticke
     assert response.status_code == 200
     html = html_of(response)
     assert target_values(html) == {
+        "stars": ("暂无数据", "五星 0 · 四星 0 · 三星 0 · 二星 0 · 一星 0 · 未达星级 0 · 未评定 3"),
         "service_quality": ("60.00%", "已反馈 5 件，按时 3 件"),
         "satisfaction": ("3.25 分", "4 件有评价，满意率 50.00%"),
         "complaints": ("6 件", "其中 12345 热线 2 件"),
@@ -77,6 +80,28 @@ def test_drilling_down_to_an_estate(as_county, gcast, year_of_tickets):
     assert target_values(html)["service_quality"] == ("0.00%", "已反馈 1 件，按时 0 件")
     assert 'id="children"' not in html
     assert f"/console/targets/community/{b.community_id}?since=2025-01-01" in html  # the trail
+
+
+def test_confirmed_star_ratings_of_the_year_are_counted(as_county, gcast):
+    def rating(estate, year, stars, status="confirmed"):
+        places = {k: getattr(estate, k) for k in ("community_id", "township_id", "county_id")}
+        total = {0: 50, 3: 85, 4: 92}[stars]
+        db.session.add(
+            EstateRating(
+                estate_id=estate.id, year=year, status=status, total=total, stars=stars, **places
+            )
+        )
+
+    rating(gcast.estate_a, 2025, 4)
+    rating(gcast.estate_b, 2025, 0)
+    rating(gcast.estate_c, 2025, 3, status="submitted")  # not confirmed: unrated
+    rating(gcast.estate_c, 2024, 3)  # another year
+    db.session.commit()
+    html = html_of(as_county.get(f"/console/targets/county/{gcast.county.id}{YEAR_2025}"))
+    assert target_values(html)["stars"] == (
+        "1 个三星及以上",
+        "五星 0 · 四星 1 · 三星 0 · 二星 0 · 一星 0 · 未达星级 1 · 未评定 1",
+    )
 
 
 def test_a_year_with_nothing_says_no_data(as_county, gcast):

@@ -11,6 +11,8 @@ from datetime import date
 
 from backend.common.pagination import Page, paginate_rows
 from backend.governance import credit, problem_services
+from backend.governance.meetings import figures as meeting_figures
+from backend.governance.ratings.figures import StarDistribution, distribution
 from backend.governance.targets import periods, tickets
 from backend.governance.targets.definitions import DEFINITIONS
 from backend.governance.targets.places import KIND_LABELS, Place, children_query
@@ -74,14 +76,35 @@ def _ticket_targets(figures: tickets.TicketFigures) -> list[Target]:
     ]
 
 
+def stars_text(d: StarDistribution) -> str:
+    return (
+        f"五星 {d.five} · 四星 {d.four} · 三星 {d.three} · 二星 {d.two} · 一星 {d.one}"
+        f" · 未达星级 {d.no_star} · 未评定 {d.unrated}"
+    )
+
+
+def _star_target(year: int, d: StarDistribution) -> Target:
+    rated = d.five + d.four + d.three + d.two + d.one + d.no_star
+    return Target(
+        "stars",
+        f"服务质量（{year} 年星级评定）",
+        "up",
+        None if not rated else f"{d.five + d.four + d.three} 个三星及以上",
+        stars_text(d),
+        DEFINITIONS["stars"],
+    )
+
+
 def targets(place: Place, since: date, until: date) -> list[Target]:
-    """The five targets for ``place`` over [since, until]."""
-    return _ticket_targets(tickets.figures(place.scope, since, until))
+    """The five targets for ``place`` over [since, until]; star ratings of ``until``'s year."""
+    found = _ticket_targets(tickets.figures(place.scope, since, until))
+    return [_star_target(until.year, distribution(place.scope, until.year)), *found]
 
 
 def supervision(place: Place, since: date, until: date) -> dict:
-    """The problem list's and credit penalties' figures over the period."""
+    """The joint meetings', problem list's and credit penalties' figures over the period."""
     return {
+        "meetings": meeting_figures.figures(place.scope, since, until),
         "problems": problem_services.problem_figures(place.scope, since, until),
         "credit": credit.figures(place.scope, since, until),
     }
