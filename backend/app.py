@@ -82,6 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     import backend.console.company_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.problem_views  # noqa: F401  (its pages join the console's blueprint)
+    import backend.console.register_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.vote_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console.views import bp as console_bp
@@ -100,6 +101,7 @@ def _register_models() -> None:
     """Import every models module so Alembic and create_all see all tables."""
     import backend.accounts.models  # noqa: F401
     import backend.governance.models  # noqa: F401
+    import backend.governance.register.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401
     import backend.ledger.models  # noqa: F401
     import backend.notices.models  # noqa: F401
