@@ -20,11 +20,15 @@ from backend.places.models import Estate
 TOPIC = "register.reelection"
 
 
+def is_due_date(term_ends_on: date, on: date | None = None) -> bool:
+    """A term ending ``term_ends_on`` is due on ``on`` (today): within
+    LINLI_REELECTION_NOTICE_DAYS days of its end, or past it."""
+    return (term_ends_on - (on or today())).days <= notice_days()
+
+
 def is_due(committee: Committee, on: date | None = None) -> bool:
-    """Live and ending within LINLI_REELECTION_NOTICE_DAYS of ``on`` (today), or lapsed."""
-    return committee.ended_on is None and (committee.term_ends_on - (on or today())).days <= (
-        notice_days()
-    )
+    """A live term due for re-election (or lapsed) on ``on`` (today)."""
+    return committee.ended_on is None and is_due_date(committee.term_ends_on, on)
 
 
 def due_in_scope(user: User, on: date | None = None):
