@@ -20,7 +20,7 @@ from backend.console.services import MAX_PAGE, rollback_on_failure
 from backend.extensions import db
 from backend.governance.credit import today
 from backend.governance.register import places, reelection, schemas, services
-from backend.governance.register.figures import covered_on, due_on
+from backend.governance.register.figures import covered_on, due_on, live_on
 from backend.governance.register.models import (
     CANDIDATE_STATUS_LABELS,
     MEMBER_ROLE_LABELS,
@@ -249,6 +249,7 @@ def register_list(user: User, args) -> dict:
         )
         .correlate(Estate)
     )
+    led = and_(Committee.is_party_led.is_(True), Committee.party_led_since <= on)
     scope = visible_estates(user).with_only_columns(Estate.id).scalar_subquery()
     base = (
         select(
@@ -257,23 +258,23 @@ def register_list(user: User, args) -> dict:
             Community.name.label("community"),
             Committee.formed_on,
             Committee.term_ends_on,
-            Committee.is_party_led,
+            led.label("party_led"),
             covered.label("covered"),
         )
         .join(Community, Community.id == Estate.community_id)
-        .outerjoin(Committee, and_(Committee.estate_id == Estate.id, Committee.ended_on.is_(None)))
+        .outerjoin(Committee, and_(Committee.estate_id == Estate.id, live_on(on)))
         .where(Estate.id.in_(scope))
     )
     summary = db.session.execute(
         select(
             func.count(),
             func.count(Committee.id),
-            func.count(case((Committee.is_party_led.is_(True), 1))),
+            func.count(case((led, 1))),
             func.count(case((covered, 1))),
             func.count(case((due_on(on), 1))),
         )
         .select_from(Estate)
-        .outerjoin(Committee, and_(Committee.estate_id == Estate.id, Committee.ended_on.is_(None)))
+        .outerjoin(Committee, and_(Committee.estate_id == Estate.id, live_on(on)))
         .where(Estate.id.in_(scope))
     ).one()
     query = base
@@ -283,7 +284,6 @@ def register_list(user: User, args) -> dict:
         has = Committee.id.is_not(None)
         query = query.where(has if filters["committee"] == "yes" else ~has)
     if filters["party_led"]:
-        led = Committee.is_party_led.is_(True)
         query = query.where(led if filters["party_led"] == "yes" else ~led | Committee.id.is_(None))
     if filters["covered"]:
         query = query.where(covered if filters["covered"] == "yes" else ~covered)
@@ -314,7 +314,7 @@ def register_list(user: User, args) -> dict:
                 "formed_on": r.formed_on.isoformat() if r.formed_on else "—",
                 "term_ends_on": r.term_ends_on.isoformat() if r.term_ends_on else "—",
                 "due": r.term_ends_on is not None and reelection.is_due_date(r.term_ends_on, on),
-                "party_led": bool(r.is_party_led),
+                "party_led": bool(r.party_led),
                 "covered": bool(r.covered),
             }
             for r in rows
