@@ -8,7 +8,7 @@ import random
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from backend import demo_governance, demo_ledger, demo_tickets, demo_votes
+from backend import demo_governance, demo_ledger, demo_register, demo_tickets, demo_votes
 from backend.accounts import services as accounts
 from backend.accounts.models import Claim, User
 from backend.accounts.roles import Role, ScopeKind
@@ -112,6 +112,7 @@ def seed() -> dict:
     demo_tickets.seed(estates)
     demo_votes.seed(estates)
     demo_governance.seed(estates)
+    demo_register.seed(estates)
     return {"loaded": True, **counts}
 
 
