@@ -92,7 +92,9 @@ def estate_register(user: User, estate_id: int) -> dict:
         )
     )
     live = next((c for c in terms if c.ended_on is None), None)
-    members = [_member_row(m) for m in live.members] if live else []
+    rank = {MemberRole.CHAIR: 0, MemberRole.VICE_CHAIR: 1, MemberRole.MEMBER: 2}
+    people = sorted(live.members, key=lambda m: (rank[m.role], m.id)) if live else []
+    members = [_member_row(m) for m in people]
     branches = places.branches_of(estate.id)
     can_company = services.may_edit(user, estate, places.COMPANY_ROLES)
     community = db.session.get(Community, estate.community_id)
