@@ -305,3 +305,35 @@ def test_the_candidate_pool_page(as_auditor, gcast):
     )
     assert response.status_code == 303
     assert table_rows(html_of(as_auditor.get(url)), "candidates")[0][5] == "已退出"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/console/estates/{2**40}/register",
+        f"/console/communities/{2**40}/candidates",
+    ],
+)
+def test_huge_ids_in_paths_are_404(as_auditor, path):
+    assert as_auditor.get(path).status_code == 404
+
+
+def test_a_huge_or_wrongly_typed_id_in_a_form_is_422(as_auditor, gcast):
+    committee = term(gcast.admin, gcast.estate_a, formed_on=ago(30))
+    for value in ("99999999999", "abc", "-1"):
+        form = {
+            "name": "陈美玲",
+            "role": "member",
+            "joined_on": ago(1).isoformat(),
+            "candidate_id": value,
+        }
+        response = post(as_auditor, gcast.estate_a, f"/committees/{committee.id}/members", form)
+        assert response.status_code == 422, value
+    assert count(CommitteeMember) == 1
+
+
+@pytest.mark.parametrize(("days", "badge"), [(89, True), (90, True), (91, False)])
+def test_the_page_badge_at_the_ninety_day_edge(as_auditor, gcast, days, badge):
+    term(gcast.admin, gcast.estate_a, formed_on=ago(1700), term_ends_on=ago(-days))
+    html = html_of(as_auditor.get(register_url(gcast.estate_a)))
+    assert ('id="reelection-badge"' in html) is badge

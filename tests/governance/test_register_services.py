@@ -264,3 +264,26 @@ def test_only_officers_change_the_company(gcast):
     assert gcast.estate_a.property_company_id == gcast.other_company.id
     with pytest.raises(ValidationFailed):
         places.set_company(gcast.township_a, gcast.estate_a.id, 999)
+
+
+def test_two_chairs_added_at_once_one_is_refused(app, gcast):
+    committee = term(gcast.admin, gcast.estate_a, formed_on=ago(30))
+    chair = committee.members[0]
+    services.remove_member(gcast.admin, gcast.estate_a.id, chair.id, {"left_on": ago(1)})
+    estate_id, committee_id, admin_id = gcast.estate_a.id, committee.id, gcast.admin.id
+
+    def add(name):
+        args = {
+            "name": name,
+            "phone": "",
+            "role": "chair",
+            "is_party_member": False,
+            "is_branch_secretary": False,
+            "joined_on": ago(0),
+        }
+        services.add_member(db.session.get(User, admin_id), estate_id, committee_id, args)
+        return "ok"
+
+    results = at_once(*(in_own_context(app, add, n) for n in ("甲", "乙")))
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "str"], results
+    assert count(CommitteeMember) == 2

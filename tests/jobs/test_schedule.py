@@ -179,6 +179,7 @@ def test_embedded_runner_runs_the_periodic_jobs_on_an_empty_county(app, caplog):
         "close-unrated-tickets",
         "weekly-ticket-digests",
         "advance-motions",
+        "reelection-reminders",  # daily at 01:00 UTC, as the weekly digest on Mondays
     ]
     assert inline.run_due(MONDAY + timedelta(hours=12)) == [*interval_jobs, "motion-turnout"]
     assert "failed" not in caplog.text
