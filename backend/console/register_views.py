@@ -6,6 +6,7 @@ renders or redirects."""
 from flask import flash, g, redirect, render_template, request, url_for
 
 from backend.console import register as pages
+from backend.console import register_lists as lists
 from backend.console.views import bp, staff_required
 from backend.errors import DomainError
 
@@ -14,14 +15,14 @@ from backend.errors import DomainError
 @staff_required
 def register():
     return render_template(
-        "console/register_list.html", **pages.register_list(g.staff, request.args)
+        "console/register_list.html", **lists.register_list(g.staff, request.args)
     )
 
 
 @bp.get("/register/reelections")
 @staff_required
 def register_reelections():
-    data = pages.reelection_list(g.staff, request.args)
+    data = lists.reelection_list(g.staff, request.args)
     return render_template("console/register_reelections.html", **data)
 
 
