@@ -9,7 +9,6 @@ from backend.accounts.models import Membership, User
 from backend.accounts.roles import Role, ScopeKind
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.governance.credit import today
 from backend.governance.register.models import (
     CandidateStatus,
     CommitteeCandidate,
@@ -17,15 +16,15 @@ from backend.governance.register.models import (
     PartyBranchEstate,
     VolunteerTeam,
 )
-from backend.governance.register.services import EDITOR_ROLES, _locked, editable_estate
+from backend.governance.register.services import (
+    EDITOR_ROLES,
+    editable_estate,
+    locked_row,
+    not_future,
+)
 from backend.places.models import Community, Estate, PropertyCompany, Township
 
 COMPANY_ROLES = (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN)
-
-
-def _not_future(day, field: str, label: str) -> None:
-    if day > today():
-        raise ValidationFailed(fields={field: [f"{label}不能晚于今天"]})
 
 
 def branches_of(estate_id: int) -> list[PartyBranch]:
@@ -47,7 +46,7 @@ def add_branch(user: User, estate_id: int, args: dict) -> PartyBranch:
     :raises ValidationFailed: a future date; an estate outside the community.
     """
     estate = editable_estate(user, estate_id)
-    _not_future(args["established_on"], "established_on", "成立日期")
+    not_future(args["established_on"], "established_on", "成立日期")
     ids = {estate.id, *args.get("estate_ids", [])}
     found = set(
         db.session.scalars(
@@ -84,10 +83,10 @@ def dissolve_branch(user: User, estate_id: int, branch_id: int, args: dict) -> P
     if branch is None:
         raise NotFound("未找到该党支部，或您无权查看")
     day = args["dissolved_on"]
-    _not_future(day, "dissolved_on", "撤销日期")
+    not_future(day, "dissolved_on", "撤销日期")
     if day < branch.established_on:
         raise ValidationFailed(fields={"dissolved_on": ["撤销日期不能早于成立日期"]})
-    branch = _locked(PartyBranch, branch.id)
+    branch = locked_row(PartyBranch, branch.id)
     if branch.dissolved_on is not None:
         db.session.rollback()
         raise Conflict("该党支部已撤销", code="branch_dissolved")
@@ -99,7 +98,7 @@ def dissolve_branch(user: User, estate_id: int, branch_id: int, args: dict) -> P
 def add_team(user: User, estate_id: int, args: dict) -> VolunteerTeam:
     """:raises NotFound, Forbidden: as editable_estate. :raises ValidationFailed: future date."""
     estate = editable_estate(user, estate_id)
-    _not_future(args["founded_on"], "founded_on", "成立日期")
+    not_future(args["founded_on"], "founded_on", "成立日期")
     team = VolunteerTeam(
         estate_id=estate.id,
         name=args["name"].strip(),
@@ -201,7 +200,7 @@ def withdraw_candidate(user: User, community_id: int, candidate_id: int) -> Comm
     row = db.session.get(CommitteeCandidate, candidate_id)
     if row is None or row.community_id != community.id:
         raise NotFound("未找到该人选，或您无权查看")
-    row = _locked(CommitteeCandidate, row.id)
+    row = locked_row(CommitteeCandidate, row.id)
     if row.status != CandidateStatus.ACTIVE:
         db.session.rollback()
         raise Conflict("该人选已退出或已当选", code="candidate_not_active")

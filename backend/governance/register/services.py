@@ -75,12 +75,13 @@ def default_term_end(formed_on: date) -> date:
         return formed_on.replace(year=formed_on.year + years, day=28)
 
 
-def _not_future(day: date, field: str, label: str) -> None:
+def not_future(day: date, field: str, label: str) -> None:
+    """:raises ValidationFailed: ``day`` is after today (Shanghai)."""
     if day > today():
         raise ValidationFailed(fields={field: [f"{label}不能晚于今天"]})
 
 
-def _locked(model, row_id: int):
+def locked_row(model, row_id: int):
     """The row locked and read again, so a change racing ours sees it (PostgreSQL)."""
     return db.session.scalar(
         select(model)
@@ -143,12 +144,12 @@ def record_committee(user: User, estate_id: int, args: dict) -> Committee:
     """
     estate = editable_estate(user, estate_id)
     formed_on = args["formed_on"]
-    _not_future(formed_on, "formed_on", "备案日期")
+    not_future(formed_on, "formed_on", "备案日期")
     term_ends_on = args.get("term_ends_on") or default_term_end(formed_on)
     if term_ends_on <= formed_on:
         raise ValidationFailed(fields={"term_ends_on": ["任期届满日期应晚于备案日期"]})
     candidate = _candidate(estate, args.get("chair_candidate_id"), "chair_candidate_id")
-    _locked(Estate, estate.id)  # serialises terms of one estate
+    locked_row(Estate, estate.id)  # serialises terms of one estate
     live = live_committee(estate.id)
     if (live.id if live else None) != args.get("replaces_id"):
         db.session.rollback()
@@ -196,7 +197,7 @@ def _committee_of(estate: Estate, committee_id: int) -> Committee:
 
 
 def _live_locked(committee: Committee) -> Committee:
-    committee = _locked(Committee, committee.id)
+    committee = locked_row(Committee, committee.id)
     if committee.ended_on is not None:
         db.session.rollback()
         raise Conflict("该届业委会已结束，不能再修改", code="committee_ended")
@@ -212,7 +213,7 @@ def end_committee(user: User, estate_id: int, committee_id: int, args: dict) -> 
     """
     estate = editable_estate(user, estate_id)
     committee = _committee_of(estate, committee_id)
-    _not_future(args["on"], "on", "解散日期")
+    not_future(args["on"], "on", "解散日期")
     if args["on"] < committee.formed_on:
         raise ValidationFailed(fields={"on": ["解散日期不能早于备案日期"]})
     committee = _live_locked(committee)
@@ -232,7 +233,7 @@ def add_member(user: User, estate_id: int, committee_id: int, args: dict) -> Com
     """
     estate = editable_estate(user, estate_id)
     committee = _committee_of(estate, committee_id)
-    _not_future(args["joined_on"], "joined_on", "任职日期")
+    not_future(args["joined_on"], "joined_on", "任职日期")
     if args["joined_on"] < committee.formed_on:
         raise ValidationFailed(fields={"joined_on": ["任职日期不能早于本届备案日期"]})
     _user(args.get("user_id"))
@@ -284,7 +285,7 @@ def remove_member(user: User, estate_id: int, member_id: int, args: dict) -> Com
     committee = db.session.get(Committee, member.committee_id) if member else None
     if committee is None or committee.estate_id != estate.id:
         raise NotFound(MEMBER_NOT_FOUND)
-    _not_future(args["left_on"], "left_on", "离任日期")
+    not_future(args["left_on"], "left_on", "离任日期")
     if args["left_on"] < member.joined_on:
         raise ValidationFailed(fields={"left_on": ["离任日期不能早于任职日期"]})
     committee = _live_locked(committee)
