@@ -42,3 +42,32 @@ def test_township_officer_adds_a_member_on_the_register_page(page, live_server, 
     names = page.locator("#members tbody tr td:first-child").all_inner_texts()
     assert names == ["林国栋", "陈美玲", "王志强", "黄丽娟"]  # chair, vice-chair, members
     screenshot(page, "register-console")
+
+
+def test_reelection_list_and_candidate_pool_pages(page, live_server, gcast):
+    from backend.governance.register import places
+
+    term(gcast.admin, gcast.estate_a, formed_on=ago(1780), term_ends_on=ago(-45))
+    community_id = gcast.estate_a.community_id
+    for name, party in (("郑海燕", True), ("周雪梅", False)):
+        args = {
+            "name": name,
+            "phone": "13805952001",
+            "estate_id": gcast.estate_a.id,
+            "is_party_member": party,
+            "note": "退休教师",
+        }
+        places.add_candidate(gcast.auditor_a, community_id, args)
+    give_console_password(gcast.auditor_a, "auditor1")
+    sign_in(page, live_server, "auditor1")
+
+    page.goto(f"{live_server}/console/register/reelections")
+    expect(page.locator("#reelections")).to_contain_text("还有 45 天")
+    screenshot(page, "register-reelections")
+
+    page.goto(f"{live_server}/console/communities/{community_id}/candidates")
+    page.locator("#candidates").get_by_role("button", name="退出人选库").first.click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status")).to_contain_text("已退出人选库")
+    expect(page.locator("#candidates")).to_contain_text("138****2001")
+    screenshot(page, "register-candidates")
