@@ -86,6 +86,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     import backend.console.meeting_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.problem_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.rating_views  # noqa: F401  (its pages join the console's blueprint)
+    import backend.console.register_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.target_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.vote_views  # noqa: F401  (its pages join the console's blueprint)
     from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
@@ -107,6 +108,7 @@ def _register_models() -> None:
     import backend.governance.meetings.models  # noqa: F401
     import backend.governance.models  # noqa: F401
     import backend.governance.ratings.models  # noqa: F401
+    import backend.governance.register.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401
     import backend.ledger.models  # noqa: F401
     import backend.notices.models  # noqa: F401

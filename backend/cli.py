@@ -116,3 +116,16 @@ def open311_key(county_id: int, name: str):
     click.echo(f"Open311 client {client.id} ({client.name}) for county {client.county_id}")
     click.echo(f"api_key: {key}")
     click.echo("Shown once: only its hash is stored.")
+
+
+@linli.command("recompute-party-led")
+def recompute_party_led():
+    """Re-derive every committee's party-led flag (run after changing LINLI_PARTY_LED_RULE or
+    LINLI_PARTY_LED_MIN_SHARE_PERCENT)."""
+    from backend.governance.register import services as register
+
+    try:
+        changed = register.recompute_party_led()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"party-led flags re-derived: {changed} changed")

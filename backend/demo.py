@@ -13,6 +13,7 @@ from backend import (
     demo_ledger,
     demo_meetings,
     demo_ratings,
+    demo_register,
     demo_tickets,
     demo_votes,
 )
@@ -119,6 +120,7 @@ def seed() -> dict:
     demo_tickets.seed(estates)
     demo_votes.seed(estates)
     demo_governance.seed(estates)
+    demo_register.seed(estates)
     demo_meetings.seed(estates)
     demo_ratings.seed(estates)
     return {"loaded": True, **counts}

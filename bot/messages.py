@@ -15,7 +15,7 @@ from backend.ledger.models import LedgerPeriod
 from backend.notices.models import Notice
 from backend.places.models import Estate
 from backend.tickets.models import TicketDigest, TicketEvent
-from bot import vote_messages
+from bot import register_messages, vote_messages
 
 EXCERPT_CHARS = 100
 
@@ -184,6 +184,7 @@ TOPICS = {
     "ticket.assigned": _messages(TicketEvent, ticket_assigned),
     **{f"vote.{kind}": vote_messages.render_post for kind in vote_messages.RENDERERS},
     "vote.card": vote_messages.render_card,
+    "register.reelection": register_messages.reelection,
 }
 
 

@@ -80,6 +80,14 @@ _ENV = {
     "LINLI_STAR_THRESHOLDS": ("STAR_THRESHOLDS", "60,70,80,90,95", str),
     "LINLI_RATING_APPEAL_DAYS": ("RATING_APPEAL_DAYS", 15, int),
     "LINLI_LEDGER_PUBLISH_DAYS": ("LEDGER_PUBLISH_DAYS", 15, int),
+    # Estate register: a committee's term in years (when not entered), days before its end
+    # that it is due for re-election, and the party-led (红色业委会) rule: "share" (party members
+    # >= the percent of current members), "chair_secretary" (the chair is a party member and the
+    # branch secretary) or "either". After changing the rule run `flask linli recompute-party-led`.
+    "LINLI_COMMITTEE_TERM_YEARS": ("COMMITTEE_TERM_YEARS", 5, int),
+    "LINLI_REELECTION_NOTICE_DAYS": ("REELECTION_NOTICE_DAYS", 90, int),
+    "LINLI_PARTY_LED_RULE": ("PARTY_LED_RULE", "either", str),
+    "LINLI_PARTY_LED_MIN_SHARE_PERCENT": ("PARTY_LED_MIN_SHARE_PERCENT", 50, int),
     # The WeCom app that receives owners' messages and vote-card clicks (callback settings
     # from the app's "接收消息" page; AES key is the 43-character EncodingAESKey).
     "LINLI_WECOM_AGENT_ID": ("WECOM_AGENT_ID", 1000002, int),

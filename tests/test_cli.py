@@ -153,3 +153,20 @@ def test_demo_penalties_cover_every_kind_and_one_is_revoked(runner):
     counted = credit.figures(("county", county), since, credit.today())
     assert (counted.interview, counted.criticism, counted.deduction) == (2, 2, 1)
     assert (counted.manager_dismissal, counted.project_removal) == (1, 1)
+
+
+def test_demo_register_has_committees_branches_and_one_term_due(runner):
+    from backend.governance.credit import today
+    from backend.governance.register.figures import RegisterFigures, figures_on
+    from backend.governance.register.models import CommitteeCandidate, PartyBranch, VolunteerTeam
+
+    runner.invoke(args=["linli", "seed-demo"])
+    county = db.session.query(Estate).first().county_id
+    assert figures_on(("county", county), today()) == RegisterFigures(
+        estates=8, party_covered=5, committees=7, party_led=4, reelection_due=1
+    )
+    joint = [b for b in db.session.query(PartyBranch) if len(b.estates) > 1]
+    assert len(joint) == 1
+    assert db.session.query(VolunteerTeam).count() == 5
+    statuses = sorted(c.status for c in db.session.query(CommitteeCandidate))
+    assert statuses == ["active"] * 4 + ["elected"]

@@ -62,6 +62,12 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("advance-motions", "backend.votes.jobs.advance_motions_job", interval=60),
     # 20:00 in Asia/Shanghai.
     Periodic("motion-turnout", "backend.votes.jobs.daily_turnout_job", cron="0 12 * * *"),
+    # 09:00 in Asia/Shanghai: committees due for re-election, once per term.
+    Periodic(
+        "reelection-reminders",
+        "backend.governance.register.jobs.reelection_reminders_job",
+        cron="0 1 * * *",
+    ),
 )
 
 

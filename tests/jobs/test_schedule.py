@@ -164,6 +164,7 @@ def test_the_ticket_and_vote_jobs_are_scheduled_by_paths_that_import():
         ("weekly-ticket-digests", None, "0 1 * * 1"),  # Monday 09:00 in Shanghai
         ("advance-motions", 60, None),
         ("motion-turnout", None, "0 12 * * *"),  # 20:00 in Shanghai
+        ("reelection-reminders", None, "0 1 * * *"),  # daily 09:00 in Shanghai
     }
     assert all(callable(resolve(p.func_path)) for p in SCHEDULE)
 
@@ -178,6 +179,7 @@ def test_embedded_runner_runs_the_periodic_jobs_on_an_empty_county(app, caplog):
         "close-unrated-tickets",
         "weekly-ticket-digests",
         "advance-motions",
+        "reelection-reminders",  # daily at 01:00 UTC, as the weekly digest on Mondays
     ]
     assert inline.run_due(MONDAY + timedelta(hours=12)) == [*interval_jobs, "motion-turnout"]
     assert "failed" not in caplog.text
