@@ -1,5 +1,5 @@
-"""A held-out year of tickets whose figures were counted by hand (see the expected values in
-tests/governance/test_targets.py and tests/console/test_target_pages.py)."""
+"""A held-out year of tickets and register entries whose figures were counted by hand (the
+expected values are in tests/governance/test_targets.py and tests/console/test_target_pages.py)."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -8,10 +8,20 @@ from sqlalchemy import select
 
 from backend.common.clock import SHANGHAI
 from backend.extensions import db
+from backend.governance.register.models import Committee, PartyBranch, PartyBranchEstate
 from backend.places.models import County
 from backend.tickets.models import Ticket
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def places_of(estate) -> dict:
+    return {
+        "estate_id": estate.id,
+        "community_id": estate.community_id,
+        "township_id": estate.township_id,
+        "county_id": estate.county_id,
+    }
 
 
 def ticket(estate, local: datetime, channel="miniprogram", replied=None, rating=None):
@@ -54,5 +64,28 @@ def year_of_tickets(gcast, make):
         make.community(make.township(nanan, "溪美街道"), "柳城社区"), "江滨花园"
     )
     ticket(elsewhere, datetime(2025, 5, 1, 10), replied="on_time", rating=5)
+    # The register: estate_a's committee filed 15 March 2025 and party-led from then; estate_b
+    # covered by a party branch since June 2024.
+    db.session.add(
+        Committee(
+            **places_of(a),
+            formed_on=date(2025, 3, 15),
+            term_ends_on=date(2030, 3, 14),
+            is_party_led=True,
+            party_led_since=date(2025, 3, 15),
+            created_by_id=gcast.admin.id,
+        )
+    )
+    branch = PartyBranch(
+        community_id=b.community_id,
+        township_id=b.township_id,
+        county_id=b.county_id,
+        name="河滨小区党支部",
+        established_on=date(2024, 6, 1),
+        created_by_id=gcast.admin.id,
+    )
+    db.session.add(branch)
+    db.session.flush()
+    db.session.add(PartyBranchEstate(branch_id=branch.id, estate_id=b.id))
     db.session.commit()
     return gcast

@@ -54,6 +54,9 @@ def test_county_page_shows_the_hand_counted_year(as_county, gcast, year_of_ticke
     assert response.status_code == 200
     html = html_of(response)
     assert target_values(html) == {
+        "party_coverage": ("33.33%", "截至 2025-12-31：1 / 3 个小区"),
+        "committee_formation": ("33.33%", "截至 2025-12-31：1 / 3 个小区，0 个待换届"),
+        "party_led": ("100.00%", "截至 2025-12-31：1 / 1 个业委会"),
         "stars": ("暂无数据", "五星 0 · 四星 0 · 三星 0 · 二星 0 · 一星 0 · 未达星级 0 · 未评定 3"),
         "service_quality": ("60.00%", "已反馈 5 件，按时 3 件"),
         "satisfaction": ("3.25 分", "4 件有评价，满意率 50.00%"),
@@ -61,12 +64,17 @@ def test_county_page_shows_the_hand_counted_year(as_county, gcast, year_of_ticke
     }
     assert "按时办结率 = 期内新建工单中已反馈的" in unescape(html)  # the definition is shown
     monthly = table_rows(html, "monthly")
-    assert monthly[0] == ["2025-01", "2", "1", "50.00%", "4.00", "50.00%"]
-    assert monthly[1] == ["2025-02", "1", "0", "暂无数据", "暂无数据", "暂无数据"]
+    assert monthly[0] == [
+        "2025-01", "33.33%", "0.00%", "暂无数据", "2", "1", "50.00%", "4.00", "50.00%"
+    ]  # fmt: skip
+    assert monthly[1] == [
+        "2025-02", "33.33%", "0.00%", "暂无数据", "1", "0", "暂无数据", "暂无数据", "暂无数据"
+    ]  # fmt: skip
+    assert monthly[2][:4] == ["2025-03", "33.33%", "33.33%", "100.00%"]  # filed 15 March
     assert len(monthly) == 12
     assert table_rows(html, "children") == [
-        ["凤城镇", "3", "1", "50.00%", "4.00", "50.00%"],
-        ["城厢镇", "3", "1", "66.67%", "2.50", "50.00%"],
+        ["凤城镇", "1", "0.00%", "100.00%", "100.00%", "3", "1", "50.00%", "4.00", "50.00%"],
+        ["城厢镇", "2", "50.00%", "0.00%", "暂无数据", "3", "1", "66.67%", "2.50", "50.00%"],
     ]
     assert 'id="trend"' in html and "echarts-5.6.0.min.js" in html
 

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from backend.governance.register.figures import RegisterFigures, figures_on, figures_series
+from backend.governance.register.figures import (
+    RegisterFigures,
+    figures_by,
+    figures_on,
+    figures_series,
+)
 from tests.register_support import HELD_OUT, held_out
 from tests.test_query_counts import count_queries
 
@@ -92,3 +97,17 @@ def test_the_same_figures_on_sqlite(tmp_path):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["today"] == {s: list(v) for s, v in HELD_OUT[0].items()}
     assert result["series"] == [list(HELD_OUT[o]["county"]) for o in (-731, -1)]
+
+
+@pytest.mark.parametrize("offset", [-731, -1, 0])
+def test_figures_by_place_one_level_down_equal_each_places_own(app, county, offset):
+    day = ON + timedelta(days=offset)
+    scopes = county["scopes"]
+    for parent, child_kind in [("county", "township"), ("T1", "community"), ("C1", "estate")]:
+        with count_queries(app) as counted:
+            found = figures_by(scopes[parent], child_kind, day)
+        assert len(counted) == 3
+        assert found, parent
+        assert found == {child_id: figures_on((child_kind, child_id), day) for child_id in found}
+    townships = {t.id for t in county["townships"]}
+    assert set(figures_by(scopes["county"], "township", ON)) == townships

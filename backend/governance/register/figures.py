@@ -88,6 +88,49 @@ def figures_on(scope: tuple[str, int], on: date) -> RegisterFigures:
     )
 
 
+def figures_by(scope: tuple[str, int], child_kind: str, on: date) -> dict[int, RegisterFigures]:
+    """``figures_on`` for every place one level below ``scope`` ("township", "community" or
+    "estate" as ``child_kind``), keyed by its id: three grouped queries, however many places."""
+    kind, place_id = scope
+    in_scope = _column(Estate, kind) == place_id
+    child = _column(Estate, child_kind)
+    estates = dict(
+        db.session.execute(select(child, func.count()).where(in_scope).group_by(child)).all()
+    )
+    covered = dict(
+        db.session.execute(
+            select(child, func.count(func.distinct(PartyBranchEstate.estate_id)))
+            .join(PartyBranch, PartyBranch.id == PartyBranchEstate.branch_id)
+            .join(Estate, Estate.id == PartyBranchEstate.estate_id)
+            .where(in_scope, covered_on(on))
+            .group_by(child)
+        ).all()
+    )
+    led = and_(Committee.is_party_led.is_(True), Committee.party_led_since <= on)
+    committees = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(
+                child,
+                func.count(func.distinct(Committee.estate_id)),
+                func.count(case((led, 1))),
+                func.count(case((due_on(on), 1))),
+            )
+            .join(Estate, Estate.id == Committee.estate_id)
+            .where(in_scope, live_on(on))
+            .group_by(child)
+        )
+    }
+    return {
+        child_id: RegisterFigures(
+            int(count),
+            int(covered.get(child_id, 0)),
+            *(int(v) for v in committees.get(child_id, (0, 0, 0))),
+        )
+        for child_id, count in estates.items()
+    }
+
+
 def figures_series(scope: tuple[str, int], days: list[date]) -> list[RegisterFigures]:
     """``figures_on`` for each day, in order (three queries a day)."""
     return [figures_on(scope, day) for day in days]

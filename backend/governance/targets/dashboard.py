@@ -13,6 +13,8 @@ from backend.common.pagination import Page, paginate_rows
 from backend.governance import credit, problem_services
 from backend.governance.meetings import figures as meeting_figures
 from backend.governance.ratings.figures import StarDistribution, distribution
+from backend.governance.register import figures as register_figures
+from backend.governance.register.figures import RegisterFigures
 from backend.governance.targets import periods, tickets
 from backend.governance.targets.definitions import DEFINITIONS
 from backend.governance.targets.places import KIND_LABELS, Place, children_query
@@ -95,10 +97,50 @@ def _star_target(year: int, d: StarDistribution) -> Target:
     )
 
 
+def _register_targets(on: date, r: RegisterFigures) -> list[Target]:
+    day = f"截至 {on.isoformat()}"
+    return [
+        Target(
+            "party_coverage",
+            "党组织覆盖率",
+            "up",
+            percent(r.party_covered, r.estates),
+            f"{day}：{r.party_covered} / {r.estates} 个小区",
+            DEFINITIONS["party_coverage"],
+        ),
+        Target(
+            "committee_formation",
+            "业委会组建率",
+            "up",
+            percent(r.committees, r.estates),
+            f"{day}：{r.committees} / {r.estates} 个小区，{r.reelection_due} 个待换届",
+            DEFINITIONS["committee_formation"],
+        ),
+        Target(
+            "party_led",
+            "红色业委会占比",
+            "up",
+            percent(r.party_led, r.committees),
+            f"{day}：{r.party_led} / {r.committees} 个业委会",
+            DEFINITIONS["party_led"],
+        ),
+    ]
+
+
+def as_of(until: date) -> date:
+    """The day a period's standing figures are read on: its last day, or today if sooner."""
+    return min(until, periods.today())
+
+
 def targets(place: Place, since: date, until: date) -> list[Target]:
-    """The five targets for ``place`` over [since, until]; star ratings of ``until``'s year."""
-    found = _ticket_targets(tickets.figures(place.scope, since, until))
-    return [_star_target(until.year, distribution(place.scope, until.year)), *found]
+    """The five targets for ``place`` over [since, until]: the register as of its last day
+    (or today), the star ratings of ``until``'s year, and the tickets of the period."""
+    day = as_of(until)
+    return [
+        *_register_targets(day, register_figures.figures_on(place.scope, day)),
+        _star_target(until.year, distribution(place.scope, until.year)),
+        *_ticket_targets(tickets.figures(place.scope, since, until)),
+    ]
 
 
 def supervision(place: Place, since: date, until: date) -> dict:
@@ -121,19 +163,37 @@ def _ticket_cells(f: tickets.TicketFigures) -> list:
 
 
 TICKET_HEADERS = ["投诉量（件）", "其中12345热线", "按时办结率", "平均评分", "满意率"]
+REGISTER_HEADERS = ["党组织覆盖率", "业委会组建率", "红色业委会占比"]
+
+
+def _register_cells(r: RegisterFigures) -> list:
+    return [
+        percent(r.party_covered, r.estates),
+        percent(r.committees, r.estates),
+        percent(r.party_led, r.committees),
+    ]
 
 
 def monthly(place: Place, since: date, until: date) -> tuple[Table, dict]:
     """The monthly table and the chart's series. Months after today are left out: they have
     no data yet."""
-    months = periods.months(since, min(until, periods.today()))
+    months = periods.months(since, as_of(until))
     by_month = tickets.by_month(place.scope, months)
-    table = Table("monthly", "月度明细", ["月份", *TICKET_HEADERS])
-    chart = {"months": [], "complaints": [], "on_time": [], "satisfied": []}
-    for month in months:
+    ends = [min(month.last_day, as_of(until)) for month in months]
+    standing = register_figures.figures_series(place.scope, ends)
+    table = Table("monthly", "月度明细", ["月份", *REGISTER_HEADERS, *TICKET_HEADERS])
+    chart = {
+        key: []
+        for key in ("months", "coverage", "formation", "party_led")
+        + ("complaints", "on_time", "satisfied")
+    }
+    for month, r in zip(months, standing, strict=True):
         f = by_month[month]
-        table.rows.append(Row([month.label, *_ticket_cells(f)]))
+        table.rows.append(Row([month.label, *_register_cells(r), *_ticket_cells(f)]))
         chart["months"].append(month.label)
+        chart["coverage"].append(chart_value(basis_points(r.party_covered, r.estates)))
+        chart["formation"].append(chart_value(basis_points(r.committees, r.estates)))
+        chart["party_led"].append(chart_value(basis_points(r.party_led, r.committees)))
         chart["complaints"].append(f.tickets)
         chart["on_time"].append(chart_value(basis_points(f.on_time, f.replied)))
         chart["satisfied"].append(chart_value(basis_points(f.satisfied, f.rated)))
@@ -152,9 +212,14 @@ def children(place: Place, since: date, until: date, page: int | None = 1) -> Ta
     else:
         found = paginate_rows(query, page, CHILDREN_PAGE_SIZE)
     by_place = tickets.by_place(place.scope, kind, since, until)
-    table = Table("children", f"下辖{KIND_LABELS[kind]}", [KIND_LABELS[kind], *TICKET_HEADERS])
+    standing = register_figures.figures_by(place.scope, kind, as_of(until))
+    headers = [KIND_LABELS[kind], "小区数", *REGISTER_HEADERS, *TICKET_HEADERS]
+    table = Table("children", f"下辖{KIND_LABELS[kind]}", headers)
     table.page = found
+    nothing = RegisterFigures(0, 0, 0, 0, 0)
     for child_id, name in found.items:
-        figures = by_place.get(child_id, tickets.TicketFigures())
-        table.rows.append(Row([name, *_ticket_cells(figures)], (kind, child_id)))
+        r = standing.get(child_id, nothing)
+        f = by_place.get(child_id, tickets.TicketFigures())
+        cells = [name, r.estates, *_register_cells(r), *_ticket_cells(f)]
+        table.rows.append(Row(cells, (kind, child_id)))
     return table
