@@ -6,7 +6,8 @@ from datetime import date
 
 from backend.accounts.models import User
 from backend.console import xlsx
-from backend.governance.targets import dashboard, periods, places
+from backend.errors import NotFound
+from backend.governance.targets import dashboard, periods, places, report, report_document
 from backend.governance.targets.definitions import DEFINITIONS
 
 MAX_DAYS = 3 * 366
@@ -69,3 +70,46 @@ def export(user: User, kind: str, place_id: int, table_key: str, args) -> tuple[
     headers = table.headers if table else []
     title = f"{place.name}{table.title if table else ''}"
     return xlsx.workbook(title, lines, headers, rows), f"{place.name}-{table_key}"
+
+
+def report_year(args) -> tuple[int, str | None]:
+    """(year, error) from ``?year=``: this year by default, and on a bad year this year with
+    a message saying why."""
+    this_year = periods.today().year
+    raw = args.get("year")
+    if not raw:
+        return this_year, None
+    try:
+        year = int(raw)
+    except ValueError:
+        return this_year, "年度格式不正确，请填写如 2026 的四位年份"
+    if not 2000 <= year <= this_year:
+        return this_year, f"年度须在 2000 至 {this_year} 年之间"
+    return year, None
+
+
+def report_page(user: User, kind: str, place_id: int, args) -> dict:
+    place = places.place_for(user, kind, place_id)
+    year, error = report_year(args)
+    found = report.yearly(place, year)
+    return {
+        "place": place,
+        "report": found,
+        "title": report.title(found),
+        "sections": report.sections(found),
+        "year_error": error,
+        "years": list(range(periods.today().year, periods.today().year - 4, -1)),
+    }
+
+
+def report_pdf(user: User, kind: str, place_id: int, year: int) -> tuple[bytes, str]:
+    """(PDF bytes, file name) of the yearly report.
+
+    :raises NotFound: outside the user's scope, or a year the report cannot cover.
+    :raises FontMissing: the server has no Chinese font.
+    """
+    place = places.place_for(user, kind, place_id)
+    if not 2000 <= year <= periods.today().year:
+        raise NotFound("没有该年度的报告")
+    found = report.yearly(place, year)
+    return report_document.to_pdf(found), f"{place.name}-{year}年度报告.pdf"

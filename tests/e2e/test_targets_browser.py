@@ -1,8 +1,14 @@
 """The dashboards (四升一降) in a real browser: a county officer opens them from the navigation,
 picks 2025, sees the chart drawn and the hand-counted figures, and drills down county →
-township → community → estate through the tables."""
+township → community → estate through the tables; then opens the yearly report and prints it
+(the printout holds the report, not the console around it)."""
+
+import io
+import re
+import unicodedata
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import screenshot
 from tests.ledger_support import STAFF_PASSWORD, give_console_password
@@ -40,3 +46,21 @@ def test_county_officer_drills_down_to_an_estate(page, live_server, gcast, year_
         "安溪县 › 城厢镇 › 城西社区"
     )
     screenshot(page, "targets-estate")
+
+
+def test_the_yearly_report_prints_without_the_console(page, live_server, gcast, year_of_tickets):
+    give_console_password(gcast.county_officer, "county1")
+    sign_in(page, live_server, "county1")
+    page.goto(f"{live_server}/console/targets/county/{gcast.county.id}?year=2025")
+    page.get_by_role("link", name="2025 年度报告").click()
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        "安溪县 2025 年度物业管理监督工作报告"
+    )
+    expect(page.locator(".sentence").first).to_have_text("安溪县共有小区 3 个。")
+    screenshot(page, "report-county")
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    # NFKC: Chromium's PDF text maps some glyphs to Kangxi radicals (⼯ for 工).
+    text = "".join(p.extract_text() for p in printed.pages)
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    assert "安溪县2025年度物业管理监督工作报告" in text
+    assert "我监管的小区" not in text and "下载PDF" not in text  # the console stays on screen
