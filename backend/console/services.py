@@ -39,6 +39,20 @@ ERROR_PREVIEW_CHARS = 60
 TOPIC_LABELS = {
     "notice.published": "公告发布",
     "notice.withdrawn": "公告撤回",
+    "ledger.published": "账目公示",
+    "ticket.escalations": "工单升级汇总",
+    "ticket.weekly": "工单周报",
+    "ticket.escalated": "工单升级提醒",
+    "ticket.assigned": "工单转办",
+    "vote.announced": "表决公告",
+    "vote.opened": "表决开始",
+    "vote.closing": "表决即将截止",
+    "vote.turnout": "投票进度",
+    "vote.quorum": "达到法定人数",
+    "vote.result": "表决结果",
+    "vote.cancelled": "表决取消",
+    "vote.card": "表决卡片",
+    "register.reelection": "换届提醒",
 }
 
 

@@ -92,3 +92,10 @@ def test_redirect_after_login_stays_on_console(client, auditor):
 
 def test_control_characters_in_login_are_a_wrong_password(client, auditor):
     assert sign_in(client, username="auditor1\x00").status_code == 401
+
+
+def test_every_outbox_topic_has_a_chinese_label_in_the_delivery_log():
+    from backend.console.services import TOPIC_LABELS
+    from bot.messages import TOPICS
+
+    assert set(TOPICS) - set(TOPIC_LABELS) == set()
