@@ -1,12 +1,13 @@
-"""`python -m bench [api|delivery|ledger|photos|tickets|votes]` (`make bench`): each prints its
-results as ratios."""
+"""`python -m bench [api|dashboard|delivery|ledger|photos|tickets|votes]` (`make bench`): each
+prints its results as ratios."""
 
 import sys
 
-from bench import api, delivery, ledger, photos, tickets, votes
+from bench import api, dashboard, delivery, ledger, photos, tickets, votes
 
 BENCHES = {
     "api": api.main,
+    "dashboard": dashboard.main,
     "delivery": delivery.main,
     "ledger": ledger.main,
     "photos": photos.main,

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+from datetime import timedelta
 
 from flask import current_app
 from openpyxl import Workbook
@@ -144,3 +145,67 @@ def xlsx(rows: list[list], header: list[str] | None = None) -> io.BytesIO:
     book.save(buffer)
     buffer.seek(0)
     return buffer
+
+
+# -- rows written straight to their tables, for figures (no rules applied) ------------------
+
+
+def places_of(estate) -> dict:
+    """The place columns every estate-scoped row copies from its estate."""
+    return {
+        "estate_id": estate.id,
+        "community_id": estate.community_id,
+        "township_id": estate.township_id,
+        "county_id": estate.county_id,
+    }
+
+
+def raw_ticket(estate, created=None, **fields):
+    """A ticket created at ``created`` (now by default), accepted unless ``fields`` say
+    otherwise; added, not committed."""
+    from backend.common.clock import utcnow
+    from backend.tickets.models import Ticket
+
+    created = created or utcnow()
+    values = {
+        "category": "cleaning",
+        "channel": "miniprogram",
+        "description": "楼道垃圾未清理",
+        "status": "accepted",
+        "accept_due_at": created + timedelta(hours=24),
+        "reply_due_at": created + timedelta(hours=72),
+        "created_at": created,
+        "updated_at": created,
+        **fields,
+    }
+    row = Ticket(**places_of(estate), **values)
+    db.session.add(row)
+    return row
+
+
+def raw_problem(estate, by, deadline, closed_at=None, **fields):
+    """A problem-list item, closed out at ``closed_at`` if given; added, not committed."""
+    from backend.common.clock import SHANGHAI
+    from backend.governance.models import ProblemItem
+
+    closure = {}
+    if closed_at is not None:
+        closure = {
+            "status": "closed_out",
+            "closed_at": closed_at,
+            "closed_on": closed_at.astimezone(SHANGHAI).date(),
+            "closed_by_id": by.id,
+            "close_note": "已整改",
+        }
+    values = {
+        "category": "fire_safety",
+        "title": "消防通道堵塞",
+        "plan": "清理",
+        "deadline": deadline,
+        "created_by_id": by.id,
+        **closure,
+        **fields,
+    }
+    row = ProblemItem(**places_of(estate), **values)
+    db.session.add(row)
+    return row

@@ -4,12 +4,12 @@ item), and tickets and problems written straight to their tables to link items t
 from datetime import date, timedelta
 
 from backend.accounts.roles import Role
-from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.governance.meetings import services
 from backend.governance.meetings.schedule import last_completed, today
 from backend.governance.models import ProblemItem
 from backend.tickets.models import Ticket
+from tests.factories import raw_problem, raw_ticket
 
 FOUR = ("community_party", "party_branch", "property_company", "committee")
 
@@ -68,35 +68,13 @@ def hold(user, community, held_on=None, **fields):
 
 
 def ticket(estate) -> Ticket:
-    row = Ticket(
-        estate_id=estate.id,
-        community_id=estate.community_id,
-        township_id=estate.township_id,
-        county_id=estate.county_id,
-        category="cleaning",
-        channel="miniprogram",
-        description="楼道堆放杂物",
-        accept_due_at=utcnow(),
-        reply_due_at=utcnow(),
-    )
-    db.session.add(row)
+    row = raw_ticket(estate, description="楼道堆放杂物", status="submitted")
     db.session.commit()
     return row
 
 
 def problem(estate, user) -> ProblemItem:
-    row = ProblemItem(
-        estate_id=estate.id,
-        community_id=estate.community_id,
-        township_id=estate.township_id,
-        county_id=estate.county_id,
-        category="fire_safety",
-        title="消防通道堵塞",
-        plan="清理",
-        deadline=today() + timedelta(days=7),
-        created_by_id=user.id,
-    )
-    db.session.add(row)
+    row = raw_problem(estate, user, today() + timedelta(days=7))
     db.session.commit()
     return row
 

@@ -13,6 +13,7 @@ from backend.governance.ratings import criteria
 from backend.governance.ratings.models import EstateRating, FiveStarReview, RatingStatus
 from backend.ledger.models import LedgerPeriod
 from backend.tickets.models import Ticket
+from tests.factories import raw_ticket
 from tests.governance_support import GovCast
 
 YEAR = 2025  # a past year: its ratings may be scored now
@@ -45,23 +46,14 @@ def at(day: date, hour=12, minute=0) -> datetime:
 
 
 def ticket(estate, created: datetime, replied=True, missed=False, rating=None) -> Ticket:
-    row = Ticket(
-        estate_id=estate.id,
-        community_id=estate.community_id,
-        township_id=estate.township_id,
-        county_id=estate.county_id,
-        category="cleaning",
-        channel="miniprogram",
-        description="楼道垃圾未清理",
+    row = raw_ticket(
+        estate,
+        created,
         status="closed" if replied else "accepted",
-        accept_due_at=created + timedelta(hours=24),
-        reply_due_at=created + timedelta(hours=72),
-        created_at=created,
         replied_at=created + timedelta(hours=5) if replied else None,
         missed_deadline=missed,
         rating=rating,
     )
-    db.session.add(row)
     db.session.commit()
     return row
 

@@ -10,42 +10,23 @@ from backend.common.clock import SHANGHAI
 from backend.extensions import db
 from backend.governance.register.models import Committee, PartyBranch, PartyBranchEstate
 from backend.places.models import County
-from backend.tickets.models import Ticket
+from tests.factories import places_of, raw_ticket
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
-
-
-def places_of(estate) -> dict:
-    return {
-        "estate_id": estate.id,
-        "community_id": estate.community_id,
-        "township_id": estate.township_id,
-        "county_id": estate.county_id,
-    }
 
 
 def ticket(estate, local: datetime, channel="miniprogram", replied=None, rating=None):
     """A ticket created at ``local`` Shanghai time; ``replied`` is "on_time", "late" or None."""
     created = local.replace(tzinfo=SHANGHAI).astimezone(UTC)
-    row = Ticket(
-        estate_id=estate.id,
-        community_id=estate.community_id,
-        township_id=estate.township_id,
-        county_id=estate.county_id,
-        category="cleaning",
+    return raw_ticket(
+        estate,
+        created,
         channel=channel,
-        description="楼道垃圾未清理",
         status="replied" if replied else "accepted",
-        accept_due_at=created + timedelta(hours=24),
-        reply_due_at=created + timedelta(hours=72),
         replied_at=created + timedelta(hours=5) if replied else None,
         missed_deadline=replied == "late",
         rating=rating,
-        created_at=created,
-        updated_at=created,
     )
-    db.session.add(row)
-    return row
 
 
 @pytest.fixture

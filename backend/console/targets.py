@@ -38,7 +38,8 @@ def period(args) -> tuple[date, date, str | None]:
 def page(user: User, kind: str, place_id: int, args) -> dict:
     place = places.place_for(user, kind, place_id)
     since, until, error = period(args)
-    table, chart = dashboard.monthly(place, since, until)
+    found = dashboard.series(place, since, until)
+    table, chart = dashboard.monthly(found)
     page_number = args.get("page", 1, type=int) or 1
     return {
         "place": place,
@@ -48,7 +49,7 @@ def page(user: User, kind: str, place_id: int, args) -> dict:
         "period_error": error,
         "definitions": DEFINITIONS,
         "years": list(range(periods.today().year, periods.today().year - 4, -1)),
-        "targets": dashboard.targets(place, since, until),
+        "targets": dashboard.targets(place, until, found),
         "supervision": dashboard.supervision(place, since, until),
         "monthly": table,
         "chart": chart,
@@ -61,7 +62,7 @@ def export(user: User, kind: str, place_id: int, table_key: str, args) -> tuple[
     place = places.place_for(user, kind, place_id)
     since, until, _ = period(args)
     if table_key == "monthly":
-        table, _chart = dashboard.monthly(place, since, until)
+        table, _chart = dashboard.monthly(dashboard.series(place, since, until))
     else:
         table = dashboard.children(place, since, until, page=None)
     trail = " › ".join([name for _, _, name in place.trail] + [place.name])

@@ -12,11 +12,10 @@ from pypdf import PdfReader
 
 from backend.extensions import db
 from backend.governance.meetings.models import AgendaItem, JointMeeting
-from backend.governance.models import ProblemItem
-from backend.governance.ratings.models import EstateRating
 from tests.console.test_ticket_pages import html_of, signed_in
+from tests.factories import raw_problem
 from tests.governance_support import on, penalty
-from tests.target_support import places_of
+from tests.ratings_support import rating
 
 EXPECTED_2025 = [
     "安溪县共有小区 3 个。",
@@ -59,32 +58,6 @@ def meeting(estate, held_on, topic, by, items):
         )
 
 
-def rating(estate, year, total, stars, status="confirmed"):
-    db.session.add(
-        EstateRating(**places_of(estate), year=year, status=status, total=total, stars=stars)
-    )
-
-
-def problem(estate, by, created: date, deadline: date, closed: date | None = None):
-    closed_at = datetime(closed.year, closed.month, closed.day, 4, tzinfo=UTC) if closed else None
-    db.session.add(
-        ProblemItem(
-            **places_of(estate),
-            category="fire_safety",
-            title="消防通道堵塞",
-            plan="清理",
-            deadline=deadline,
-            created_by_id=by.id,
-            created_at=datetime(created.year, created.month, created.day, 4, tzinfo=UTC),
-            status="closed_out" if closed else "open",
-            closed_at=closed_at,
-            closed_on=closed,
-            closed_by_id=by.id if closed else None,
-            close_note="已整改" if closed else None,
-        )
-    )
-
-
 @pytest.fixture
 def held_out_2025(gcast, year_of_tickets):
     g, by = gcast, gcast.admin
@@ -99,12 +72,14 @@ def held_out_2025(gcast, year_of_tickets):
         ("噪音纠纷", False, True, False),
     ])  # fmt: skip
     meeting(a, date(2024, 12, 20), "上年联席会议", by, [("上年事项", True, False, False)])
-    rating(a, 2025, 96, 5)
-    rating(b, 2025, 85, 3)
-    rating(c, 2025, 88, 0, status="submitted")  # not confirmed: unrated
-    rating(c, 2024, 70, 2)  # another year
-    problem(a, by, date(2025, 5, 1), date(2025, 6, 1), closed=date(2025, 5, 20))
-    problem(b, by, date(2025, 9, 1), date(2025, 10, 1))  # still open: overdue now
+    rating(a, 96, 5, 2025, five="granted")
+    rating(b, 85, 3, 2025)
+    rating(c, 88, 0, 2025, status="submitted")  # not confirmed: unrated
+    rating(c, 70, 2, 2024)  # another year
+    noon = datetime(2025, 5, 1, 4, tzinfo=UTC)
+    raw_problem(a, by, date(2025, 6, 1), datetime(2025, 5, 20, 4, tzinfo=UTC), created_at=noon)
+    open_since = datetime(2025, 9, 1, 4, tzinfo=UTC)
+    raw_problem(b, by, date(2025, 10, 1), created_at=open_since)  # still open: overdue now
     db.session.commit()
 
     def days_to(day):

@@ -9,11 +9,10 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-from backend.extensions import db
-from backend.governance.ratings.models import EstateRating
 from backend.governance.targets import periods
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
+from tests.ratings_support import rating
 from tests.test_query_counts import count_queries
 
 YEAR_2025 = "?year=2025"
@@ -91,20 +90,10 @@ def test_drilling_down_to_an_estate(as_county, gcast, year_of_tickets):
 
 
 def test_confirmed_star_ratings_of_the_year_are_counted(as_county, gcast):
-    def rating(estate, year, stars, status="confirmed"):
-        places = {k: getattr(estate, k) for k in ("community_id", "township_id", "county_id")}
-        total = {0: 50, 3: 85, 4: 92}[stars]
-        db.session.add(
-            EstateRating(
-                estate_id=estate.id, year=year, status=status, total=total, stars=stars, **places
-            )
-        )
-
-    rating(gcast.estate_a, 2025, 4)
-    rating(gcast.estate_b, 2025, 0)
-    rating(gcast.estate_c, 2025, 3, status="submitted")  # not confirmed: unrated
-    rating(gcast.estate_c, 2024, 3)  # another year
-    db.session.commit()
+    rating(gcast.estate_a, 92, 4, 2025)
+    rating(gcast.estate_b, 50, 0, 2025)
+    rating(gcast.estate_c, 85, 3, 2025, status="submitted")  # not confirmed: unrated
+    rating(gcast.estate_c, 85, 3, 2024)  # another year
     html = html_of(as_county.get(f"/console/targets/county/{gcast.county.id}{YEAR_2025}"))
     assert target_values(html)["stars"] == (
         "1 个三星及以上",

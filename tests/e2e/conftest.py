@@ -8,7 +8,11 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
-from tests.ledger_support import cast, ledger  # noqa: F401  (the ledger's people and API)
+from tests.ledger_support import (  # noqa: F401  (the ledger's people and API)
+    STAFF_PASSWORD,
+    cast,
+    ledger,
+)
 from tests.ratings_support import rcast  # noqa: F401  (the credit cast with a committee chair)
 from tests.target_support import year_of_tickets  # noqa: F401  (a year counted by hand)
 from tests.ticket_support import tcast, tickets  # noqa: F401  (the tickets' people and API)
@@ -59,3 +63,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, live_server, username):
+    """Sign in to the console as ``username`` (its password is STAFF_PASSWORD)."""
+    page.goto(f"{live_server}/console/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server}/console/")

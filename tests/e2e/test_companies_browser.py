@@ -6,20 +6,12 @@ import shutil
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, sign_in
 from tests.governance_support import on, penalty
-from tests.ledger_support import STAFF_PASSWORD, give_console_password
+from tests.ledger_support import give_console_password
 
 LOOK_AT = "/tmp/companies-console.png"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server}/console/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server}/console/")
 
 
 def test_county_officer_records_and_revokes_penalties(page, live_server, gcast, tmp_path):

@@ -7,8 +7,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from backend.governance.meetings.schedule import today
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_companies_browser import sign_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

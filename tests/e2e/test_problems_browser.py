@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from backend.governance import problem_services as problems
 from backend.governance.credit import today
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_companies_browser import sign_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password, png_bytes
 
 

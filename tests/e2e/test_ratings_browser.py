@@ -6,8 +6,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_companies_browser import sign_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
 from tests.ratings_support import YEAR, at, ticket
 

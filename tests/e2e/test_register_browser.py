@@ -4,8 +4,7 @@ turn party-led (红色业委会: 2 of 4) with the new member listed and the phon
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_companies_browser import sign_in
+from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
 from tests.register_support import ago, branch, member, term
 

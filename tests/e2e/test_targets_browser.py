@@ -10,16 +10,8 @@ import unicodedata
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import screenshot
-from tests.ledger_support import STAFF_PASSWORD, give_console_password
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server}/console/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server}/console/")
+from tests.e2e.conftest import screenshot, sign_in
+from tests.ledger_support import give_console_password
 
 
 def test_county_officer_drills_down_to_an_estate(page, live_server, gcast, year_of_tickets):

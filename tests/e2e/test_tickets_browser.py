@@ -13,8 +13,8 @@ from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.tickets.escalation import escalate_overdue
 from backend.tickets.models import Ticket, TicketEvent
-from tests.e2e.conftest import screenshot
-from tests.ledger_support import STAFF_PASSWORD, give_console_password
+from tests.e2e.conftest import screenshot, sign_in
+from tests.ledger_support import give_console_password
 
 
 def street_lamp_photo(size=(1200, 900)) -> bytes:
@@ -27,14 +27,6 @@ def street_lamp_photo(size=(1200, 900)) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server}/console/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server}/console/")
 
 
 def test_auditor_enters_a_hotline_case_and_handles_escalated_tickets(

@@ -10,21 +10,13 @@ from playwright.sync_api import expect
 
 from backend.accounts.roles import Role
 from backend.common.clock import as_utc, utcnow
-from tests.e2e.conftest import screenshot
-from tests.ledger_support import STAFF_PASSWORD, give_console_password
+from tests.e2e.conftest import screenshot, sign_in
+from tests.ledger_support import give_console_password
 from tests.vote_support import motion_row, shift
 
 # The votes' cast and API client as this module's fixtures (tests/e2e/conftest.py brings the
 # ledger's and the tickets'); assigned, not imported, so a test's parameter may share the name.
 LOOK_AT = "/tmp/votes-console.png"
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server}/console/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server}/console/")
 
 
 def test_auditor_reads_the_result_of_a_closed_motion(page, live_server, make, vcast, votes):

@@ -14,6 +14,7 @@ from backend.extensions import db
 from backend.governance import problem_services as problems
 from backend.governance.credit import today
 from backend.governance.models import Inspection, ProblemEvidence, ProblemItem
+from tests.factories import raw_problem
 from tests.ledger_support import png_bytes
 from tests.tickets.helpers import at_once, in_own_context
 
@@ -168,24 +169,7 @@ def _at(day, hour=12):
 
 
 def raw(gcast, estate, created, deadline, closed=None):
-    row = ProblemItem(
-        estate_id=estate.id,
-        community_id=estate.community_id,
-        township_id=estate.township_id,
-        county_id=estate.county_id,
-        category="other",
-        title="测试问题",
-        plan="整改",
-        deadline=deadline,
-        created_by_id=gcast.admin.id,
-        created_at=_at(created),
-        status="closed_out" if closed else "open",
-        closed_at=closed,
-        closed_on=closed.astimezone(SHANGHAI).date() if closed else None,
-        closed_by_id=gcast.admin.id if closed else None,
-        close_note="已整改" if closed else None,
-    )
-    db.session.add(row)
+    row = raw_problem(estate, gcast.admin, deadline, closed, created_at=_at(created))
     db.session.commit()
     return row
 

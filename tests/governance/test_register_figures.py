@@ -40,6 +40,15 @@ def test_the_series_matches_the_hand_count_day_by_day(county):
     assert series == [RegisterFigures(*HELD_OUT[o]["county"]) for o in (-731, -1, 0)]
 
 
+def test_a_series_costs_three_queries_however_many_days(app, county):
+    days = [ON + timedelta(days=offset) for offset in range(-400, 1, 30)]
+    with count_queries(app) as counted:
+        series = figures_series(county["scopes"]["T1"], days)
+    assert len(counted) == 3
+    assert series == [figures_on(county["scopes"]["T1"], day) for day in days]
+    assert figures_series(county["scopes"]["county"], []) == []
+
+
 def test_a_day_costs_three_queries(app, county):
     with count_queries(app) as counted:
         figures_on(county["scopes"]["county"], ON)

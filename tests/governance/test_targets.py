@@ -144,3 +144,17 @@ def test_figures_per_month_cut_at_shanghai_midnight(year_of_tickets):
     assert january == TicketFigures(2, 1, 2, 1, 2, 8, 1)
     assert march == TicketFigures(3, 1, 3, 2, 2, 5, 1)
     assert tickets.by_month(("county", g.county.id), []) == {}
+
+
+@pytest.mark.parametrize(
+    "since, until",
+    [(date(2025, 1, 15), date(2025, 3, 6)), (date(2025, 2, 1), date(2025, 2, 1)), YEAR],
+)
+def test_months_cut_to_the_period_add_up_to_it(year_of_tickets, since, until):
+    scope = ("county", year_of_tickets.county.id)
+    by_month = tickets.by_month(scope, periods.months(since, until), since, until)
+    assert tickets.total(by_month.values()) == tickets.figures(scope, since, until)
+
+
+def test_the_total_of_nothing_is_zero():
+    assert tickets.total([]) == TicketFigures()

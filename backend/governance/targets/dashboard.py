@@ -132,14 +132,42 @@ def as_of(until: date) -> date:
     return min(until, periods.today())
 
 
-def targets(place: Place, since: date, until: date) -> list[Target]:
-    """The five targets for ``place`` over [since, until]: the register as of its last day
-    (or today), the star ratings of ``until``'s year, and the tickets of the period."""
+@dataclass
+class Series:
+    """A place's figures month by month over a period, read once for the targets, the table
+    and the chart: tickets per month (cut to the period), the register at each month's end."""
+
+    day: date  # the period's last day, or today if sooner
+    months: list[periods.Month]
+    tickets: dict  # Month -> TicketFigures
+    standing: list[RegisterFigures]  # at each month's end (the last one: on ``day``)
+    ticket_totals: tickets.TicketFigures
+    register_now: RegisterFigures
+
+
+def series(place: Place, since: date, until: date) -> Series:
     day = as_of(until)
+    months = periods.months(since, day)
+    by_month = tickets.by_month(place.scope, months, since, until)
+    standing = register_figures.figures_series(
+        place.scope, [min(month.last_day, day) for month in months]
+    )
+    # The months add up to the period unless it started before the first month shown.
+    whole = bool(months) and months[0].first_day <= since
+    totals = (
+        tickets.total(by_month.values()) if whole else tickets.figures(place.scope, since, until)
+    )
+    now = standing[-1] if months else register_figures.figures_on(place.scope, day)
+    return Series(day, months, by_month, standing, totals, now)
+
+
+def targets(place: Place, until: date, s: Series) -> list[Target]:
+    """The five targets for ``place``: the register as of the period's last day (or today),
+    the star ratings of ``until``'s year, and the tickets of the period."""
     return [
-        *_register_targets(day, register_figures.figures_on(place.scope, day)),
+        *_register_targets(s.day, s.register_now),
         _star_target(until.year, distribution(place.scope, until.year)),
-        *_ticket_targets(tickets.figures(place.scope, since, until)),
+        *_ticket_targets(s.ticket_totals),
     ]
 
 
@@ -174,21 +202,17 @@ def _register_cells(r: RegisterFigures) -> list:
     ]
 
 
-def monthly(place: Place, since: date, until: date) -> tuple[Table, dict]:
+def monthly(s: Series) -> tuple[Table, dict]:
     """The monthly table and the chart's series. Months after today are left out: they have
     no data yet."""
-    months = periods.months(since, as_of(until))
-    by_month = tickets.by_month(place.scope, months)
-    ends = [min(month.last_day, as_of(until)) for month in months]
-    standing = register_figures.figures_series(place.scope, ends)
     table = Table("monthly", "月度明细", ["月份", *REGISTER_HEADERS, *TICKET_HEADERS])
     chart = {
         key: []
         for key in ("months", "coverage", "formation", "party_led")
         + ("complaints", "on_time", "satisfied")
     }
-    for month, r in zip(months, standing, strict=True):
-        f = by_month[month]
+    for month, r in zip(s.months, s.standing, strict=True):
+        f = s.tickets[month]
         table.rows.append(Row([month.label, *_register_cells(r), *_ticket_cells(f)]))
         chart["months"].append(month.label)
         chart["coverage"].append(chart_value(basis_points(r.party_covered, r.estates)))

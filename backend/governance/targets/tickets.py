@@ -6,7 +6,7 @@ The definitions match ``backend.tickets.stats`` (on time: of the tickets that go
 those that missed no deadline; ratings: tickets closed "not rated" count nowhere).
 """
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, func, select
@@ -73,15 +73,25 @@ def by_place(scope: tuple[str, int], child_kind: str, since: date, until: date) 
     return {row[0]: TicketFigures(*(int(v) for v in row[1:])) for row in rows}
 
 
-def by_month(scope: tuple[str, int], months: list[Month]) -> dict:
-    """Month -> TicketFigures, each month's tickets by when they were created (Shanghai)."""
+def by_month(
+    scope: tuple[str, int],
+    months: list[Month],
+    since: date | None = None,
+    until: date | None = None,
+) -> dict:
+    """Month -> TicketFigures, each month's tickets by when they were created (Shanghai). With
+    ``since``/``until`` the first and last months are cut to the period, so the months add up
+    to exactly the period's figures."""
     if not months:
         return {}
     kind, place_id = scope
+    low = start_of(since) if since else months[0].start
+    high = start_of(until, 1) if until else months[-1].end
+    bounds = [(max(m.start, low), min(m.end, high)) for m in months]
     bucket = case(
         *(
-            (and_(Ticket.created_at >= m.start, Ticket.created_at < m.end), index)
-            for index, m in enumerate(months)
+            (and_(Ticket.created_at >= start, Ticket.created_at < end), index)
+            for index, (start, end) in enumerate(bounds)
         ),
         else_=None,
     )
@@ -89,10 +99,16 @@ def by_month(scope: tuple[str, int], months: list[Month]) -> dict:
         select(bucket, *_aggregates())
         .where(
             SCOPE_COLUMNS[kind] == place_id,
-            Ticket.created_at >= months[0].start,
-            Ticket.created_at < months[-1].end,
+            Ticket.created_at >= bounds[0][0],
+            Ticket.created_at < bounds[-1][1],
         )
         .group_by(bucket)
     )
     found = {row[0]: TicketFigures(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
     return {m: found.get(index, TicketFigures()) for index, m in enumerate(months)}
+
+
+def total(parts) -> TicketFigures:
+    """The sum of several TicketFigures (months of one period, say)."""
+    rows = [astuple(f) for f in parts]
+    return TicketFigures(*(sum(column) for column in zip(*rows, strict=True)))
