@@ -116,6 +116,27 @@ def _config_keys(overrides: dict) -> dict:
     return {aliases.get(name, name): value for name, value in overrides.items()}
 
 
+PARTY_LED_RULES = ("share", "chair_secretary", "either")
+
+
+def _check_governance(settings: dict) -> None:
+    """A mistake in these settings would first show as a 500 on a page that reads them: the
+    app refuses to start instead, saying which setting is wrong."""
+    if settings["JOINT_MEETING_INTERVAL_MONTHS"] not in (1, 2, 3, 4, 6, 12):
+        # Intervals are calendar blocks within a year; any other length would drift.
+        raise ValueError("LINLI_JOINT_MEETING_INTERVAL_MONTHS must be 1, 2, 3, 4, 6 or 12")
+    if settings["PARTY_LED_RULE"] not in PARTY_LED_RULES:
+        raise ValueError(f"LINLI_PARTY_LED_RULE must be one of {', '.join(PARTY_LED_RULES)}")
+    if not 1 <= int(settings["PARTY_LED_MIN_SHARE_PERCENT"]) <= 100:
+        raise ValueError("LINLI_PARTY_LED_MIN_SHARE_PERCENT must be 1–100")
+    try:
+        thresholds = [int(v) for v in str(settings["STAR_THRESHOLDS"]).split(",")]
+    except ValueError:
+        thresholds = []
+    if len(thresholds) != 5 or thresholds != sorted(set(thresholds)) or thresholds[-1] > 100:
+        raise ValueError("LINLI_STAR_THRESHOLDS must be five increasing totals up to 100")
+
+
 def load(overrides: dict | None = None) -> dict:
     """Return the Flask config mapping: defaults < environment < ``overrides``."""
     settings = {key: default for key, default, _ in _ENV.values()}
@@ -128,9 +149,7 @@ def load(overrides: dict | None = None) -> dict:
     settings.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
     settings.setdefault("WECHAT_LOGIN_RATE_LIMIT", "30 per minute")
     settings.setdefault("OUTBOX_RELAY_BATCH", 500)
-    if settings["JOINT_MEETING_INTERVAL_MONTHS"] not in (1, 2, 3, 4, 6, 12):
-        # Intervals are calendar blocks within a year; any other length would drift.
-        raise ValueError("LINLI_JOINT_MEETING_INTERVAL_MONTHS must be 1, 2, 3, 4, 6 or 12")
+    _check_governance(settings)
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     if not settings["RATELIMIT_STORAGE_URI"]:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"

@@ -1,5 +1,7 @@
 """Settings: defaults < LINLI_* environment < create_app overrides, by any of their names."""
 
+import pytest
+
 from config import settings
 
 
@@ -27,3 +29,21 @@ def test_rate_limits_use_redis_when_configured():
         "redis://r:6379/0"
     )
     assert settings.load({"REDIS_URL": ""})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("LINLI_PARTY_LED_RULE", "majority", "LINLI_PARTY_LED_RULE"),
+        ("LINLI_PARTY_LED_MIN_SHARE_PERCENT", "0", "LINLI_PARTY_LED_MIN_SHARE_PERCENT"),
+        ("LINLI_STAR_THRESHOLDS", "60,70,80,90", "LINLI_STAR_THRESHOLDS"),
+        ("LINLI_STAR_THRESHOLDS", "60,70,90,80,95", "LINLI_STAR_THRESHOLDS"),
+        ("LINLI_STAR_THRESHOLDS", "60,70,80,90,101", "LINLI_STAR_THRESHOLDS"),
+        ("LINLI_STAR_THRESHOLDS", "sixty", "LINLI_STAR_THRESHOLDS"),
+        ("LINLI_JOINT_MEETING_INTERVAL_MONTHS", "5", "LINLI_JOINT_MEETING_INTERVAL_MONTHS"),
+    ],
+)
+def test_governance_settings_are_checked_at_start(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=message):
+        settings.load()

@@ -14,7 +14,7 @@ from datetime import date
 
 from flask import current_app
 
-RULES = ("share", "chair_secretary", "either")
+from config.settings import PARTY_LED_RULES as RULES
 
 
 @dataclass(frozen=True)
