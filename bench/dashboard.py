@@ -20,7 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
 
@@ -34,6 +33,7 @@ from backend.extensions import db
 from backend.governance.targets import periods
 from bench import api as api_bench
 from bench.api import CLIENTS, JWT_SECRET, SECONDS, WORKERS, gunicorn
+from bench.common import patient_requests_per_second
 
 DATABASE_URL = os.environ.get(
     "LINLI_BENCH_DASHBOARD_DATABASE_URL",
@@ -361,29 +361,7 @@ def _count_statements(app, path: str, staff_id: int) -> tuple[list, float]:
 
 
 def requests_per_second(url: str, headers: dict) -> float:
-    """As bench/api.py drives an endpoint (CLIENTS threads for SECONDS), but with a timeout a
-    slow page on a busy machine stays within, over the time until the last request was
-    answered (bench/api.py's 5 s timeout kills the county page's client threads)."""
-    counts, failures = [0] * CLIENTS, []
-    started = time.monotonic()
-
-    def drive(i):
-        with requests.Session() as session:
-            while time.monotonic() < started + SECONDS:
-                status = session.get(url, headers=headers, timeout=REQUEST_TIMEOUT).status_code
-                if status == 200:
-                    counts[i] += 1
-                else:
-                    failures.append(status)
-
-    threads = [threading.Thread(target=drive, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if failures:
-        raise SystemExit(f"{url}: {len(failures)} requests failed ({failures[0]})")
-    return sum(counts) / (time.monotonic() - started)
+    return patient_requests_per_second(url, headers, CLIENTS, SECONDS, REQUEST_TIMEOUT)
 
 
 def _login(base: str) -> dict:

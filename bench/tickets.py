@@ -26,13 +26,11 @@ load. Bounded: fixed sizes, a fixed number of seconds per endpoint and for the j
 import os
 import re
 import statistics
-import threading
 import time
 from contextlib import contextmanager
 from unittest.mock import patch
 
 import redis
-import requests
 from sqlalchemy import event, func, select, text
 
 from backend import create_app
@@ -45,6 +43,7 @@ from backend.tickets import escalation, rules
 from backend.tickets.models import TicketDigest
 from bench import api as api_bench
 from bench.api import CLIENTS, JWT_SECRET, SECONDS, WORKERS, gunicorn
+from bench.common import patient_requests_per_second
 
 DATABASE_URL = os.environ.get(
     "LINLI_BENCH_TICKETS_DATABASE_URL",
@@ -510,29 +509,7 @@ def _ticket_queries(seen: list) -> dict:
 
 
 def _requests_per_second(url: str, headers: dict) -> float:
-    """As bench/api.py drives an endpoint (CLIENTS threads for SECONDS), but with a timeout
-    that a slow list on a busy machine stays within, and over the time until the last
-    request was answered."""
-    counts, failures = [0] * CLIENTS, []
-    started = time.monotonic()
-
-    def drive(i):
-        with requests.Session() as session:
-            while time.monotonic() < started + SECONDS:
-                status = session.get(url, headers=headers, timeout=REQUEST_TIMEOUT).status_code
-                if status == 200:
-                    counts[i] += 1
-                else:
-                    failures.append(status)
-
-    threads = [threading.Thread(target=drive, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if failures:
-        raise SystemExit(f"{url}: {len(failures)} requests failed ({failures[0]})")
-    return sum(counts) / (time.monotonic() - started)
+    return patient_requests_per_second(url, headers, CLIENTS, SECONDS, REQUEST_TIMEOUT)
 
 
 def _rates(endpoints: dict) -> tuple[list[float], dict]:
