@@ -32,13 +32,20 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check backend bot config tests bench
 	$(BIN)/ruff format --check backend bot config tests bench
 
+# ARGS: pytest's own arguments (a folder, -k, …): `make test ARGS=tests/ledger` runs that folder
+# alone, with the same services and isolation, and skips the mini-program's suite.
+# SHUFFLE=1: run the tests in a random order (pytest-randomly; its seed is printed first).
+# WORKERS: pytest-xdist workers, one per core by default.
+WORKERS ?= auto
+PYTEST_ORDER := $(if $(SHUFFLE),-p randomly,)
+
 pytest: $(BIN)/.installed services browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --durations=15 $(PYTEST_ORDER) $(ARGS)
 
 jest: $(MP)/node_modules/.installed
-	cd $(MP) && npx jest --ci
+	cd $(MP) && npx jest --ci --maxWorkers=100%
 
-test: lint pytest jest
+test: lint pytest $(if $(ARGS),,jest)
 
 bench: $(BIN)/.installed services
 	$(BIN)/python -m bench

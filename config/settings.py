@@ -104,6 +104,9 @@ _ENV = {
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),
     "LINLI_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", 20, int),
     "LINLI_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", False, lambda v: v == "1"),
+    # How console passwords are hashed (werkzeug's method string). Only tests may go below
+    # the floor in PASSWORD_HASH_FLOOR: the app refuses to start otherwise.
+    "LINLI_PASSWORD_HASH_METHOD": ("PASSWORD_HASH_METHOD", "scrypt:32768:8:1", str),
 }
 
 
@@ -137,6 +140,33 @@ def _check_governance(settings: dict) -> None:
         raise ValueError("LINLI_STAR_THRESHOLDS must be five increasing totals up to 100")
 
 
+# The weakest cost each werkzeug method may have outside tests (werkzeug's defaults are above).
+PASSWORD_HASH_FLOOR = {"scrypt": 2**15, "pbkdf2": 600_000}
+
+
+def _check_password_hash(settings: dict) -> None:
+    """A cheap hash makes the tests fast and a stolen hash easy to crack: outside tests the
+    app refuses to start with one."""
+    method = str(settings["PASSWORD_HASH_METHOD"])
+    name, *args = method.split(":")
+    try:
+        if name == "scrypt":
+            cost = int(args[0]) if args else 2**15
+        elif name == "pbkdf2":
+            cost = int(args[1]) if len(args) > 1 else 1_000_000
+        else:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            "LINLI_PASSWORD_HASH_METHOD must be scrypt[:n:r:p] or pbkdf2[:hash:iterations]"
+        ) from None
+    if cost < PASSWORD_HASH_FLOOR[name] and not settings.get("TESTING"):
+        raise ValueError(
+            f"LINLI_PASSWORD_HASH_METHOD {method} is below the production cost "
+            f"({name} at least {PASSWORD_HASH_FLOOR[name]}): only tests may use it"
+        )
+
+
 def load(overrides: dict | None = None) -> dict:
     """Return the Flask config mapping: defaults < environment < ``overrides``."""
     settings = {key: default for key, default, _ in _ENV.values()}
@@ -150,6 +180,7 @@ def load(overrides: dict | None = None) -> dict:
     settings.setdefault("WECHAT_LOGIN_RATE_LIMIT", "30 per minute")
     settings.setdefault("OUTBOX_RELAY_BATCH", 500)
     _check_governance(settings)
+    _check_password_hash(settings)
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     if not settings["RATELIMIT_STORAGE_URI"]:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"

@@ -1,24 +1,82 @@
 """Test fixtures: real PostgreSQL (migrated with Alembic), real Redis, and the fake WeChat
-server over real HTTP. Every test starts from empty tables and an empty Redis database."""
+server over real HTTP.
+
+Isolation: each test runs inside a transaction that is rolled back. Every database session
+of a test — the test's own, each request's, an in-process job's — is bound to one connection
+of the test's module and joins its open transaction with a savepoint, so the services' commits
+are savepoints released into it and what one request writes the next one sees. A module's
+fixtures (``per_module``) write into that module transaction once; each test then runs in a
+savepoint of its own that is rolled back at its end.
+
+Tests whose rows must be seen by other connections (threads, live servers, processes) are
+marked ``committing``: they commit for real, and one DELETE pass empties the tables after them.
+
+Parallel runs (pytest-xdist): one database is migrated once per run and each worker copies it
+(CREATE DATABASE … TEMPLATE), and uses a Redis database of its own.
+"""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from backend import create_app
 from backend.common.dbadmin import recreate_database
 from backend.extensions import db
 from bot.fakewechat.testing import serve_in_thread
 from tests import factories
+from tests.isolation import bind_sessions, empty_tables, end_test_transaction
 
-DATABASE_URL = os.environ.get(
+_BASE_DATABASE_URL = os.environ.get(
     "LINLI_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linli_test"
 )
-REDIS_URL = os.environ.get("LINLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+_BASE_REDIS_URL = os.environ.get("LINLI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# "gw0", "gw1", … under pytest-xdist; "main" in a run without workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+_WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+TEMPLATE_DATABASE = make_url(_BASE_DATABASE_URL).database + "_template"
+DATABASE_URL = (
+    make_url(_BASE_DATABASE_URL)
+    .set(database=f"{make_url(_BASE_DATABASE_URL).database}_{WORKER}")
+    .render_as_string(hide_password=False)
+)
+
+
+def _worker_redis_url(base: str, index: int) -> str:
+    """The base URL's database for the first worker, the ones below it for the others."""
+    url = urlsplit(base)
+    number = int(url.path.strip("/") or 0) - index
+    if number < 0:
+        raise pytest.UsageError(f"too many workers for the Redis databases below {base}")
+    return urlunsplit(url._replace(path=f"/{number}"))
+
+
+REDIS_URL = _worker_redis_url(_BASE_REDIS_URL, _WORKER_INDEX)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "committing(why): commits for real, because other connections must see what the "
+        "test writes (threads, a live server, processes); tables are emptied after it",
+    )
+    if not hasattr(config, "workerinput"):  # the controller, or a run without workers
+        _migrate_template()
+
+
+def _migrate_template() -> None:
+    """Build the schema once per run, from the migrations as in production."""
+    template_url = make_url(_BASE_DATABASE_URL).set(database=TEMPLATE_DATABASE)
+    recreate_database(template_url.render_as_string(hide_password=False))
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": template_url, "REDIS_URL": ""})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()  # a template may have no connections when it is copied
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +97,7 @@ class FreshContextClient(FlaskClient):
     database session, not the test's (which stays pushed for the factories)."""
 
     def open(self, *args, **kwargs):
+        end_test_transaction()
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -55,28 +114,55 @@ def make_config(fake_base_url: str, tmp_dir, **extra) -> dict:
         "SECRET_KEY": "test-secret-key",
         "STORAGE_DIR": str(tmp_dir),
         "TICKET_TEMPLATE_ID": "tmpl-ticket-test",
+        # Console sign-ins in tests cost microseconds, not 230 ms (production: scrypt n=2^15).
+        "PASSWORD_HASH_METHOD": "scrypt:256:8:1",
         **extra,
     }
 
 
 @pytest.fixture(scope="session")
 def _app(fake_wechat_server, tmp_path_factory):
-    recreate_database(DATABASE_URL)
+    recreate_database(DATABASE_URL, template=TEMPLATE_DATABASE)
     app = create_app(make_config(fake_wechat_server.base_url, tmp_path_factory.mktemp("storage")))
     app.test_client_class = FreshContextClient
-    with app.app_context():
-        upgrade()  # the schema comes from the migrations, as in production
     return app
 
 
-@pytest.fixture
-def app(_app, fake_wechat):
+@pytest.fixture(scope="module")
+def _module_transaction(_app):
+    """One connection and one open transaction for the whole module, rolled back at its end."""
     with _app.app_context():
-        yield _app
-        db.session.remove()
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection = db.engine.connect()
+        outer = connection.begin()
+        bind_sessions(connection)
+    yield connection
+    with _app.app_context():
+        bind_sessions(None)
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(request, _app, _module_transaction, fake_wechat):
+    committing = request.node.get_closest_marker("committing")
+    if committing and not (committing.args and str(committing.args[0]).strip()):
+        pytest.fail('@pytest.mark.committing needs its reason: committing("why, in one line")')
+    if committing:
+        bind_sessions(None)
+        try:
+            with _app.app_context():
+                yield _app
+                db.session.remove()
+                empty_tables()
+        finally:
+            bind_sessions(_module_transaction)
+    else:
+        test = _module_transaction.begin_nested()
+        with _app.app_context():
+            yield _app
+            db.session.remove()
+        if test.is_active:
+            test.rollback()
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 

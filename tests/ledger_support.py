@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 from PIL import Image
-from werkzeug.security import generate_password_hash
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
+from backend.accounts.services import hash_password
 from backend.extensions import db
 from backend.places.models import Estate
 
@@ -128,7 +128,7 @@ STAFF_PASSWORD = "correct-horse-battery"
 def give_console_password(person: User, username: str, password: str = STAFF_PASSWORD) -> User:
     """Let a cast member (e.g. the auditor) sign in to the console with a password."""
     person.username = username
-    person.password_hash = generate_password_hash(password)
+    person.password_hash = hash_password(password)
     db.session.commit()
     return person
 

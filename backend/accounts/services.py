@@ -107,6 +107,11 @@ def _revoke_all(user_id: int) -> None:
 # ---------------------------------------------------------------- staff (console)
 
 
+def hash_password(password: str) -> str:
+    """The password's hash at the configured cost (LINLI_PASSWORD_HASH_METHOD)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def create_staff(username: str, password: str, role: str, scope_kind: str, scope_id: int) -> User:
     """Create a console user with a hashed password and one role.
 
@@ -119,9 +124,7 @@ def create_staff(username: str, password: str, role: str, scope_kind: str, scope
         raise ValidationFailed("密码至少 8 位", fields={"password": ["密码至少 8 位"]})
     if db.session.scalar(select(User).where(User.username == username)):
         raise Conflict("该用户名已存在")
-    user = User(
-        username=username, display_name=username, password_hash=generate_password_hash(password)
-    )
+    user = User(username=username, display_name=username, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
     _add_membership(user, role, scope_kind, scope_id)
@@ -136,7 +139,7 @@ def authenticate_staff(username: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.password_hash or not user.is_active:
         # Hash anyway so a missing user takes as long as a wrong password.
-        check_password_hash(generate_password_hash("x"), password)
+        check_password_hash(hash_password("x"), password)
         raise Unauthorized("用户名或密码错误", code="bad_credentials")
     if not check_password_hash(user.password_hash, password):
         raise Unauthorized("用户名或密码错误", code="bad_credentials")

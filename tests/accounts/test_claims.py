@@ -1,12 +1,11 @@
 """Owners claim units; the estate's committee or property manager verifies or rejects."""
 
-import threading
-
 import pytest
 
 from backend.accounts.models import Claim, Membership
 from backend.accounts.roles import Role
 from backend.extensions import db
+from tests.concurrency import posts_at_once
 
 
 @pytest.fixture
@@ -156,21 +155,11 @@ def test_reject_needs_reason_and_is_final(client, make, auth, estate, unit):
     assert me["memberships"] == []
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_verifiers_at_once_verify_once(app, make, auth, estate, unit):
     url = f"/api/v1/claims/{make.claim(make.user(), unit).id}/verify"
     verifiers = [make.member(Role.COMMITTEE_MEMBER, estate) for _ in range(2)]
-    headers = [auth(v) for v in verifiers]
-    statuses, barrier = [], threading.Barrier(len(headers))
-
-    def verify(h):
-        with app.test_client() as c:
-            barrier.wait()
-            statuses.append(c.post(url, headers=h).status_code)
-
-    threads = [threading.Thread(target=verify, args=(h,)) for h in headers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = posts_at_once(app, auth, [(v, url, None) for v in verifiers])
+    statuses = [status for status, _json in results]
     assert sorted(statuses) == [200, 409]
     assert db.session.query(Membership).filter_by(role="owner").count() == 1

@@ -16,6 +16,7 @@ from wechatpy.utils import WeChatSigner
 from backend.accounts import wecom
 from backend.extensions import db
 from backend.jobs.queues import default_queue
+from tests.isolation import end_test_transaction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 URL = "/bot/wecom/callback"
@@ -122,6 +123,7 @@ def run_jobs(app):
     def run() -> int:
         queue = default_queue()
         count = queue.count
+        end_test_transaction()
         with app.app_context():  # the job's own session, as in a worker
             SimpleWorker([queue], connection=queue.connection).work(
                 burst=True, with_scheduler=False, logging_level="WARNING"

@@ -8,10 +8,10 @@ from html import unescape
 
 import pytest
 from sqlalchemy import func, insert, select
-from werkzeug.security import generate_password_hash
 
 from backend.accounts import services as accounts
 from backend.accounts.roles import Role, ScopeKind
+from backend.accounts.services import hash_password
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox.models import OutboxMessage
@@ -183,7 +183,7 @@ def test_app_chat_id_is_registered_as_typed(as_auditor, estate):
 def test_staff_without_a_group_chat_role_see_the_log_but_not_the_groups(client, make, estate):
     # A property manager with a console password: the group supervises their company, so
     # the group_chats service refuses them and the page says so instead of failing.
-    manager = make.user(username="manager1", password_hash=generate_password_hash(PASSWORD))
+    manager = make.user(username="manager1", password_hash=hash_password(PASSWORD))
     make.member(Role.PROPERTY_MANAGER, estate, manager)
     make.group_chat(estate, address=SECRET_KEY)
     sign_in(client, "manager1")

@@ -8,6 +8,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
+from tests.isolation import require_committing
 from tests.ledger_support import (  # noqa: F401  (the ledger's people and API)
     STAFF_PASSWORD,
     cast,
@@ -43,6 +44,7 @@ def browser():
 
 @pytest.fixture
 def live_server(app):
+    require_committing("a live server's threads")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

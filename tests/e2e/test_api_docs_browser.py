@@ -1,6 +1,12 @@
 """The browsable API docs render in a real browser from locally served assets."""
 
+import pytest
+
 from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 
 def test_api_docs_render_every_tag(page, live_server):

@@ -4,11 +4,16 @@ revokes a mistaken interview, which stays on record as 已撤销."""
 
 import shutil
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in
 from tests.governance_support import on, penalty
 from tests.ledger_support import give_console_password
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 LOOK_AT = "/tmp/companies-console.png"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -1,11 +1,17 @@
 """Staff in a real browser: an auditor signs in and sees the estates they supervise; an
 admin requeues a failed delivery from an estate's page."""
 
+import pytest
+
 from backend.accounts import services as accounts
 from backend.accounts.roles import Role, ScopeKind
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 PASSWORD = "browser-test-password"
 

@@ -1,8 +1,14 @@
 """The community auditor in a real browser: from the ledger queue to a period, its entries
 and a voucher, a refused return without a reason, then the audit."""
 
+import pytest
+
 from tests.e2e.conftest import screenshot
 from tests.ledger_support import STAFF_PASSWORD, approved_period, give_console_password, png_bytes
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 REPAIR = {

@@ -4,11 +4,16 @@ meeting's page, and marks the decision done."""
 
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from backend.governance.meetings.schedule import today
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

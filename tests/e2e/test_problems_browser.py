@@ -3,12 +3,17 @@ problem, closes it out with a photo of the fixed fire lane, and sees it marked å
 
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from backend.governance import problem_services as problems
 from backend.governance.credit import today
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password, png_bytes
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 
 def test_township_officer_closes_out_a_problem_with_a_photo(page, live_server, gcast, tmp_path):

@@ -4,11 +4,16 @@ submits it; the county officer confirms it (96: 4★, eligible for 5★) and gra
 
 from datetime import date
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
 from tests.ratings_support import YEAR, at, ticket
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 HAND_SCORES = {"党建引领": "10", "业委会运作": "14", "账目公开": "14", "设施设备": "10",
                "环境卫生": "9"}  # fmt: skip

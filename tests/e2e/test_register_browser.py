@@ -2,11 +2,16 @@
 estate whose committee is due for re-election, adds a party member, and sees the committee
 turn party-led (红色业委会: 2 of 4) with the new member listed and the phone masked."""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
 from tests.register_support import ago, branch, member, term
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 
 def test_township_officer_adds_a_member_on_the_register_page(page, live_server, gcast):

@@ -7,11 +7,16 @@ import io
 import re
 import unicodedata
 
+import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 
 def test_county_officer_drills_down_to_an_estate(page, live_server, gcast, year_of_tickets):

@@ -6,6 +6,7 @@ county officer sets the county's time limits."""
 import io
 from datetime import timedelta
 
+import pytest
 from PIL import Image, ImageDraw
 from sqlalchemy import update
 
@@ -15,6 +16,10 @@ from backend.tickets.escalation import escalate_overdue
 from backend.tickets.models import Ticket, TicketEvent
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 
 def street_lamp_photo(size=(1200, 900)) -> bytes:

@@ -6,6 +6,7 @@ the vote herself."""
 import shutil
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from backend.accounts.roles import Role
@@ -13,6 +14,10 @@ from backend.common.clock import as_utc, utcnow
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
 from tests.vote_support import motion_row, shift
+
+pytestmark = pytest.mark.committing(
+    "the browser talks to a live server whose threads have their own connections"
+)
 
 # The votes' cast and API client as this module's fixtures (tests/e2e/conftest.py brings the
 # ledger's and the tickets'); assigned, not imported, so a test's parameter may share the name.

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.governance.models import CreditPenalty
+from tests.concurrency import posts_at_once
 from tests.governance_support import args, on, penalty
-from tests.tickets.helpers import posts_at_once
 
 
 def count() -> int:
@@ -184,6 +184,7 @@ def test_revoked_deduction_stays_on_record_and_stops_counting(client, auth, gcas
     assert again.status_code == 409 and again.json["error"]["message"] == "该惩戒已撤销"
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_officers_revoking_at_once_revoke_once(app, auth, gcast):
     row = penalty(gcast.company, recorded_by_id=gcast.admin.id)
     calls = [

@@ -22,6 +22,7 @@ from backend.governance.meetings.models import (
 from backend.governance.meetings.schedule import today
 from backend.governance.meetings.schemas import MeetingArgs
 from backend.places.models import Community
+from tests.concurrency import at_once, in_own_context
 from tests.ledger_support import png_bytes
 from tests.meeting_support import (
     FOUR,
@@ -33,7 +34,6 @@ from tests.meeting_support import (
     problem,
     ticket,
 )
-from tests.tickets.helpers import at_once, in_own_context
 
 PDF = ("纪要.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
@@ -263,6 +263,7 @@ def test_mark_resolved_once_and_only_disputes(gcast):
         services.mark_resolved(gcast.auditor_a, plain.id)
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_marking_at_once_mark_once(app, gcast):
     meeting = hold(gcast.auditor_a, community(gcast.estate_a))
     item_id = meeting.items[0].id
@@ -276,6 +277,7 @@ def test_two_marking_at_once_mark_once(app, gcast):
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "str"], results
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_the_same_meeting_sent_twice_at_once_is_recorded_once(app, gcast):
     ca_id = gcast.estate_a.community_id
 

@@ -14,9 +14,9 @@ from backend.extensions import db
 from backend.governance import problem_services as problems
 from backend.governance.credit import today
 from backend.governance.models import Inspection, ProblemEvidence, ProblemItem
+from tests.concurrency import at_once, in_own_context
 from tests.factories import raw_problem
 from tests.ledger_support import png_bytes
-from tests.tickets.helpers import at_once, in_own_context
 
 PHOTO = ("整改后.png", png_bytes())
 
@@ -148,6 +148,7 @@ def test_closing_out_twice_is_409(gcast):
         problems.close_out(gcast.county_officer, problem.id, "已整改", [PHOTO])
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_officers_closing_out_at_once_one_wins(app, gcast):
     problem = make(gcast.auditor_a, gcast.estate_a)
     ids = (gcast.township_a.id, gcast.county_officer.id)

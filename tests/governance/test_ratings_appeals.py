@@ -11,8 +11,8 @@ from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.ratings import appeals, services
 from backend.governance.ratings.models import EstateRating, RatingAppeal
+from tests.concurrency import posts_at_once
 from tests.ratings_support import YEAR, manual_sheet, split  # noqa: F401
-from tests.tickets.helpers import posts_at_once
 
 
 @pytest.fixture
@@ -50,6 +50,7 @@ def test_a_second_open_appeal_is_409(client, auth, rcast, confirmed):
     assert "待处理的申诉" in second.json["error"]["message"]
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_appeals_at_once_open_one(app, auth, rcast, confirmed):
     calls = [(rcast.chair_a, url(confirmed), {"reason": f"理由{n}"}) for n in range(4)]
     statuses = sorted(status for status, _ in posts_at_once(app, auth, calls))

@@ -10,8 +10,8 @@ from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.ratings import services
 from backend.governance.ratings.models import EstateRating, RatingScore
+from tests.concurrency import at_once, in_own_context
 from tests.ratings_support import YEAR, manual_sheet, split  # noqa: F401
-from tests.tickets.helpers import at_once, in_own_context
 
 
 @pytest.fixture
@@ -138,6 +138,7 @@ def test_94_is_not_eligible_for_review(sheet):
         services.review_five_stars(sheet.township_a, sheet.estate_a.id, YEAR, True)
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_county_officers_confirming_at_once_confirm_once(app, sheet, make):
     submitted(sheet, 88)
     second = make.member(sheet.county_officer.memberships[0].role, sheet.county)
@@ -153,6 +154,7 @@ def test_two_county_officers_confirming_at_once_confirm_once(app, sheet, make):
     assert db.session.scalar(select(EstateRating.confirmed_by_id)) in ids
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_officers_starting_a_sheet_at_once_make_one_rating(app, sheet):
     ids = (sheet.township_a.id, sheet.county_officer.id)
 
@@ -172,6 +174,7 @@ def test_current_year_may_be_scored_but_not_next_year(sheet):
         services.score(sheet.township_a, sheet.estate_a.id, this_year + 1, {})
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_a_sheet_edit_racing_a_submission_never_both_succeed(app, sheet):
     officer_id, scorer_id = sheet.county_officer.id, sheet.township_a.id
     estate_id = sheet.estate_a.id
@@ -195,6 +198,7 @@ def test_a_sheet_edit_racing_a_submission_never_both_succeed(app, sheet):
         manual_sheet(sheet.county_officer)  # the edit won: put the two-line sheet back
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_five_star_reviews_at_once_decide_once(app, sheet, make):
     submitted(sheet, 98)
     services.confirm(sheet.county_officer, sheet.estate_a.id, YEAR)

@@ -15,8 +15,8 @@ from backend.governance.register.models import Committee
 from backend.outbox.models import OutboxMessage
 from backend.places.models import Estate
 from bot import messages
+from tests.concurrency import at_once, in_own_context
 from tests.register_support import ago, term
-from tests.tickets.helpers import at_once, in_own_context
 
 
 def posts() -> list[OutboxMessage]:
@@ -60,6 +60,7 @@ def test_sent_once_per_term_to_each_active_group(make, gcast):
     assert messages.render(reelection.TOPIC, committee_id) == []  # the old term has ended
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_runs_at_once_remind_once(app, make, gcast):
     make.group_chat(gcast.estate_a)
     term(gcast.admin, gcast.estate_a, formed_on=ago(1800), term_ends_on=ago(-10))

@@ -20,8 +20,8 @@ from backend.governance.register.models import (
     PartyBranchEstate,
     VolunteerTeam,
 )
+from tests.concurrency import at_once, in_own_context
 from tests.register_support import ago, branch, member, term
-from tests.tickets.helpers import at_once, in_own_context
 
 
 def count(model) -> int:
@@ -88,6 +88,7 @@ def test_a_second_live_term_needs_the_live_one_named(gcast):
     assert count(Committee) == 2
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_officers_recording_a_first_term_at_once_record_one(app, gcast):
     ids = (gcast.township_a.id, gcast.county_officer.id)
     estate_id = gcast.estate_a.id
@@ -266,6 +267,7 @@ def test_only_officers_change_the_company(gcast):
         places.set_company(gcast.township_a, gcast.estate_a.id, 999)
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_chairs_added_at_once_one_is_refused(app, gcast):
     committee = term(gcast.admin, gcast.estate_a, formed_on=ago(30))
     chair = committee.members[0]

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from backend.extensions import db
 from backend.ledger import chain
 from backend.ledger.models import LedgerPeriod
+from tests.isolation import raw_sql
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def three_months(ledger, cast):
 
 def _behind_the_triggers(sql: str, **params):
     """What a database owner could still do: switch the freeze off and edit rows."""
-    with db.engine.begin() as conn:
+    with raw_sql() as conn:
         conn.execute(text("SET LOCAL session_replication_role = replica"))
         for statement in sql.split(";"):
             conn.execute(text(statement), params)

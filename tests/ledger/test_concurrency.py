@@ -1,34 +1,11 @@
 """Approvals racing on real PostgreSQL: never more approvals than needed, never a lost one."""
 
-import threading
-
+import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.ledger.models import LedgerApproval, LedgerEvent, LedgerPeriod
-
-
-def _at_once(app, auth_headers, calls):
-    """Run each (person, url, body) POST in its own thread, released together."""
-    barrier = threading.Barrier(len(calls))
-    headers = [auth_headers(person) for person, _url, _body in calls]
-    results = [None] * len(calls)
-
-    def run(i, url, body):
-        client = app.test_client()
-        barrier.wait()
-        response = client.post(url, json=body, headers=headers[i])
-        results[i] = (response.status_code, response.get_json())
-
-    threads = [
-        threading.Thread(target=run, args=(i, url, body))
-        for i, (_person, url, body) in enumerate(calls)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
+from tests.concurrency import posts_at_once
 
 
 def _submitted(ledger, cast):
@@ -48,25 +25,27 @@ def _counts(pid):
     return period.status, period.approval_count, approvals, events
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_three_approvals_racing_for_two_places(app, auth, ledger, cast):
     pid = _submitted(ledger, cast)
     url = ledger.url(f"/periods/{pid}/transitions")
     approvers = (cast.chair, cast.member, cast.member2)
 
-    results = _at_once(app, auth, [(p, url, {"action": "approve"}) for p in approvers])
+    results = posts_at_once(app, auth, [(p, url, {"action": "approve"}) for p in approvers])
 
     statuses = sorted(code for code, _body in results)
     assert statuses == [200, 200, 409], results
     assert _counts(pid) == ("committee_approved", 2, 2, 2)
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_approvals_racing_for_three_places_both_count(app, auth, ledger, cast):
     cast.estate.ledger_approvals_required = 3
     db.session.commit()
     pid = _submitted(ledger, cast)
     url = ledger.url(f"/periods/{pid}/transitions")
 
-    results = _at_once(
+    results = posts_at_once(
         app, auth, [(p, url, {"action": "approve"}) for p in (cast.chair, cast.member)]
     )
 
@@ -74,16 +53,18 @@ def test_two_approvals_racing_for_three_places_both_count(app, auth, ledger, cas
     assert _counts(pid) == ("submitted", 2, 2, 2)
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_the_same_member_approving_twice_at_once_counts_once(app, auth, ledger, cast):
     pid = _submitted(ledger, cast)
     url = ledger.url(f"/periods/{pid}/transitions")
 
-    results = _at_once(app, auth, [(cast.chair, url, {"action": "approve"})] * 2)
+    results = posts_at_once(app, auth, [(cast.chair, url, {"action": "approve"})] * 2)
 
     assert sorted(code for code, _body in results) == [200, 409], results
     assert _counts(pid) == ("submitted", 1, 1, 1)
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_approve_and_return_racing_leave_one_consistent_outcome(app, auth, ledger, cast):
     pid = _submitted(ledger, cast)
     url = ledger.url(f"/periods/{pid}/transitions")
@@ -92,7 +73,7 @@ def test_approve_and_return_racing_leave_one_consistent_outcome(app, auth, ledge
         (cast.member, url, {"action": "return", "reason": "缺少凭证"}),
     ]
 
-    results = _at_once(app, auth, calls)
+    results = posts_at_once(app, auth, calls)
 
     assert [code for code, _body in results].count(200) >= 1, results
     status, count, _approvals, _events = _counts(pid)
@@ -101,6 +82,7 @@ def test_approve_and_return_racing_leave_one_consistent_outcome(app, auth, ledge
     assert (status, count) == ("draft", 0)
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_publications_of_one_estate_do_not_fork_the_chain(app, auth, ledger, cast):
     ledger.publish_period(cast, "2026-08-01")
     pid = ledger.open_period(cast.manager, "2026-09-01")["id"]
@@ -114,7 +96,7 @@ def test_two_publications_of_one_estate_do_not_fork_the_chain(app, auth, ledger,
         ledger.act(person, pid, action)
     url = ledger.url(f"/periods/{pid}/transitions")
 
-    results = _at_once(
+    results = posts_at_once(
         app,
         auth,
         [(cast.chair, url, {"action": "publish"}), (cast.auditor, url, {"action": "publish"})],
@@ -128,16 +110,18 @@ def test_two_publications_of_one_estate_do_not_fork_the_chain(app, auth, ledger,
     assert sorted(seqs) == [1, 2]
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_the_same_month_opened_twice_at_once_gives_one_period(app, auth, ledger, cast):
     url = ledger.url("/periods")
     body = {"kind": "month", "start_date": "2026-10-01"}
 
-    results = _at_once(app, auth, [(cast.manager, url, body), (cast.chair, url, body)])
+    results = posts_at_once(app, auth, [(cast.manager, url, body), (cast.chair, url, body)])
 
     assert sorted(code for code, _body in results) == [201, 409], results
     assert db.session.scalar(select(func.count()).select_from(LedgerPeriod)) == 1
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_a_question_answered_twice_at_once_keeps_the_first_answer(app, auth, ledger, cast):
     period = ledger.publish_period(cast, "2026-10-01")
     asked = ledger.post(
@@ -146,7 +130,7 @@ def test_a_question_answered_twice_at_once_keeps_the_first_answer(app, auth, led
     url = ledger.url(f"/questions/{asked.json['id']}/answer")
     calls = [(cast.chair, url, {"body": "见凭证一"}), (cast.manager, url, {"body": "见凭证二"})]
 
-    results = _at_once(app, auth, calls)
+    results = posts_at_once(app, auth, calls)
 
     assert sorted(code for code, _body in results) == [200, 409], results
     winner = next(body for code, body in results if code == 200)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from backend.extensions import db
+from tests.isolation import raw_sql
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ SQL_CHANGES = [
 def test_database_refuses_direct_sql_on_published_rows(ledger, cast, published, statement):
     period, entry_id = published
     with pytest.raises(IntegrityError, match="cannot be changed|published"):
-        with db.engine.begin() as conn:
+        with raw_sql() as conn:
             conn.execute(text(statement), {"entry": entry_id, "period": period["id"]})
     assert ledger.get(cast.owner, "/verify").json["ok"] is True
 
@@ -69,7 +69,7 @@ def test_database_refuses_direct_sql_on_published_rows(ledger, cast, published, 
 def test_draft_rows_stay_editable_in_sql(ledger, cast):
     pid = ledger.open_period(cast.manager, "2026-10-01")["id"]
     entry = ledger.add_entry(cast.manager, pid).json
-    with db.engine.begin() as conn:
+    with raw_sql() as conn:
         changed = conn.execute(
             text("UPDATE ledger_entry SET amount_fen = 2 WHERE id = :id"), {"id": entry["id"]}
         )

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from backend.extensions import db
 from backend.ledger import chain
 from backend.ledger.models import LedgerVoucher
+from tests.isolation import raw_sql
 
 MB = 1024 * 1024
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -376,7 +377,7 @@ def test_voucher_digests_are_part_of_the_hash_chain(ledger, cast, published_with
 
     # Swapping a voucher's file behind the database's back breaks the chain at October.
     forged = hashlib.sha256(b"a different invoice").hexdigest()
-    with db.engine.begin() as conn:
+    with raw_sql() as conn:
         conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(
             text("UPDATE ledger_voucher SET sha256 = :forged WHERE entry_id = :entry"),

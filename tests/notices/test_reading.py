@@ -1,8 +1,8 @@
 """Owners read notices: list per estate (pinned first, unread marker), detail, withdrawal."""
 
 import io
-import threading
 
+import pytest
 from sqlalchemy import select
 
 from backend.accounts.roles import Role
@@ -10,6 +10,7 @@ from backend.extensions import db
 from backend.notices import services as notices
 from backend.outbox.models import OutboxMessage
 from bot.delivery import deliver
+from tests.concurrency import posts_at_once
 
 
 def _estate_with_owner(make):
@@ -190,25 +191,15 @@ def test_someone_elses_upload_cannot_be_attached(client, make, auth):
     assert response.status_code == 422
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_withdrawing_twice_at_once_withdraws_once(app, make, auth, fake_wechat):
     estate, _, chair = _estate_with_owner(make)
     make.group_chat(estate)
     notice = notices.publish(chair, "estate", estate.id, "通知", "内容")
     deliver(db.session.scalar(select(OutboxMessage.id)))
-    url, headers = f"/api/v1/notices/{notice.id}/withdraw", auth(chair)
-    statuses, barrier = [], threading.Barrier(2)
-
-    def withdraw():
-        with app.test_client() as c:
-            barrier.wait()
-            statuses.append(c.post(url, json={"reason": "发错了"}, headers=headers).status_code)
-
-    threads = [threading.Thread(target=withdraw) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    url = f"/api/v1/notices/{notice.id}/withdraw"
+    results = posts_at_once(app, auth, [(chair, url, {"reason": "发错了"})] * 2)
+    statuses = [status for status, _json in results]
     assert sorted(statuses) == [200, 409]
     lines = db.session.scalars(select(OutboxMessage).filter_by(topic="notice.withdrawn")).all()
     assert len(lines) == 1

@@ -60,6 +60,7 @@ def test_redis_down_leaves_rows_pending_for_the_next_round(app, make, post, rows
     assert outbox.relay(dispatch) == 2
 
 
+@pytest.mark.committing("two relays in two threads lock rows on connections of their own")
 def test_two_relays_at_once_split_the_rows(app, make, post, rows):
     _notices(make, post, 6)
     first_has_locked = threading.Event()

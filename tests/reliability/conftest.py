@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from tests.conftest import DATABASE_URL, REDIS_URL
+from tests.isolation import require_committing
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "test-artifacts" / "reliability"
@@ -88,6 +89,7 @@ def process_env(fake_base_url: str, redis_url: str = REDIS_URL) -> dict:
 
 @pytest.fixture
 def processes(app, fake_wechat, request):
+    require_committing("worker, relay and scheduler processes")
     procs = Processes(process_env(fake_wechat.base_url), request.node.name)
     yield procs
     procs.stop_all()

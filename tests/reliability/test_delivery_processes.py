@@ -5,6 +5,7 @@ import os
 import signal
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from backend.accounts.roles import Role
@@ -12,6 +13,10 @@ from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from bot.wechat import wecom_client
 from tests.reliability.conftest import process_env, wait_until
+
+pytestmark = pytest.mark.committing(
+    "worker, relay and scheduler processes read and write the database themselves"
+)
 
 ESTATES = 50
 

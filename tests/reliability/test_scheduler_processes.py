@@ -5,6 +5,7 @@ import os
 import signal
 import threading
 
+import pytest
 import redis
 from rq.cron import CronScheduler, get_cron_job_ids
 
@@ -13,6 +14,10 @@ from backend.jobs.schedule import LEADER_KEY, SCHEDULE, Periodic, run_scheduler
 from tests.conftest import REDIS_URL
 from tests.jobs.periodic import ticks
 from tests.reliability.conftest import wait_until
+
+pytestmark = pytest.mark.committing(
+    "worker, relay and scheduler processes read and write the database themselves"
+)
 
 
 def _leader_pid(client) -> int | None:

@@ -1,5 +1,6 @@
 """What the ticket suites share beyond tests/ticket_support.py: making a ticket older, climbing
-it up the escalation ladder, counting rows, and firing calls at once from several threads.
+it up the escalation ladder, counting rows
+(tests/concurrency.py fires calls at once from several threads).
 
 Time: the services read the real clock and compare it with the ticket's own timestamps, and
 the jobs take ``now`` as an argument. So a test never patches a clock: it either moves the
@@ -8,7 +9,6 @@ then exactly what a real one is a week later, and every line of the code runs un
 runs a job at a simulated ``now`` (``climb``).
 """
 
-import threading
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -100,52 +100,3 @@ def events_of(ticket_id: int, kind: str | None = None) -> int:
     if kind:
         where.append(TicketEvent.kind == kind)
     return count(TicketEvent, *where)
-
-
-def at_once(*calls) -> list:
-    """Run each callable in its own thread, all released together by a barrier; returns
-    what each returned, or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
-def in_own_context(app, fn, *args):
-    """A callable running ``fn(*args)`` in its own app context (its own database session),
-    as a job or another request would."""
-
-    def call():
-        with app.app_context():
-            try:
-                return fn(*args)
-            finally:
-                db.session.remove()
-
-    return call
-
-
-def posts_at_once(app, auth, calls) -> list[tuple[int, dict]]:
-    """POST each (person, url, body) from its own thread and test client, released together."""
-    headers = [auth(person) for person, _url, _body in calls]
-
-    def poster(i, url, body):
-        def call():
-            response = app.test_client().post(url, json=body, headers=headers[i])
-            return response.status_code, response.get_json()
-
-        return call
-
-    return at_once(*(poster(i, url, body) for i, (_p, url, body) in enumerate(calls)))

@@ -13,16 +13,9 @@ from backend.tickets import escalation
 from backend.tickets.escalation import week_bounds
 from backend.tickets.models import TicketDigest
 from bot.delivery import deliver
+from tests.concurrency import at_once, in_own_context
 from tests.ticket_support import TicketApi
-from tests.tickets.helpers import (
-    at,
-    at_once,
-    count,
-    events_of,
-    fresh,
-    in_own_context,
-    set_times,
-)
+from tests.tickets.helpers import at, count, events_of, fresh, set_times
 
 LADDER = [(1, "业委会"), (2, "社区"), (3, "街道（乡镇）"), (4, "县住建局")]
 MINUTE = timedelta(minutes=1)
@@ -85,6 +78,7 @@ def test_running_the_job_twice_at_the_same_moment_escalates_once(tickets, tcast)
     assert count(TicketDigest) == 1
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_jobs_running_at_once_escalate_once(app, make, tickets, tcast):
     make.group_chat(tcast.estate)
     ticket = tickets.report(tcast.owner)
@@ -341,6 +335,7 @@ def test_the_weekly_digest_is_posted_once_per_estate_and_week(make, tickets, tca
     assert escalation.weekly_digests(NOW + timedelta(days=7)) == 1
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_weekly_runs_at_once_post_once(app, make, tickets, tcast):
     groups = [make.group_chat(tcast.estate) for _ in range(2)]
     tickets.report(tcast.owner)

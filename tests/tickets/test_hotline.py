@@ -11,7 +11,8 @@ from backend.extensions import db
 from backend.tickets import services
 from backend.tickets.models import Ticket
 from backend.tickets.schemas import HotlineArgs
-from tests.tickets.helpers import at_once, in_own_context, ticket_count
+from tests.concurrency import at_once, in_own_context
+from tests.tickets.helpers import ticket_count
 
 
 def case(case_no="12345-2026-0001", **fields) -> dict:
@@ -94,6 +95,7 @@ def test_the_same_case_number_in_another_county_is_another_case(make, tcast):
     assert ticket_count() == 2
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_entries_of_the_same_case_at_once_file_one_ticket(app, tcast):
     staff_ids = (tcast.auditor.id, tcast.township.id)
 

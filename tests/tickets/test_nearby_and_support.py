@@ -8,8 +8,9 @@ import pytest
 
 from backend.accounts.roles import Role
 from backend.tickets.models import TicketSupporter
+from tests.concurrency import posts_at_once
 from tests.ticket_support import TicketApi
-from tests.tickets.helpers import aged, count, events_of, fresh, posts_at_once
+from tests.tickets.helpers import aged, count, events_of, fresh
 
 LAT, LNG = 24.9, 118.1
 # Due north of (LAT, LNG): one degree of latitude is 111.195 km on the haversine's sphere.
@@ -227,6 +228,7 @@ def test_me_too_twice_is_409_already_supported(tickets, tcast):
     assert events_of(tid, "supported") == 1
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_me_toos_by_the_same_owner_at_once_count_once(app, auth, tickets, tcast):
     tid = tickets.report(tcast.owner)["id"]
     url = f"/api/v1/tickets/{tid}/supporters"
@@ -238,6 +240,7 @@ def test_two_me_toos_by_the_same_owner_at_once_count_once(app, auth, tickets, tc
     assert fresh(tid).supporter_count == 1
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_me_toos_by_different_owners_at_once_all_count(app, auth, make, tickets, tcast):
     tid = tickets.report(tcast.owner)["id"]
     neighbours = [tcast.owner2] + [

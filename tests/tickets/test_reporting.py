@@ -10,8 +10,9 @@ import pytest
 from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.tickets.models import Ticket, TicketEvent
+from tests.concurrency import posts_at_once
 from tests.ticket_support import TicketApi
-from tests.tickets.helpers import at, attached_photos, count, posts_at_once, ticket_count
+from tests.tickets.helpers import at, attached_photos, count, ticket_count
 
 
 def estate_url(cast) -> str:
@@ -217,6 +218,7 @@ def test_a_retried_post_with_the_same_client_token_is_the_same_ticket(tickets, t
     assert other.json["id"] != first.json["id"]
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_posts_with_the_same_client_token_at_once_file_one_ticket(app, auth, tickets, tcast):
     request = body([tickets.photo(tcast.owner)], client_token="double-tap")
     url = f"/api/v1{estate_url(tcast)}"
@@ -229,6 +231,7 @@ def test_two_posts_with_the_same_client_token_at_once_file_one_ticket(app, auth,
     assert count(TicketEvent, TicketEvent.kind == "created") == 1
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_a_retry_that_uploaded_its_photos_again_racing_the_first_is_still_one_ticket(
     app, auth, tickets, tcast
 ):

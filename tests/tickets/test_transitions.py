@@ -11,7 +11,8 @@ from backend.common.clock import utcnow
 from backend.outbox.models import OutboxMessage
 from backend.tickets import escalation
 from backend.tickets.models import TicketEvent, TicketSupporter
-from tests.tickets.helpers import aged, at, climb, count, events_of, posts_at_once
+from tests.concurrency import posts_at_once
+from tests.tickets.helpers import aged, at, climb, count, events_of
 
 ACTIONS = ("accept", "assign", "start", "reply", "reject", "duplicate", "reopen")
 # The state each action is taken from when the question is only "who".
@@ -176,6 +177,7 @@ def test_allowed_actions_in_each_state_are_what_the_manager_may_do(tickets, tcas
     assert reporter["can_rate"] is (status == "replied")
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_the_same_step_twice_at_once_is_taken_once(app, auth, tickets, tcast):
     tid = ticket_in(tickets, tcast, "submitted")
     url = f"/api/v1/tickets/{tid}/transitions"
@@ -186,6 +188,7 @@ def test_the_same_step_twice_at_once_is_taken_once(app, auth, tickets, tcast):
     assert events_of(tid, "accepted") == 1
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_accept_and_reject_at_once_leave_one_outcome(app, auth, tickets, tcast):
     tid = ticket_in(tickets, tcast, "submitted")
     url = f"/api/v1/tickets/{tid}/transitions"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.votes.models import Ballot, Elector
-from tests.tickets.helpers import at_once
+from tests.concurrency import at_once
 from tests.vote_support import ballot_count, motion_row
 
 
@@ -29,6 +29,7 @@ def test_an_owner_casts_one_final_ballot(vcast, votes):
     assert seen["my_ballot"]["choice"] == "yes" and seen["can_vote"] is False
 
 
+@pytest.mark.committing("threads race, each on a connection of its own")
 def test_two_hundred_tries_at_once_make_exactly_one_ballot(vcast, votes, app, auth):
     motion = votes.opened(vcast.chair, vcast.estate.id)
     headers = auth(vcast.owner)

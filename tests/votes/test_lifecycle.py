@@ -5,6 +5,7 @@ each posted once, delivered over HTTP to the fake WeChat server."""
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from backend.accounts.models import WecomBinding
@@ -157,6 +158,7 @@ def test_the_scheduled_jobs_run_the_sweep(vcast, votes):
     assert motion_row(motion["id"]).status == "open"
 
 
+@pytest.mark.committing("another connection holds the motion locked while a thread reads it")
 def test_a_read_does_not_wait_while_another_process_opens_the_motion(vcast, votes, app, auth):
     motion = votes.announce(vcast.chair, vcast.estate.id)
     votes.open(motion["id"])

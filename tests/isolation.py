@@ -1,0 +1,67 @@
+"""How a test's rows stay its own (see tests/conftest.py): every session bound to the module's
+connection in an open transaction, or — for a committing test — real commits and a DELETE
+pass afterwards; and SQL behind the ORM's back inside the same transaction."""
+
+from contextlib import contextmanager
+
+import pytest
+from flask import has_app_context
+
+from backend.extensions import db
+
+
+def bind_sessions(connection) -> None:
+    """Bind every session made from now on to ``connection`` (None: to the engine again)."""
+    factory = db.session.session_factory
+    if connection is None:
+        factory.kw.pop("bind", None)
+        factory.kw.pop("join_transaction_mode", None)
+    else:
+        factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+
+
+def _bound() -> bool:
+    return db.session.session_factory.kw.get("bind") is not None
+
+
+def end_test_transaction() -> None:
+    """Commit the test's own session before someone else (a request, a job) acts.
+
+    Every session shares one connection, so a savepoint the test holds open would enclose the
+    other's work, and a later rollback of the test's session would undo that work too. In a
+    real deployment the two transactions are independent; ending the test's first keeps them so.
+    """
+    if _bound() and has_app_context() and db.session.registry.has():
+        if db.session().in_transaction():
+            db.session.commit()
+
+
+def require_committing(what: str) -> None:
+    """Fail a test that would hand its uncommitted rows to another connection."""
+    if _bound():
+        pytest.fail(
+            f"{what} use connections of their own, which cannot see this test's transaction: "
+            'mark the test @pytest.mark.committing("why, in one line")'
+        )
+
+
+def empty_tables() -> None:
+    """One DELETE per table, children first, in one transaction (a TRUNCATE of every table
+    takes a second; this takes milliseconds). The ledger's freeze triggers would refuse to
+    delete published history, so triggers are off for this transaction."""
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@contextmanager
+def raw_sql():
+    """A connection for SQL behind the ORM's back (what a database owner could do), in the
+    test's own transaction: its statements are kept when the block ends and undone when it
+    raises. ``SET LOCAL`` lasts only until the block ends."""
+    connection = db.session.connection()
+    with connection.begin_nested():
+        yield connection
+        connection.exec_driver_sql("RESET session_replication_role")
+    db.session.commit()
