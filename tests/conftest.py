@@ -116,6 +116,11 @@ def make_config(fake_base_url: str, tmp_dir, **extra) -> dict:
         "TICKET_TEMPLATE_ID": "tmpl-ticket-test",
         # Console sign-ins in tests cost microseconds, not 230 ms (production: scrypt n=2^15).
         "PASSWORD_HASH_METHOD": "scrypt:256:8:1",
+        # A test waiting on a lock that its own open transaction holds fails instead of hanging.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "connect_args": {"options": "-c lock_timeout=20s"},
+        },
         **extra,
     }
 
@@ -140,6 +145,24 @@ def _module_transaction(_app):
         bind_sessions(None)
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(scope="module")
+def in_module(_app, _module_transaction):
+    """in_module(build) -> ``build(make)``, written once into the module's transaction: a
+    matrix of many cases builds its cast this way and each case rolls back only its own rows.
+    Rows come back detached: give them to a test through ``isolation.cast_for``."""
+
+    def run(build):
+        with _app.app_context():
+            try:
+                built = build(factories)
+                db.session.commit()
+                return built
+            finally:
+                db.session.remove()
+
+    return run
 
 
 @pytest.fixture

@@ -2,12 +2,15 @@
 connection in an open transaction, or — for a committing test — real commits and a DELETE
 pass afterwards; and SQL behind the ORM's back inside the same transaction."""
 
+import dataclasses
 from contextlib import contextmanager
 
 import pytest
 from flask import has_app_context
+from sqlalchemy import inspect
 
 from backend.extensions import db
+from tests import factories
 
 
 def bind_sessions(connection) -> None:
@@ -18,6 +21,18 @@ def bind_sessions(connection) -> None:
         factory.kw.pop("join_transaction_mode", None)
     else:
         factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+
+
+@contextmanager
+def unbound_sessions():
+    """Sessions on the app's own engine for the block: a second app on a database of its own
+    (SQLite) shares ``db`` with the test app, and must not join the test's connection."""
+    saved = db.session.session_factory.kw.get("bind")
+    bind_sessions(None)
+    try:
+        yield
+    finally:
+        bind_sessions(saved)
 
 
 def _bound() -> bool:
@@ -65,3 +80,18 @@ def raw_sql():
         yield connection
         connection.exec_driver_sql("RESET session_replication_role")
     db.session.commit()
+
+
+def cast_for(request, module_cast, build):
+    """The module's cast (a dataclass of rows, built by ``in_module``) with each row fetched in
+    the test's own session; a committing test gets a cast of its own, since other connections
+    cannot see the module's transaction."""
+    if request.node.get_closest_marker("committing"):
+        return build(factories)
+    rows = {}
+    for field in dataclasses.fields(module_cast):
+        value = getattr(module_cast, field.name)
+        state = inspect(value, raiseerr=False)
+        if state is not None and state.identity is not None:
+            rows[field.name] = db.session.get(type(value), state.identity)
+    return dataclasses.replace(module_cast, **rows)

@@ -30,6 +30,10 @@ class Cast:
 
 @pytest.fixture
 def cast(make) -> Cast:
+    return build_cast(make)
+
+
+def build_cast(make) -> Cast:
     community = make.community()
     estate = make.estate(community)
     elsewhere = make.estate()

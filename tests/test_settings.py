@@ -47,3 +47,32 @@ def test_governance_settings_are_checked_at_start(monkeypatch, name, value, mess
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
         settings.load()
+
+
+@pytest.mark.parametrize("method", ["scrypt:256:8:1", "scrypt:16384:8:1", "pbkdf2:sha256:1000"])
+def test_a_password_hash_below_the_production_cost_is_refused_outside_tests(method):
+    with pytest.raises(ValueError, match="LINLI_PASSWORD_HASH_METHOD"):
+        settings.load({"PASSWORD_HASH_METHOD": method})
+    assert settings.load({"PASSWORD_HASH_METHOD": method, "TESTING": True})
+
+
+@pytest.mark.parametrize("method", ["md5", "scrypt:lots", "pbkdf2:sha256:many", ""])
+def test_an_unknown_password_hash_method_is_refused(method):
+    with pytest.raises(ValueError, match="scrypt"):
+        settings.load({"PASSWORD_HASH_METHOD": method, "TESTING": True})
+
+
+def test_production_hashes_at_werkzeugs_cost_or_above():
+    assert settings.load()["PASSWORD_HASH_METHOD"] == "scrypt:32768:8:1"
+    assert settings.load({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000000"})
+
+
+def test_console_passwords_are_hashed_with_the_configured_method(app, make):
+    from backend.accounts import services as accounts
+    from backend.accounts.roles import Role, ScopeKind
+
+    staff = accounts.create_staff(
+        "hash-check", "long-enough-pw", Role.COUNTY_OFFICER, ScopeKind.COUNTY, make.county().id
+    )
+    assert staff.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+    assert accounts.authenticate_staff("hash-check", "long-enough-pw").id == staff.id

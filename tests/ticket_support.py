@@ -32,6 +32,10 @@ class TicketCast:
 
 @pytest.fixture
 def tcast(make) -> TicketCast:
+    return build_tcast(make)
+
+
+def build_tcast(make) -> TicketCast:
     county = make.county()
     township = make.township(county)
     community = make.community(township)

@@ -9,6 +9,7 @@ from backend.extensions import db
 from backend.governance.meetings.figures import MeetingFigures, figures
 from tests import factories
 from tests.conftest import make_config
+from tests.isolation import unbound_sessions
 from tests.meeting_support import HeldOut
 
 
@@ -19,10 +20,12 @@ def test_figures_and_schedule_on_sqlite(tmp_path, fake_wechat_server):
         # Only the database differs: the limiter is one object shared with the test app, so
         # its storage must stay the Redis the tests reset.
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'linli.db'}",
+        SQLALCHEMY_ENGINE_OPTIONS={},
     )
     app = create_app(config)
-    with app.app_context():
+    with unbound_sessions(), app.app_context():
         upgrade()
+        assert db.session.get_bind().dialect.name == "sqlite"
         held = HeldOut(factories)
         since, until = HeldOut.SINCE, HeldOut.UNTIL
         assert figures(("county", held.county.id), since, until) == MeetingFigures(4, 5, 3, 2, 3, 2)

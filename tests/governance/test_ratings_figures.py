@@ -51,18 +51,3 @@ def test_one_query(app, county):
 def test_unknown_scope_is_an_error(app):
     with pytest.raises(ValueError):
         distribution(("city", 1), YEAR)
-
-
-def test_demo_county_has_a_spread_of_2025_ratings(runner):
-    from sqlalchemy import select
-
-    from backend.extensions import db
-    from backend.governance.ratings.models import AppealStatus, RatingAppeal
-    from backend.places.models import County
-
-    runner.invoke(args=["linli", "seed-demo"])
-    county_id = db.session.scalar(select(County.id).where(County.name == "安溪县"))
-    assert distribution(("county", county_id), 2025) == StarDistribution(
-        five=1, four=1, three=1, two=1, one=1, no_star=1, unrated=2
-    )
-    assert db.session.scalar(select(RatingAppeal.status)) == AppealStatus.OPEN

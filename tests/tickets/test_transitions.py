@@ -12,6 +12,8 @@ from backend.outbox.models import OutboxMessage
 from backend.tickets import escalation
 from backend.tickets.models import TicketEvent, TicketSupporter
 from tests.concurrency import posts_at_once
+from tests.isolation import cast_for
+from tests.ticket_support import build_tcast
 from tests.tickets.helpers import aged, at, climb, count, events_of
 
 ACTIONS = ("accept", "assign", "start", "reply", "reject", "duplicate", "reopen")
@@ -40,6 +42,17 @@ MANAGER_ALLOWED = {
 }
 # Who answers for a ticket from which rung on (tests/ticket_support.py's cast).
 RUNG_OF = {"manager": 0, "chair": 1, "member": 1, "auditor": 2, "township": 3, "county": 4}
+
+
+@pytest.fixture(scope="module")
+def _module_cast(in_module):
+    return in_module(build_tcast)
+
+
+@pytest.fixture
+def tcast(request, make, _module_cast):
+    """One cast for the module's 200-odd cases, built once; each case rolls back its own."""
+    return cast_for(request, _module_cast, build_tcast)
 
 
 def body_for(action: str, cast, original_id: int | None = None) -> dict:

@@ -1,0 +1,152 @@
+"""What the demo county (`flask linli seed-demo`, loaded by `make run` on first start) holds:
+each slice's story is there for a newcomer to click through. The county is loaded once for the
+module; each test reads it and rolls back whatever it touches."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backend.accounts.models import User
+from backend.common import storage
+from backend.extensions import db
+from backend.governance.meetings.figures import figures
+from backend.governance.meetings.models import AgendaItem, MeetingMinutes
+from backend.governance.meetings.schedule import last_completed
+from backend.governance.ratings.figures import StarDistribution, distribution
+from backend.places.models import Community, County, Estate
+
+
+@pytest.fixture(scope="module")
+def _demo_county(in_module):
+    def load(make):
+        from flask import current_app
+
+        result = current_app.test_cli_runner().invoke(args=["linli", "seed-demo"])
+        assert "loaded" in result.output, result.output
+
+    return in_module(load)
+
+
+@pytest.fixture
+def demo(_demo_county, app):
+    """The demo county, loaded once for this module."""
+
+
+def test_demo_accounts_form_a_valid_chain_and_fill_every_queue(demo, runner):
+    from backend.ledger import services as ledger
+    from backend.ledger.models import LedgerPeriod, LedgerQuestion
+
+    first = db.session.query(Estate).order_by(Estate.id).first()
+    statuses = sorted(s for (s,) in db.session.query(LedgerPeriod.status).all())
+    assert statuses == ["committee_approved", "draft", "published", "published", "submitted"]
+    assert ledger.verify_chain(first.id)["ok"] is True
+    assert ledger.verify_chain(first.id)["periods_checked"] == 2
+    assert db.session.query(LedgerQuestion).filter(LedgerQuestion.answer.is_(None)).count() == 1
+    auditor = db.session.query(User).filter_by(username="auditor1").one()
+    assert ledger.audit_queue(auditor, 1, 20).total == 1
+    assert ledger.overdue_questions(auditor)
+    verify = runner.invoke(args=["linli", "verify-ledger", str(first.id)])
+    assert verify.exit_code == 0 and "OK: 2 published periods" in verify.output
+
+
+def test_demo_tickets_cover_every_stage_of_the_loop(demo):
+    from backend.tickets.models import Ticket, TicketDigest
+
+    by_status = {}
+    for status, level, reason in db.session.query(
+        Ticket.status, Ticket.escalation_level, Ticket.close_reason
+    ):
+        by_status.setdefault(status, []).append((level, reason))
+    assert sorted(by_status["closed"]) == [(0, "not_rated"), (0, "rated")]
+    assert by_status["replied"] and by_status["in_progress"]
+    assert sorted(level for level, _ in by_status["submitted"]) == [0, 1, 2]  # hotline, lift, road
+    assert db.session.query(Ticket).filter_by(channel="hotline").count() == 1
+    assert db.session.query(TicketDigest).filter_by(kind="escalation").count() == 3
+
+
+def test_demo_votes_have_a_decided_an_open_and_an_announced_motion(demo):
+    from backend.votes.models import Ballot, Motion, MotionPost
+
+    motions = {m.status: m for m in db.session.query(Motion)}
+    assert sorted(motions) == ["announced", "closed", "open"]
+    decided = motions["closed"]
+    assert decided.quorum_met is True and decided.passed is True
+    assert decided.owners_total > 100
+    channels = {c for (c,) in db.session.query(Ballot.channel).filter_by(motion_id=decided.id)}
+    assert channels == {"miniprogram", "paper"}
+    assert db.session.query(Ballot).filter_by(motion_id=motions["open"].id).count() == 6
+    kinds = {k for (k,) in db.session.query(MotionPost.kind).filter_by(motion_id=decided.id)}
+    assert kinds >= {"announced", "opened", "result"}
+
+
+def test_demo_penalties_cover_every_kind_and_one_is_revoked(demo):
+    from backend.governance import credit
+    from backend.governance.models import CreditPenalty
+
+    penalties = db.session.query(CreditPenalty).all()
+    assert {p.kind for p in penalties} == {
+        "interview",
+        "criticism",
+        "deduction",
+        "manager_dismissal",
+        "project_removal",
+    }
+    assert [p.kind for p in penalties if p.revoked_at] == ["deduction"]
+    county = db.session.query(Estate).first().county_id
+    since = credit.today() - timedelta(days=400)
+    counted = credit.figures(("county", county), since, credit.today())
+    assert (counted.interview, counted.criticism, counted.deduction) == (2, 2, 1)
+    assert (counted.manager_dismissal, counted.project_removal) == (1, 1)
+
+
+def test_demo_register_has_committees_branches_and_one_term_due(demo):
+    from backend.governance.credit import today
+    from backend.governance.register.figures import RegisterFigures, figures_on
+    from backend.governance.register.models import CommitteeCandidate, PartyBranch, VolunteerTeam
+
+    county = db.session.query(Estate).first().county_id
+    assert figures_on(("county", county), today()) == RegisterFigures(
+        estates=8, party_covered=5, committees=7, party_led=4, reelection_due=1
+    )
+    joint = [b for b in db.session.query(PartyBranch) if len(b.estates) > 1]
+    assert len(joint) == 1
+    assert db.session.query(VolunteerTeam).count() == 5
+    statuses = sorted(c.status for c in db.session.query(CommitteeCandidate))
+    assert statuses == ["active"] * 4 + ["elected"]
+
+
+def test_demo_meetings(demo):
+    county = db.session.scalar(select(County).where(County.name == "安溪县"))
+    months = last_completed()[0].month
+    year = last_completed()[0].year
+    counted = figures(("county", county.id), date(year, 1, 1), date(year, 12, 31))
+    assert counted.meetings_held == 4 * months - 2
+    assert counted.communities == 4 and counted.communities_overdue == 1
+    assert counted.items_decided > 0 and 0 < counted.disputes_resolved < counted.disputes
+    late = db.session.scalar(select(Community).where(Community.name == "砖文社区"))
+    assert figures(("community", late.id), date(year, 1, 1), date(year, 12, 31)).communities_overdue
+    linked = db.session.scalars(
+        select(AgendaItem).where(
+            AgendaItem.ticket_id.is_not(None) | AgendaItem.problem_item_id.is_not(None)
+        )
+    ).all()
+    assert len(linked) == 2
+    minutes = db.session.scalars(select(MeetingMinutes)).all()
+    assert len(minutes) == 4
+    with storage.open_file(minutes[0].storage_key) as stored:
+        assert stored.read(5) == b"%PDF-"
+
+
+def test_demo_county_has_a_spread_of_2025_ratings(demo):
+    from sqlalchemy import select
+
+    from backend.extensions import db
+    from backend.governance.ratings.models import AppealStatus, RatingAppeal
+    from backend.places.models import County
+
+    county_id = db.session.scalar(select(County.id).where(County.name == "安溪县"))
+    assert distribution(("county", county_id), 2025) == StarDistribution(
+        five=1, four=1, three=1, two=1, one=1, no_star=1, unrated=2
+    )
+    assert db.session.scalar(select(RatingAppeal.status)) == AppealStatus.OPEN
