@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
     def _require_content_type():
         if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
             return
+        if request.endpoint is None:
+            return  # routing found nothing: its 404 (or 405) is the answer, not a 415
         mimetype = request.mimetype
         if request.endpoint in UPLOAD_ENDPOINTS:
             if mimetype != "multipart/form-data":

@@ -24,6 +24,13 @@ def test_http_errors_use_the_envelope(client, method, path, status, code):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
 
 
+@pytest.mark.parametrize("path, status", [("/api/v1/no-such-thing", 404), ("/api/v1/me", 405)])
+def test_a_body_to_a_url_that_routes_nowhere_gets_routings_answer_not_415(client, path, status):
+    response = client.post(path, data="x", content_type="text/plain")
+    assert response.status_code == status
+    assert response.is_json
+
+
 def test_unexpected_exception_is_500_envelope_without_details(app, client, monkeypatch):
     from backend.places import services
 

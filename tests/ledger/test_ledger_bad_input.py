@@ -79,16 +79,11 @@ def test_ids_that_name_nothing_are_404(ledger, cast, method, path, ident):
     assert _counts() == before
 
 
-# An id beyond the URL converter's range routes nowhere, so request.endpoint is None and
-# backend/content_type.py applies the JSON-only rule to the multipart body: 415, not 404.
-UNROUTED_UPLOAD = pytest.mark.xfail(
-    strict=True, reason="content_type.py answers 415 before routing's 404 for unrouted URLs"
-)
-
-
+# An id beyond the URL converter's range routes nowhere: the answer is routing's 404, not the
+# JSON-only rule's 415 for the multipart body (backend/content_type.py).
 @pytest.mark.parametrize(
     "ident",
-    [pytest.param(HUGE, marks=UNROUTED_UPLOAD), MISSING],
+    [HUGE, MISSING],
     ids=["beyond integer", "no such row"],
 )
 @pytest.mark.parametrize(
