@@ -108,7 +108,7 @@ def meeting_list(user: User, args) -> dict:
                 "held_on": m.held_on.isoformat(),
                 "community": m.community.name,
                 "topic": m.topic,
-                "items": items,
+                "item_count": items,
                 "decided": decided,
                 "disputes": f"{resolved}/{disputes}" if disputes else "—",
             }

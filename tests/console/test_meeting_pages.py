@@ -154,8 +154,10 @@ def test_list_scope_and_filters(as_township_a, gcast):
     disputed = hold(gcast.admin, ca, topic="纠纷调处会", items=[agenda(is_dispute=True)])
     hold(gcast.admin, cb, topic="别的街道的会")
     rows = table_rows(html_of(as_township_a.get("/console/meetings")), "meetings")
-    assert [r[2] for r in rows] == ["纠纷调处会", "上月例会"]
-    assert rows[0][5] == "0/1" and rows[1][4] == "1"
+    assert rows == [
+        [disputed.held_on.isoformat(), ca.name, "纠纷调处会", "1", "0", "0/1"],
+        [early.held_on.isoformat(), ca.name, "上月例会", "1", "1", "—"],
+    ]
     only = table_rows(html_of(as_township_a.get("/console/meetings?disputes=1")), "meetings")
     assert [r[2] for r in only] == [disputed.topic]
     since = (today() - timedelta(days=41)).isoformat()
