@@ -14,6 +14,7 @@ from backend.accounts.models import User
 from backend.accounts.scope import visible_estates
 from backend.common.clock import as_utc, local_text
 from backend.common.masking import mask_name, mask_phone
+from backend.common.ratios import percent
 from backend.console.forms import id_arg, load, typed_int
 from backend.console.services import MAX_PAGE, rollback_on_failure
 from backend.errors import ValidationFailed
@@ -50,7 +51,7 @@ DONE = {
 def _rate(ratio: stats.Ratio) -> dict:
     if ratio.rate is None:
         return {"value": "—", "detail": "暂无已反馈工单"}
-    return {"value": f"{ratio.rate * 100:.1f}%", "detail": f"{ratio.count} / {ratio.of} 件"}
+    return {"value": percent(ratio.count, ratio.of), "detail": f"{ratio.count} / {ratio.of} 件"}
 
 
 def estates_for(user: User, roles) -> list[Estate]:

@@ -8,6 +8,8 @@ Area is in dm² (0.01 m²) and heads are whole owners, so "≥ 2/3" is ``3·part
 from dataclasses import dataclass
 from fractions import Fraction
 
+from backend.common.ratios import percent
+
 # The matters of art. 278 (1)–(9) in the law's order, then anything else put to the owners.
 MATTERS = {
     "rules_of_procedure": "制定和修改业主大会议事规则",
@@ -97,8 +99,5 @@ def area_text(area_dm2: int) -> str:
 
 
 def share_text(part: int, whole: int) -> str:
-    """A percentage with two decimals for people to read, rounded half up; "—" of nothing."""
-    if not whole:
-        return "—"
-    basis_points = (part * 10_000 * 2 + whole) // (2 * whole)
-    return f"{basis_points // 100}.{basis_points % 100:02d}%"
+    """A percentage as every page shows one (backend/common/ratios.py); "—" of nothing."""
+    return percent(part, whole) or "—"

@@ -259,8 +259,8 @@ def test_summary_shows_the_scopes_figures_next_to_their_definitions(
         "工单总数": "2",
         "未办结": "1",
         "超时": "1",
-        "按时办结率": "100.0%",
-        "重新办理率": "0.0%",
+        "按时办结率": "100.00%",
+        "重新办理率": "0.00%",
         "平均满意度": "4.00",
     }
     assert "1 / 1 件" in html and "1 人评价" in html

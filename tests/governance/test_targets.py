@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
+from backend.common import ratios
 from backend.common.clock import SHANGHAI
 from backend.errors import NotFound
-from backend.governance.targets import periods, places, ratios, tickets
+from backend.governance.targets import periods, places, tickets
 from backend.governance.targets.tickets import TicketFigures
 from tests.target_support import YEAR
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from backend.common.pagination import Page, paginate_rows
+from backend.common.ratios import average, basis_points, chart_value, percent
 from backend.governance import credit, problem_services
 from backend.governance.meetings import figures as meeting_figures
 from backend.governance.ratings.figures import StarDistribution, distribution
@@ -18,7 +19,6 @@ from backend.governance.register.figures import RegisterFigures
 from backend.governance.targets import periods, tickets
 from backend.governance.targets.definitions import DEFINITIONS
 from backend.governance.targets.places import KIND_LABELS, Place, children_query
-from backend.governance.targets.ratios import average, basis_points, chart_value, percent
 
 CHILDREN_PAGE_SIZE = 50
 

@@ -9,6 +9,7 @@ The same sentences feed the printable page and the PDF, so they can never disagr
 from dataclasses import dataclass
 from datetime import date
 
+from backend.common.ratios import average, percent
 from backend.governance import credit, problem_services
 from backend.governance.meetings import figures as meeting_figures
 from backend.governance.meetings.figures import MeetingFigures
@@ -18,7 +19,6 @@ from backend.governance.register import figures as register_figures
 from backend.governance.register.figures import RegisterFigures
 from backend.governance.targets import periods, tickets
 from backend.governance.targets.places import Place
-from backend.governance.targets.ratios import average, percent
 from backend.governance.targets.tickets import TicketFigures
 
 NO_DATA = "暂无数据"

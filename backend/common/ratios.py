@@ -1,5 +1,5 @@
-"""Ratios as people read them, from integer counts: exact, rounded half up, and None (shown as
-暂无数据) when there is nothing to divide by, never an invented 0% or 100%."""
+"""Ratios as every page shows them ("97.86%"), from integer counts: exact, rounded half up, and
+None (shown as 暂无数据) when there is nothing to divide by, never an invented 0% or 100%."""
 
 
 def _rounded(numerator: int, denominator: int) -> int:
