@@ -7,6 +7,7 @@ a text cell on the way out, so no writer has to remember it cell by cell.
 """
 
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -14,14 +15,23 @@ from openpyxl.cell import Cell
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # What Excel and LibreOffice take as the start of a formula when a cell is typed or edited
-# (= + - @), and the tab and CR that OWASP's CSV-injection advice adds: spreadsheets skip them
-# before deciding.
+# (= + - @), and the tab and CR that OWASP's CSV-injection advice adds to them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters Excel refuses in a sheet's name (openpyxl raises on them), and its length limit.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\\/?*:\[\]]")
+SHEET_NAME_MAX = 31
 
 
 def new_workbook() -> Workbook:
     """An empty workbook, to be saved with ``to_bytes``."""
     return Workbook()
+
+
+def sheet_title(text: str) -> str:
+    """``text`` as a sheet's name: a place called "城西/城南" must not stop its export."""
+    # Excel also refuses a name that begins or ends with an apostrophe.
+    title = SHEET_NAME_FORBIDDEN.sub("_", text)[:SHEET_NAME_MAX].strip("'")
+    return title or "Sheet"
 
 
 def as_text(cell: Cell) -> None:

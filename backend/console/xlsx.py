@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import send_file
 from openpyxl.styles import Font
 
-from backend.common.xlsx import XLSX_TYPE, new_workbook, to_bytes
+from backend.common.xlsx import XLSX_TYPE, new_workbook, sheet_title, to_bytes
 
 NO_DATA = "暂无数据"
 
@@ -15,7 +15,7 @@ NO_DATA = "暂无数据"
 def workbook(title: str, lines: list[str], headers: list[str], rows: list[list]) -> bytes:
     book = new_workbook()
     sheet = book.active
-    sheet.title = title[:31]  # Excel's limit on sheet names
+    sheet.title = sheet_title(title)
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in lines:

@@ -64,3 +64,12 @@ def test_only_the_common_module_makes_and_saves_workbooks():
         if path != BACKEND / "common" / "xlsx.py" and (found := _makes_or_saves_a_workbook(path))
     }
     assert offenders == {}, "write workbooks with backend.common.xlsx (new_workbook, to_bytes)"
+
+
+def test_any_text_makes_a_sheet_name_excel_accepts():
+    assert xlsx.sheet_title("城西/城南[片区]:*?\\") == "城西_城南_片区_____"
+    assert xlsx.sheet_title("'引号'") == "引号"
+    assert xlsx.sheet_title("长" * 40) == "长" * 31
+    assert xlsx.sheet_title("''") == "Sheet"
+    book = xlsx.new_workbook()
+    book.active.title = xlsx.sheet_title("a/b" * 20)  # openpyxl raises on what Excel refuses

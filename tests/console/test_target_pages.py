@@ -206,3 +206,14 @@ def test_the_page_costs_the_same_queries_for_more_places(
     with count_queries(app) as many:
         assert as_county.get(path).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_place_name_no_sheet_may_be_called_still_exports(as_county, gcast):
+    community = db.session.get(Community, gcast.estate_b.community_id)
+    community.name = "城西/城南[片区]社区"
+    db.session.commit()
+    response = as_county.get(f"/console/targets/community/{community.id}/children.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.active.title == "城西_城南_片区_社区下辖小区"
+    assert book.active["A1"].value == "城西/城南[片区]社区下辖小区"
