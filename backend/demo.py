@@ -5,7 +5,6 @@ Deterministic, so the README can name its users."""
 import io
 import random
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from backend import (
@@ -20,6 +19,7 @@ from backend import (
 from backend.accounts import services as accounts
 from backend.accounts.models import Claim, User
 from backend.accounts.roles import Role, ScopeKind
+from backend.common import xlsx
 from backend.extensions import db
 from backend.group_chats.models import ChannelKind, GroupChat
 from backend.notices import services as notices
@@ -52,7 +52,7 @@ OWNER_NAMES = [
 def register_workbook(seed: int = 278) -> bytes:
     """The demo county's unit register as an .xlsx file (also the sample in config/samples)."""
     rng = random.Random(seed)
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = "房屋清册"
     sheet.append([*PLACE_COLUMNS.values(), *UNIT_COLUMNS.values()])
@@ -85,9 +85,7 @@ def register_workbook(seed: int = 278) -> bytes:
                                     unsold,
                                 ]
                             )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)
 
 
 def is_loaded() -> bool:

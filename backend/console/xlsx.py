@@ -5,17 +5,17 @@ import io
 from datetime import datetime
 
 from flask import send_file
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from backend.common.xlsx import XLSX_TYPE, new_workbook, sheet_title, to_bytes
+
 NO_DATA = "暂无数据"
 
 
 def workbook(title: str, lines: list[str], headers: list[str], rows: list[list]) -> bytes:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
-    sheet.title = title[:31]  # Excel's limit on sheet names
+    sheet.title = sheet_title(title)
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in lines:
@@ -26,9 +26,7 @@ def workbook(title: str, lines: list[str], headers: list[str], rows: list[list])
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([NO_DATA if value is None else value for value in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return to_bytes(book)
 
 
 def send(data: bytes, name: str):

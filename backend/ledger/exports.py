@@ -1,16 +1,15 @@
 """A period's statement as an .xlsx workbook and as a PDF (Chinese text, head hash printed)."""
 
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from backend.common import xlsx
 from backend.common.clock import local_text, utcnow
 from backend.common.money import format_fen
 from backend.common.pdf import HEADINGS, Document
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = xlsx.XLSX_TYPE
 
 
 def file_name(statement: dict, suffix: str) -> str:
@@ -23,7 +22,7 @@ def _yuan(fen: int) -> Decimal:
 
 def to_xlsx(statement: dict, entries) -> bytes:
     period = statement["period"]
-    book = Workbook()
+    book = xlsx.new_workbook()
     summary = book.active
     summary.title = "收支汇总"
     summary.append([f"{statement['estate_name']} {period.label} 公共收益收支公示"])
@@ -76,9 +75,7 @@ def to_xlsx(statement: dict, entries) -> bytes:
         sheet.column_dimensions["B"].width = 14
     for column, width in zip("CDEFGH", (8, 12, 14, 24, 40, 10), strict=True):
         detail.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)
 
 
 def to_pdf(statement: dict, entries) -> bytes:

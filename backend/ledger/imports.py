@@ -4,16 +4,16 @@ Amounts are typed in yuan as people write them (1234.5, "1,234.50"); they become
 Decimal, never float arithmetic, and more than two decimals is an error, not a rounding.
 """
 
-import io
 import re
 import zipfile
 import zlib
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from backend.common import xlsx
 from backend.common.money import MAX_FEN
 from backend.errors import ValidationFailed
 from backend.ledger.models import CATEGORIES, DIRECTION_LABELS
@@ -166,7 +166,7 @@ def _read_sheet(sheet) -> tuple[list[tuple[int, dict]], dict[str, list[str]]]:
 
 def template() -> bytes:
     """The import template: the header and two example rows."""
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = "分录"
     sheet.append(HEADER)
@@ -174,6 +174,4 @@ def template() -> bytes:
     sheet.append(["2026-10-12", "支出", "维修维保", "1280.50", "安溪电梯维保公司", "2号梯维修"])
     for column, width in zip("ABCDEF", (12, 8, 12, 12, 24, 40), strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)

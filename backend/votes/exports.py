@@ -1,14 +1,13 @@
 """A motion's result, per-unit ballots and eligibility snapshot as .xlsx workbooks (for the
 committee, the community's auditors and officers). Areas are written in m² as exact decimals."""
 
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
 
 from backend.accounts.models import User
+from backend.common import xlsx
 from backend.common.clock import local_text
 from backend.errors import Conflict, Forbidden
 from backend.extensions import db
@@ -23,7 +22,7 @@ from backend.votes.models import (
     MotionStatus,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = xlsx.XLSX_TYPE
 KIND_LABELS = {"owner": "认证业主", "developer": "开发建设单位", "unverified": "未认证房屋"}
 TITLES = {"results": "表决结果", "ballots": "分户表决票", "electors": "表决名册"}
 
@@ -33,7 +32,7 @@ def m2(area_dm2: int) -> Decimal:
 
 
 def _book(motion: Motion, title: str):
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = title
     sheet.append([f"{motion.estate.name} 《{motion.title}》{title}"])
@@ -43,12 +42,6 @@ def _book(motion: Motion, title: str):
     sheet.append(["投票时间", f"{local_text(motion.opens_at)} 至 {local_text(motion.closes_at)}"])
     sheet.append([])
     return book, sheet
-
-
-def _save(book) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def export(user: User, motion_id: int, kind: str) -> tuple[bytes, str]:
@@ -95,7 +88,7 @@ def _results(motion: Motion) -> bytes:
                 rules.share_text(count["area_dm2"], total["area_dm2"]),
             ]
         )
-    return _save(book)
+    return xlsx.to_bytes(book)
 
 
 def _ballots(motion: Motion) -> bytes:
@@ -119,7 +112,7 @@ def _ballots(motion: Motion) -> bytes:
                 local_text(ballot.cast_at) if ballot else "",
             ]
         )
-    return _save(book)
+    return xlsx.to_bytes(book)
 
 
 def _electors(motion: Motion) -> bytes:
@@ -158,4 +151,4 @@ def _electors(motion: Motion) -> bytes:
                 "、".join(users.get(elector.id, [])),
             ]
         )
-    return _save(book)
+    return xlsx.to_bytes(book)

@@ -26,6 +26,7 @@ from tests.ledger_support import (
     png_bytes,
 )
 from tests.test_query_counts import count_queries
+from tests.xlsx_support import HOSTILE, assert_written_as_text
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXPENSE = {
@@ -472,6 +473,17 @@ def test_statement_downloads_as_xlsx_and_pdf(as_auditor, cast, period):
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
     assert "2026" in xlsx.headers["Content-Disposition"]
     assert as_auditor.get(period_url(cast, period["id"], "/statement.csv")).status_code == 404
+
+
+def test_statement_xlsx_writes_text_that_looks_like_a_formula_as_text(as_auditor, ledger, cast):
+    entries = [{"description": text, "counterparty": text} for text in HOSTILE]
+    period = approved_period(ledger, cast, entries=entries)
+
+    response = as_auditor.get(period_url(cast, period["id"], "/statement.xlsx"))
+
+    assert response.status_code == 200
+    # The ledger keeps text without its surrounding whitespace ("\t=1+1" is stored "=1+1").
+    assert_written_as_text(response.data, exact=[text.strip() for text in HOSTILE])
 
 
 def test_period_page_query_count_does_not_grow_with_entries_or_vouchers(app, client, auth, make):

@@ -9,11 +9,14 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
+from backend.extensions import db
 from backend.governance.targets import periods
+from backend.places.models import Community
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
 from tests.ratings_support import rating
 from tests.test_query_counts import count_queries
+from tests.xlsx_support import HOSTILE_NAMES, assert_written_as_text
 
 YEAR_2025 = "?year=2025"
 
@@ -132,6 +135,21 @@ def test_each_table_exports_what_the_page_shows(as_county, gcast, year_of_ticket
     assert exported == page_rows
 
 
+@pytest.mark.parametrize("table", ["monthly", "children"])
+def test_place_names_that_look_like_formulas_are_exported_as_text(as_county, gcast, make, table):
+    community = db.session.get(Community, gcast.estate_b.community_id)
+    community.name = "=1+2社区"  # the title cell begins with the place's name
+    db.session.commit()
+    for name in HOSTILE_NAMES:
+        make.estate(community, name)
+
+    response = as_county.get(f"/console/targets/community/{community.id}/{table}.xlsx{YEAR_2025}")
+
+    assert response.status_code == 200
+    exact = HOSTILE_NAMES if table == "children" else []
+    assert_written_as_text(response.data, exact=exact, inside=["=1+2社区"])
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -188,3 +206,14 @@ def test_the_page_costs_the_same_queries_for_more_places(
     with count_queries(app) as many:
         assert as_county.get(path).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_place_name_no_sheet_may_be_called_still_exports(as_county, gcast):
+    community = db.session.get(Community, gcast.estate_b.community_id)
+    community.name = "城西/城南[片区]社区"
+    db.session.commit()
+    response = as_county.get(f"/console/targets/community/{community.id}/children.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.active.title == "城西_城南_片区_社区下辖小区"
+    assert book.active["A1"].value == "城西/城南[片区]社区下辖小区"

@@ -14,8 +14,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
+from backend.extensions import db
 from backend.ledger.exports import XLSX_TYPE
 from backend.ledger.imports import HEADER
+from tests.xlsx_support import HOSTILE, assert_written_as_text
 
 CATEGORY_ORDER = [
     ("income", "parking", "停车收益"),
@@ -281,6 +283,28 @@ def test_xlsx_of_a_draft_has_no_hash_and_says_draft(ledger, cast, months):
     assert _number(rows["本期收入（元）"][0]) == _yuan(-20000)
     detail = list(book["收支明细"].iter_rows(values_only=True))[1:]
     assert len(detail) == 3 and _number(detail[0][4]) == _yuan(-50000)
+
+
+def test_xlsx_writes_text_that_looks_like_a_formula_as_text(ledger, cast):
+    cast.estate.name = "=1+2小区"  # the title cell begins with the estate's name
+    db.session.commit()
+    entries = [{"description": text, "counterparty": text} for text in HOSTILE]
+    period = ledger.publish_period(cast, entries=entries)
+    # The ledger keeps text without its surrounding whitespace ("\t=1+1" is stored "=1+1").
+    items = ledger.get(cast.owner, f"/periods/{period['id']}/entries").json["items"]
+    stored = {item[key] for item in items for key in ("description", "counterparty")}
+    assert stored == {text.strip() for text in HOSTILE}
+
+    response = ledger.get(cast.owner, f"/periods/{period['id']}/statement.xlsx")
+
+    assert response.status_code == 200
+    assert_written_as_text(response.data, exact=stored, inside=["=1+2小区"])
+
+
+def test_the_import_template_has_no_formula(ledger, cast):
+    response = ledger.get(cast.manager, "/import-template")
+    assert response.status_code == 200
+    assert_written_as_text(response.data, exact=HEADER)
 
 
 # -- PDF ---------------------------------------------------------------------------------

@@ -7,7 +7,10 @@ import pytest
 from openpyxl import load_workbook
 
 from backend.accounts.roles import Role
+from backend.common.masking import mask_name
+from backend.extensions import db
 from tests.vote_support import motion_row
+from tests.xlsx_support import HOSTILE, HOSTILE_NAMES, assert_written_as_text
 
 
 def rows_of(response) -> list[list]:
@@ -84,3 +87,22 @@ def test_nothing_but_the_snapshot_is_exported_while_voting_is_open(vcast, votes,
 def test_an_unknown_export_kind_is_not_found(vcast, closed, client, auth):
     assert export(client, auth, vcast.chair, closed["id"], "secrets").status_code == 404
     assert export(client, auth, vcast.outsider, closed["id"], "results").status_code == 404
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(vcast, votes, make, client, auth):
+    vcast.estate.name = "=1+2小区"  # each workbook's title cell begins with the estate's name
+    db.session.commit()
+    for n, name in enumerate(HOSTILE_NAMES, start=1):
+        make.unit(vcast.estate, building=name, number="101")  # no owner: named by the unit
+        owner = make.user(real_name=name)
+        make.member(Role.OWNER, make.unit(vcast.estate, building="8栋", number=f"{n}01"), owner)
+    motion = votes.opened(vcast.chair, vcast.estate.id, title=HOSTILE[0])
+    votes.end(motion["id"])
+    votes.get(vcast.chair, motion["id"])
+    units = [f"{name}101" for name in HOSTILE_NAMES]
+    owners = [mask_name(name) for name in HOSTILE_NAMES]
+
+    for kind, exact in (("results", []), ("ballots", units + owners), ("electors", units + owners)):
+        response = export(client, auth, vcast.auditor, motion["id"], kind)
+        assert response.status_code == 200, kind
+        assert_written_as_text(response.data, exact=exact, inside=["=1+2小区", HOSTILE[0]])
