@@ -340,11 +340,6 @@ def test_json_post_is_400_asking_for_a_form(o311, client, tcast):
     assert ticket_count() == 0
 
 
-@pytest.mark.parametrize("path", ["services.xml", "requests.xml", "requests/1.xml"])
-def test_xml_is_404_pointing_to_json(o311, path):
-    assert_open311_error(o311.get(path), 404, ".json")
-
-
 def test_unknown_path_is_404_and_wrong_method_405_in_open311_shape(o311, client):
     assert_open311_error(o311.get("tokens/abc.json"), 404, "requests.json")
     assert_open311_error(o311.get("requests/abc.json"), 404)
