@@ -3,11 +3,12 @@ JSON (the one it allows), both written from the same dicts and lists open311_ser
 so no field is listed twice.
 
 XML is built with ElementTree, which escapes ``&``, ``<`` and ``>`` in text. What it does not
-do is refuse the characters XML 1.0 forbids (control characters other than tab, newline and
-carriage return, lone surrogates, U+FFFE/U+FFFF): it would write them and the document would
-not parse. People's text reaches these answers (descriptions, locations, replies, estate names)
-from the mini-program, the bot, the hotline and Open311 itself, none of which refuse them, so
-they are dropped here, on the way out in XML only; JSON escapes them and keeps them.
+do is refuse the characters XML 1.0 forbids (C0 controls other than tab, newline and carriage
+return; lone surrogates; U+FFFE, U+FFFF): it writes them, and the document no longer parses.
+Text typed into Linli already has them refused (BaseSchema), but not every text in an answer
+was typed: building and estate names come from spreadsheet imports (a cell may hold a
+vertical tab), and rows may predate the rule. So they are dropped here, in XML only, where
+they could only break the document; JSON escapes them and keeps them.
 """
 
 import re
