@@ -157,10 +157,17 @@ def load(schema: type[ma.Schema], values) -> dict:
 FMT = "<any(xml, json):fmt>"
 
 
+def _public_url() -> str:
+    """Where clients reach this endpoint: LINLI_OPEN311_URL, else the address this request
+    came to (right behind a proxy that passes Host and X-Forwarded-Proto). The trailing slash
+    lets a client append ``services.xml`` as the spec's examples do."""
+    return current_app.config["OPEN311_URL"] or f"{request.url_root}{bp.url_prefix[1:]}/"
+
+
 @bp.get(f"/discovery.{FMT}")
 def discovery(fmt: str):
-    url = current_app.config["OPEN311_URL"] or f"{request.url_root}{bp.url_prefix.lstrip('/')}/"
-    return respond(o311.discovery(url, current_app.config["OPEN311_CONTACT"]), fmt, "discovery")
+    document = o311.discovery(_public_url(), current_app.config["OPEN311_CONTACT"])
+    return respond(document, fmt, "discovery")
 
 
 @bp.get(f"/services.{FMT}")
