@@ -101,6 +101,11 @@ _ENV = {
     "LINLI_MINIPROGRAM_VOTE_PATH": ("MINIPROGRAM_VOTE_PATH", "pages/motion/index", str),
     # A CJK font for PDF statements (a .ttf/.otf/.ttc); empty = look in the usual places.
     "LINLI_PDF_FONT": ("PDF_FONT", "", str),
+    # Open311: the GeoReport v2 endpoint's public address as the discovery document gives it
+    # (https://linli.example.gov.cn/open311/v2/; empty = the address the request came to),
+    # and who its users may contact.
+    "LINLI_OPEN311_URL": ("OPEN311_URL", "", str),
+    "LINLI_OPEN311_CONTACT": ("OPEN311_CONTACT", "请联系所在县住建局", str),
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),
     "LINLI_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", 20, int),
     "LINLI_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", False, lambda v: v == "1"),

@@ -1,30 +1,35 @@
 """Open311 GeoReport v2 over the same tickets, so other civic tools can read and file them.
 
-Under /open311/v2, JSON only:
-    GET  services.json              the ticket categories as services (no api_key needed, as
+Under /open311/v2, each address in XML (the format the spec requires) and JSON (the one it
+allows), chosen by its ending, ``.xml`` or ``.json``:
+    GET  discovery.xml              the service-discovery document: this endpoint, its formats,
+                                    whom to ask for a key (no api_key needed)
+    GET  services.xml               the ticket categories as services (no api_key needed, as
                                     the spec says: the list is the same everywhere)
-    GET  requests.json              the client's county's tickets, newest first, at most 1000,
+    GET  requests.xml               the client's county's tickets, newest first, at most 1000,
                                     the last 90 days unless start_date/end_date say otherwise
-    GET  requests/<id>.json         one of them, as a one-element list
-    POST requests.json              file one (form-encoded, or multipart) → 201
+    GET  requests/<id>.xml          one of them, as a one-element list
+    POST requests.xml               file one (form-encoded, or multipart) → 201
 This module is the HTTP edge (arguments, routes, the error shape); what is done with tickets
-lives in open311_services.py. A key is made with ``flask linli open311-key COUNTY_ID NAME``.
+lives in open311_services.py, how an answer is written as XML or JSON in open311_formats.py.
+A key is made with ``flask linli open311-key COUNTY_ID NAME``.
 
 Why these routes do not answer in Linli's ``{"error": …}`` envelope: Open311 is a foreign
 protocol, like the WeCom callback. Its clients are generic tools written against the spec, so
-errors come in the spec's own shape, ``[{"code": <status>, "description": "<Chinese>"}]``, with
-the spec's statuses: 403 for a missing, unknown or revoked api_key; 404 for something that is
-not there or not the client's county (a request, the estate named by address_id, a
-jurisdiction_id, a service_code on POST); 400 for everything else, including a JSON body (the
-spec posts forms, and its clients know no 415 or 422). The blueprint's error handlers, which
-Flask consults before the app's, do the translation; a path under /open311/v2 that matches no
-route (``services.xml`` for one) reaches this blueprint's catch-all route for the same reason.
+errors come in the spec's own shape, ``<errors><error><code>…</code><description>…``, or
+``[{"code": <status>, "description": "<Chinese>"}]`` in JSON (the format is the address's
+ending), with the spec's statuses: 403 for a missing, unknown or revoked api_key; 404 for
+something that is not there or not the client's county (a request, the estate named by
+address_id, a jurisdiction_id, a service_code on POST); 400 for everything else, including a
+JSON body (the spec posts forms, and its clients know no 415 or 422). The blueprint's error
+handlers, which Flask consults before the app's, do the translation; a path under /open311/v2
+that matches no route reaches this blueprint's catch-all route for the same reason.
 
 Decisions, each a place where the spec leaves a choice:
 - Keys: one Open311Client per county, its key stored as a sha256 hash. GET requests need the
   key although the spec does not ask for one: no ticket is shown outside a scope, and the key
   is what says which county the caller may see. Query string on GET, form field on POST.
-- No XML: ``.xml`` is a 404 that names the ``.json`` address.
+- No service definitions (services/<code>.xml): no service has metadata (attributes) to fill.
 - media_url is never returned: photos show people's homes and are served only to those who may
   see the ticket, so there is no public URL to give. On POST it is ignored: Linli does not
   fetch URLs it is handed, and every photo must pass its checks (re-encoded, no EXIF).
@@ -40,7 +45,7 @@ import logging
 import re
 
 import marshmallow as ma
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from backend.common.ids import MAX_ID
@@ -48,6 +53,7 @@ from backend.common.schemas import BaseSchema, coordinate_field, text_field
 from backend.errors import HTTP_MESSAGES, DomainError, NotFound, ValidationFailed
 from backend.tickets import open311_services as o311
 from backend.tickets.models import CATEGORIES
+from backend.tickets.open311_formats import respond
 from backend.tickets.schemas import DESCRIPTION_MAX, LOCATION_MAX
 
 log = logging.getLogger(__name__)
@@ -146,50 +152,60 @@ def load(schema: type[ma.Schema], values) -> dict:
 
 
 # -- routes ------------------------------------------------------------------------------------
+# Each answer is built once by open311_services and written in the format the address ends in.
+
+FMT = "<any(xml, json):fmt>"
 
 
-def _json(data, status: int = 200):
-    response = jsonify(data)
-    response.status_code = status
-    response.content_type = "application/json; charset=utf-8"
-    return response
+def _public_url() -> str:
+    """Where clients reach this endpoint: LINLI_OPEN311_URL, else the address this request
+    came to (right behind a proxy that passes Host and X-Forwarded-Proto). The trailing slash
+    lets a client append ``services.xml`` as the spec's examples do."""
+    return current_app.config["OPEN311_URL"] or f"{request.url_root}{bp.url_prefix[1:]}/"
 
 
-@bp.get("/services.json")
-def services_json():
+@bp.get(f"/discovery.{FMT}")
+def discovery(fmt: str):
+    document = o311.discovery(_public_url(), current_app.config["OPEN311_CONTACT"])
+    return respond(document, fmt, "discovery")
+
+
+@bp.get(f"/services.{FMT}")
+def services_list(fmt: str):
     o311.authenticate(request.args, required=False)
-    return _json(o311.services_list())
+    return respond(o311.services_list(), fmt, "services")
 
 
-@bp.get("/requests.json")
-def requests_json():
+@bp.get(f"/requests.{FMT}")
+def requests_list(fmt: str):
     client = o311.authenticate(request.args)
-    return _json(o311.describe(o311.find_requests(client, load(RequestListArgs, request.args))))
+    found = o311.find_requests(client, load(RequestListArgs, request.args))
+    return respond(o311.describe(found), fmt, "service_requests")
 
 
-@bp.get("/requests/<int:request_id>.json")
-def request_json(request_id: int):
+@bp.get(f"/requests/<int:request_id>.{FMT}")
+def request_item(request_id: int, fmt: str):
     client = o311.authenticate(request.args)
-    return _json(o311.describe(o311.find_request(client, request_id)))
+    return respond(o311.describe(o311.find_request(client, request_id)), fmt, "service_requests")
 
 
-@bp.post("/requests.json")
-def new_request():
+@bp.post(f"/requests.{FMT}")
+def new_request(fmt: str):
     if request.mimetype not in FORMS:
         raise ValidationFailed("请以表单提交（Content-Type: application/x-www-form-urlencoded）")
     client = o311.authenticate(request.form)
     ticket = o311.file_request(client, load(NewRequestArgs, request.form))
-    return _json(o311.filed(ticket), 201)
+    return respond(o311.filed(ticket), fmt, "service_requests", 201)
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(rest: str):
     """Whatever no route above takes, answered in Open311's shape too."""
-    if rest.endswith(".xml"):
-        raise NotFound("仅提供 JSON 格式：请把地址末尾的 .xml 换成 .json")
-    if re.fullmatch(r"services\.json|requests\.json|requests/\d+\.json", rest):
+    if re.fullmatch(r"(discovery|services|requests|requests/\d+)\.(xml|json)", rest):
         raise MethodNotAllowed(description="不支持该请求方法")
-    raise NotFound("没有这个地址，可用 services.json、requests.json、requests/{编号}.json")
+    ext = _requested_format()
+    addresses = ("services", "requests", "requests/{编号}", "discovery")
+    raise NotFound("没有这个地址，可用 " + "、".join(f"{a}.{ext}" for a in addresses))
 
 
 # -- errors in Open311's shape -------------------------------------------------------------------
@@ -209,6 +225,11 @@ def _first_message(messages) -> str:
     return str(messages)
 
 
+def _requested_format() -> str:
+    """Errors come in the format the address asked for; JSON where it names none."""
+    return "xml" if request.path.endswith(".xml") else "json"
+
+
 def _errors(status: int, message: str, fields: dict | None = None):
     status = _spec_status(status)
     items = [
@@ -220,7 +241,8 @@ def _errors(status: int, message: str, fields: dict | None = None):
         }
         for field, messages in (fields or {}).items()
     ]
-    return _json(items or [{"code": status, "description": message}], status)
+    items = items or [{"code": status, "description": message}]
+    return respond(items, _requested_format(), "errors", status)
 
 
 @bp.errorhandler(DomainError)

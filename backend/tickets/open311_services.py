@@ -31,6 +31,7 @@ from backend.tickets.models import (
     TicketEvent,
 )
 from backend.tickets.models import TicketStatus as S
+from backend.tickets.open311_formats import FORMATS, MIMETYPES
 
 MAX_REQUESTS = 1000
 WINDOW = timedelta(days=90)
@@ -50,6 +51,12 @@ SERVICE_DESCRIPTIONS = {
     "other": "不属于以上类别的物业管理问题",
 }
 CLOSE_REASONS = {"rated": "业主已评价", "not_rated": "超时未评价"}
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When the services list last changed: discovery tells clients to refresh their cached copy
+# when it moves. Move it with any change to CATEGORIES or SERVICE_DESCRIPTIONS (a test pins
+# the list's fingerprint to remind whoever changes it).
+SERVICES_CHANGESET = "2026-12-07T00:00:00+00:00"
+KEY_SERVICE = "api_key 由县住建局发放，一个平台一个县一个 key：请向所在县住建局申请"
 
 
 # -- clients -----------------------------------------------------------------------------------
@@ -306,6 +313,24 @@ def filed(ticket: Ticket) -> list[dict]:
             "account_id": None,
         }
     ]
+
+
+def discovery(url: str, contact: str) -> dict:
+    """The service-discovery document: one production GeoReport v2 endpoint at ``url``."""
+    return {
+        "changeset": SERVICES_CHANGESET,
+        "contact": contact,
+        "key_service": KEY_SERVICE,
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": SERVICES_CHANGESET,
+                "type": "production",
+                "formats": [MIMETYPES[fmt] for fmt in FORMATS],
+            }
+        ],
+    }
 
 
 def services_list() -> list[dict]:
