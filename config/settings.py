@@ -168,10 +168,6 @@ def _check_console_sessions(settings: dict) -> None:
         raise ValueError("LINLI_CONSOLE_IDLE_MINUTES must be at least 1")
     if int(settings["CONSOLE_MAX_HOURS"]) < 1:
         raise ValueError("LINLI_CONSOLE_MAX_HOURS must be at least 1")
-    if settings["SESSION_COOKIE_SECURE"] is None:
-        # The embedded default is served over plain HTTP on localhost, where a Secure cookie
-        # would never come back; everything else sits behind HTTPS.
-        settings["SESSION_COOKIE_SECURE"] = not is_embedded_default(settings)
 
 
 PARTY_LED_RULES = ("share", "chair_secretary", "either")
@@ -242,6 +238,10 @@ def load(overrides: dict | None = None) -> dict:
     _check_password_hash(settings)
     _check_secrets(settings)
     _check_console_sessions(settings)
+    if settings["SESSION_COOKIE_SECURE"] is None:
+        # The embedded default is served over plain HTTP on localhost, where a Secure cookie
+        # would never come back; everything else sits behind HTTPS.
+        settings["SESSION_COOKIE_SECURE"] = not is_embedded_default(settings)
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     if not settings["RATELIMIT_STORAGE_URI"]:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"
