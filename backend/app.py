@@ -82,6 +82,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(wecom_callback_bp)
     csrf.exempt(wecom_callback_bp)  # signed by WeCom in each request, no cookies
 
+    import backend.console.account_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.company_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.meeting_views  # noqa: F401  (its pages join the console's blueprint)
     import backend.console.problem_views  # noqa: F401  (its pages join the console's blueprint)

@@ -65,6 +65,47 @@ def create_staff(username, role, scope_kind, scope_id, password):
     click.echo(f"created staff user {user.username} ({role} on {scope_kind} {scope_id})")
 
 
+def _user_option(command):
+    """USERNAME argument or --id: how an operator names the account."""
+    command = click.argument("username", required=False)(command)
+    return click.option("--id", "user_id", type=int, help="The user's id instead of a username.")(
+        command
+    )
+
+
+def _find_user(username, user_id):
+    from backend.accounts import sessions
+
+    if (username is None) == (user_id is None):
+        raise click.UsageError("Give a console username or --id, not both.")
+    return _run(lambda: sessions.find_user(username=username, user_id=user_id))
+
+
+def _who(user) -> str:
+    return f"user {user.id}" + (f" ({user.username})" if user.username else "")
+
+
+@linli.command("deactivate-user")
+@_user_option
+def deactivate_user(username, user_id):
+    """Deactivate a user: no more console sign-in or mini-program login, and every console
+    session and API token of theirs ends now."""
+    from backend.accounts import sessions
+
+    user = _run(lambda: sessions.deactivate(_find_user(username, user_id)))
+    click.echo(f"deactivated {_who(user)}: every session and token ended")
+
+
+@linli.command("reactivate-user")
+@_user_option
+def reactivate_user(username, user_id):
+    """Let a deactivated user sign in again (sessions ended before stay ended)."""
+    from backend.accounts import sessions
+
+    user = _run(lambda: sessions.reactivate(_find_user(username, user_id)))
+    click.echo(f"reactivated {_who(user)}")
+
+
 @linli.command("seed-demo")
 def seed_demo():
     """Load the demo county (once; does nothing if it is already there)."""

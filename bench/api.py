@@ -26,6 +26,8 @@ SECONDS = float(os.environ.get("LINLI_BENCH_SECONDS", "5"))
 CLIENTS = int(os.environ.get("LINLI_BENCH_CLIENTS", "8"))
 WORKERS = os.environ.get("LINLI_BENCH_WORKERS", "4")
 JWT_SECRET = "bench-jwt-secret-0123456789abcdef0123"
+# PostgreSQL and Redis: the app refuses the built-in secrets (config/settings.py).
+SECRET_KEY = "bench-secret-key-0123456789abcdef0123"
 
 
 def _env(database_url: str = DATABASE_URL, redis_url: str = REDIS_URL, **extra) -> dict:
@@ -35,6 +37,7 @@ def _env(database_url: str = DATABASE_URL, redis_url: str = REDIS_URL, **extra) 
         "LINLI_DATABASE_URL": database_url,
         "LINLI_REDIS_URL": redis_url,
         "LINLI_JWT_SECRET": JWT_SECRET,
+        "LINLI_SECRET_KEY": SECRET_KEY,
         "LINLI_WECHAT_API_BASE": "http://127.0.0.1:9",
         **extra,
     }

@@ -32,7 +32,7 @@ from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.governance.targets import periods
 from bench import api as api_bench
-from bench.api import CLIENTS, JWT_SECRET, SECONDS, WORKERS, gunicorn
+from bench.api import CLIENTS, JWT_SECRET, SECONDS, SECRET_KEY, WORKERS, gunicorn
 from bench.common import patient_requests_per_second
 
 DATABASE_URL = os.environ.get(
@@ -393,6 +393,7 @@ def main() -> None:
             "DATABASE_URL": DATABASE_URL,
             "REDIS_URL": REDIS_URL,
             "JWT_SECRET": JWT_SECRET,
+            "SECRET_KEY": SECRET_KEY,
             "WECHAT_API_BASE": "http://127.0.0.1:9",
         }
     )

@@ -24,7 +24,7 @@ from backend.group_chats.models import GroupChat
 from backend.notices import services as notices
 from backend.outbox.models import OutboxMessage
 from backend.places.models import Community, County, Estate, Township
-from bench.api import DATABASE_URL, REDIS_URL
+from bench.api import DATABASE_URL, JWT_SECRET, REDIS_URL, SECRET_KEY
 from bot.fakewechat.testing import serve_in_thread
 
 GROUPS = int(os.environ.get("LINLI_BENCH_GROUPS", "1000"))
@@ -41,6 +41,8 @@ def _settings(fake_url: str) -> dict:
         "LINLI_WECHAT_API_BASE": fake_url,
         "LINLI_WECOM_API_BASE": fake_url,
         "LINLI_OUTBOX_RELAY_INTERVAL": "0.2",
+        "LINLI_SECRET_KEY": SECRET_KEY,
+        "LINLI_JWT_SECRET": JWT_SECRET,
     }
 
 

@@ -41,7 +41,15 @@ from backend.ledger import imports, services
 from backend.ledger.models import CATEGORIES, LedgerEntry, LedgerPeriod
 from backend.places.models import Building, Community, County, Estate, Township, Unit
 from bench import api as api_bench
-from bench.api import CLIENTS, JWT_SECRET, SECONDS, WORKERS, gunicorn, requests_per_second
+from bench.api import (
+    CLIENTS,
+    JWT_SECRET,
+    SECONDS,
+    SECRET_KEY,
+    WORKERS,
+    gunicorn,
+    requests_per_second,
+)
 
 DATABASE_URL = os.environ.get(
     "LINLI_BENCH_LEDGER_DATABASE_URL",
@@ -543,6 +551,7 @@ def main() -> None:
             "DATABASE_URL": DATABASE_URL,
             "REDIS_URL": REDIS_URL,
             "JWT_SECRET": JWT_SECRET,
+            "SECRET_KEY": SECRET_KEY,
             "WECHAT_API_BASE": "http://127.0.0.1:9",
             "STORAGE_DIR": STORAGE_DIR,
         }

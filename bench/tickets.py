@@ -42,7 +42,7 @@ from backend.outbox.models import OutboxMessage
 from backend.tickets import escalation, rules
 from backend.tickets.models import TicketDigest
 from bench import api as api_bench
-from bench.api import CLIENTS, JWT_SECRET, SECONDS, WORKERS, gunicorn
+from bench.api import CLIENTS, JWT_SECRET, SECONDS, SECRET_KEY, WORKERS, gunicorn
 from bench.common import patient_requests_per_second
 
 DATABASE_URL = os.environ.get(
@@ -588,6 +588,7 @@ def main() -> None:
             "DATABASE_URL": DATABASE_URL,
             "REDIS_URL": REDIS_URL,
             "JWT_SECRET": JWT_SECRET,
+            "SECRET_KEY": SECRET_KEY,
             "WECHAT_API_BASE": "http://127.0.0.1:9",
             "TICKET_TEMPLATE_ID": TEMPLATE_ID,
         }

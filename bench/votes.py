@@ -55,7 +55,15 @@ from backend.extensions import db
 from backend.votes import lifecycle, services
 from backend.votes.models import Motion
 from bench import api as api_bench
-from bench.api import CLIENTS, JWT_SECRET, SECONDS, WORKERS, gunicorn, requests_per_second
+from bench.api import (
+    CLIENTS,
+    JWT_SECRET,
+    SECONDS,
+    SECRET_KEY,
+    WORKERS,
+    gunicorn,
+    requests_per_second,
+)
 
 DATABASE_URL = os.environ.get(
     "LINLI_BENCH_VOTES_DATABASE_URL",
@@ -557,6 +565,7 @@ def main() -> None:
             "DATABASE_URL": DATABASE_URL,
             "REDIS_URL": REDIS_URL,
             "JWT_SECRET": JWT_SECRET,
+            "SECRET_KEY": SECRET_KEY,
             "WECHAT_API_BASE": "http://127.0.0.1:9",
         }
     )

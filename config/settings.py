@@ -10,12 +10,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 
+# Built-in secrets: good enough for the embedded default on one's own computer, refused anywhere
+# else (see _check_secrets).
+DEV_SECRET_KEY = "dev-only-change-me"
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me"
+
+
+def _flag(value: str) -> bool:
+    """An on/off variable: 1/true/yes/on or 0/false/no/off, anything else refused."""
+    value = value.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be 1 or 0")
+
+
 # Name of each environment variable -> (Flask config key, default, parser).
 _ENV = {
     "LINLI_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", f"sqlite:///{VAR_DIR / 'linli.db'}", str),
     "LINLI_REDIS_URL": ("REDIS_URL", "", str),
-    "LINLI_SECRET_KEY": ("SECRET_KEY", "dev-only-change-me", str),
-    "LINLI_JWT_SECRET": ("JWT_SECRET", "dev-only-jwt-secret-change-me", str),
+    "LINLI_SECRET_KEY": ("SECRET_KEY", DEV_SECRET_KEY, str),
+    "LINLI_JWT_SECRET": ("JWT_SECRET", DEV_JWT_SECRET, str),
     "LINLI_JWT_ACCESS_MINUTES": ("JWT_ACCESS_MINUTES", 15, int),
     "LINLI_REFRESH_DAYS": ("REFRESH_DAYS", 30, int),
     "LINLI_WECHAT_APPID": ("WECHAT_APPID", "wx-linli-dev", str),
@@ -108,7 +124,12 @@ _ENV = {
     "LINLI_OPEN311_CONTACT": ("OPEN311_CONTACT", "请联系所在县住建局", str),
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),
     "LINLI_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", 20, int),
-    "LINLI_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", False, lambda v: v == "1"),
+    # Unset: Secure everywhere but the embedded default (served over plain http://localhost).
+    "LINLI_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", None, _flag),
+    # A console session ends after this long without a request, and this long after sign-in
+    # whatever happens.
+    "LINLI_CONSOLE_IDLE_MINUTES": ("CONSOLE_IDLE_MINUTES", 30, int),
+    "LINLI_CONSOLE_MAX_HOURS": ("CONSOLE_MAX_HOURS", 12, int),
     # How console passwords are hashed (werkzeug's method string). Only tests may go below
     # the floor in PASSWORD_HASH_FLOOR: the app refuses to start otherwise.
     "LINLI_PASSWORD_HASH_METHOD": ("PASSWORD_HASH_METHOD", "scrypt:32768:8:1", str),
@@ -122,6 +143,36 @@ def _config_keys(overrides: dict) -> dict:
     for env_name, (key, _default, _parse) in _ENV.items():
         aliases[env_name] = aliases[env_name.removeprefix("LINLI_")] = key
     return {aliases.get(name, name): value for name, value in overrides.items()}
+
+
+def is_embedded_default(settings: dict) -> bool:
+    """The embedded default (`make run`): a SQLite database and no Redis, on one's own computer."""
+    return (
+        str(settings["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite") and not settings["REDIS_URL"]
+    )
+
+
+def _check_secrets(settings: dict) -> None:
+    """Anyone who has read this file could sign cookies and tokens with the built-in secrets:
+    outside the embedded default and tests the app refuses to start on them."""
+    if is_embedded_default(settings) or settings.get("TESTING"):
+        return
+    for env_name, key, dev_value in (
+        ("LINLI_SECRET_KEY", "SECRET_KEY", DEV_SECRET_KEY),
+        ("LINLI_JWT_SECRET", "JWT_SECRET", DEV_JWT_SECRET),
+    ):
+        if not settings[key] or settings[key] == dev_value:
+            raise ValueError(
+                f"{env_name} must be set to a long random secret (the built-in one is only "
+                "for the embedded default: SQLite and no Redis)"
+            )
+
+
+def _check_console_sessions(settings: dict) -> None:
+    if int(settings["CONSOLE_IDLE_MINUTES"]) < 1:
+        raise ValueError("LINLI_CONSOLE_IDLE_MINUTES must be at least 1")
+    if int(settings["CONSOLE_MAX_HOURS"]) < 1:
+        raise ValueError("LINLI_CONSOLE_MAX_HOURS must be at least 1")
 
 
 PARTY_LED_RULES = ("share", "chair_secretary", "either")
@@ -177,7 +228,11 @@ def load(overrides: dict | None = None) -> dict:
     settings = {key: default for key, default, _ in _ENV.values()}
     for env_name, (key, _default, parse) in _ENV.items():
         if env_name in os.environ:
-            settings[key] = parse(os.environ[env_name])
+            try:
+                settings[key] = parse(os.environ[env_name])
+            except ValueError as error:
+                # Say which variable is wrong, not only int()'s "invalid literal".
+                raise ValueError(f"{env_name}: {error}") from None
     settings.update(_config_keys(overrides or {}))
 
     # Limits stored with the rest so tests can tighten them.
@@ -186,6 +241,12 @@ def load(overrides: dict | None = None) -> dict:
     settings.setdefault("OUTBOX_RELAY_BATCH", 500)
     _check_governance(settings)
     _check_password_hash(settings)
+    _check_secrets(settings)
+    _check_console_sessions(settings)
+    if settings["SESSION_COOKIE_SECURE"] is None:
+        # The embedded default is served over plain HTTP on localhost, where a Secure cookie
+        # would never come back; everything else sits behind HTTPS.
+        settings["SESSION_COOKIE_SECURE"] = not is_embedded_default(settings)
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     if not settings["RATELIMIT_STORAGE_URI"]:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "memory://"

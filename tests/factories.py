@@ -131,7 +131,9 @@ def group_chat(estate_row, channel="wecom_robot", address=None, active=True) -> 
 
 def auth_headers(person: User) -> dict:
     cfg = current_app.config
-    token = issue_access_token(person.id, cfg["JWT_SECRET"], cfg["JWT_ACCESS_MINUTES"])
+    token = issue_access_token(
+        person.id, cfg["JWT_SECRET"], cfg["JWT_ACCESS_MINUTES"], version=person.token_version
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -80,3 +80,67 @@ def test_seed_demo_loads_once(runner):
         db.session.query(Unit).count(),
         db.session.query(User).count(),
     )
+
+
+def _staff(make, username="auditor-z"):
+    from backend.accounts import services as accounts
+
+    return accounts.create_staff(
+        username, "long-enough-pw", "auditor", "community", make.community().id
+    )
+
+
+def _fresh(user_id) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user_id)
+
+
+def test_deactivate_user_by_username_ends_sessions_and_tokens(runner, make):
+    from backend.accounts import services as accounts
+    from backend.accounts.models import RefreshToken
+
+    staff = _staff(make)
+    accounts._open_session(staff)
+    db.session.commit()
+
+    result = runner.invoke(args=["linli", "deactivate-user", "auditor-z"])
+
+    assert result.exit_code == 0, result.output
+    assert f"deactivated user {staff.id} (auditor-z)" in result.output
+    user = _fresh(staff.id)
+    assert (user.is_active, user.session_version, user.token_version) == (False, 1, 1)
+    tokens = db.session.query(RefreshToken).filter_by(user_id=staff.id).all()
+    assert tokens and all(t.revoked_at is not None for t in tokens)
+
+
+def test_deactivate_and_reactivate_user_by_id(runner, make):
+    owner = make.user(openid="wx-owner-9")
+    gone = runner.invoke(args=["linli", "deactivate-user", "--id", str(owner.id)])
+    assert gone.exit_code == 0, gone.output
+    assert not _fresh(owner.id).is_active
+
+    back = runner.invoke(args=["linli", "reactivate-user", "--id", str(owner.id)])
+    assert back.exit_code == 0, back.output
+    user = _fresh(owner.id)
+    # Back in, but what the deactivation ended stays ended.
+    assert (user.is_active, user.token_version) == (True, 1)
+
+
+def test_reactivate_user_by_username(runner, make):
+    staff = _staff(make)
+    runner.invoke(args=["linli", "deactivate-user", "auditor-z"])
+    result = runner.invoke(args=["linli", "reactivate-user", "auditor-z"])
+    assert result.exit_code == 0 and "reactivated" in result.output
+    assert _fresh(staff.id).is_active
+
+
+def test_deactivate_user_refuses_an_unknown_user_or_two_names(runner, make):
+    staff = _staff(make)
+    unknown = runner.invoke(args=["linli", "deactivate-user", "nobody"])
+    assert unknown.exit_code != 0 and "没有这个用户" in unknown.output
+    missing = runner.invoke(args=["linli", "deactivate-user", "--id", "999999"])
+    assert missing.exit_code != 0 and "没有这个用户" in missing.output
+    both = runner.invoke(args=["linli", "deactivate-user", "auditor-z", "--id", str(staff.id)])
+    neither = runner.invoke(args=["linli", "deactivate-user"])
+    assert both.exit_code == neither.exit_code == 2
+    assert _fresh(staff.id).is_active

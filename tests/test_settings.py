@@ -4,6 +4,10 @@ import pytest
 
 from config import settings
 
+# Outside the embedded default the built-in secrets are refused: these stand in for real ones.
+SECRETS = {"SECRET_KEY": "k" * 40, "JWT_SECRET": "j" * 40}
+POSTGRES = "postgresql+psycopg://linli@db/linli"
+
 
 def test_environment_wins_over_defaults(monkeypatch):
     monkeypatch.setenv("LINLI_JWT_ACCESS_MINUTES", "7")
@@ -15,19 +19,18 @@ def test_environment_wins_over_defaults(monkeypatch):
 
 def test_overrides_accept_config_key_env_name_or_short_name(monkeypatch):
     monkeypatch.setenv("LINLI_DATABASE_URL", "sqlite:///from-env.db")
-    assert settings.load({"LINLI_DATABASE_URL": "postgresql://a/b"})["SQLALCHEMY_DATABASE_URI"] == (
-        "postgresql://a/b"
-    )
-    assert settings.load({"DATABASE_URL": "postgresql://c/d"})["SQLALCHEMY_DATABASE_URI"] == (
-        "postgresql://c/d"
-    )
-    assert settings.load({"SQLALCHEMY_DATABASE_URI": "x://"})["SQLALCHEMY_DATABASE_URI"] == "x://"
+    loaded = settings.load({"LINLI_DATABASE_URL": "postgresql://a/b", **SECRETS})
+    assert loaded["SQLALCHEMY_DATABASE_URI"] == "postgresql://a/b"
+    loaded = settings.load({"DATABASE_URL": "postgresql://c/d", **SECRETS})
+    assert loaded["SQLALCHEMY_DATABASE_URI"] == "postgresql://c/d"
+    assert settings.load({"SQLALCHEMY_DATABASE_URI": "x://", **SECRETS})[
+        "SQLALCHEMY_DATABASE_URI"
+    ] == ("x://")
 
 
 def test_rate_limits_use_redis_when_configured():
-    assert settings.load({"REDIS_URL": "redis://r:6379/0"})["RATELIMIT_STORAGE_URI"] == (
-        "redis://r:6379/0"
-    )
+    loaded = settings.load({"REDIS_URL": "redis://r:6379/0", **SECRETS})
+    assert loaded["RATELIMIT_STORAGE_URI"] == "redis://r:6379/0"
     assert settings.load({"REDIS_URL": ""})["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
@@ -76,3 +79,86 @@ def test_console_passwords_are_hashed_with_the_configured_method(app, make):
     )
     assert staff.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
     assert accounts.authenticate_staff("hash-check", "long-enough-pw").id == staff.id
+
+
+def _clean_env(monkeypatch):
+    for name in (
+        "LINLI_DATABASE_URL",
+        "LINLI_REDIS_URL",
+        "LINLI_SECRET_KEY",
+        "LINLI_JWT_SECRET",
+        "LINLI_SESSION_COOKIE_SECURE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("missing", ["LINLI_SECRET_KEY", "LINLI_JWT_SECRET"])
+def test_built_in_secrets_are_refused_with_postgresql(monkeypatch, missing):
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("LINLI_DATABASE_URL", POSTGRES)
+    for name, value in (("LINLI_SECRET_KEY", "k" * 40), ("LINLI_JWT_SECRET", "j" * 40)):
+        if name != missing:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=missing):
+        settings.load()
+    # Set to the built-in value by hand, or empty: refused just the same.
+    monkeypatch.setenv(missing, "")
+    with pytest.raises(ValueError, match=missing):
+        settings.load()
+    with pytest.raises(ValueError, match=missing):
+        settings.load({missing: settings.DEV_SECRET_KEY, "JWT_SECRET": settings.DEV_JWT_SECRET})
+
+
+def test_built_in_secrets_are_refused_with_sqlite_and_redis(monkeypatch):
+    _clean_env(monkeypatch)
+    with pytest.raises(ValueError, match="LINLI_SECRET_KEY"):
+        settings.load({"REDIS_URL": "redis://r:6379/0"})
+
+
+def test_built_in_secrets_are_accepted_on_the_embedded_default_and_in_tests(monkeypatch):
+    _clean_env(monkeypatch)
+    embedded = settings.load()
+    assert embedded["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    assert embedded["SECRET_KEY"] == settings.DEV_SECRET_KEY
+    assert embedded["JWT_SECRET"] == settings.DEV_JWT_SECRET
+    assert settings.load({"DATABASE_URL": POSTGRES, "TESTING": True})
+    assert settings.load({"DATABASE_URL": POSTGRES, **SECRETS})
+
+
+def test_session_cookie_is_secure_outside_the_embedded_default(monkeypatch):
+    _clean_env(monkeypatch)
+    assert settings.load()["SESSION_COOKIE_SECURE"] is False
+    assert settings.load({"DATABASE_URL": POSTGRES, **SECRETS})["SESSION_COOKIE_SECURE"] is True
+    with_redis = settings.load({"REDIS_URL": "redis://r:6379/0", **SECRETS})
+    assert with_redis["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    "value, database, secure",
+    [("0", POSTGRES, False), ("false", POSTGRES, False), ("1", "sqlite:///x.db", True)],
+)
+def test_the_secure_flag_can_be_set_explicitly(monkeypatch, value, database, secure):
+    _clean_env(monkeypatch)
+    monkeypatch.setenv("LINLI_SESSION_COOKIE_SECURE", value)
+    assert settings.load({"DATABASE_URL": database, **SECRETS})["SESSION_COOKIE_SECURE"] is secure
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("LINLI_SESSION_COOKIE_SECURE", "maybe"),
+        ("LINLI_CONSOLE_IDLE_MINUTES", "0"),
+        ("LINLI_CONSOLE_MAX_HOURS", "-1"),
+        ("LINLI_CONSOLE_IDLE_MINUTES", "half"),
+    ],
+)
+def test_console_session_settings_are_checked_at_start(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=name):
+        settings.load()
+
+
+def test_console_session_timeouts_default_to_30_minutes_idle_and_12_hours(monkeypatch):
+    _clean_env(monkeypatch)
+    loaded = settings.load()
+    assert (loaded["CONSOLE_IDLE_MINUTES"], loaded["CONSOLE_MAX_HOURS"]) == (30, 12)

@@ -15,9 +15,10 @@ def _user_from_header() -> User:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
-    user_id = read_access_token(token.strip(), current_app.config["JWT_SECRET"])
+    user_id, version = read_access_token(token.strip(), current_app.config["JWT_SECRET"])
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
+    # A token older than the user's last replay or deactivation is refused before it expires.
+    if user is None or not user.is_active or version != user.token_version:
         raise Unauthorized("登录凭证无效，请重新登录", code="invalid_token")
     return user
 

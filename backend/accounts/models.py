@@ -22,6 +22,13 @@ class User(db.Model):
     real_name: Mapped[str | None] = mapped_column(String(32))
     phone: Mapped[str | None] = mapped_column(String(20))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Raised to end every console session of the user at once (logout, password change,
+    # deactivation): a console session carries the number it was opened with.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Raised to end every API access token at once (refresh-token replay, deactivation).
+    # Apart from session_version so that signing out of the console on one computer does
+    # not end the owner's mini-program session on a phone, and vice versa.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
 

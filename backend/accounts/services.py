@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,7 +16,7 @@ from backend.accounts.scope import get_estate_for, require_estate_role, roles_on
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
 from backend.common.schemas import CONTROL_CHARS
-from backend.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from backend.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from backend.extensions import db
 from backend.places import services as places
 from backend.places.models import Unit
@@ -42,14 +42,20 @@ def _open_session(user: User) -> Session:
             expires_at=utcnow() + timedelta(days=cfg["REFRESH_DAYS"]),
         )
     )
-    access = tokens.issue_access_token(user.id, cfg["JWT_SECRET"], cfg["JWT_ACCESS_MINUTES"])
+    access = tokens.issue_access_token(
+        user.id, cfg["JWT_SECRET"], cfg["JWT_ACCESS_MINUTES"], version=user.token_version
+    )
     return Session(access, refresh, cfg["JWT_ACCESS_MINUTES"] * 60, user)
+
+
+DEACTIVATED = "该账号已被停用，无法登录。如有疑问，请联系社区或住建局工作人员"
 
 
 def wechat_login(code: str) -> Session:
     """Exchange a wx.login() code for an openid and open a session, creating the user once.
 
     :raises Unauthorized: WeChat refused the code.
+    :raises Forbidden: the user is deactivated.
     :raises UpstreamUnavailable: WeChat did not answer usefully.
     """
     result = current_app.extensions["linli_wechat_login"].code_to_session(code)
@@ -63,6 +69,8 @@ def wechat_login(code: str) -> Session:
             # Two first logins of the same person at once: the other one created the row.
             db.session.rollback()
             user = db.session.scalar(select(User).where(User.openid == result["openid"]))
+    if not user.is_active:
+        raise Forbidden(DEACTIVATED, code="account_deactivated")
     session = _open_session(user)
     db.session.commit()
     return session
@@ -73,6 +81,7 @@ def refresh_session(refresh_token: str) -> Session:
     since only a stolen copy would be replayed.
 
     :raises Unauthorized: unknown, expired or already used token.
+    :raises Forbidden: the user is deactivated.
     """
     row = db.session.scalar(
         select(RefreshToken)
@@ -83,25 +92,34 @@ def refresh_session(refresh_token: str) -> Session:
     if row is None or tokens.is_expired(row.expires_at):
         raise invalid
     if row.revoked_at is not None:
-        _revoke_all(row.user_id)
+        revoke_api_tokens(row.user_id)
         db.session.commit()
         raise invalid
     user = db.session.get(User, row.user_id)
     if not user.is_active:
-        raise invalid
+        raise Forbidden(DEACTIVATED, code="account_deactivated")
     row.revoked_at = utcnow()
     session = _open_session(user)
     db.session.commit()
     return session
 
 
-def _revoke_all(user_id: int) -> None:
-    for row in db.session.scalars(
-        select(RefreshToken).where(
-            RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None)
-        )
-    ):
-        row.revoked_at = utcnow()
+def revoke_api_tokens(user_id: int) -> None:
+    """Revoke every refresh token of the user and refuse every access token issued so far
+    (they carry the old ``token_version``). Adds to the caller's transaction."""
+    db.session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    # The increment in SQL: two revocations at once both count.
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(token_version=User.token_version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 # ---------------------------------------------------------------- staff (console)

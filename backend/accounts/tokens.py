@@ -14,10 +14,12 @@ ISSUER = "linli"
 AUDIENCE = "linli-api"
 
 
-def issue_access_token(user_id: int, secret: str, minutes: int) -> str:
+def issue_access_token(user_id: int, secret: str, minutes: int, version: int = 0) -> str:
+    """A signed access token carrying the user's token version (``User.token_version``)."""
     now = utcnow()
     claims = {
         "sub": str(user_id),
+        "ver": version,
         "iss": ISSUER,
         "aud": AUDIENCE,
         "iat": now,
@@ -26,8 +28,8 @@ def issue_access_token(user_id: int, secret: str, minutes: int) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def read_access_token(token: str, secret: str) -> int:
-    """Return the user id in ``token``.
+def read_access_token(token: str, secret: str) -> tuple[int, int]:
+    """Return the user id and the token version in ``token``.
 
     :raises Unauthorized: expired, tampered, wrong issuer/audience or any algorithm but HS256.
     """
@@ -38,9 +40,11 @@ def read_access_token(token: str, secret: str) -> int:
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             issuer=ISSUER,
-            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "ver"]},
         )
-        return int(claims["sub"])
+        if type(claims["ver"]) is not int:
+            raise ValueError("ver")
+        return int(claims["sub"]), claims["ver"]
     except jwt.ExpiredSignatureError:
         raise Unauthorized("登录已过期，请重新登录", code="token_expired") from None
     except (jwt.InvalidTokenError, ValueError):

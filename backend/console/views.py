@@ -18,12 +18,12 @@ from flask import (
 )
 
 from backend.accounts import services as accounts
-from backend.accounts.models import User
+from backend.accounts import sessions
 from backend.accounts.roles import ROLE_LABELS
 from backend.common import storage
 from backend.console import services
 from backend.errors import DomainError, Unauthorized
-from backend.extensions import csrf, db, limiter
+from backend.extensions import csrf, limiter
 from backend.ledger import services as ledger
 
 bp = Blueprint(
@@ -51,9 +51,14 @@ def _domain_error(error: DomainError):
 def staff_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        user = db.session.get(User, session.get("staff_user_id") or 0)
-        if user is None or not user.is_active or not user.password_hash:
+        user, refresh = sessions.console_user(session)
+        if user is None:
+            # An ended session (elsewhere, by timeout, by deactivation) is dropped, so its
+            # cookie is not sent again.
+            session.clear()
             return redirect(url_for("console.login", next=request.path))
+        if refresh:  # an update, even empty, would send a new cookie with every page
+            session.update(refresh)
         g.staff = user
         return view(*args, **kwargs)
 
@@ -77,7 +82,7 @@ def login():
             error = failure.message
         else:
             session.clear()
-            session["staff_user_id"] = user.id
+            session.update(sessions.console_session_values(user))
             target = request.args.get("next", "")
             # Only our own pages: never redirect a signed-in officer to another site.
             return redirect(target if target.startswith("/console/") else url_for("console.index"))
@@ -86,6 +91,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    # Clearing the cookie only forgets this browser's copy: raising the user's session
+    # version also refuses any copy saved before.
+    user, _refresh = sessions.console_user(session)
+    if user is not None:
+        sessions.end_console_sessions(user.id)
     session.clear()
     return redirect(url_for("console.login"))
 

@@ -88,6 +88,7 @@ def _token(app, **claims):
         "aud": "linli-api",
         "iat": now,
         "exp": now + timedelta(minutes=5),
+        "ver": 0,
     }
     base.update(claims)
     return jwt.encode(
@@ -120,6 +121,9 @@ def _alg_none(user_id):
         (lambda app, uid: _token(app, sub=str(uid), aud="someone-else"), "invalid_token"),
         (lambda app, uid: _token(app, sub=str(uid), iss="evil"), "invalid_token"),
         (lambda app, uid: _token(app, sub=str(uid), exp=None), "invalid_token"),
+        (lambda app, uid: _token(app, sub=str(uid), ver=None), "invalid_token"),
+        (lambda app, uid: _token(app, sub=str(uid), ver="0"), "invalid_token"),
+        (lambda app, uid: _token(app, sub=str(uid), ver=1), "invalid_token"),
         (
             lambda app, uid: jwt.encode(
                 {"sub": str(uid)}, "a-completely-different-signing-key-0123", algorithm="HS256"
@@ -128,7 +132,19 @@ def _alg_none(user_id):
         ),
         (lambda app, uid: "garbage", "invalid_token"),
     ],
-    ids=["expired", "alg-none", "tampered", "audience", "issuer", "no-exp", "other-key", "junk"],
+    ids=[
+        "expired",
+        "alg-none",
+        "tampered",
+        "audience",
+        "issuer",
+        "no-exp",
+        "no-version",
+        "text-version",
+        "other-version",
+        "other-key",
+        "junk",
+    ],
 )
 def test_bad_access_tokens_are_401(app, client, make, make_token, code):
     user = make.user()

@@ -77,6 +77,9 @@ def process_env(fake_base_url: str, redis_url: str = REDIS_URL) -> dict:
         "LINLI_REDIS_URL": redis_url,
         "LINLI_WECHAT_API_BASE": fake_base_url,
         "LINLI_WECOM_API_BASE": fake_base_url,
+        # PostgreSQL and Redis: the built-in secrets are refused (config/settings.py).
+        "LINLI_SECRET_KEY": "test-secret-key",
+        "LINLI_JWT_SECRET": "test-jwt-secret-0123456789abcdef",
         # Short waits so a test sees several retries and a lost job recovered in seconds.
         "LINLI_OUTBOX_RETRY_BASE_SECONDS": "1",
         "LINLI_OUTBOX_MAX_ATTEMPTS": "8",

@@ -1,0 +1,61 @@
+"""Console pages about accounts, on the console blueprint: changing one's own password, and
+the admin's staff list where accounts are deactivated (停用) and reactivated (启用) after a
+confirmation page that says what will happen. Each view calls one function of
+backend.accounts.sessions and renders or redirects."""
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+
+from backend.accounts import sessions
+from backend.console.views import bp, staff_required
+from backend.errors import DomainError
+
+
+@bp.context_processor
+def _accounts_nav():
+    staff = g.get("staff")
+    return {"manages_accounts": staff is not None and sessions.manages_accounts(staff)}
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@staff_required
+def password():
+    if request.method == "GET":
+        return render_template("console/password.html", error=None)
+    try:
+        version = sessions.change_password(
+            g.staff,
+            request.form.get("current_password", "")[:256],
+            request.form.get("new_password", "")[:256],
+            request.form.get("confirm_password", "")[:256],
+        )
+    except DomainError as error:
+        return render_template("console/password.html", error=error), error.status
+    # This browser stays signed in; every other session of the account has ended.
+    session[sessions.VERSION_KEY] = version
+    flash("密码已修改，该账号在其他地方的登录已全部退出", "success")
+    return redirect(url_for("console.index"), 303)
+
+
+@bp.get("/users")
+@staff_required
+def users():
+    people = sessions.staff_for_admin(g.staff)
+    return render_template("console/users.html", people=people)
+
+
+@bp.get("/users/<int:user_id>/<any(deactivate, reactivate):action>")
+@staff_required
+def user_confirm(user_id, action):
+    person = sessions.staff_member_for_admin(g.staff, user_id)
+    return render_template("console/user_confirm.html", person=person, action=action)
+
+
+@bp.post("/users/<int:user_id>/<any(deactivate, reactivate):action>")
+@staff_required
+def user_set_active(user_id, action):
+    person = sessions.set_active_by_admin(g.staff, user_id, active=action == "reactivate")
+    if person.is_active:
+        flash(f"已启用账号「{person.username}」，可以重新登录", "success")
+    else:
+        flash(f"已停用账号「{person.username}」，其所有登录已退出", "success")
+    return redirect(url_for("console.users"), 303)
