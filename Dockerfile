@@ -1,5 +1,7 @@
 # Linli API and console: gunicorn (sync workers) serving backend:create_app().
-# Configure with LINLI_* environment variables (see config/.env.example); run
+# Configure with LINLI_* environment variables (see config/.env.example): at least
+# LINLI_DATABASE_URL, LINLI_REDIS_URL, LINLI_SECRET_KEY and LINLI_JWT_SECRET (the app refuses to
+# start on its built-in development secrets anywhere but the embedded default). Run
 # `flask --app backend db upgrade` once per release before starting new containers.
 # The same image runs the background processes with another command:
 #   flask --app backend jobs worker    (rq worker + scheduler: delivers outbox rows)

@@ -5,7 +5,9 @@ demo county loaded on first start, then the API and console.
 """
 
 import os
+import re
 import threading
+from pathlib import Path
 
 from flask_migrate import upgrade
 from werkzeug.serving import make_server, run_simple
@@ -14,11 +16,77 @@ from backend import create_app, demo
 from backend.group_chats.models import ChannelKind
 from backend.jobs.embedded import EmbeddedRunner
 from bot.fakewechat import create_app as create_fake_wechat
-from config.settings import VAR_DIR
+from config.settings import ROOT, VAR_DIR
 
 HOST = os.environ.get("LINLI_HOST", "127.0.0.1")
 PORT = int(os.environ.get("LINLI_PORT", "5000"))
 FAKE_PORT = int(os.environ.get("LINLI_FAKE_WECHAT_PORT", "5050"))
+
+
+MINIPROGRAM_CONFIG = ROOT / "miniprogram" / "config.js"
+_API_BASE_LINE = re.compile(r"(apiBaseUrl:\s*)'[^']*'")
+
+# What the banner lists, by who uses it: (path, what). README's URL table lists the same.
+CONSOLE_URLS = {
+    "社区业账监管 (auditor1)": [
+        ("/console/", "我监管的小区"),
+        ("/console/ledger", "账目审核队列，逾期质询"),
+        ("/console/problems", "问题清单（十件实事）"),
+        ("/console/meetings", "联席会议"),
+        ("/console/meetings/schedule", "联席会议逾期的社区"),
+        ("/console/communities/1/candidates", "业委会人选库"),
+    ],
+    "街道、县住建局 (township1, county)": [
+        ("/console/targets", "四升一降 监管看板"),
+        ("/console/reports", "年度报告"),
+        ("/console/tickets", "逾期、升级的随手拍工单"),
+        ("/console/tickets/hotline", "录入 12345 热线工单"),
+        ("/console/votes", "业主共同决定"),
+        ("/console/companies", "企业信用、失信惩戒"),
+        ("/console/ratings", "星级评定"),
+        ("/console/ratings/criteria", "星级评定细则"),
+        ("/console/ratings/managers", "项目经理星级"),
+        ("/console/ratings/committees", "业委会履职评价"),
+        ("/console/register", "小区档案"),
+        ("/console/register/reelections", "待换届的业委会"),
+    ],
+    "管理员 (admin)": [("/console/users", "控制台账号：停用、启用")],
+    "所有控制台用户": [("/console/password", "修改密码")],
+}
+
+
+def banner(base: str, fake_url: str) -> str:
+    """What `make run` prints: every page, grouped by who opens it."""
+    lines = ["", "Linli (邻里) is running.", ""]
+    lines.append(f"控制台 Console (password {demo.STAFF_PASSWORD} for every demo account)")
+    for who, pages in CONSOLE_URLS.items():
+        lines.append(f"  {who}")
+        lines += [f"    {base}{path:<36} {what}" for path, what in pages]
+    lines += [
+        "",
+        "业主、业委会、物业 Owners, committee, managers: the mini-program",
+        f"    open miniprogram/ in WeChat DevTools; its API base is {base} (miniprogram/config.js)",
+        "",
+        "开发者 Developers",
+        f"    {base}/api/docs                            API docs (Swagger UI)",
+        f"    {base}/api/openapi.json                    the OpenAPI document",
+        f"    {base}/healthz                             health: database and Redis",
+        f"    {fake_url}/{' ' * 36}fake WeChat: each estate's group chat",
+        "",
+        "Press Ctrl+C to stop.",
+    ]
+    return "\n".join(lines)
+
+
+def point_miniprogram_at(base: str, config: Path = MINIPROGRAM_CONFIG) -> bool:
+    """Write ``base`` as the mini-program's API base (miniprogram/config.js), so DevTools
+    talks to this server whatever LINLI_PORT says. Returns whether the file changed."""
+    text = config.read_text(encoding="utf-8")
+    updated = _API_BASE_LINE.sub(lambda m: f"{m.group(1)}'{base}'", text, count=1)
+    if updated == text:
+        return False
+    config.write_text(updated, encoding="utf-8")
+    return True
 
 
 def _start_fake_wechat():
@@ -56,21 +124,9 @@ def main() -> None:
         # No Redis: deliver outbox rows and run the periodic jobs from a thread of this process.
         EmbeddedRunner(app).start()
     base = f"http://{HOST}:{PORT}"
-    print(
-        f"""
-Linli (邻里) is running.
-  API docs (OpenAPI)       {base}/api/docs   ·   {base}/api/openapi.json
-  Console (staff)          {base}/console/   (auditor1 / {demo.STAFF_PASSWORD}, see README)
-  Accounts to audit        {base}/console/ledger
-  Tickets to supervise     {base}/console/tickets   ·   hotline: {base}/console/tickets/hotline
-  Owners' votes            {base}/console/votes
-  Health                   {base}/healthz
-  Fake WeChat group chats  {fake_url}/
-  Mini-program             open miniprogram/ in WeChat DevTools (API base {base})
-Press Ctrl+C to stop.
-""",
-        flush=True,
-    )
+    if point_miniprogram_at(base):
+        print(f"miniprogram/config.js now points at {base}", flush=True)
+    print(banner(base, fake_url), flush=True)
     run_simple(HOST, PORT, app, threaded=True, use_reloader=False)
 
 
