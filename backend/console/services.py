@@ -302,6 +302,7 @@ def ledger_period_page(user: User, estate_id: int, period_id: int) -> dict:
         ],
         "approvals": f"{period.approval_count}/{period.approvals_required}",
         "previous_label": previous.label if previous else None,
+        "previous_published": statement["previous_published"],
         "categories": [_category_row(row) for row in statement["categories"]],
         "entries": [_entry_row(entry, vouchers.get(entry.id, [])) for entry in entries],
         "sees_vouchers": sees_vouchers,

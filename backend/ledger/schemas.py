@@ -113,6 +113,10 @@ class ApprovalSchema(ma.Schema):
 class PeriodDetailSchema(PeriodSummarySchema):
     opening_balance_fen = ma.fields.Function(lambda p: p.balances["opening"])
     closing_balance_fen = ma.fields.Function(lambda p: p.balances["closing"])
+    # False while an earlier period is unpublished: the opening balance may still change.
+    previous_published = ma.fields.Function(
+        lambda p: p.balances["previous_published"], metadata={"type": "boolean"}
+    )
     previous_hash = ma.fields.String(allow_none=True)
     chain_seq = ma.fields.Integer(allow_none=True)
     return_reason = ma.fields.String(allow_none=True)

@@ -248,9 +248,12 @@ def _with_detail(user, estate, period, roles) -> LedgerPeriod:
     ).all()
     # Balances as they stand: stored at publication, computed until then (never written
     # back: the period row is only changed by its transitions).
-    opening = period.opening_balance_fen if period.is_published else _opening_balance(period)
+    opening, previous_published = (
+        (period.opening_balance_fen, True) if period.is_published else _opening_balance(period)
+    )
     period.balances = {
         "opening": opening,
+        "previous_published": previous_published,
         "closing": opening + period.income_total_fen - period.expense_total_fen,
     }
     return period
@@ -279,19 +282,37 @@ def _actions(user: User, period: LedgerPeriod, roles: set[str]) -> list[str]:
     return actions
 
 
-def _opening_balance(period: LedgerPeriod) -> int:
-    """Closing balance of the estate's last published period before this one (0 if none)."""
-    closing = db.session.scalar(
-        select(LedgerPeriod.closing_balance_fen)
-        .where(
-            LedgerPeriod.estate_id == period.estate_id,
-            LedgerPeriod.status == S.PUBLISHED,
-            LedgerPeriod.start_date < period.start_date,
-        )
+def _opening_balance(period: LedgerPeriod) -> tuple[int, bool]:
+    """The previous period's closing balance, whatever that period's status, and whether every
+    earlier period is published (else the page says 上期尚未公示).
+
+    An auditor signs off the opening balance with the rest: taking it from the last
+    *published* period would change it once the month before is published. Publication goes
+    in date order, so the periods after the last published one are the unpublished ones, and
+    their net adds to its closing balance.
+    """
+    earlier = (
+        LedgerPeriod.estate_id == period.estate_id,
+        LedgerPeriod.start_date < period.start_date,
+    )
+    published = db.session.execute(
+        select(LedgerPeriod.start_date, LedgerPeriod.closing_balance_fen)
+        .where(*earlier, LedgerPeriod.status == S.PUBLISHED)
         .order_by(LedgerPeriod.start_date.desc())
         .limit(1)
-    )
-    return closing or 0
+    ).first()
+    pending = [*earlier, LedgerPeriod.status != S.PUBLISHED]
+    if published:
+        pending.append(LedgerPeriod.start_date > published.start_date)
+    count, net = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(LedgerPeriod.income_total_fen - LedgerPeriod.expense_total_fen), 0
+            ),
+        ).where(*pending)
+    ).one()
+    return (published.closing_balance_fen if published else 0) + int(net), count == 0
 
 
 # -- transitions -------------------------------------------------------------------------
@@ -838,12 +859,15 @@ def statement(user: User, estate_id: int, period_id: int) -> dict:
         .limit(1)
     )
     previous_totals = _category_totals(previous.id) if previous else None
-    opening = period.opening_balance_fen if period.is_published else _opening_balance(period)
+    opening, previous_published = (
+        (period.opening_balance_fen, True) if period.is_published else _opening_balance(period)
+    )
     income, expense = period.income_total_fen, period.expense_total_fen
     return {
         "period": period,
         "estate_name": estate.name,
         "opening_balance_fen": opening,
+        "previous_published": previous_published,
         "income_total_fen": income,
         "expense_total_fen": expense,
         "closing_balance_fen": opening + income - expense,

@@ -532,3 +532,33 @@ def test_overdue_question_panel_lists_an_8_day_old_unanswered_question(ledger, c
     ]
     assert f'title="{body}"' in html
     assert f'href="{period_url(cast, published["id"])}"' in html
+
+
+def test_the_opening_balance_is_the_previous_periods_closing_even_before_it_is_published(
+    ledger, cast, as_auditor
+):
+    ledger.publish_period(cast, "2026-09-01")  # closes at ¥3,600.00
+    october = ledger.open_period(cast.manager, "2026-10-01")
+    ledger.add_entry(cast.manager, october["id"], entry_date="2026-10-05", amount_fen=50000)
+    november = approved_period(ledger, cast, "2026-11-01", entries=[{"entry_date": "2026-11-05"}])
+
+    html = as_auditor.get(period_url(cast, november["id"])).get_data(as_text=True)
+
+    assert "<dt>期初余额</dt><dd>¥4,100.00</dd>" in html  # September's closing + October's net
+    assert "上期尚未公示" in html
+    detail = ledger.get(cast.chair, f"/periods/{november['id']}").json
+    assert (detail["opening_balance_fen"], detail["previous_published"]) == (410000, False)
+
+    for person, action in [
+        (cast.manager, "submit"),
+        (cast.chair, "approve"),
+        (cast.member, "approve"),
+        (cast.auditor, "audit"),
+        (cast.chair, "publish"),
+    ]:
+        assert ledger.act(person, october["id"], action).status_code == 200
+
+    html = as_auditor.get(period_url(cast, november["id"])).get_data(as_text=True)
+    assert "<dt>期初余额</dt><dd>¥4,100.00</dd>" in html  # what the auditor saw stays true
+    assert "上期尚未公示" not in html
+    assert ledger.get(cast.chair, f"/periods/{november['id']}").json["previous_published"]
