@@ -127,8 +127,8 @@ _ENV = {
     # on the identity it protects, because owners' phones share carrier addresses (CGNAT): a
     # per-address limit would lock out an estate voting at once. Per address there is only a
     # high ceiling against one machine flooding (sized with `python -m bench logins`).
-    # Mini-program login per wx.login() code, token refresh per user, and each one's
-    # ceiling per address.
+    # Mini-program login per wx.login() code and, after WeChat's answer, per owner (openid);
+    # token refresh per user; and each one's ceiling per address.
     "LINLI_WECHAT_LOGIN_RATE_LIMIT": ("WECHAT_LOGIN_RATE_LIMIT", "5 per minute", str),
     "LINLI_REFRESH_RATE_LIMIT": ("REFRESH_RATE_LIMIT", "10 per minute", str),
     "LINLI_WECHAT_LOGIN_ADDRESS_RATE_LIMIT": (

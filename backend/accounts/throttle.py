@@ -14,6 +14,7 @@ import math
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 from sqlalchemy import select
 
 from backend.accounts import services, tokens
@@ -39,6 +40,22 @@ def wechat_login_key() -> str:
     body = request.get_json(silent=True)
     code = body.get("code") if isinstance(body, dict) else None
     return f"code:{_digest(str(code))}"
+
+
+class TooManyLogins(DomainError):
+    status, code, message = 429, "rate_limited", "操作过于频繁，请稍后再试"
+
+
+def count_owner_login(openid: str) -> None:
+    """Count a login against the owner once WeChat has named them: one person asking
+    wx.login() for a fresh code each time gets past the limit per code, not past this one.
+
+    :raises TooManyLogins: over LINLI_WECHAT_LOGIN_RATE_LIMIT for this owner.
+    """
+    strategy = limiter.limiter
+    for item in parse_many(current_app.config["WECHAT_LOGIN_RATE_LIMIT"]):
+        if not strategy.hit(item, "linli-wechat-login-owner", _digest(openid)):
+            raise TooManyLogins()
 
 
 def refresh_key() -> str:

@@ -216,6 +216,19 @@ def test_one_login_code_hammered_is_limited(app, client, monkeypatch):
     assert login(client, "neighbour").status_code == 200
 
 
+def test_one_owner_with_fresh_codes_each_time_is_limited(app, client, monkeypatch):
+    # wx.login() hands out a new code on every call: the limit follows the owner too.
+    monkeypatch.setitem(app.config, "WECHAT_LOGIN_RATE_LIMIT", "3 per minute")
+    gateway = app.extensions["linli_wechat_login"]
+    exchange = gateway.code_to_session
+    monkeypatch.setattr(gateway, "code_to_session", lambda code: exchange("fake:same-owner"))
+    statuses = [login(client, f"code-{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert login(client, "code-4").json["error"]["code"] == "rate_limited"
+    monkeypatch.setattr(gateway, "code_to_session", exchange)
+    assert login(client, "neighbour").status_code == 200
+
+
 def test_one_address_has_only_a_high_ceiling(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "WECHAT_LOGIN_ADDRESS_RATE_LIMIT", "3 per minute")
     statuses = [login_from(client, f"flood-{n}", "198.51.100.9").status_code for n in range(4)]
