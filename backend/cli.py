@@ -106,6 +106,20 @@ def reactivate_user(username, user_id):
     click.echo(f"reactivated {_who(user)}")
 
 
+@linli.command("unlock-user")
+@_user_option
+def unlock_user(username, user_id):
+    """Lift a console sign-in lock (too many wrong passwords) before it expires."""
+    from backend.accounts import throttle
+
+    user = _find_user(username, user_id)
+    if not user.username:
+        raise click.ClickException(f"{_who(user)} has no console account")
+    was_locked = throttle.is_locked(user.username)
+    throttle.unlock(user.username)
+    click.echo(f"unlocked {_who(user)}" if was_locked else f"{_who(user)} was not locked")
+
+
 @linli.command("seed-demo")
 def seed_demo():
     """Load the demo county (once; does nothing if it is already there)."""

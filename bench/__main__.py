@@ -1,15 +1,16 @@
-"""`python -m bench [api|dashboard|delivery|ledger|photos|tickets|votes]` (`make bench`): each
-prints its results as ratios."""
+"""`python -m bench [api|dashboard|delivery|ledger|logins|photos|tickets|votes]` (`make bench`):
+each prints its results as ratios."""
 
 import sys
 
-from bench import api, dashboard, delivery, ledger, photos, tickets, votes
+from bench import api, dashboard, delivery, ledger, logins, photos, tickets, votes
 
 BENCHES = {
     "api": api.main,
     "dashboard": dashboard.main,
     "delivery": delivery.main,
     "ledger": ledger.main,
+    "logins": logins.main,
     "photos": photos.main,
     "tickets": tickets.main,
     "votes": votes.main,

@@ -123,6 +123,27 @@ _ENV = {
     "LINLI_OPEN311_URL": ("OPEN311_URL", "", str),
     "LINLI_OPEN311_CONTACT": ("OPEN311_CONTACT", "请联系所在县住建局", str),
     "LINLI_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "", str),
+    # Rate limits ("10 per minute", "100/hour": the limits package's notation). Each is keyed
+    # on the identity it protects, because owners' phones share carrier addresses (CGNAT): a
+    # per-address limit would lock out an estate voting at once. Per address there is only a
+    # high ceiling against one machine flooding (sized with `python -m bench logins`).
+    # Mini-program login per wx.login() code and, after WeChat's answer, per owner (openid);
+    # token refresh per user; and each one's ceiling per address.
+    "LINLI_WECHAT_LOGIN_RATE_LIMIT": ("WECHAT_LOGIN_RATE_LIMIT", "5 per minute", str),
+    "LINLI_REFRESH_RATE_LIMIT": ("REFRESH_RATE_LIMIT", "10 per minute", str),
+    "LINLI_WECHAT_LOGIN_ADDRESS_RATE_LIMIT": (
+        "WECHAT_LOGIN_ADDRESS_RATE_LIMIT",
+        "1200 per minute",
+        str,
+    ),
+    # Console sign-in per username, and its ceiling per address.
+    "LINLI_LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", "10 per minute", str),
+    "LINLI_LOGIN_ADDRESS_RATE_LIMIT": ("LOGIN_ADDRESS_RATE_LIMIT", "100 per minute", str),
+    # Console lockout: this many wrong passwords for one username within the window lock it
+    # for LOGIN_LOCKOUT_MINUTES from any address (an admin may unlock it sooner).
+    "LINLI_LOGIN_LOCKOUT_ATTEMPTS": ("LOGIN_LOCKOUT_ATTEMPTS", 5, int),
+    "LINLI_LOGIN_LOCKOUT_WINDOW_MINUTES": ("LOGIN_LOCKOUT_WINDOW_MINUTES", 15, int),
+    "LINLI_LOGIN_LOCKOUT_MINUTES": ("LOGIN_LOCKOUT_MINUTES", 15, int),
     "LINLI_MAX_UPLOAD_MB": ("MAX_UPLOAD_MB", 20, int),
     # Unset: Secure everywhere but the embedded default (served over plain http://localhost).
     "LINLI_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", None, _flag),
@@ -173,6 +194,33 @@ def _check_console_sessions(settings: dict) -> None:
         raise ValueError("LINLI_CONSOLE_IDLE_MINUTES must be at least 1")
     if int(settings["CONSOLE_MAX_HOURS"]) < 1:
         raise ValueError("LINLI_CONSOLE_MAX_HOURS must be at least 1")
+
+
+RATE_LIMITS = (
+    "WECHAT_LOGIN_RATE_LIMIT",
+    "REFRESH_RATE_LIMIT",
+    "WECHAT_LOGIN_ADDRESS_RATE_LIMIT",
+    "LOGIN_RATE_LIMIT",
+    "LOGIN_ADDRESS_RATE_LIMIT",
+)
+
+
+def _check_rate_limits(settings: dict) -> None:
+    """flask-limiter would only parse a limit on the first request it applies to, and then
+    fail that request: a mistyped limit refuses to start instead, naming the variable."""
+    from limits import parse_many
+
+    for key in RATE_LIMITS:
+        try:
+            if not parse_many(str(settings[key])):
+                raise ValueError
+        except ValueError:
+            raise ValueError(
+                f"LINLI_{key} must be a rate limit such as '10 per minute' (got {settings[key]!r})"
+            ) from None
+    for key in ("LOGIN_LOCKOUT_ATTEMPTS", "LOGIN_LOCKOUT_WINDOW_MINUTES", "LOGIN_LOCKOUT_MINUTES"):
+        if int(settings[key]) < 1:
+            raise ValueError(f"LINLI_{key} must be at least 1")
 
 
 PARTY_LED_RULES = ("share", "chair_secretary", "either")
@@ -235,11 +283,9 @@ def load(overrides: dict | None = None) -> dict:
                 raise ValueError(f"{env_name}: {error}") from None
     settings.update(_config_keys(overrides or {}))
 
-    # Limits stored with the rest so tests can tighten them.
-    settings.setdefault("LOGIN_RATE_LIMIT", "10 per minute")
-    settings.setdefault("WECHAT_LOGIN_RATE_LIMIT", "30 per minute")
     settings.setdefault("OUTBOX_RELAY_BATCH", 500)
     _check_governance(settings)
+    _check_rate_limits(settings)
     _check_password_hash(settings)
     _check_secrets(settings)
     _check_console_sessions(settings)

@@ -144,3 +144,23 @@ def test_deactivate_user_refuses_an_unknown_user_or_two_names(runner, make):
     neither = runner.invoke(args=["linli", "deactivate-user"])
     assert both.exit_code == neither.exit_code == 2
     assert _fresh(staff.id).is_active
+
+
+def test_unlock_user_lifts_a_console_sign_in_lock(app, runner, make):
+    from tests.console.test_console import sign_in
+
+    _staff(make)
+    client = app.test_client()
+    for n in range(int(app.config["LOGIN_LOCKOUT_ATTEMPTS"])):
+        sign_in(client, "auditor-z", password="wrong", address=f"10.2.0.{n}")
+    assert sign_in(client, "auditor-z", password="long-enough-pw").status_code == 429
+
+    result = runner.invoke(args=["linli", "unlock-user", "auditor-z"])
+
+    assert result.exit_code == 0, result.output
+    assert "unlocked user" in result.output and "auditor-z" in result.output
+    assert sign_in(client, "auditor-z", password="long-enough-pw").status_code == 302
+    again = runner.invoke(args=["linli", "unlock-user", "auditor-z"])
+    assert again.exit_code == 0 and "was not locked" in again.output
+    unknown = runner.invoke(args=["linli", "unlock-user", "nobody"])
+    assert unknown.exit_code != 0 and "没有这个用户" in unknown.output

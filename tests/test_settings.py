@@ -162,3 +162,31 @@ def test_console_session_timeouts_default_to_30_minutes_idle_and_12_hours(monkey
     _clean_env(monkeypatch)
     loaded = settings.load()
     assert (loaded["CONSOLE_IDLE_MINUTES"], loaded["CONSOLE_MAX_HOURS"]) == (30, 12)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("LINLI_WECHAT_LOGIN_RATE_LIMIT", "5 a minute"),
+        ("LINLI_REFRESH_RATE_LIMIT", ""),
+        ("LINLI_WECHAT_LOGIN_ADDRESS_RATE_LIMIT", "lots"),
+        ("LINLI_LOGIN_RATE_LIMIT", "10 per fortnight"),
+        ("LINLI_LOGIN_ADDRESS_RATE_LIMIT", "-1/minute"),
+        ("LINLI_LOGIN_LOCKOUT_ATTEMPTS", "0"),
+        ("LINLI_LOGIN_LOCKOUT_WINDOW_MINUTES", "fifteen"),
+        ("LINLI_LOGIN_LOCKOUT_MINUTES", "0"),
+    ],
+)
+def test_a_bad_login_limit_refuses_to_start(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=name):
+        settings.load()
+
+
+def test_login_limits_are_settings(monkeypatch):
+    monkeypatch.setenv("LINLI_WECHAT_LOGIN_ADDRESS_RATE_LIMIT", "900/minute;20000/hour")
+    monkeypatch.setenv("LINLI_LOGIN_LOCKOUT_MINUTES", "30")
+    loaded = settings.load()
+    assert loaded["WECHAT_LOGIN_ADDRESS_RATE_LIMIT"] == "900/minute;20000/hour"
+    assert loaded["LOGIN_LOCKOUT_MINUTES"] == 30
+    assert loaded["LOGIN_RATE_LIMIT"] == "10 per minute"

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts import schemas, services, wecom
+from backend.accounts import schemas, services, throttle, wecom
 from backend.accounts.auth import current_user, login_required
 from backend.common.pagination import page_schema
 from backend.extensions import limiter
@@ -16,9 +16,26 @@ def _wechat_login_limit():
     return current_app.config["WECHAT_LOGIN_RATE_LIMIT"]
 
 
+def _refresh_limit():
+    return current_app.config["REFRESH_RATE_LIMIT"]
+
+
+def _address_ceiling():
+    return current_app.config["WECHAT_LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+# Keyed on who logs in, not where from: owners' phones share carrier addresses (CGNAT). Per
+# address only a high ceiling, counted separately for login and refresh.
 @blp.route("/auth/wechat-login")
 class WeChatLogin(MethodView):
-    decorators = [limiter.limit(_wechat_login_limit)]
+    decorators = [
+        limiter.limit(
+            _wechat_login_limit, key_func=throttle.wechat_login_key, scope="wechat-login"
+        ),
+        limiter.limit(
+            _address_ceiling, key_func=throttle.address_key, scope="wechat-login-address"
+        ),
+    ]
 
     @blp.doc(security=[])
     @blp.arguments(schemas.WeChatLoginArgs)
@@ -30,7 +47,10 @@ class WeChatLogin(MethodView):
 
 @blp.route("/auth/refresh")
 class Refresh(MethodView):
-    decorators = [limiter.limit(_wechat_login_limit)]
+    decorators = [
+        limiter.limit(_refresh_limit, key_func=throttle.refresh_key, scope="refresh"),
+        limiter.limit(_address_ceiling, key_func=throttle.address_key, scope="refresh-address"),
+    ]
 
     @blp.doc(security=[])
     @blp.arguments(schemas.RefreshArgs)

@@ -55,10 +55,14 @@ def wechat_login(code: str) -> Session:
     """Exchange a wx.login() code for an openid and open a session, creating the user once.
 
     :raises Unauthorized: WeChat refused the code.
+    :raises TooManyLogins: the owner logged in too often lately (whatever the codes).
     :raises Forbidden: the user is deactivated.
     :raises UpstreamUnavailable: WeChat did not answer usefully.
     """
+    from backend.accounts.throttle import count_owner_login  # it imports this module
+
     result = current_app.extensions["linli_wechat_login"].code_to_session(code)
+    count_owner_login(result["openid"])
     user = db.session.scalar(select(User).where(User.openid == result["openid"]))
     if user is None:
         user = User(openid=result["openid"], unionid=result.get("unionid"), display_name="微信用户")

@@ -1,11 +1,12 @@
 """Console pages about accounts, on the console blueprint: changing one's own password, and
 the admin's staff list where accounts are deactivated (停用) and reactivated (启用) after a
-confirmation page that says what will happen. Each view calls one function of
-backend.accounts.sessions and renders or redirects."""
+confirmation page that says what will happen, and sign-in locks are lifted (解除锁定). Each
+view calls one function of backend.accounts.sessions (or .throttle) and renders or
+redirects."""
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
-from backend.accounts import sessions
+from backend.accounts import sessions, throttle
 from backend.console.views import bp, staff_required
 from backend.errors import DomainError
 
@@ -40,7 +41,17 @@ def password():
 @staff_required
 def users():
     people = sessions.staff_for_admin(g.staff)
-    return render_template("console/users.html", people=people)
+    locked = {person.id for person in people if throttle.is_locked(person.username)}
+    return render_template("console/users.html", people=people, locked=locked)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@staff_required
+def user_unlock(user_id):
+    # No confirmation page: lifting a lock only lets the owner of the password try again.
+    person = throttle.unlock_by_admin(g.staff, user_id)
+    flash(f"已解除账号「{person.username}」的登录锁定", "success")
+    return redirect(url_for("console.users"), 303)
 
 
 @bp.get("/users/<int:user_id>/<any(deactivate, reactivate):action>")

@@ -17,8 +17,7 @@ from flask import (
     url_for,
 )
 
-from backend.accounts import services as accounts
-from backend.accounts import sessions
+from backend.accounts import sessions, throttle
 from backend.accounts.roles import ROLE_LABELS
 from backend.common import storage
 from backend.console import services
@@ -69,24 +68,36 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_address_limit():
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(
+    _login_limit, key_func=throttle.console_login_key, methods=["POST"], scope="console-login"
+)
+@limiter.limit(
+    _login_address_limit,
+    key_func=throttle.address_key,
+    methods=["POST"],
+    scope="console-login-address",
+)
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         try:
-            user = accounts.authenticate_staff(
-                request.form.get("username", "")[:64], request.form.get("password", "")[:256]
+            user = throttle.sign_in_staff(
+                throttle.console_username(), request.form.get("password", "")[:256]
             )
-        except Unauthorized as failure:
-            error = failure.message
+        except (Unauthorized, throttle.AccountLocked) as failure:
+            error, status = failure.message, failure.status
         else:
             session.clear()
             session.update(sessions.console_session_values(user))
             target = request.args.get("next", "")
             # Only our own pages: never redirect a signed-in officer to another site.
             return redirect(target if target.startswith("/console/") else url_for("console.index"))
-    return render_template("console/login.html", error=error), 401 if error else 200
+    return render_template("console/login.html", error=error), status
 
 
 @bp.post("/logout")

@@ -192,10 +192,66 @@ def test_unknown_refresh_token_is_401(client):
     assert response.json["error"]["code"] == "invalid_refresh_token"
 
 
-def test_login_attempts_are_rate_limited(app, client, monkeypatch):
+def login_from(client, openid, address):
+    return client.post(
+        "/api/v1/auth/wechat-login",
+        json={"code": f"fake:{openid}"},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_owners_behind_one_carrier_address_all_log_in(client):
+    # A vote announced in the estate's group: owners' phones share a CGNAT address.
+    statuses = [login_from(client, f"cgnat-{n}", "100.64.0.1").status_code for n in range(50)]
+    assert statuses == [200] * 50
+    assert db.session.query(User).filter(User.openid.like("cgnat-%")).count() == 50
+
+
+def test_one_login_code_hammered_is_limited(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "WECHAT_LOGIN_RATE_LIMIT", "3 per minute")
-    statuses = [login(client, f"burst-{n}").status_code for n in range(4)]
+    statuses = [login(client, "hammer").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    blocked = login(client, "burst-late")
+    blocked = login(client, "hammer")
     assert blocked.json["error"]["code"] == "rate_limited"
-    assert db.session.query(User).filter(User.openid.like("burst-%")).count() == 3
+    assert login(client, "neighbour").status_code == 200
+
+
+def test_one_owner_with_fresh_codes_each_time_is_limited(app, client, monkeypatch):
+    # wx.login() hands out a new code on every call: the limit follows the owner too.
+    monkeypatch.setitem(app.config, "WECHAT_LOGIN_RATE_LIMIT", "3 per minute")
+    gateway = app.extensions["linli_wechat_login"]
+    exchange = gateway.code_to_session
+    monkeypatch.setattr(gateway, "code_to_session", lambda code: exchange("fake:same-owner"))
+    statuses = [login(client, f"code-{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert login(client, "code-4").json["error"]["code"] == "rate_limited"
+    monkeypatch.setattr(gateway, "code_to_session", exchange)
+    assert login(client, "neighbour").status_code == 200
+
+
+def test_one_address_has_only_a_high_ceiling(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WECHAT_LOGIN_ADDRESS_RATE_LIMIT", "3 per minute")
+    statuses = [login_from(client, f"flood-{n}", "198.51.100.9").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert login_from(client, "elsewhere", "198.51.100.10").status_code == 200
+    assert db.session.query(User).filter(User.openid.like("flood-%")).count() == 3
+
+
+def refresh(client, token, address="100.64.0.1"):
+    return client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": token}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_refresh_is_limited_per_user(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "REFRESH_RATE_LIMIT", "2 per minute")
+    token = login(client, "refresher").json["refresh_token"]
+    statuses = []
+    for _ in range(3):
+        response = refresh(client, token)
+        statuses.append(response.status_code)
+        token = response.json.get("refresh_token", token)
+    assert statuses == [200, 200, 429]
+    # A neighbour refreshing from the same address is not held back by that.
+    other = login(client, "neighbour").json["refresh_token"]
+    assert refresh(client, other).status_code == 200

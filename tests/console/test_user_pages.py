@@ -151,3 +151,43 @@ def test_the_action_is_post_only(as_admin, staff):
 def test_signed_out_visitors_go_to_sign_in(client, staff):
     response = client.get("/console/users")
     assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+
+
+def lock(app, username):
+    locked_out = app.test_client()
+    for n in range(int(app.config["LOGIN_LOCKOUT_ATTEMPTS"])):
+        sign_in(locked_out, username, password="wrong", address=f"10.1.0.{n}")
+    assert sign_in(locked_out, username).status_code == 429
+    return locked_out
+
+
+def unlock(client, user, token=True):
+    # No confirmation page: the token comes from a page every signed-in officer sees.
+    data = {"csrf_token": csrf_token(client, "/console/")} if token else {}
+    return client.post(f"/console/users/{user.id}/unlock", data=data)
+
+
+def test_admin_lifts_a_sign_in_lock(app, as_admin, staff):
+    theirs = lock(app, "auditor1")
+    page = as_admin.get("/console/users").get_data(as_text=True)
+    assert "已锁定" in page and "解除锁定" in page
+
+    assert unlock(as_admin, staff.auditor, token=False).status_code == 400
+    assert sign_in(theirs, "auditor1").status_code == 429
+    response = unlock(as_admin, staff.auditor)
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("/console/users")
+    assert "已解除账号「auditor1」的登录锁定" in as_admin.get("/console/users").get_data(
+        as_text=True
+    )
+    assert sign_in(theirs, "auditor1").status_code == 302
+
+
+def test_only_an_admin_lifts_a_lock_and_only_in_their_county(app, client, as_admin, staff):
+    lock(app, "auditor9")
+    assert unlock(as_admin, staff.outsider).status_code == 404
+    officer = app.test_client()
+    assert sign_in(officer, "county1").status_code == 302
+    lock(app, "auditor1")
+    assert unlock(officer, staff.auditor).status_code == 403
+    assert sign_in(app.test_client(), "auditor1").status_code == 429
