@@ -50,7 +50,7 @@ CONSOLE_URLS = {
         ("/console/register", "小区档案"),
         ("/console/register/reelections", "待换届的业委会"),
     ],
-    "管理员 (admin)": [("/console/users", "控制台账号：停用、启用")],
+    "管理员 (admin)": [("/console/users", "控制台账号：停用、启用、解除锁定")],
     "所有控制台用户": [("/console/password", "修改密码")],
 }
 

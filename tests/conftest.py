@@ -151,7 +151,8 @@ def _module_transaction(_app):
 def in_module(_app, _module_transaction):
     """in_module(build) -> ``build(make)``, written once into the module's transaction: a
     matrix of many cases builds its cast this way and each case rolls back only its own rows.
-    Rows come back detached: give them to a test through ``isolation.cast_for``."""
+    Rows come back detached: give them to a test through ``isolation.cast_for`` (or use
+    ``isolation.once_per_module``, which does both)."""
 
     def run(build):
         with _app.app_context():

@@ -82,6 +82,24 @@ def raw_sql():
     db.session.commit()
 
 
+def once_per_module(name: str, build):
+    """Fixtures for a matrix of many cases sharing one cast: ``name`` gives each test the cast
+    that ``build(make)`` wrote once into the module's transaction (see ``cast_for``). Use as
+    ``_cast_of_module, cast = once_per_module("cast", build_cast)`` at a test module's top."""
+
+    # Autouse, so the module's rows are written before any test opens its own savepoint:
+    # written inside one, they would be rolled back with that test.
+    @pytest.fixture(scope="module", autouse=True, name=f"_{name}_of_module")
+    def built(in_module):
+        return in_module(build)
+
+    @pytest.fixture(name=name)
+    def per_test(request, make):
+        return cast_for(request, request.getfixturevalue(f"_{name}_of_module"), build)
+
+    return built, per_test
+
+
 def cast_for(request, module_cast, build):
     """The module's cast (a dataclass of rows, built by ``in_module``) with each row fetched in
     the test's own session; a committing test gets a cast of its own, since other connections

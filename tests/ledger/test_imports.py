@@ -13,19 +13,10 @@ from backend.extensions import db
 from backend.ledger.exports import XLSX_TYPE
 from backend.ledger.imports import HEADER, MAX_ROWS
 from backend.ledger.models import LedgerEntry, LedgerPeriod
-from tests.isolation import cast_for
+from tests.isolation import once_per_module
 from tests.ledger_support import build_cast
 
-
-@pytest.fixture(scope="module")
-def _module_cast(in_module):
-    return in_module(build_cast)
-
-
-@pytest.fixture
-def cast(request, make, _module_cast):
-    """One cast for the module's many cases, built once; each case rolls back its own rows."""
-    return cast_for(request, _module_cast, build_cast)
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 
 GOOD = ["2026-10-05", "收入", "停车收益", 3600, "临停收费系统", "10月临时停车收入"]

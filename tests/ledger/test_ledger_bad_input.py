@@ -9,19 +9,10 @@ from sqlalchemy import func, select
 from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.ledger.models import LedgerEntry, LedgerPeriod, LedgerQuestion
-from tests.isolation import cast_for
+from tests.isolation import once_per_module
 from tests.ledger_support import build_cast
 
-
-@pytest.fixture(scope="module")
-def _module_cast(in_module):
-    return in_module(build_cast)
-
-
-@pytest.fixture
-def cast(request, make, _module_cast):
-    """One cast for the module's many cases, built once; each case rolls back its own rows."""
-    return cast_for(request, _module_cast, build_cast)
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 
 HUGE, MISSING = 2**40, 2**31 - 1

@@ -11,19 +11,10 @@ from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.ledger import services
 from backend.ledger.models import LedgerQuestion
-from tests.isolation import cast_for
+from tests.isolation import once_per_module
 from tests.ledger_support import build_cast
 
-
-@pytest.fixture(scope="module")
-def _module_cast(in_module):
-    return in_module(build_cast)
-
-
-@pytest.fixture
-def cast(request, make, _module_cast):
-    """One cast for the module's many cases, built once; each case rolls back its own rows."""
-    return cast_for(request, _module_cast, build_cast)
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 
 @pytest.fixture

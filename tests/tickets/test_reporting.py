@@ -11,20 +11,11 @@ from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.tickets.models import Ticket, TicketEvent
 from tests.concurrency import posts_at_once
-from tests.isolation import cast_for
+from tests.isolation import once_per_module
 from tests.ticket_support import TicketApi, build_tcast
 from tests.tickets.helpers import at, attached_photos, count, ticket_count
 
-
-@pytest.fixture(scope="module")
-def _module_cast(in_module):
-    return in_module(build_tcast)
-
-
-@pytest.fixture
-def tcast(request, make, _module_cast):
-    """One cast for the module's many cases, built once; each case rolls back its own rows."""
-    return cast_for(request, _module_cast, build_tcast)
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 
 def estate_url(cast) -> str:

@@ -12,7 +12,7 @@ from backend.outbox.models import OutboxMessage
 from backend.tickets import escalation
 from backend.tickets.models import TicketEvent, TicketSupporter
 from tests.concurrency import posts_at_once
-from tests.isolation import cast_for
+from tests.isolation import once_per_module
 from tests.ticket_support import build_tcast
 from tests.tickets.helpers import aged, at, climb, count, events_of
 
@@ -44,15 +44,7 @@ MANAGER_ALLOWED = {
 RUNG_OF = {"manager": 0, "chair": 1, "member": 1, "auditor": 2, "township": 3, "county": 4}
 
 
-@pytest.fixture(scope="module")
-def _module_cast(in_module):
-    return in_module(build_tcast)
-
-
-@pytest.fixture
-def tcast(request, make, _module_cast):
-    """One cast for the module's 200-odd cases, built once; each case rolls back its own."""
-    return cast_for(request, _module_cast, build_tcast)
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 
 def body_for(action: str, cast, original_id: int | None = None) -> dict:
