@@ -71,8 +71,8 @@ def ledger_published(period: LedgerPeriod) -> list[dict]:
             "type": "card",
             "title": f"{period.label}账目公示",
             "subtitle": f"{estate.name}公共收益收支",
-            "description": f"本期收入{income}，支出{expense}，期末余额{closing}。"
-            "已经业委会审批、社区审核，点击查看明细和凭证。",
+            # The figures are the card's fields: said once, not again in the prose.
+            "description": "已经业委会审批、社区审核，点击查看明细和凭证。",
             "body": "\n".join(
                 [
                     f"【账目公示】{estate.name} {period.label}",

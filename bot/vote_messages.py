@@ -40,8 +40,8 @@ def announced(post: MotionPost) -> list[dict]:
             "type": "card",
             "title": f"【业主表决公告】{motion.title}",
             "subtitle": f"{motion.estate.name}{organiser}发起",
-            "description": f"表决事项：{rules.MATTERS[motion.matter]}。"
-            f"投票时间：{_window(motion)}。点击查看表决内容和附件。",
+            "description": f"表决规则：{rules.QUORUM_LABEL}，且{_threshold(motion)}。"
+            "点击查看表决内容和附件。",
             "body": "\n".join(
                 [
                     f"【业主表决公告】{motion.estate.name}",
@@ -69,9 +69,7 @@ def opened(post: MotionPost) -> list[dict]:
             "type": "card",
             "title": f"【投票开始】{motion.title}",
             "subtitle": motion.estate.name,
-            "description": f"投票已开始，截止 {local_text(motion.closes_at)}。"
-            f"本次表决业主共 {f['owners_total']} 人，专有部分总面积 "
-            f"{rules.area_text(f['area_total_dm2'])}。每位业主一票，投出后不可更改。",
+            "description": "投票已开始。每位业主一票，投出后不可更改，点击进入投票。",
             "body": "\n".join(
                 [
                     f"【投票开始】{motion.estate.name}《{motion.title}》",
@@ -153,9 +151,8 @@ def result(post: MotionPost) -> list[dict]:
             "type": "card",
             "title": f"【表决结果】{motion.title}：{r['outcome_label']}",
             "subtitle": motion.estate.name,
-            "description": f"参与 {voting['owners']}/{total['owners']} 人，"
-            f"赞成 {r['yes']['owners']} 人、{rules.area_text(r['yes']['area_dm2'])}。"
-            "点击查看详细结果。",
+            "description": f"赞成面积 {rules.area_text(r['yes']['area_dm2'])}。"
+            "点击查看逐项票数和面积。",
             # The figures follow as text; an app chat shows the body as well, so it stays short.
             "body": f"{lines[0]}\n逐项票数见下一条消息，也可在小程序“业主表决”中查看。",
             "fields": [

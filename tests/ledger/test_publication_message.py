@@ -7,6 +7,7 @@ from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from bot.delivery import deliver
 from bot.wechat import wecom_client
+from tests.cards import figures_said_twice
 
 
 def test_publication_reaches_the_group_with_the_full_head_hash(ledger, cast, make, fake_wechat):
@@ -29,7 +30,9 @@ def test_publication_reaches_the_group_with_the_full_head_hash(ledger, cast, mak
     assert body["card_action"]["pagepath"] == (
         f"pages/ledger-period/index?estate_id={cast.estate.id}&id={period['id']}"
     )
-    assert "¥3,600.00" in body["sub_title_text"]
+    fields = {f["keyname"]: f["value"] for f in body["horizontal_content_list"]}
+    assert fields == {"收入": "¥3,600.00", "支出": "¥0.00", "期末余额": "¥3,600.00"}
+    assert figures_said_twice(body) == []
     text = hash_line["body"]["text"]["content"]
     assert period["head_hash"] in text and "第 1 期" in text
 

@@ -17,6 +17,7 @@ from backend.votes import lifecycle
 from backend.votes.models import Motion, MotionPost
 from bot import messages
 from bot.delivery import deliver
+from tests.cards import figures_said_twice
 from tests.vote_support import motion_row, shift
 
 
@@ -84,6 +85,13 @@ def test_the_result_is_posted_with_its_figures(vcast, votes, make, fake_wechat):
     assert "参与表决（占全体）：2 人（100.00%），200.00 ㎡（100.00%）" in text
     assert "赞成（占参与）：2 人（100.00%）" in text
     assert "反对（占参与）：0 人" in text
+    cards = [
+        m["body"]["template_card"]
+        for m in fake_wechat.messages(f"robot:{robot.address}")
+        if m["msgtype"] == "template_card"
+    ]
+    assert len(cards) >= 2  # the opening and the result
+    assert [figures_said_twice(c) for c in cards] == [[]] * len(cards)
 
 
 def test_turnout_is_posted_once_a_day_while_open_and_never_reveals_choices(
