@@ -111,9 +111,9 @@ def _table_counts() -> tuple:
 
 
 def _assert_bounds_422(response, field):
+    assert response.status_code == 422, response.get_json()
     from backend.common.schemas import DATE_BOUNDS_TEXT
 
-    assert response.status_code == 422, response.get_json()
     error = response.json["error"]
     assert error["code"] == "validation_failed" and error["message"]
     assert any(DATE_BOUNDS_TEXT in message for message in error["fields"][field]), error
