@@ -5,7 +5,6 @@ bounds). Page numbers are bounded like the API's ``PageArgs``."""
 
 import pytest
 
-from backend.console.forms import page_arg
 from backend.extensions import db
 from tests.console.test_ticket_pages import html_of, signed_in
 
@@ -121,4 +120,6 @@ def test_forms_carrying_a_page_number_are_bounded(as_county, gcast):
     ],
 )
 def test_page_arg(typed, page):
+    from backend.console.forms import page_arg
+
     assert page_arg(typed) == page
