@@ -127,6 +127,7 @@ class BoundedDateTime(ma.fields.AwareDateTime):
     conversion, since converting 9999-12-31T23:00-12:00 to UTC is what overflows."""
 
     default_error_messages = {
+        "invalid": "时间格式应为 2026-10-05T09:00:00+08:00",
         "bounds": f"时间须在 {DATE_BOUNDS_TEXT} 之间",
         "invalid_awareness": "时间须带时区，如 +08:00",
     }

@@ -48,10 +48,13 @@ def test_times_are_bounded_by_the_date_as_written(text, ok):
         assert caught.value.messages == {"at": ["时间须在 2000-01-01 至 2100-12-31 之间"]}
 
 
-def test_times_without_a_zone_are_refused():
+def test_times_without_a_zone_or_unreadable_are_refused_in_chinese():
     with pytest.raises(ma.ValidationError) as caught:
         Dates().load({"at": "2026-10-05T09:00:00"})
     assert caught.value.messages == {"at": ["时间须带时区，如 +08:00"]}
+    with pytest.raises(ma.ValidationError) as caught:
+        Dates().load({"at": "next monday"})
+    assert caught.value.messages == {"at": ["时间格式应为 2026-10-05T09:00:00+08:00"]}
 
 
 def test_a_datetime_object_is_bounded_too():
