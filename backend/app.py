@@ -17,7 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("backend").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
-    from backend import content_type, errors
+    from backend import content_type, errors, json_depth
     from backend.extensions import api, csrf, db, limiter, migrate, redis_holder
 
     db.init_app(app)
@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     errors.init_app(app)
     content_type.init_app(app)
+    json_depth.init_app(app)  # after the 415: a body of the wrong type is not read
     # Before any route is added: every <int:...> in a URL is a bounded id.
     app.url_map.converters["int"] = IdConverter
     api.init_app(app)

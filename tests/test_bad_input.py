@@ -88,3 +88,161 @@ def test_bad_group_chat_patch_is_422_and_changes_nothing(client, make, auth, bod
     assert response.status_code == 422, body
     db.session.refresh(group)
     assert (group.name, group.active) == (f"{estate.name}监督群", True)
+
+
+# -- dates, times and JSON depth (DESIGN.md, Input bounds) -----------------------------------
+# Every one of these was a 500 (OverflowError, ValueError, RecursionError) or, for the far
+# future motion, a 201.
+
+
+def _table_counts() -> tuple:
+    from sqlalchemy import func, select
+
+    from backend.ledger.models import LedgerPeriod
+    from backend.notices.models import Notice
+    from backend.tickets.models import Ticket
+    from backend.votes.models import Motion
+
+    db.session.expire_all()
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Claim, Notice, LedgerPeriod, Ticket, Motion)
+    )
+
+
+def _assert_bounds_422(response, field):
+    assert response.status_code == 422, response.get_json()
+    from backend.common.schemas import DATE_BOUNDS_TEXT
+
+    error = response.json["error"]
+    assert error["code"] == "validation_failed" and error["message"]
+    assert any(DATE_BOUNDS_TEXT in message for message in error["fields"][field]), error
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("until=9999-12-31", "until"),
+        ("since=0001-01-01", "since"),
+        ("since=1999-12-31", "since"),
+        ("until=2101-01-01", "until"),
+    ],
+)
+def test_ticket_stats_dates_out_of_bounds_are_422(client, make, auth, query, field):
+    from backend.accounts.roles import Role
+
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    response = client.get(f"/api/v1/estates/{estate.id}/tickets/stats?{query}", headers=auth(chair))
+    _assert_bounds_422(response, field)
+
+
+def test_ticket_stats_dates_at_the_bounds_are_read(client, make, auth):
+    from backend.accounts.roles import Role
+
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    query = "since=2000-01-01&until=2100-12-31"
+    response = client.get(f"/api/v1/estates/{estate.id}/tickets/stats?{query}", headers=auth(chair))
+    assert response.status_code == 200, response.json
+
+
+@pytest.mark.parametrize(
+    "opens_at",
+    [
+        "9999-12-31T23:00:00-12:00",  # converting to UTC overflowed
+        "9999-12-30T09:00:00+08:00",  # was accepted with 201
+        "0001-01-01T00:00:00+14:00",
+        "2101-01-01T09:00:00+08:00",
+    ],
+)
+def test_motion_times_out_of_bounds_are_422_and_save_nothing(client, make, auth, opens_at):
+    from backend.accounts.roles import Role
+
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    before = _table_counts()
+    body = {
+        "matter": "other",
+        "title": "增设电动车充电桩",
+        "body": "拟在地下车库增设充电桩二十个。",
+        "opens_at": opens_at,
+        "closes_at": "2027-01-10T09:00:00+08:00",
+    }
+    response = client.post(f"/api/v1/estates/{estate.id}/motions", json=body, headers=auth(chair))
+    _assert_bounds_422(response, "opens_at")
+    assert _table_counts() == before
+
+
+def test_penalty_decided_before_2000_is_422(client, auth, make):
+    from backend.accounts.roles import Role
+    from backend.governance.models import CreditPenalty
+    from tests.governance_support import args, company
+
+    county = make.county()
+    officer = make.member(Role.COUNTY_OFFICER, county)
+    firm = company(county, "安溪测试物业有限公司")
+    response = client.post(
+        f"/api/v1/property-companies/{firm.id}/penalties",
+        json=args(decided_on="1999-12-31"),
+        headers=auth(officer),
+    )
+    _assert_bounds_422(response, "decided_on")
+    assert db.session.query(CreditPenalty).count() == 0
+
+
+def _nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+DEEP_BODIES = {
+    "notices": "/api/v1/notices",
+    "ledger": "/api/v1/estates/{estate}/ledger/periods",
+    "tickets": "/api/v1/estates/{estate}/tickets",
+    "votes": "/api/v1/estates/{estate}/motions",
+    "claims": "/api/v1/estates/{estate}/claims",
+    "login": "/api/v1/auth/wechat-login",
+}
+
+
+@pytest.mark.parametrize("path", DEEP_BODIES.values(), ids=DEEP_BODIES.keys())
+@pytest.mark.parametrize("depth", [100_000, 65])
+def test_json_nested_too_deep_is_400_and_saves_nothing(client, make, auth, path, depth):
+    from backend.accounts.roles import Role
+
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    before = _table_counts()
+    response = client.post(
+        path.format(estate=estate.id),
+        data=_nested(depth),
+        content_type="application/json",
+        headers=auth(chair),
+    )
+    assert response.status_code == 400, response.get_json()
+    assert response.json["error"]["code"] == "json_too_deep"
+    assert "64" in response.json["error"]["message"]
+    assert _table_counts() == before
+
+
+def test_json_nested_to_the_limit_reaches_the_schema(client, make, auth):
+    """64 levels is parsed: the schema, not the depth check, refuses a list for an object."""
+    from backend.accounts.roles import Role
+
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    response = client.post(
+        "/api/v1/notices", data=_nested(64), content_type="application/json", headers=auth(chair)
+    )
+    assert response.status_code == 422, response.get_json()
+
+
+def test_openapi_documents_the_date_bounds(client):
+    from backend.common.schemas import DATE_BOUNDS_TEXT
+
+    spec = client.get("/api/openapi.json").json
+    stats = spec["paths"]["/api/v1/estates/{estate_id}/tickets/stats"]["get"]["parameters"]
+    until = next(p for p in stats if p["name"] == "until")
+    assert DATE_BOUNDS_TEXT in until["description"]
+    motion = spec["components"]["schemas"]["MotionArgs"]["properties"]["opens_at"]
+    assert DATE_BOUNDS_TEXT in motion["description"]

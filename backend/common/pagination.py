@@ -8,10 +8,11 @@ from sqlalchemy import Select, func, select
 from backend.extensions import db
 
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 100_000  # a larger offset names nothing, and must stay within a bigint
 
 
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     page_size = ma.fields.Integer(
         load_default=20, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE)
     )

@@ -1,6 +1,7 @@
 """Base schema: unknown fields are an error everywhere, decided once."""
 
 import re
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import marshmallow as ma
@@ -67,6 +68,78 @@ class UtcDateTime(ma.fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return super()._serialize(as_utc(value) if value else value, attr, obj, **kwargs)
+
+
+# Every date and time anyone may send (DESIGN.md, Input bounds): far enough either way for
+# any real record, and far from date.max, so adding a day or converting between time zones
+# can never overflow.
+MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
+DATE_BOUNDS_TEXT = f"{MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}"
+DATE_BOUNDS_ERROR = f"日期须在 {DATE_BOUNDS_TEXT} 之间"
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(text: str | None) -> date:
+    """A day typed in a console form or query string (2026-10-05), within the bounds: the one
+    parser for dates that do not come through a schema.
+
+    :raises ValueError: with a Chinese message, on anything else.
+    """
+    text = (text or "").strip()
+    try:
+        # fromisoformat also reads 20261005 and 2026-W41-1; people type the dashed form.
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("日期格式应为 2026-10-05") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(DATE_BOUNDS_ERROR)
+    return day
+
+
+def _with_bounds(kwargs: dict, note: str) -> dict:
+    """``kwargs`` whose OpenAPI description states the bounds (JSON Schema cannot bound a
+    string date), after any description the field already has."""
+    metadata = dict(kwargs.pop("metadata", None) or {})
+    metadata["description"] = "；".join(filter(None, [metadata.get("description"), note]))
+    return {**kwargs, "metadata": metadata}
+
+
+class BoundedDate(ma.fields.Date):
+    """A date (2026-10-05) between MIN_DATE and MAX_DATE: every date field people send."""
+
+    default_error_messages = {"bounds": DATE_BOUNDS_ERROR}
+
+    def __init__(self, **kwargs):
+        super().__init__(**_with_bounds(kwargs, f"取值 {DATE_BOUNDS_TEXT}"))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise self.make_error("bounds")
+        return day
+
+
+class BoundedDateTime(ma.fields.AwareDateTime):
+    """An instant with its UTC offset, whose date as written lies between MIN_DATE and
+    MAX_DATE: every date-time field people send. Checked on the date as written, before any
+    conversion, since converting 9999-12-31T23:00-12:00 to UTC is what overflows."""
+
+    default_error_messages = {
+        "invalid": "时间格式应为 2026-10-05T09:00:00+08:00",
+        "bounds": f"时间须在 {DATE_BOUNDS_TEXT} 之间",
+        "invalid_awareness": "时间须带时区，如 +08:00",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**_with_bounds(kwargs, f"须带时区；日期取值 {DATE_BOUNDS_TEXT}"))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_DATE <= instant.date() <= MAX_DATE:
+            raise self.make_error("bounds")
+        return instant
 
 
 class JsonBoolean(ma.fields.Boolean):

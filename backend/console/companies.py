@@ -16,8 +16,8 @@ from backend.accounts.roles import Role
 from backend.accounts.scope import visible_estates
 from backend.common.clock import local_text
 from backend.common.masking import mask_name
-from backend.console.forms import load, typed_int
-from backend.console.services import MAX_PAGE, rollback_on_failure
+from backend.console.forms import load, page_arg, typed_int
+from backend.console.services import rollback_on_failure
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.governance import credit, queries, services
@@ -43,8 +43,7 @@ def company_list(user: User, args) -> dict:
     """One page of the supervised companies by name, with scores and penalty counts from one
     grouped query."""
     q = args.get("q", "").strip()[:SEARCH_MAX]
-    page = typed_int(args.get("page", ""))
-    page = min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    page = page_arg(args.get("page"))
     result = queries.supervised_page(user, q, page, LIST_PAGE_SIZE)
     figures = queries.company_figures(c.id for c in result.items)
     full = {"live": 0, "revoked": 0, "score": credit.base_score()}

@@ -15,8 +15,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
-from backend.console.forms import id_arg, load, typed_int
-from backend.console.services import MAX_PAGE, rollback_on_failure
+from backend.common.schemas import parse_day
+from backend.console.forms import id_arg, load, page_arg, typed_int
+from backend.console.services import rollback_on_failure
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.governance.meetings import scope, services
@@ -42,8 +43,9 @@ ITEM_FLAGS = ("is_dispute", "dispute_resolved")
 
 
 def _day(value: str | None) -> date | None:
+    """A filter's day; one that cannot be read, or lies outside the bounds, filters nothing."""
     try:
-        return date.fromisoformat((value or "").strip())
+        return parse_day(value)
     except ValueError:
         return None
 
@@ -70,15 +72,14 @@ def meeting_list(user: User, args) -> dict:
     """One page of the meetings in scope (community joined) and, for the page's meetings,
     their item counts in one grouped query."""
     filters = _filters(args)
-    page = typed_int(args.get("page", ""))
-    page = min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    page = page_arg(args.get("page"))
     query = scope.visible_meetings(user).options(joinedload(JointMeeting.community))
     if filters["community"]:
         query = query.where(JointMeeting.community_id == filters["community"])
     if filters["since"]:
-        query = query.where(JointMeeting.held_on >= date.fromisoformat(filters["since"]))
+        query = query.where(JointMeeting.held_on >= parse_day(filters["since"]))
     if filters["until"]:
-        query = query.where(JointMeeting.held_on <= date.fromisoformat(filters["until"]))
+        query = query.where(JointMeeting.held_on <= parse_day(filters["until"]))
     if filters["disputes"]:
         disputed = select(AgendaItem.meeting_id).where(AgendaItem.is_dispute)
         query = query.where(JointMeeting.id.in_(disputed))

@@ -14,8 +14,8 @@ from sqlalchemy.orm import joinedload
 from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
-from backend.console.forms import load, typed_int
-from backend.console.services import MAX_PAGE, rollback_on_failure
+from backend.console.forms import load, page_arg, typed_int
+from backend.console.services import rollback_on_failure
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.governance import problem_services as problems
@@ -46,8 +46,7 @@ def problem_list(user: User, args) -> dict:
     """One page of the problems in scope (estate joined: one query for the rows) and the
     open / closed-out / overdue counts of the scope in one grouped query."""
     filters = _filters(args)
-    page = typed_int(args.get("page", ""))
-    page = min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    page = page_arg(args.get("page"))
     on = today()
     query = problems.visible_problems(user).options(joinedload(ProblemItem.estate))
     if filters["status"]:

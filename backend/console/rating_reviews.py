@@ -13,9 +13,9 @@ from backend.accounts.roles import Role
 from backend.common.clock import local_text
 from backend.common.masking import mask_name
 from backend.common.pagination import paginate
-from backend.console.forms import typed_int
+from backend.console.forms import page_arg, typed_int
 from backend.console.ratings import year_arg
-from backend.console.services import MAX_PAGE, rollback_on_failure
+from backend.console.services import rollback_on_failure
 from backend.extensions import db
 from backend.governance.ratings import reviews, services
 from backend.governance.ratings.models import GRADE_LABELS, CommitteeReview, ManagerStar
@@ -28,8 +28,7 @@ COMMITTEE_FIELDS = ("estate_id", "year", "grade", "score", "comment")
 
 
 def _page(args) -> int:
-    page = typed_int(args.get("page", ""))
-    return min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    return page_arg(args.get("page"))
 
 
 def _staff_estate_ids(user: User, roles=services.STAFF_ROLES):

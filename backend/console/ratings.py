@@ -14,8 +14,8 @@ from backend.accounts.models import User
 from backend.accounts.roles import Role, ScopeKind
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
-from backend.console.forms import typed_int
-from backend.console.services import MAX_PAGE, rollback_on_failure
+from backend.console.forms import page_arg, typed_int
+from backend.console.services import rollback_on_failure
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.governance.credit import today
@@ -72,8 +72,7 @@ def rating_list(user: User, args) -> dict:
     rows), and the distribution of the user's widest place (one grouped query)."""
     year = year_arg(args.get("year"))
     filters = _filters(args)
-    page = typed_int(args.get("page", ""))
-    page = min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    page = page_arg(args.get("page"))
     joined = and_(EstateRating.estate_id == Estate.id, EstateRating.year == year)
     query = services.visible_estates(user, services.STAFF_ROLES).outerjoin(EstateRating, joined)
     if filters["status"] == UNRATED:

@@ -8,8 +8,7 @@ from sqlalchemy import and_, case, exists, func, select
 
 from backend.accounts.models import User
 from backend.accounts.scope import visible_estates
-from backend.console.forms import typed_int
-from backend.console.services import MAX_PAGE
+from backend.console.forms import page_arg
 from backend.extensions import db
 from backend.governance.credit import today
 from backend.governance.register import reelection
@@ -23,8 +22,7 @@ YES_NO = {"yes": "有", "no": "无"}
 
 
 def _page(args) -> int:
-    page = typed_int(args.get("page", ""))
-    return min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    return page_arg(args.get("page"))
 
 
 # -- the register list ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from backend.common.masking import mask_name
 from backend.common.money import format_fen
 from backend.common.pagination import Page, paginate
 from backend.common.text import excerpt
+from backend.console.forms import page_arg
 from backend.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.group_chats import services as group_chats
@@ -33,7 +34,6 @@ from backend.outbox.models import STATUS_LABELS, OutboxMessage, OutboxStatus
 from backend.places.models import Community, Estate, Unit
 
 LOG_PAGE_SIZE = 50
-MAX_PAGE = 100_000  # as the API's PageArgs: a larger offset names nothing
 ERROR_PREVIEW_CHARS = 60
 # Outbox topics in words; a topic missing here shows as its code rather than failing.
 TOPIC_LABELS = {
@@ -94,7 +94,7 @@ def supervised_estates(user: User, q: str | None, page: int, page_size: int = 50
 
 def log_filter(status: str | None, page: int | None) -> tuple[str | None, int]:
     """A delivery-log filter from the query string: unknown statuses mean all rows."""
-    return (status if status in STATUS_LABELS else None), min(max(page or 1, 1), MAX_PAGE)
+    return (status if status in STATUS_LABELS else None), page_arg(page)
 
 
 def estate_page(user: User, estate_id: int, status: str | None = None, page: int = 1) -> dict:
@@ -235,7 +235,7 @@ STATEMENT_FILES = {"xlsx": exports.XLSX_TYPE, "pdf": "application/pdf"}
 def ledger_queue(user: User, page: int | None) -> dict:
     """One page of periods waiting for the user's audit, oldest first, and the owners'
     questions left unanswered too long in the estates the user oversees."""
-    page = min(max(page or 1, 1), MAX_PAGE)
+    page = page_arg(page)
     queue = ledger.audit_queue(user, page, QUEUE_PAGE_SIZE)
     now = utcnow()
     return {

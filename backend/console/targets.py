@@ -5,12 +5,15 @@ show. The figures themselves come from backend.governance.targets."""
 from datetime import date
 
 from backend.accounts.models import User
+from backend.common.schemas import DATE_BOUNDS_TEXT, MIN_DATE, parse_day
 from backend.console import xlsx
+from backend.console.forms import page_arg, typed_int
 from backend.errors import NotFound
 from backend.governance.targets import dashboard, periods, places, report, report_document
 from backend.governance.targets.definitions import DEFINITIONS
 
 MAX_DAYS = 3 * 366
+BAD_DATES = f"日期格式不正确，请按 2026-01-31 的格式填写 {DATE_BOUNDS_TEXT} 之间的起止日期"
 
 
 def period(args) -> tuple[date, date, str | None]:
@@ -18,20 +21,22 @@ def period(args) -> tuple[date, date, str | None]:
     default, and on a bad period the default with a message saying what was wrong."""
     today = periods.today()
     default = (date(today.year, 1, 1), today)
-    try:
-        if args.get("since") or args.get("until"):
-            since = date.fromisoformat(args.get("since") or "")
-            until = date.fromisoformat(args.get("until") or "")
-        elif args.get("year"):
-            since, until = periods.year_range(int(args["year"]))
-        else:
-            return *default, None
-    except ValueError:
-        return *default, "日期格式不正确，请按 2026-01-31 的格式填写起止日期"
+    if args.get("since") or args.get("until"):
+        try:
+            since, until = parse_day(args.get("since")), parse_day(args.get("until"))
+        except ValueError:
+            return *default, BAD_DATES
+    elif args.get("year"):
+        year = typed_int(args["year"])
+        if not isinstance(year, int) or not MIN_DATE.year <= year <= today.year:
+            return *default, f"年度不正确，请填写 {MIN_DATE.year} 至 {today.year} 年之间的四位年份"
+        since, until = periods.year_range(year)
+    else:
+        return *default, None
     if since > until:
         return *default, "开始日期不能晚于结束日期"
-    if (until - since).days > MAX_DAYS or since.year < 2000:
-        return *default, "统计区间最长三年，且不早于 2000 年"
+    if (until - since).days > MAX_DAYS:
+        return *default, "统计区间最长三年"
     return since, until, None
 
 
@@ -40,7 +45,7 @@ def page(user: User, kind: str, place_id: int, args) -> dict:
     since, until, error = period(args)
     found = dashboard.series(place, since, until)
     table, chart = dashboard.monthly(found)
-    page_number = args.get("page", 1, type=int) or 1
+    page_number = page_arg(args.get("page"))
     return {
         "place": place,
         "kind_labels": places.KIND_LABELS,
@@ -53,7 +58,7 @@ def page(user: User, kind: str, place_id: int, args) -> dict:
         "supervision": dashboard.supervision(place, since, until),
         "monthly": table,
         "chart": chart,
-        "children": dashboard.children(place, since, until, max(page_number, 1)),
+        "children": dashboard.children(place, since, until, page_number),
     }
 
 
@@ -80,9 +85,8 @@ def report_year(args) -> tuple[int, str | None]:
     raw = args.get("year")
     if not raw:
         return this_year, None
-    try:
-        year = int(raw)
-    except ValueError:
+    year = typed_int(raw)
+    if not isinstance(year, int):
         return this_year, "年度格式不正确，请填写如 2026 的四位年份"
     if not 2000 <= year <= this_year:
         return this_year, f"年度须在 2000 至 {this_year} 年之间"

@@ -15,8 +15,8 @@ from backend.accounts.scope import visible_estates
 from backend.common.clock import as_utc, local_text
 from backend.common.masking import mask_name, mask_phone
 from backend.common.ratios import percent
-from backend.console.forms import id_arg, load, typed_int
-from backend.console.services import MAX_PAGE, rollback_on_failure
+from backend.console.forms import id_arg, load, page_arg, typed_int
+from backend.console.services import rollback_on_failure
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.places.models import Community, Estate
@@ -111,8 +111,7 @@ def ticket_list(user: User, args) -> dict:
     """
     estates = estates_for(user, oversight.SUPERVISOR_ROLES)
     f = _filters(args, estates)
-    page = typed_int(args.get("page", ""))
-    page = min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    page = page_arg(args.get("page"))
     result = oversight.supervised(
         user,
         f["show"],

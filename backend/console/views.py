@@ -21,6 +21,7 @@ from backend.accounts import sessions, throttle
 from backend.accounts.roles import ROLE_LABELS
 from backend.common import storage
 from backend.console import services
+from backend.console.forms import page_arg
 from backend.errors import DomainError, Unauthorized
 from backend.extensions import csrf, limiter
 from backend.ledger import services as ledger
@@ -114,8 +115,8 @@ def logout():
 @bp.get("/")
 @staff_required
 def index():
-    page = request.args.get("page", 1, type=int) or 1
-    data = services.supervised_estates(g.staff, request.args.get("q"), max(page, 1))
+    page = page_arg(request.args.get("page"))
+    data = services.supervised_estates(g.staff, request.args.get("q"), page)
     roles = [ROLE_LABELS.get(m.role, m.role) for m in g.staff.memberships]
     return render_template("console/index.html", roles=roles, q=request.args.get("q", ""), **data)
 
@@ -123,7 +124,7 @@ def index():
 @bp.get("/estates/<int:estate_id>")
 @staff_required
 def estate(estate_id):
-    return _estate_page(estate_id, request.args.get("status"), request.args.get("page", type=int))
+    return _estate_page(estate_id, request.args.get("status"), request.args.get("page"))
 
 
 @bp.post("/estates/<int:estate_id>/group-chats")
@@ -171,9 +172,7 @@ def _act(estate_id, action, done, keep=None):
     """Run a page's action. Success: flash and redirect back to the same log filter (so a
     reload never repeats it). A domain error: the page again, with the message and the
     error's status (403, 404, 409, 422)."""
-    status, page = services.log_filter(
-        request.form.get("status"), request.form.get("page", type=int)
-    )
+    status, page = services.log_filter(request.form.get("status"), request.form.get("page"))
     try:
         result = action()
     except DomainError as error:
@@ -191,7 +190,7 @@ def _act(estate_id, action, done, keep=None):
 @bp.get("/ledger")
 @staff_required
 def ledger_queue():
-    data = services.ledger_queue(g.staff, request.args.get("page", type=int))
+    data = services.ledger_queue(g.staff, request.args.get("page"))
     return render_template("console/ledger_queue.html", **data)
 
 

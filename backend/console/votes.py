@@ -15,8 +15,8 @@ from backend.accounts.models import User
 from backend.accounts.scope import visible_estates
 from backend.common.clock import as_utc, local_text, utcnow
 from backend.common.pagination import paginate
-from backend.console.forms import load, typed_int
-from backend.console.services import MAX_PAGE, rollback_on_failure
+from backend.console.forms import load, page_arg, typed_int
+from backend.console.services import rollback_on_failure
 from backend.extensions import db
 from backend.places.models import Estate
 from backend.votes import exports, lifecycle, queries, rules, services
@@ -59,8 +59,7 @@ def motion_list(user: User, args) -> dict:
     status and estate name, with turnout from one grouped query."""
     status = args.get("status") if args.get("status") in STATUS_LABELS else None
     q = args.get("q", "").strip()[:SEARCH_MAX]
-    page = typed_int(args.get("page", ""))
-    page = min(max(page, 1), MAX_PAGE) if isinstance(page, int) else 1
+    page = page_arg(args.get("page"))
     scope = _scope(user)
     lifecycle.catch_up(Motion.estate_id.in_(scope))
     query = (

@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from backend.common.ids import IdField
 from backend.common.masking import mask_name
-from backend.common.schemas import BaseSchema, UtcDateTime, text_field
+from backend.common.schemas import BaseSchema, BoundedDate, UtcDateTime, text_field
 from backend.governance.models import KIND_LABELS, MAX_POINTS
 from backend.tickets.models import CATEGORIES
 
@@ -24,7 +24,7 @@ class PenaltyArgs(BaseSchema):
         validate=ma.validate.Range(0, MAX_POINTS, error=f"扣分分值应为 1–{MAX_POINTS} 的整数"),
     )
     reason = text_field("惩戒事由", REASON_MAX)
-    decided_on = ma.fields.Date(required=True)
+    decided_on = BoundedDate(required=True)
     estate_id = IdField(load_default=None)
     manager_user_id = IdField(load_default=None)
     manager_name = text_field("项目经理姓名", MANAGER_NAME_MAX, required=False)
@@ -92,7 +92,7 @@ class ProblemItemArgs(BaseSchema):
     title = text_field("问题标题", TITLE_MAX)
     description = text_field("问题描述", TEXT_MAX, required=False)
     plan = text_field("整改方案", TEXT_MAX)
-    deadline = ma.fields.Date(required=True)
+    deadline = BoundedDate(required=True)
     ticket_id = IdField(load_default=None)
 
 
@@ -102,7 +102,7 @@ class ProblemArgs(ProblemItemArgs):
 
 class InspectionArgs(BaseSchema):
     estate_id = IdField(required=True)
-    inspected_on = ma.fields.Date(required=True)
+    inspected_on = BoundedDate(required=True)
     notes = text_field("督查情况", NOTES_MAX, required=False)
     items = ma.fields.List(
         ma.fields.Nested(ProblemItemArgs),

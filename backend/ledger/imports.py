@@ -15,6 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from backend.common import xlsx
 from backend.common.money import MAX_FEN
+from backend.common.schemas import DATE_BOUNDS_ERROR, MAX_DATE, MIN_DATE
 from backend.errors import ValidationFailed
 from backend.ledger.models import CATEGORIES, DIRECTION_LABELS
 
@@ -49,15 +50,21 @@ _CATEGORIES = {label: code for code, (_d, label) in CATEGORIES.items()}
 
 
 def _date(value) -> date:
+    """A cell's date: a spreadsheet date, or text people write as 2026/10/5 or 2026.10.05;
+    within the dates anyone may send, like the API's."""
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip().replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-    except ValueError:
-        raise ValueError("日期格式应为 2026-10-05") from None
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        text = str(value or "").strip().replace("/", "-").replace(".", "-")
+        try:
+            day = date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+        except ValueError:
+            raise ValueError("日期格式应为 2026-10-05") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(DATE_BOUNDS_ERROR)
+    return day
 
 
 def _fen(value) -> int:

@@ -7,7 +7,7 @@ from backend.common.ids import IdField
 from backend.common.masking import mask_name
 from backend.common.money import Fen
 from backend.common.pagination import PageArgs
-from backend.common.schemas import BaseSchema, UtcDateTime, text_field
+from backend.common.schemas import BaseSchema, BoundedDate, UtcDateTime, text_field
 from backend.ledger.imports import COUNTERPARTY_MAX, DESCRIPTION_MAX
 from backend.ledger.models import CATEGORIES, DIRECTION_LABELS, PeriodKind, PeriodStatus
 from backend.ledger.services import ACTION_LABELS
@@ -26,7 +26,7 @@ class PeriodArgs(BaseSchema):
     kind = ma.fields.String(
         required=True, validate=_one_of(PeriodKind, "账期类型应为 month（月）或 quarter（季）")
     )
-    start_date = ma.fields.Date(required=True, error_messages={"invalid": DATE_ERROR})
+    start_date = BoundedDate(required=True, error_messages={"invalid": DATE_ERROR})
 
 
 class PeriodListArgs(PageArgs):
@@ -44,7 +44,7 @@ class TransitionArgs(BaseSchema):
 
 
 class EntryArgs(BaseSchema):
-    entry_date = ma.fields.Date(required=True, error_messages={"invalid": DATE_ERROR})
+    entry_date = BoundedDate(required=True, error_messages={"invalid": DATE_ERROR})
     direction = ma.fields.String(
         required=True, validate=_one_of(DIRECTION_LABELS, "收支应为 income 或 expense")
     )

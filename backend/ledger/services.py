@@ -179,10 +179,12 @@ def create_period(user: User, estate_id: int, kind: str, start_date: date) -> Le
     """
     role = require_preparer(user, estate_id)
     estate = db.session.get(Estate, estate_id)
-    end, label = _bounds(kind, start_date)
     today = utcnow().astimezone(SHANGHAI).date()
+    # Before the period's end is worked out: a far-future start is refused by its rule, not
+    # by the arithmetic of its end.
     if start_date > today:
         raise ValidationFailed("不能为未来的月份建账", fields={"start_date": ["不能晚于本月"]})
+    end, label = _bounds(kind, start_date)
     # One writer per estate at a time: overlap checks and the chain depend on it.
     db.session.scalar(select(Estate.id).where(Estate.id == estate.id).with_for_update())
     overlapping = db.session.scalar(

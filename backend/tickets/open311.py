@@ -49,7 +49,7 @@ from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from backend.common.ids import MAX_ID
-from backend.common.schemas import BaseSchema, coordinate_field, text_field
+from backend.common.schemas import BaseSchema, BoundedDateTime, coordinate_field, text_field
 from backend.errors import HTTP_MESSAGES, DomainError, NotFound, ValidationFailed
 from backend.tickets import open311_services as o311
 from backend.tickets.models import CATEGORIES
@@ -89,7 +89,7 @@ class CommaList(ma.fields.List):
 
 def _w3c_datetime():
     message = "时间格式应为 2026-11-23T08:00:00Z（须带时区）"
-    return ma.fields.AwareDateTime(
+    return BoundedDateTime(
         load_default=None, error_messages={"invalid": message, "invalid_awareness": message}
     )
 

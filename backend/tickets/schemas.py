@@ -6,7 +6,13 @@ from webargs.fields import DelimitedList
 from backend.common.ids import MAX_ID, IdField
 from backend.common.masking import mask_name
 from backend.common.pagination import PageArgs
-from backend.common.schemas import BaseSchema, UtcDateTime, coordinate_field, text_field
+from backend.common.schemas import (
+    BaseSchema,
+    BoundedDate,
+    UtcDateTime,
+    coordinate_field,
+    text_field,
+)
 from backend.tickets.models import (
     CATEGORIES,
     CHANNELS,
@@ -128,8 +134,8 @@ class RatingArgs(BaseSchema):
 
 
 class StatsArgs(BaseSchema):
-    since = ma.fields.Date(load_default=None)
-    until = ma.fields.Date(load_default=None)
+    since = BoundedDate(load_default=None)
+    until = BoundedDate(load_default=None)
 
 
 class TimeLimitArgs(BaseSchema):

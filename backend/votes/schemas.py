@@ -4,15 +4,15 @@ import marshmallow as ma
 
 from backend.common.ids import IdField
 from backend.common.pagination import PageArgs
-from backend.common.schemas import BaseSchema, UtcDateTime, text_field
+from backend.common.schemas import BaseSchema, BoundedDateTime, UtcDateTime, text_field
 from backend.votes.models import CHOICE_LABELS, STATUS_LABELS
 from backend.votes.rules import MATTERS
 
 TITLE_MAX, BODY_MAX, REASON_MAX, NOTE_MAX = 100, 10_000, 200, 200
 
 
-def _aware_time(label: str) -> ma.fields.AwareDateTime:
-    return ma.fields.AwareDateTime(
+def _aware_time(label: str) -> BoundedDateTime:
+    return BoundedDateTime(
         required=True,
         error_messages={
             "invalid": f"{label}格式应为 2026-12-20T09:00:00+08:00",

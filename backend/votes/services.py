@@ -137,6 +137,14 @@ def _check_times(announced_at: datetime, opens_at: datetime, closes_at: datetime
             f"投票开始时间须在公告之日起至少 {notice_days} 日之后",
             fields={"opens_at": [f"至少在 {notice_days} 日后开始"]},
         )
+    # Owners read a notice for the vote at hand: voting opens at most one longest voting
+    # period after the notice period ends (75 days by default), not in a year nobody plans.
+    latest_days = notice_days + max_days
+    if opens_at > announced_at + timedelta(days=latest_days):
+        raise ValidationFailed(
+            f"投票开始时间须在公告之日起 {latest_days} 日之内",
+            fields={"opens_at": [f"最晚在 {latest_days} 日内开始"]},
+        )
     if closes_at <= opens_at:
         raise ValidationFailed(
             "投票结束时间须晚于开始时间", fields={"closes_at": ["须晚于开始时间"]}

@@ -105,6 +105,12 @@ def test_missing_party_is_named_and_nothing_written(as_auditor, gcast):
         ({"topic": "长" * 201}, "topic", "会议主题不能超过 200 个字"),
         ({"location": ""}, "location", "请填写会议地点"),
         ({"held_on": "明天"}, "held_on", "日期格式应为 2026-10-05"),
+        ({"held_on": "1999-12-31"}, "held_on", "日期须在 2000-01-01 至 2100-12-31 之间"),
+        (
+            {"items-0-deadline": "9999-12-31"},
+            "items-0-deadline",
+            "日期须在 2000-01-01 至 2100-12-31 之间",
+        ),
         ({"community_id": "abc"}, "community_id", "应为整数"),
         ({"items-0-ticket_id": "x1"}, "items-0-ticket_id", "应为整数"),
         ({"attendees-2-party": "developer"}, "attendees-2-party", None),

@@ -211,7 +211,9 @@ def test_forms_without_csrf_token_are_refused(as_auditor, gcast):
         ({"role": "boss"}, "member-role", "职务应为主任、副主任或委员"),
         ({"joined_on": "yesterday"}, "member-joined_on", "日期格式应为 2026-10-05"),
         ({"phone": "call me"}, "member-phone", "电话应为"),
-        ({"joined_on": "2999-01-01"}, "member-joined_on", "任职日期不能晚于今天"),
+        ({"joined_on": "2099-01-01"}, "member-joined_on", "任职日期不能晚于今天"),
+        ({"joined_on": "1999-12-31"}, "member-joined_on", "日期须在 2000-01-01 至 2100-12-31 之间"),
+        ({"joined_on": "9999-12-31"}, "member-joined_on", "日期须在 2000-01-01 至 2100-12-31 之间"),
     ],
 )
 def test_bad_member_input_is_shown_and_writes_nothing(as_auditor, gcast, data, field, message):

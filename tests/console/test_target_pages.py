@@ -182,7 +182,14 @@ def test_signed_out_goes_to_login(client, gcast):
         ("?since=2025-13-01&until=2025-12-31", "日期格式不正确"),
         ("?since=2025-06-01&until=2025-01-01", "开始日期不能晚于结束日期"),
         ("?since=2019-01-01&until=2025-12-31", "统计区间最长三年"),
-        ("?year=abc", "日期格式不正确"),
+        ("?year=abc", "年度不正确"),
+        # Bounded like every date (DESIGN.md, Input bounds): once an OverflowError (500).
+        ("?year=9999", "年度不正确"),
+        ("?year=99999999999999999999", "年度不正确"),
+        ("?year=1999", "年度不正确"),
+        ("?since=9999-12-29&until=9999-12-31", "2000-01-01 至 2100-12-31"),
+        ("?since=0001-01-01&until=0001-12-31", "2000-01-01 至 2100-12-31"),
+        ("?since=20250101&until=20251231", "日期格式不正确"),
     ],
 )
 def test_a_bad_period_is_explained_and_the_default_shown(as_county, gcast, query, message):

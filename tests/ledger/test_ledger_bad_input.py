@@ -172,6 +172,8 @@ BAD_ENTRIES = {
     "date impossible": {"entry_date": "2026-10-32"},
     "date slashes": {"entry_date": "2026/10/05"},
     "date outside the period": {"entry_date": "2026-11-01"},
+    "date far in the future": {"entry_date": "9999-12-31"},
+    "date before 2000": {"entry_date": "0001-01-01"},
     "direction unknown": {"direction": "in"},
     "category unknown": {"category": "bribes"},
     "category of the other direction": {"category": "maintenance"},
@@ -205,3 +207,36 @@ def test_bad_transition_is_422(ledger, cast, body):
     response = ledger.post(cast.manager, f"/periods/{pid}/transitions", body)
     assert response.status_code == 422, response.json
     assert ledger.get(cast.manager, f"/periods/{pid}").json["status"] == "draft"
+
+
+# Dates anyone sends lie in 2000..2100 (DESIGN.md, Input bounds); a period may not start after
+# this month (the ledger's own, narrower rule). 9999-12-01 was a ValueError (500): the end of
+# its month is in year 10000.
+@pytest.mark.parametrize(
+    ("kind", "start", "message"),
+    [
+        ("month", "9999-12-01", "2000-01-01 至 2100-12-31"),
+        ("quarter", "9999-10-01", "2000-01-01 至 2100-12-31"),
+        ("month", "2101-01-01", "2000-01-01 至 2100-12-31"),
+        ("month", "1999-12-01", "2000-01-01 至 2100-12-31"),
+        ("month", "0001-01-01", "2000-01-01 至 2100-12-31"),
+        ("month", "2100-12-01", "不能晚于本月"),
+        ("quarter", "2100-10-01", "不能晚于本月"),
+    ],
+)
+def test_period_start_out_of_bounds_is_422_and_opens_nothing(ledger, cast, kind, start, message):
+    before = _counts()
+    response = ledger.post(cast.manager, "/periods", {"kind": kind, "start_date": start})
+    assert response.status_code == 422, response.json
+    assert any(message in text for text in response.json["error"]["fields"]["start_date"])
+    assert _counts() == before
+
+
+def test_entry_dates_out_of_bounds_say_so(ledger, cast):
+    pid = ledger.open_period(cast.manager, "2026-10-01")["id"]
+    response = ledger.post(
+        cast.manager, f"/periods/{pid}/entries", {**ENTRY, "entry_date": "9999-12-31"}
+    )
+    assert response.json["error"]["fields"]["entry_date"] == [
+        "日期须在 2000-01-01 至 2100-12-31 之间"
+    ]

@@ -309,6 +309,9 @@ def test_requests_filter_by_status_service_code_and_dates_newest_first(o311, tic
     [
         ({"start_date": "2026-11-01"}, "start_date"),
         ({"start_date": "2026-11-01T08:00:00"}, "start_date"),
+        ({"start_date": "9999-12-31T23:00:00-12:00"}, "start_date"),
+        ({"end_date": "0001-01-01T00:00:00+14:00"}, "end_date"),
+        ({"end_date": "2101-01-01T00:00:00Z"}, "end_date"),
         ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}, "end_date"),
         ({"status": "pending"}, "status"),
         ({"service_code": "potholes"}, "service_code"),

@@ -67,6 +67,12 @@ def test_an_estate_outside_the_callers_scope_is_not_found(vcast, votes):
         ({"days_to_open": 14}, "opens_at"),  # less than the 15-day notice
         ({"days_open": 0}, "closes_at"),
         ({"days_open": 61}, "closes_at"),
+        ({"days_to_open": 76}, "opens_at"),  # beyond the notice period plus a voting period
+        ({"days_to_open": 365 * 70}, "opens_at"),
+        ({"opens_at": "9999-12-30T09:00:00+08:00"}, "opens_at"),  # was accepted
+        ({"opens_at": "9999-12-31T23:00:00-12:00"}, "opens_at"),  # was an OverflowError
+        ({"closes_at": "9999-12-31T23:00:00-12:00"}, "closes_at"),
+        ({"closes_at": "1999-12-31T23:00:00+08:00"}, "closes_at"),
         ({"matter": "sell_the_estate"}, "matter"),
         ({"title": ""}, "title"),
         ({"title": "   "}, "title"),
@@ -260,3 +266,16 @@ def test_only_the_organiser_is_told_they_organise(vcast, votes):
         "township": (True, False),
         "owner": (False, False),
     }
+
+
+def test_voting_opens_at_most_a_voting_period_after_the_notice(vcast, votes, app):
+    latest = app.config["VOTE_NOTICE_DAYS"] + app.config["VOTE_MAX_DAYS"]
+    opens = utcnow() + timedelta(days=latest, minutes=-1)
+    body = {"opens_at": opens.isoformat(), "closes_at": (opens + timedelta(days=3)).isoformat()}
+    assert votes.create(vcast.chair, vcast.estate.id, **body).status_code == 201
+    opens = utcnow() + timedelta(days=latest, minutes=1)
+    body = {"opens_at": opens.isoformat(), "closes_at": (opens + timedelta(days=3)).isoformat()}
+    response = votes.create(vcast.chair, vcast.estate.id, **body)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"]["opens_at"] == [f"最晚在 {latest} 日内开始"]
+    assert motion_count() == 1

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.common.ids import IdField
-from backend.common.schemas import BaseSchema, text_field
+from backend.common.schemas import BaseSchema, BoundedDate, text_field
 from backend.governance.meetings.models import PARTY_LABELS
 
 LOCATION_MAX, TOPIC_MAX, NAME_MAX, POST_MAX = 100, 200, 32, 32
@@ -33,12 +33,12 @@ class AgendaItemArgs(BaseSchema):
     dispute_resolved = ma.fields.Boolean(load_default=False)
     decision = text_field("决议", DECISION_MAX, required=False)
     owner = text_field("责任方", OWNER_MAX, required=False)
-    deadline = ma.fields.Date(load_default=None)
+    deadline = BoundedDate(load_default=None)
 
 
 class MeetingArgs(BaseSchema):
     community_id = IdField(required=True)
-    held_on = ma.fields.Date(required=True)
+    held_on = BoundedDate(required=True)
     location = text_field("会议地点", LOCATION_MAX)
     topic = text_field("会议主题", TOPIC_MAX)
     attendees = ma.fields.List(

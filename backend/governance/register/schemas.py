@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from backend.common.ids import IdField
-from backend.common.schemas import BaseSchema, text_field
+from backend.common.schemas import BaseSchema, BoundedDate, text_field
 from backend.governance.register.models import MEMBER_ROLE_LABELS
 
 DATE_ERROR = "日期格式应为 2026-10-05"
@@ -12,13 +12,13 @@ TEAM_MAX_MEMBERS = 100_000
 JOINT_MAX_ESTATES = 50
 
 
-def date_field(required: bool = True) -> ma.fields.Date:
+def date_field(required: bool = True) -> BoundedDate:
     if required:
-        return ma.fields.Date(
+        return BoundedDate(
             required=True,
             error_messages={"invalid": DATE_ERROR, "required": "请填写日期"},
         )
-    return ma.fields.Date(load_default=None, error_messages={"invalid": DATE_ERROR})
+    return BoundedDate(load_default=None, error_messages={"invalid": DATE_ERROR})
 
 
 def phone_field() -> ma.fields.String:
