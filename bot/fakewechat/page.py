@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, render_template_string
 
+from . import markdown
 from .api import store
 
 bp = Blueprint("fakewechat_page", __name__)
@@ -70,7 +71,8 @@ def describe(message: dict) -> dict:
     view = {"seq": message["seq"], "time": local_time(message["received_at"]), "msgtype": msgtype}
     if msgtype in ("text", "markdown", "markdown_v2"):
         mentions = section.get("mentioned_list") or []
-        view["text"] = section.get("content", "") + "".join(f" @{m.lstrip('@')}" for m in mentions)
+        text = section.get("content", "") + "".join(f" @{m.lstrip('@')}" for m in mentions)
+        view["text"] = text if msgtype == "text" else markdown.render(text)
     elif msgtype == "template_card":
         view["cards"] = [template_card(section)]
     elif msgtype == "textcard":
@@ -135,6 +137,11 @@ PAGE = """<!doctype html>
           max-width: 85%; margin-top: 4px; }
   .card b { display: block; margin-bottom: 4px; }
   .card p { margin: 2px 0; color: #555; white-space: pre-wrap; }
+  .bubble .quote { display: inline-block; border-left: 3px solid #c8c9cc; padding-left: 6px;
+                   color: #555; }
+  .bubble code { background: rgba(0, 0, 0, .06); padding: 0 3px; border-radius: 3px; }
+  .bubble .font-info { color: #07c160; } .bubble .font-comment { color: #646566; }
+  .bubble .font-warning { color: #ed6a0c; }
   .card .page { color: #576b95; font-size: 13px; margin-top: 6px; }
   .tag { font-size: 11px; color: #888; border: 1px solid #ccc; border-radius: 3px;
          padding: 0 4px; margin-left: 4px; }

@@ -26,6 +26,26 @@ def test_page_shows_recorded_message_and_escapes_html(fake_wechat, http):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
+def test_markdown_is_drawn_as_wecom_draws_it_and_text_stays_as_typed(fake_wechat, http):
+    content = (
+        '## 账目公示\n**凤城花园** 2026年10月\n> 期末余额：<font color="info">¥3,600.00</font>\n'
+        "[查看明细](https://example.com/p?a=1&b=2) `abc` <script>alert(1)</script>"
+    )
+    post_robot(http, fake_wechat, {"msgtype": "markdown", "markdown": {"content": content}})
+    post_robot(http, fake_wechat, {"msgtype": "text", "text": {"content": "**不是加粗**"}})
+
+    page = http.get(fake_wechat.base_url + "/").text
+
+    assert '<strong class="h2">账目公示</strong>' in page
+    assert "<strong>凤城花园</strong> 2026年10月" in page
+    assert '<span class="quote">期末余额：<span class="font-info">¥3,600.00</span></span>' in page
+    assert '<a href="https://example.com/p?a=1&amp;b=2"' in page and ">查看明细</a>" in page
+    assert "<code>abc</code>" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "**不是加粗**" in page  # a text message is shown as typed
+
+
 def test_page_shows_card_title_description_and_mini_program_page(fake_wechat, http):
     card = {
         "card_type": "text_notice",
