@@ -13,11 +13,13 @@ from backend.governance.models import CreditPenalty, PenaltyEvidence
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
+from tests.download_support import assert_saved
 from tests.governance_support import on, penalty
 from tests.ledger_support import png_bytes
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 @pytest.fixture
@@ -119,6 +121,7 @@ def test_county_officer_records_a_deduction_with_evidence(as_county, gcast):
     assert len(evidence) == 2
     file = as_county.get(f"/console/penalty-evidence/{evidence[0].id}")
     assert file.status_code == 200 and file.data == PDF
+    assert_saved(file, "约谈记录.pdf")
 
 
 def test_bad_evidence_refuses_the_whole_penalty(as_county, gcast):

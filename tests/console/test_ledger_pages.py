@@ -18,6 +18,7 @@ from backend.ledger.models import LedgerEvent, LedgerPeriod, LedgerQuestion, Led
 from backend.outbox.models import OutboxMessage
 from tests.console.test_console import sign_in
 from tests.console.test_estate_page import post, table_rows
+from tests.download_support import assert_saved, assert_shown
 from tests.ledger_support import (
     STAFF_PASSWORD,
     LedgerApi,
@@ -25,10 +26,11 @@ from tests.ledger_support import (
     give_console_password,
     png_bytes,
 )
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 from tests.xlsx_support import HOSTILE, assert_written_as_text
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 EXPENSE = {
     "entry_date": "2026-10-12",
     "direction": "expense",
@@ -456,6 +458,8 @@ def test_voucher_is_served_to_the_auditor_and_404_to_an_outsider(client, cast, p
     assert image.status_code == pdf.status_code == 200
     assert (image.mimetype, image.data) == ("image/png", png_bytes())
     assert (pdf.mimetype, pdf.data) == ("application/pdf", PDF)
+    assert_shown(image)
+    assert_saved(pdf)
     assert client.get(f"{base}/{image_id + 100}").status_code == 404
 
     sign_in(client, "stranger")
@@ -472,6 +476,7 @@ def test_statement_downloads_as_xlsx_and_pdf(as_auditor, cast, period):
     assert book.active["A1"].value == f"{cast.estate.name} 2026年10月 公共收益收支公示"
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
     assert "2026" in xlsx.headers["Content-Disposition"]
+    assert_saved(xlsx)
     assert as_auditor.get(period_url(cast, period["id"], "/statement.csv")).status_code == 404
 
 

@@ -15,6 +15,7 @@ from backend.governance.models import Inspection, ProblemEvidence, ProblemItem
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
+from tests.download_support import assert_shown
 from tests.ledger_support import png_bytes
 from tests.test_query_counts import count_queries
 
@@ -231,6 +232,7 @@ def test_officer_closes_out_with_photos(as_township_a, gcast):
     photo = db.session.scalars(select(ProblemEvidence)).one()
     file = as_township_a.get(f"/console/problem-evidence/{photo.id}")
     assert file.status_code == 200 and file.data == png_bytes()
+    assert_shown(file)
     again = close_form(as_township_a, problem)
     assert again.status_code == 409
 

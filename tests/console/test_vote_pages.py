@@ -16,6 +16,8 @@ from backend.extensions import db
 from backend.votes.models import Ballot, Elector
 from tests.console.test_estate_page import post, table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
+from tests.download_support import assert_saved
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 from tests.vote_support import ballot_count, motion_row
 
@@ -292,7 +294,7 @@ def test_closed_motion_shows_the_full_result_with_shares(vcast, closed, as_audit
 def test_documents_are_linked_and_served_to_staff_in_scope(client, auth, make, vcast, votes):
     upload = client.post(
         f"/api/v1/estates/{vcast.estate.id}/motion-attachments",
-        data={"file": (io.BytesIO(b"%PDF-1.4 contract"), "物业合同.pdf")},
+        data={"file": (io.BytesIO(plain_pdf("contract")), "物业合同.pdf")},
         headers=auth(vcast.chair),
     )
     doc = upload.get_json()
@@ -303,7 +305,8 @@ def test_documents_are_linked_and_served_to_staff_in_scope(client, auth, make, v
     served = client.get(f"/console/motion-attachments/{doc['id']}")
 
     assert f'href="/console/motion-attachments/{doc["id"]}"' in html and "物业合同.pdf" in html
-    assert served.status_code == 200 and served.data == b"%PDF-1.4 contract"
+    assert served.status_code == 200 and served.data == plain_pdf("contract")
+    assert_saved(served, "物业合同.pdf")
     other = make.member(Role.TOWNSHIP_OFFICER, make.township())
     signed_in(client, other, "township2")
     assert client.get(f"/console/motion-attachments/{doc['id']}").status_code == 404
@@ -321,6 +324,7 @@ def test_exports_download_as_xlsx_for_auditors(vcast, closed, as_auditor, kind):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert ".xlsx" in response.headers["Content-Disposition"]
+    assert_saved(response)
     rows = rows_of(response)
     assert closed["title"] in rows[0][0]
     if kind == "results":

@@ -10,13 +10,14 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import screenshot, sign_in
 from tests.governance_support import on, penalty
 from tests.ledger_support import give_console_password
+from tests.pdf_support import plain_pdf
 
 pytestmark = pytest.mark.committing(
     "the browser talks to a live server whose threads have their own connections"
 )
 
 LOOK_AT = "/tmp/companies-console.png"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def test_county_officer_records_and_revokes_penalties(page, live_server, gcast, tmp_path):

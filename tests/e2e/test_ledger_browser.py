@@ -5,12 +5,13 @@ import pytest
 
 from tests.e2e.conftest import screenshot
 from tests.ledger_support import STAFF_PASSWORD, approved_period, give_console_password, png_bytes
+from tests.pdf_support import plain_pdf
 
 pytestmark = pytest.mark.committing(
     "the browser talks to a live server whose threads have their own connections"
 )
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 REPAIR = {
     "entry_date": "2026-10-12",
     "direction": "expense",
