@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import func, select, text
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from backend.extensions import db
 from backend.ledger import chain
@@ -204,6 +206,24 @@ def test_ten_megabytes_is_the_limit(app, ledger, cast, draft_entry):
 def test_request_over_the_upload_limit_is_413(app, ledger, cast, draft_entry):
     huge = pdf("huge").ljust((app.config["MAX_UPLOAD_MB"] + 1) * MB, b" ")
     response = upload(ledger, cast.manager, draft_entry, "巨大.pdf", huge)
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "payload_too_large"
+    assert not stored_file(app, huge, ".pdf").exists()
+    assert voucher_rows() == 0
+
+
+def test_a_chunked_request_over_the_upload_limit_is_413_too(app, ledger, cast, draft_entry):
+    """No Content-Length to check up front: the app-wide MAX_CONTENT_LENGTH still holds,
+    because Werkzeug limits a stream the server ends (wsgi.input_terminated) to it."""
+    huge = pdf("chunked").ljust((app.config["MAX_UPLOAD_MB"] + 1) * MB, b" ")
+    file = FileStorage(io.BytesIO(huge), filename="巨大.pdf", content_type="application/pdf")
+    boundary, body = encode_multipart({"file": file})
+    response = ledger.client.post(
+        ledger.url(f"/entries/{draft_entry}/vouchers"),
+        headers={**ledger.auth(cast.manager), "Transfer-Encoding": "chunked"},
+        content_type=f"multipart/form-data; boundary={boundary}",
+        environ_overrides={"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True},
+    )
     assert response.status_code == 413
     assert response.json["error"]["code"] == "payload_too_large"
     assert not stored_file(app, huge, ".pdf").exists()
