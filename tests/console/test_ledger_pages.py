@@ -567,3 +567,25 @@ def test_the_opening_balance_is_the_previous_periods_closing_even_before_it_is_p
     assert "<dt>期初余额</dt><dd>¥4,100.00</dd>" in html  # what the auditor saw stays true
     assert "上期尚未公示" not in html
     assert ledger.get(cast.chair, f"/periods/{november['id']}").json["previous_published"]
+
+
+# -- the confirmation step (§7.4) ----------------------------------------------------------
+
+
+def test_audit_and_publish_wait_for_the_confirmation_step(as_auditor, cast, period):
+    name = cast.estate.name
+    page = as_auditor.get(period_url(cast, period["id"])).get_data(as_text=True)
+    assert f'data-confirm="确认审核通过 {name} 2026年10月 账目？' in page
+    before = snapshot(period["id"])
+
+    unconfirmed = transition(as_auditor, cast, period["id"], action="audit", confirmed="")
+
+    assert unconfirmed.status_code == 422
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in unconfirmed.get_data(as_text=True)
+    assert snapshot(period["id"]) == before
+    assert transition(as_auditor, cast, period["id"], action="audit").status_code == 303
+    page = as_auditor.get(period_url(cast, period["id"])).get_data(as_text=True)
+    assert f'data-confirm="确认公示 {name} 2026年10月 账目？公示后不可修改"' in page
+    audited = snapshot(period["id"])
+    unconfirmed = transition(as_auditor, cast, period["id"], action="publish", confirmed="")
+    assert unconfirmed.status_code == 422 and snapshot(period["id"]) == audited

@@ -445,7 +445,9 @@ def test_staff_who_do_not_organise_get_no_forms_and_403(client, vcast, paper_mot
 def test_close_now_waits_for_the_deadline_then_tallies(vcast, votes, paper_motion, as_auditor):
     motion_id = paper_motion["id"]
     page = html_of(as_auditor.get(f"/console/votes/{motion_id}"))
-    assert re.search(r'id="close-now-button" data-closes-at="\d+" disabled>立即计票', page)
+    assert re.search(
+        r'id="close-now-button" data-confirm="[^"]+" data-closes-at="\d+" disabled>立即计票', page
+    )
 
     early = post(as_auditor, f"/console/votes/{motion_id}/close", {})
     assert early.status_code == 409
@@ -463,3 +465,16 @@ def test_close_now_waits_for_the_deadline_then_tallies(vcast, votes, paper_motio
     assert "已计票：未达到法定参与比例" in html
     assert table_rows(html, "vote-result")[2][:2] == ["赞成", "1"]
     assert 'id="paper-ballot"' not in html and 'id="close-now"' not in html
+
+
+def test_close_now_waits_for_the_confirmation_step(vcast, votes, paper_motion, as_auditor):
+    motion_id = paper_motion["id"]
+    # Asked before the deadline: after it, the page's own read would tally the motion.
+    page = html_of(as_auditor.get(f"/console/votes/{motion_id}"))
+    assert f'data-confirm="确认对「{paper_motion["title"]}」立即计票？' in page
+
+    unconfirmed = post(as_auditor, f"/console/votes/{motion_id}/close", {"confirmed": ""})
+
+    assert unconfirmed.status_code == 422
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in html_of(unconfirmed)
+    assert motion_row(motion_id).status == "open"
