@@ -32,6 +32,14 @@ def plain_pdf(tag: str = "") -> bytes:
     return _bytes(_writer(tag))
 
 
+def encrypted_pdf(tag: str = "", password: str = "") -> bytes:
+    """Encrypted with an owner password; ``password`` is the one needed to open it ("" for
+    a document that only restricts printing or copying)."""
+    writer = _writer(tag)
+    writer.encrypt(user_password=password, owner_password="owner", algorithm="AES-128")
+    return _bytes(writer)
+
+
 def pdf_with_open_action_javascript(tag: str = "") -> bytes:
     """Runs JavaScript when opened (/OpenAction → /S /JavaScript /JS ...)."""
     writer = _writer(tag)

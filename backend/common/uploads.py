@@ -7,7 +7,7 @@ import zipfile
 from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
+from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from backend.common import storage
@@ -89,7 +89,9 @@ def _passive_pdf(data: bytes) -> bool:
     quiet.setLevel(logging.ERROR)  # a damaged file is answered with a 422, not logged
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
+        # Many official PDFs are encrypted only to restrict printing or copying: they open
+        # with the empty password, and then we can read (and check) them like any other.
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             _refuse("不支持加密的 PDF 文件，请去除密码后再上传")
         root = reader.trailer["/Root"].get_object()
         if not isinstance(root, DictionaryObject) or len(reader.pages) == 0:

@@ -160,6 +160,17 @@ def test_active_or_fake_pdf_vouchers_are_422_and_not_stored(
     assert not stored_file(app, data, ".pdf").exists()
 
 
+def test_a_pdf_that_opens_without_a_password_is_checked_and_taken(ledger, cast, draft_entry):
+    restricted = pdf_support.encrypted_pdf("restricted")
+    assert upload(ledger, cast.manager, draft_entry, "红头文件.pdf", restricted).status_code == 201
+    locked = pdf_support.encrypted_pdf("locked", password="secret")
+    response = upload(ledger, cast.manager, draft_entry, "加密.pdf", locked)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "file": ["不支持加密的 PDF 文件，请去除密码后再上传"]
+    }
+
+
 def test_decompression_bomb_is_422_not_500(ledger, cast, draft_entry):
     response = upload(ledger, cast.manager, draft_entry, "巨图.png", png_declaring(30000, 30000))
     assert response.status_code == 422, response.json
