@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from backend.errors import DomainError, Forbidden, PayloadTooLarge
 from backend.extensions import redis_holder
@@ -66,9 +67,7 @@ def verify_url():
 @bp.post("/callback")
 def receive():
     """A member's message or card click: checked here, handled by a job."""
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("回调消息过大")
-    encrypted = _encrypted_body()
+    encrypted = _encrypted_body(_capped_body())
     _authenticate(encrypted)
     event = _event(encrypted)
     if event is not None:
@@ -111,13 +110,36 @@ def _ack() -> Response:
     return Response(ACK, mimetype="text/plain")
 
 
-def _encrypted_body() -> str:
+def _capped_body() -> bytes:
+    """The posted body, read no further than MAX_BODY_BYTES + 1 bytes.
+
+    A Content-Length alone does not bound a body: a chunked one has none, and behind a server
+    that de-chunks (gunicorn, werkzeug's, both set ``wsgi.input_terminated``) Werkzeug then
+    limits the stream only by the app-wide MAX_CONTENT_LENGTH (megabytes of uploads). So this
+    view sets its own limit (Werkzeug refuses a larger Content-Length at once) and reads at
+    most one byte past the cap itself, whatever the stream does. The limit is that one byte
+    more: Werkzeug's limited stream hands out exactly its limit and only complains on a later
+    read, so a limit of the cap itself would make an oversized body look like a full one.
+
+    :raises PayloadTooLarge: (413) the body is larger than MAX_BODY_BYTES.
+    """
+    request.max_content_length = MAX_BODY_BYTES + 1
+    try:
+        body = request.stream.read(MAX_BODY_BYTES + 1)
+    except RequestEntityTooLarge:
+        body = None
+    if body is None or len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge("回调消息过大")
+    return body
+
+
+def _encrypted_body(data: bytes) -> str:
     """The Encrypt element of the posted XML.
 
     :raises DomainError: (400) the body is not WeCom's callback XML.
     """
     try:
-        body = xmltodict.parse(request.get_data(cache=False), disable_entities=True)
+        body = xmltodict.parse(data, disable_entities=True)
         encrypted = body["xml"]["Encrypt"]
     except (ExpatError, KeyError, TypeError, ValueError):
         encrypted = None

@@ -138,4 +138,11 @@ def send(key: str, content_type: str, name: str):
     """A response carrying a stored file, named for the person downloading it."""
     from flask import send_file
 
-    return send_file(open_file(key), mimetype=content_type, download_name=name, max_age=0)
+    # Only pictures are shown in place; anything else is saved, never opened in our origin.
+    return send_file(
+        open_file(key),
+        mimetype=content_type,
+        download_name=name,
+        as_attachment=not content_type.startswith("image/"),
+        max_age=0,
+    )

@@ -2,10 +2,13 @@
 not by what their name says."""
 
 import io
+import logging
 import zipfile
 from pathlib import PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
+from pypdf import PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from backend.common import storage
 from backend.errors import ValidationFailed
@@ -21,6 +24,28 @@ CONTENT_TYPES = {
 }
 IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 MAX_NAME_CHARS = 120
+log = logging.getLogger(__name__)
+# Keys that make a PDF do something when opened or touched: run JavaScript, start a program,
+# carry another file, act on page / field events. A notice, a voucher or minutes needs none.
+ACTIVE_PDF_KEYS = frozenset(
+    {
+        "/JS",
+        "/JavaScript",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/AA",
+        "/RichMedia",
+        "/XFA",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToE",
+    }
+)
+# Actions a PDF may start on opening: going to a page is all a document needs.
+HARMLESS_OPEN_ACTIONS = frozenset({"/GoTo"})
+# More objects than any honest document of MAX_UPLOAD_MB has; a bound on the walk.
+MAX_PDF_OBJECTS = 500_000
 
 
 def _refuse(message: str):
@@ -29,7 +54,7 @@ def _refuse(message: str):
 
 def _looks_like(suffix: str, data: bytes) -> bool:
     if suffix == ".pdf":
-        return data.startswith(b"%PDF-")
+        return data.startswith(b"%PDF-") and _passive_pdf(data)
     if suffix in IMAGE_FORMATS:
         try:
             with Image.open(io.BytesIO(data)) as image:
@@ -50,6 +75,73 @@ def _looks_like(suffix: str, data: bytes) -> bool:
         # A damaged central directory can claim to span several disks (NotImplementedError)
         # or point outside the file: all of it is "not a document", not a 500.
         return False
+
+
+def _passive_pdf(data: bytes) -> bool:
+    """True for a PDF pypdf can read that has pages; False for anything else behind a
+    ``%PDF-`` (HTML, say).
+
+    :raises ValidationFailed: the PDF carries active content (ACTIVE_PDF_KEYS, or an
+        /OpenAction that is more than going to a page), or is encrypted (then unreadable).
+    """
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # a damaged file is answered with a 422, not logged
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        # Many official PDFs are encrypted only to restrict printing or copying: they open
+        # with the empty password, and then we can read (and check) them like any other.
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            _refuse("不支持加密的 PDF 文件，请去除密码后再上传")
+        root = reader.trailer["/Root"].get_object()
+        if not isinstance(root, DictionaryObject) or len(reader.pages) == 0:
+            return False
+        active = _active_content(root)
+    except ValidationFailed:
+        raise
+    except Exception:  # pypdf raises many kinds on a damaged or fake PDF: all are "not a PDF"
+        return False
+    finally:
+        quiet.setLevel(level)
+    if active:
+        log.info("PDF upload refused: it carries %s", active)
+        _refuse("PDF 文件含有脚本、附件或自动动作，出于安全考虑不予接收，请另存为普通 PDF 后再上传")
+    return True
+
+
+def _active_content(root) -> str | None:
+    """The first active key found anywhere reachable from the document catalog (pages,
+    annotations, form fields, the names tree, outlines), or None."""
+    seen = set()
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            ref = (node.idnum, node.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            node = node.get_object()
+        count += 1
+        if count > MAX_PDF_OBJECTS:
+            return "对象过多"
+        if isinstance(node, DictionaryObject):
+            for key, value in node.items():
+                if key in ACTIVE_PDF_KEYS:
+                    return key
+                if key == "/S" and isinstance(value, NameObject) and value in ACTIVE_PDF_KEYS:
+                    return str(value)  # an action of an active kind, wherever it hangs
+                if key == "/OpenAction":
+                    action = value.get_object()
+                    if isinstance(action, DictionaryObject) and (
+                        action.get("/S") not in HARMLESS_OPEN_ACTIONS
+                    ):
+                        return "/OpenAction"
+                stack.append(value)
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return None
 
 
 def check(

@@ -7,6 +7,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from backend.common import storage
 from backend.console import companies as company_pages
+from backend.console import confirmation
 from backend.console.views import bp, staff_required
 from backend.errors import DomainError
 from backend.governance import services
@@ -30,6 +31,7 @@ def company(company_id):
 def company_penalty(company_id):
     keep = {name: request.form.get(name, "") for name in company_pages.PENALTY_FIELDS}
     try:
+        confirmation.require()
         penalty = company_pages.record(
             g.staff, company_id, request.form, request.files.getlist("evidence")
         )
@@ -43,6 +45,7 @@ def company_penalty(company_id):
 @staff_required
 def company_penalty_revoke(company_id, penalty_id):
     try:
+        confirmation.require()
         penalty = company_pages.revoke(g.staff, company_id, penalty_id, request.form)
     except DomainError as error:
         return _company_page(company_id, error=error, form={"revoke_id": str(penalty_id)})

@@ -6,6 +6,7 @@ backend.console.problems, and renders or redirects."""
 from flask import flash, g, redirect, render_template, request, url_for
 
 from backend.common import storage
+from backend.console import confirmation
 from backend.console import problems as problem_pages
 from backend.console.views import bp, staff_required
 from backend.errors import DomainError
@@ -56,6 +57,7 @@ def problem(problem_id):
 @staff_required
 def problem_close_out(problem_id):
     try:
+        confirmation.require()
         problem = problem_pages.close_out(
             g.staff, problem_id, request.form, request.files.getlist("photos")
         )

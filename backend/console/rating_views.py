@@ -8,6 +8,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from backend.console import rating_reviews as review_pages
 from backend.console import ratings as rating_pages
+from backend.console.confirmation import confirmed
 from backend.console.services import rollback_on_failure
 from backend.console.views import bp, staff_required
 from backend.errors import DomainError
@@ -46,7 +47,7 @@ def rating_confirm(estate_id, year):
     return _act(
         estate_id,
         year,
-        lambda: services.confirm(g.staff, estate_id, year),
+        confirmed(lambda: services.confirm(g.staff, estate_id, year)),
         lambda r: (
             f"已确认：{rating_pages.stars_text(r.stars)}（{r.total} 分）"
             + ("，可申报五星，待审核" if r.five_star_review == "pending" else "")
@@ -61,8 +62,10 @@ def rating_five_stars(estate_id, year):
     return _act(
         estate_id,
         year,
-        lambda: services.review_five_stars(
-            g.staff, estate_id, year, grant, request.form.get("reason", "")
+        confirmed(
+            lambda: services.review_five_stars(
+                g.staff, estate_id, year, grant, request.form.get("reason", "")
+            )
         ),
         lambda r: "已授予五星" if r.stars == 5 else "已决定不授予五星，保持四星",
         keep={"reason": request.form.get("reason", "")},

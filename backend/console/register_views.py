@@ -7,6 +7,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from backend.console import register as pages
 from backend.console import register_lists as lists
+from backend.console.confirmation import confirmed
 from backend.console.views import bp, staff_required
 from backend.errors import DomainError
 
@@ -62,7 +63,7 @@ def register_committee_end(estate_id, committee_id):
     return _act(
         estate_id,
         "end",
-        lambda: pages.end_committee(g.staff, estate_id, committee_id, request.form),
+        confirmed(lambda: pages.end_committee(g.staff, estate_id, committee_id, request.form)),
         lambda c: f"已登记业委会解散（{c.ended_on.isoformat()}）",
     )
 
@@ -84,7 +85,7 @@ def register_member_leave(estate_id, member_id):
     return _act(
         estate_id,
         f"leave-{member_id}",
-        lambda: pages.remove_member(g.staff, estate_id, member_id, request.form),
+        confirmed(lambda: pages.remove_member(g.staff, estate_id, member_id, request.form)),
         lambda m: f"已登记 {m.name} 离任（{m.left_on.isoformat()}）",
     )
 
@@ -106,7 +107,7 @@ def register_branch_dissolve(estate_id, branch_id):
     return _act(
         estate_id,
         f"dissolve-{branch_id}",
-        lambda: pages.dissolve_branch(g.staff, estate_id, branch_id, request.form),
+        confirmed(lambda: pages.dissolve_branch(g.staff, estate_id, branch_id, request.form)),
         lambda b: f"已登记党支部撤销：{b.name}",
     )
 

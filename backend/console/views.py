@@ -20,7 +20,7 @@ from flask import (
 from backend.accounts import sessions, throttle
 from backend.accounts.roles import ROLE_LABELS
 from backend.common import storage
-from backend.console import services
+from backend.console import confirmation, services
 from backend.console.forms import page_arg
 from backend.errors import DomainError, Unauthorized
 from backend.extensions import csrf, limiter
@@ -206,6 +206,8 @@ def ledger_transition(estate_id, period_id):
     # The reason typed is kept on the page when it is refused (too long, say).
     keep = {"reason": request.form.get("reason", "")}
     try:
+        if request.form.get("action") in ("audit", "publish"):  # 退回 can be undone: no step
+            confirmation.require()
         period = services.ledger_transition(g.staff, estate_id, period_id, request.form)
     except DomainError as error:
         return _ledger_period_page(estate_id, period_id, error=error, form=keep)

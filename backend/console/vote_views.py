@@ -8,6 +8,7 @@ import io
 from flask import flash, g, redirect, render_template, request, send_file, url_for
 
 from backend.common import storage
+from backend.console import confirmation
 from backend.console import votes as vote_pages
 from backend.console.views import bp, staff_required
 from backend.errors import DomainError
@@ -43,6 +44,7 @@ def vote_paper_ballot(motion_id):
 @staff_required
 def vote_close(motion_id):
     try:
+        confirmation.require()
         done = vote_pages.close_now(g.staff, motion_id)
     except DomainError as error:
         return _vote_page(motion_id, error=error)

@@ -1,6 +1,7 @@
 """The WeCom callback: signature, freshness, replay and duplicate checks, and the quick answer
 that leaves the work to a job. The test is WeCom's server (wechatpy's own crypto)."""
 
+import io
 import time
 
 import pytest
@@ -195,6 +196,72 @@ def test_an_oversized_body_is_413(wecom_server):
     )
 
     assert response.status_code == 413
+
+
+class _Endless(io.RawIOBase):
+    """A chunked body as a de-chunking server hands it on: no Content-Length, counted as read."""
+
+    def __init__(self, size: int):
+        self.left, self.read_bytes = size, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        n = min(len(buffer), self.left)
+        buffer[:n] = b" " * n
+        self.left -= n
+        self.read_bytes += n
+        return n
+
+
+@pytest.mark.parametrize("terminated", [True, False], ids=["server de-chunks", "raw stream"])
+def test_a_chunked_5_mb_body_is_413_without_being_read_or_parsed(
+    wecom_server, monkeypatch, terminated
+):
+    parsed = []
+    monkeypatch.setattr(callback.xmltodict, "parse", lambda *a, **k: parsed.append(a))
+    body = _Endless(5 * 1024 * 1024)
+    environ = {"wsgi.input": body, "HTTP_TRANSFER_ENCODING": "chunked"}
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+
+    response = wecom_server.client.post(
+        "/bot/wecom/callback",
+        query_string=wecom_server.query("x"),
+        content_type="text/xml",
+        environ_overrides=environ,
+    )
+
+    if terminated:
+        assert response.status_code == 413
+        assert response.json["error"]["code"] == "payload_too_large"
+        assert body.read_bytes <= callback.MAX_BODY_BYTES + 64 * 1024  # one buffer past the cap
+        assert parsed == []
+    else:
+        # Without a length or a server that ends the stream, Werkzeug reads nothing at all.
+        assert response.status_code == 400 and body.read_bytes == 0
+
+
+def test_a_chunked_body_within_the_cap_is_handled(wecom_server):
+    encrypted = wecom_server.encrypt(
+        fixture_xml("text_message", **wecom_server.fields(sender="u1", content="你好"))
+    )
+    data = f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>".encode()
+
+    response = wecom_server.client.post(
+        "/bot/wecom/callback",
+        query_string=wecom_server.query(encrypted),
+        content_type="text/xml",
+        environ_overrides={
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.input_terminated": True,
+            "HTTP_TRANSFER_ENCODING": "chunked",
+        },
+    )
+
+    assert response.status_code == 200
+    assert queued() == 1
 
 
 def test_when_the_job_cannot_be_queued_a_retry_from_wecom_still_gets_through(

@@ -17,6 +17,7 @@ from backend.accounts.roles import Role
 from backend.common import storage
 from backend.extensions import db
 from backend.ledger.models import LedgerVoucher
+from tests.pdf_support import plain_pdf
 
 # Dummy credentials, passed explicitly so nothing is read from the machine's AWS settings.
 S3_CLIENT = {
@@ -24,7 +25,7 @@ S3_CLIENT = {
     "aws_access_key_id": "linli-test",
     "aws_secret_access_key": "linli-test-secret",
 }
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def _app_with(**config) -> Flask:
@@ -208,7 +209,7 @@ def test_voucher_upload_and_download_through_the_api_on_s3(
 ):
     s3_client, bucket = s3
     _base, headers, _entry_id = draft_entry
-    data = PDF + f"% {uuid.uuid4()}\n".encode()  # bytes no other test has stored locally
+    data = plain_pdf(str(uuid.uuid4()))  # bytes no other test has stored locally
 
     with _storage_settings(app, _s3_settings(s3_endpoint, bucket)):
         first = _upload(client, draft_entry, "维保合同.pdf", data)

@@ -13,11 +13,13 @@ from backend.governance.models import CreditPenalty, PenaltyEvidence
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
+from tests.download_support import assert_saved
 from tests.governance_support import on, penalty
 from tests.ledger_support import png_bytes
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 @pytest.fixture
@@ -36,6 +38,8 @@ def penalties() -> int:
 
 def post_penalty(client, company, data, files=None, token=True):
     form = {"kind": "interview", "reason": "小区消防通道长期堵塞", "decided_on": on(1).isoformat()}
+    # Past the confirmation step (each irreversible action has a test of it).
+    form["confirmed"] = "1"
     form.update(data)
     if token:
         form["csrf_token"] = csrf_token(client, f"/console/companies/{company.id}")
@@ -119,6 +123,7 @@ def test_county_officer_records_a_deduction_with_evidence(as_county, gcast):
     assert len(evidence) == 2
     file = as_county.get(f"/console/penalty-evidence/{evidence[0].id}")
     assert file.status_code == 200 and file.data == PDF
+    assert_saved(file, "约谈记录.pdf")
 
 
 def test_bad_evidence_refuses_the_whole_penalty(as_county, gcast):
@@ -159,7 +164,7 @@ def test_revoke_form_marks_it_revoked(as_county, gcast):
     token = csrf_token(as_county, f"/console/companies/{gcast.company.id}")
     response = as_county.post(
         f"/console/companies/{gcast.company.id}/penalties/{row.id}/revoke",
-        data={"csrf_token": token, "reason": "重复录入"},
+        data={"csrf_token": token, "reason": "重复录入", "confirmed": "1"},
     )
     assert response.status_code == 303
     page = html_of(as_county.get(f"/console/companies/{gcast.company.id}"))
@@ -171,7 +176,7 @@ def test_revoke_without_csrf_token_is_refused(as_county, gcast):
     row = penalty(gcast.company, recorded_by_id=gcast.admin.id)
     response = as_county.post(
         f"/console/companies/{gcast.company.id}/penalties/{row.id}/revoke",
-        data={"reason": "重复录入"},
+        data={"reason": "重复录入", "confirmed": "1"},
     )
     assert response.status_code == 400
     db.session.expire_all()
@@ -183,7 +188,7 @@ def test_revoke_through_another_companys_page_is_404(as_county, gcast):
     token = csrf_token(as_county, f"/console/companies/{gcast.company.id}")
     response = as_county.post(
         f"/console/companies/{gcast.other_company.id}/penalties/{row.id}/revoke",
-        data={"csrf_token": token, "reason": "重复录入"},
+        data={"csrf_token": token, "reason": "重复录入", "confirmed": "1"},
     )
     assert response.status_code == 404
 
@@ -192,3 +197,25 @@ def test_auditor_reads_but_gets_no_forms(client, gcast):
     signed_in(client, gcast.auditor_a, "auditor1")
     html = html_of(client.get(f"/console/companies/{gcast.company.id}"))
     assert "记录失信惩戒" not in html and 'id="credit-score">100<' in html
+
+
+def test_penalty_and_revocation_wait_for_the_confirmation_step(as_county, gcast):
+    page = html_of(as_county.get(f"/console/companies/{gcast.company.id}"))
+    assert f'data-confirm="确认记录对 {gcast.company.name} 的失信惩戒？' in page
+
+    response = post_penalty(as_county, gcast.company, {"confirmed": ""})
+
+    assert response.status_code == 422
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in html_of(response)
+    assert db.session.scalars(select(CreditPenalty)).all() == []
+    row = penalty(gcast.company, recorded_by_id=gcast.admin.id)
+    page = html_of(as_county.get(f"/console/companies/{gcast.company.id}"))
+    assert f'data-confirm="确认撤销对 {gcast.company.name} 的这条惩戒？撤销后不可恢复"' in page
+    token = csrf_token(as_county, f"/console/companies/{gcast.company.id}")
+    revoke = as_county.post(
+        f"/console/companies/{gcast.company.id}/penalties/{row.id}/revoke",
+        data={"csrf_token": token, "reason": "重复录入"},
+    )
+    assert revoke.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(CreditPenalty, row.id).revoked_at is None

@@ -94,7 +94,9 @@ def table_rows(html, table_id):
 
 
 def post(client, path, data, path_for_token="/console/"):
-    return client.post(path, data={"csrf_token": csrf_token(client, path_for_token), **data})
+    # "confirmed": past the confirmation step (each irreversible action has a test of it).
+    form = {"csrf_token": csrf_token(client, path_for_token), "confirmed": "1", **data}
+    return client.post(path, data=form)
 
 
 def add_group(client, estate, **data):

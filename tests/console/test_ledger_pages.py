@@ -18,6 +18,7 @@ from backend.ledger.models import LedgerEvent, LedgerPeriod, LedgerQuestion, Led
 from backend.outbox.models import OutboxMessage
 from tests.console.test_console import sign_in
 from tests.console.test_estate_page import post, table_rows
+from tests.download_support import assert_saved, assert_shown
 from tests.ledger_support import (
     STAFF_PASSWORD,
     LedgerApi,
@@ -25,10 +26,11 @@ from tests.ledger_support import (
     give_console_password,
     png_bytes,
 )
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 from tests.xlsx_support import HOSTILE, assert_written_as_text
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 EXPENSE = {
     "entry_date": "2026-10-12",
     "direction": "expense",
@@ -456,6 +458,8 @@ def test_voucher_is_served_to_the_auditor_and_404_to_an_outsider(client, cast, p
     assert image.status_code == pdf.status_code == 200
     assert (image.mimetype, image.data) == ("image/png", png_bytes())
     assert (pdf.mimetype, pdf.data) == ("application/pdf", PDF)
+    assert_shown(image)
+    assert_saved(pdf)
     assert client.get(f"{base}/{image_id + 100}").status_code == 404
 
     sign_in(client, "stranger")
@@ -472,6 +476,7 @@ def test_statement_downloads_as_xlsx_and_pdf(as_auditor, cast, period):
     assert book.active["A1"].value == f"{cast.estate.name} 2026年10月 公共收益收支公示"
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
     assert "2026" in xlsx.headers["Content-Disposition"]
+    assert_saved(xlsx)
     assert as_auditor.get(period_url(cast, period["id"], "/statement.csv")).status_code == 404
 
 
@@ -562,3 +567,25 @@ def test_the_opening_balance_is_the_previous_periods_closing_even_before_it_is_p
     assert "<dt>期初余额</dt><dd>¥4,100.00</dd>" in html  # what the auditor saw stays true
     assert "上期尚未公示" not in html
     assert ledger.get(cast.chair, f"/periods/{november['id']}").json["previous_published"]
+
+
+# -- the confirmation step (§7.4) ----------------------------------------------------------
+
+
+def test_audit_and_publish_wait_for_the_confirmation_step(as_auditor, cast, period):
+    name = cast.estate.name
+    page = as_auditor.get(period_url(cast, period["id"])).get_data(as_text=True)
+    assert f'data-confirm="确认审核通过 {name} 2026年10月 账目？' in page
+    before = snapshot(period["id"])
+
+    unconfirmed = transition(as_auditor, cast, period["id"], action="audit", confirmed="")
+
+    assert unconfirmed.status_code == 422
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in unconfirmed.get_data(as_text=True)
+    assert snapshot(period["id"]) == before
+    assert transition(as_auditor, cast, period["id"], action="audit").status_code == 303
+    page = as_auditor.get(period_url(cast, period["id"])).get_data(as_text=True)
+    assert f'data-confirm="确认公示 {name} 2026年10月 账目？公示后不可修改"' in page
+    audited = snapshot(period["id"])
+    unconfirmed = transition(as_auditor, cast, period["id"], action="publish", confirmed="")
+    assert unconfirmed.status_code == 422 and snapshot(period["id"]) == audited

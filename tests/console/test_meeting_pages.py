@@ -14,10 +14,12 @@ from backend.governance.meetings.schedule import today
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
+from tests.download_support import assert_saved
 from tests.meeting_support import HeldOut, agenda, decided, hold, problem, ticket
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 @pytest.fixture
@@ -85,6 +87,7 @@ def test_auditor_records_a_meeting_and_reads_it_back(as_auditor, gcast):
     stored = db.session.scalars(select(MeetingMinutes)).one()
     file = as_auditor.get(f"/console/meeting-minutes/{stored.id}")
     assert file.status_code == 200 and file.data == PDF
+    assert_saved(file)
 
 
 def test_missing_party_is_named_and_nothing_written(as_auditor, gcast):

@@ -15,6 +15,7 @@ from backend.governance.models import Inspection, ProblemEvidence, ProblemItem
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
+from tests.download_support import assert_shown
 from tests.ledger_support import png_bytes
 from tests.test_query_counts import count_queries
 
@@ -109,7 +110,12 @@ def test_other_townships_problem_is_404(as_township_a, gcast):
     token = csrf_token(as_township_a, "/console/problems")
     response = as_township_a.post(
         f"/console/problems/{other.id}/close-out",
-        data={"csrf_token": token, "close_note": "x", "photos": (io.BytesIO(png_bytes()), "a.png")},
+        data={
+            "csrf_token": token,
+            "close_note": "x",
+            "confirmed": "1",
+            "photos": (io.BytesIO(png_bytes()), "a.png"),
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 404
@@ -210,8 +216,9 @@ def test_inspection_without_csrf_is_refused(as_township_a, gcast):
     assert response.status_code == 400
 
 
-def close_form(client, problem, token=True, photos=None, note="已清理并复查"):
-    data = {"close_note": note}
+def close_form(client, problem, token=True, photos=None, note="已清理并复查", confirmed="1"):
+    # Past the confirmation step unless told (the step has a test of its own).
+    data = {"close_note": note, "confirmed": confirmed}
     if token:
         data["csrf_token"] = csrf_token(client, f"/console/problems/{problem.id}")
     data["photos"] = [(io.BytesIO(c), n) for n, c in (photos or [("after.png", png_bytes())])]
@@ -231,6 +238,7 @@ def test_officer_closes_out_with_photos(as_township_a, gcast):
     photo = db.session.scalars(select(ProblemEvidence)).one()
     file = as_township_a.get(f"/console/problem-evidence/{photo.id}")
     assert file.status_code == 200 and file.data == png_bytes()
+    assert_shown(file)
     again = close_form(as_township_a, problem)
     assert again.status_code == 409
 
@@ -242,7 +250,11 @@ def test_close_out_without_photo_or_with_a_bad_one_is_refused(as_township_a, gca
     assert field_error(html_of(response), "problem-file") == "文件内容与扩展名不符或已损坏"
     response = as_township_a.post(
         f"/console/problems/{problem.id}/close-out",
-        data={"csrf_token": csrf_token(as_township_a, "/console/problems"), "close_note": "好了"},
+        data={
+            "csrf_token": csrf_token(as_township_a, "/console/problems"),
+            "close_note": "好了",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 422
     assert field_error(html_of(response), "problem-photos") == "销号须上传至少 1 张整改后的照片"
@@ -261,3 +273,16 @@ def test_auditor_close_out_is_403(as_auditor, gcast):
     problem = make(gcast, gcast.estate_a)
     assert close_form(as_auditor, problem).status_code == 403
     assert count(ProblemEvidence) == 0
+
+
+def test_close_out_waits_for_the_confirmation_step(as_township_a, gcast):
+    problem = make(gcast, gcast.estate_a)
+    page = html_of(as_township_a.get(f"/console/problems/{problem.id}"))
+    assert f'data-confirm="确认对「{problem.title}」销号？销号后不可撤销"' in page
+
+    response = close_form(as_township_a, problem, confirmed="")
+
+    assert response.status_code == 422
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in html_of(response)
+    assert db.session.scalars(select(ProblemEvidence)).all() == []
+    assert "已销号" not in html_of(as_township_a.get(f"/console/problems/{problem.id}"))

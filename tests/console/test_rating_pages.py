@@ -25,7 +25,11 @@ def sheet_url(estate, year=YEAR):
 
 
 def post(client, path, data, token_from=None, token=True):
-    form = dict(data)
+    form = {
+        "confirmed": "1",
+        **data,
+        # Past the confirmation step (each irreversible action has a test of it).
+    }
     if token:
         form["csrf_token"] = csrf_token(client, token_from or path)
     return client.post(path, data=form)
@@ -268,3 +272,24 @@ def test_list_queries_stay_constant(app, client, make, rcast):
     with count_queries(app) as many:
         client.get(f"/console/ratings?year={YEAR}")
     assert len(many) == len(few)
+
+
+def test_confirming_and_five_stars_wait_for_the_confirmation_step(client, sheet):
+    services.score(sheet.township_a, sheet.estate_a.id, YEAR, split(96), submit=True)
+    signed_in(client, sheet.county_officer, "county1")
+    path = sheet_url(sheet.estate_a)
+    name = sheet.estate_a.name
+    assert f'data-confirm="确认 {name} {YEAR} 年度评定为' in html_of(client.get(path))
+
+    unconfirmed = post(client, f"{path}/confirm", {"confirmed": ""}, path)
+
+    assert unconfirmed.status_code == 422
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in html_of(unconfirmed)
+    assert db.session.scalar(select(EstateRating.status)) == "submitted"
+    assert post(client, f"{path}/confirm", {}, path).status_code == 303
+    html = html_of(client.get(path))
+    assert f'data-confirm="确认授予 {name} {YEAR} 年度五星？授予后不可撤销"' in html
+    grant = post(client, f"{path}/five-stars", {"decision": "grant", "confirmed": ""}, path)
+    assert grant.status_code == 422
+    db.session.expire_all()
+    assert db.session.scalar(select(EstateRating.stars)) == 4

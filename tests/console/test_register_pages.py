@@ -126,7 +126,11 @@ def register_url(estate) -> str:
 
 
 def post(client, estate, path, data, token=True):
-    form = dict(data)
+    form = {
+        "confirmed": "1",
+        **data,
+        # Past the confirmation step (each irreversible action has a test of it).
+    }
     if token:
         form["csrf_token"] = csrf_token(client, register_url(estate))
     return client.post(register_url(estate) + path, data=form)
@@ -339,3 +343,30 @@ def test_the_page_badge_at_the_ninety_day_edge(as_auditor, gcast, days, badge):
     term(gcast.admin, gcast.estate_a, formed_on=ago(1700), term_ends_on=ago(-days))
     html = html_of(as_auditor.get(register_url(gcast.estate_a)))
     assert ('id="reelection-badge"' in html) is badge
+
+
+def test_leaving_and_disbanding_wait_for_the_confirmation_step(as_auditor, gcast):
+    estate = gcast.estate_a
+    committee = term(gcast.admin, estate, formed_on=ago(30))
+    html = html_of(as_auditor.get(register_url(estate)))
+    assert 'data-confirm="确认登记 林国栋（主任）离任？登记后不可撤销"' in html
+    assert f'data-confirm="确认登记 {estate.name} 业委会解散？登记后不可撤销"' in html
+    chair = re.search(r"/register/members/(\d+)/leave", html).group(1)
+
+    leave = post(
+        as_auditor,
+        estate,
+        f"/members/{chair}/leave",
+        {"left_on": ago(1).isoformat(), "confirmed": ""},
+    )
+    end = post(
+        as_auditor,
+        estate,
+        f"/committees/{committee.id}/end",
+        {"on": ago(1).isoformat(), "reason": "换届", "confirmed": ""},
+    )
+
+    assert (leave.status_code, end.status_code) == (422, 422)
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in html_of(leave)
+    rows = table_rows(html_of(as_auditor.get(register_url(estate))), "members")
+    assert [r[0] for r in rows] == ["林国栋"]

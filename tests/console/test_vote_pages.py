@@ -16,6 +16,8 @@ from backend.extensions import db
 from backend.votes.models import Ballot, Elector
 from tests.console.test_estate_page import post, table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
+from tests.download_support import assert_saved
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 from tests.vote_support import ballot_count, motion_row
 
@@ -292,7 +294,7 @@ def test_closed_motion_shows_the_full_result_with_shares(vcast, closed, as_audit
 def test_documents_are_linked_and_served_to_staff_in_scope(client, auth, make, vcast, votes):
     upload = client.post(
         f"/api/v1/estates/{vcast.estate.id}/motion-attachments",
-        data={"file": (io.BytesIO(b"%PDF-1.4 contract"), "物业合同.pdf")},
+        data={"file": (io.BytesIO(plain_pdf("contract")), "物业合同.pdf")},
         headers=auth(vcast.chair),
     )
     doc = upload.get_json()
@@ -303,7 +305,8 @@ def test_documents_are_linked_and_served_to_staff_in_scope(client, auth, make, v
     served = client.get(f"/console/motion-attachments/{doc['id']}")
 
     assert f'href="/console/motion-attachments/{doc["id"]}"' in html and "物业合同.pdf" in html
-    assert served.status_code == 200 and served.data == b"%PDF-1.4 contract"
+    assert served.status_code == 200 and served.data == plain_pdf("contract")
+    assert_saved(served, "物业合同.pdf")
     other = make.member(Role.TOWNSHIP_OFFICER, make.township())
     signed_in(client, other, "township2")
     assert client.get(f"/console/motion-attachments/{doc['id']}").status_code == 404
@@ -321,6 +324,7 @@ def test_exports_download_as_xlsx_for_auditors(vcast, closed, as_auditor, kind):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert ".xlsx" in response.headers["Content-Disposition"]
+    assert_saved(response)
     rows = rows_of(response)
     assert closed["title"] in rows[0][0]
     if kind == "results":
@@ -441,7 +445,9 @@ def test_staff_who_do_not_organise_get_no_forms_and_403(client, vcast, paper_mot
 def test_close_now_waits_for_the_deadline_then_tallies(vcast, votes, paper_motion, as_auditor):
     motion_id = paper_motion["id"]
     page = html_of(as_auditor.get(f"/console/votes/{motion_id}"))
-    assert re.search(r'id="close-now-button" data-closes-at="\d+" disabled>立即计票', page)
+    assert re.search(
+        r'id="close-now-button" data-confirm="[^"]+" data-closes-at="\d+" disabled>立即计票', page
+    )
 
     early = post(as_auditor, f"/console/votes/{motion_id}/close", {})
     assert early.status_code == 409
@@ -459,3 +465,16 @@ def test_close_now_waits_for_the_deadline_then_tallies(vcast, votes, paper_motio
     assert "已计票：未达到法定参与比例" in html
     assert table_rows(html, "vote-result")[2][:2] == ["赞成", "1"]
     assert 'id="paper-ballot"' not in html and 'id="close-now"' not in html
+
+
+def test_close_now_waits_for_the_confirmation_step(vcast, votes, paper_motion, as_auditor):
+    motion_id = paper_motion["id"]
+    # Asked before the deadline: after it, the page's own read would tally the motion.
+    page = html_of(as_auditor.get(f"/console/votes/{motion_id}"))
+    assert f'data-confirm="确认对「{paper_motion["title"]}」立即计票？' in page
+
+    unconfirmed = post(as_auditor, f"/console/votes/{motion_id}/close", {"confirmed": ""})
+
+    assert unconfirmed.status_code == 422
+    assert "此操作不可撤销，请在确认提示中确认后再提交" in html_of(unconfirmed)
+    assert motion_row(motion_id).status == "open"

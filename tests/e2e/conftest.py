@@ -4,7 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
@@ -21,6 +21,7 @@ from tests.vote_support import vcast, votes  # noqa: F401  (vote fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+HTTP_STATUS_MESSAGE = "Failed to load resource: the server responded with a status of"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,10 +55,23 @@ def live_server(app):
 
 @pytest.fixture
 def page(browser):
+    """A browser page; the test fails on any script error or console error, which is how a
+    Content-Security-Policy violation (a blocked inline script or handler) shows itself."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+
+    def on_console(message):
+        # An HTTP status is not a script error (the favicon's 404, a page a test expects
+        # to be refused); a CSP violation reads "Refused to execute ...".
+        if message.type == "error" and not message.text.startswith(HTTP_STATUS_MESSAGE):
+            errors.append(f"console {message.type}: {message.text}")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert not errors, "the browser reported errors:\n" + "\n".join(errors)
 
 
 def screenshot(page, name: str) -> Path:
@@ -65,6 +79,17 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def confirm(page, says: str, shot: str | None = None) -> None:
+    """Answer the confirmation step of an irreversible action: the dialog names what will
+    happen (``says`` is part of it); 确认 submits the form."""
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#confirm-dialog-message")).to_contain_text(says)
+    if shot:
+        screenshot(page, shot)
+    dialog.get_by_role("button", name="确认", exact=True).click()
 
 
 def sign_in(page, live_server, username):

@@ -7,16 +7,17 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import confirm, screenshot, sign_in
 from tests.governance_support import on, penalty
 from tests.ledger_support import give_console_password
+from tests.pdf_support import plain_pdf
 
 pytestmark = pytest.mark.committing(
     "the browser talks to a live server whose threads have their own connections"
 )
 
 LOOK_AT = "/tmp/companies-console.png"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def test_county_officer_records_and_revokes_penalties(page, live_server, gcast, tmp_path):
@@ -49,6 +50,7 @@ def test_county_officer_records_and_revokes_penalties(page, live_server, gcast, 
     page.get_by_label("惩戒事由").fill("公共收益未按季度公示，经督查仍未整改")
     page.get_by_label("证据文件").set_input_files(str(evidence))
     page.get_by_role("button", name="记录惩戒").click()
+    confirm(page, "的失信惩戒？记录后计入信用分并公开")
     page.wait_for_load_state()
     expect(page.get_by_role("status")).to_have_text(f"已记录信用扣分（{on(2).isoformat()}）")
     assert page.locator("#credit-score").inner_text() == "88"
@@ -58,6 +60,7 @@ def test_county_officer_records_and_revokes_penalties(page, live_server, gcast, 
     interview = page.locator("#penalties tbody tr").filter(has_text="电梯困人事件")
     interview.get_by_label("撤销原因", exact=False).fill("误录：应为另一家企业")
     interview.get_by_role("button", name="撤销").click()
+    confirm(page, "的这条惩戒？撤销后不可恢复")
     page.wait_for_load_state()
     expect(page.get_by_role("status")).to_have_text(f"已撤销约谈（{on(40).isoformat()}）")
     revoked = page.locator("#penalties tbody tr").filter(has_text="电梯困人事件")

@@ -3,14 +3,15 @@ and a voucher, a refused return without a reason, then the audit."""
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import confirm, screenshot
 from tests.ledger_support import STAFF_PASSWORD, approved_period, give_console_password, png_bytes
+from tests.pdf_support import plain_pdf
 
 pytestmark = pytest.mark.committing(
     "the browser talks to a live server whose threads have their own connections"
 )
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = plain_pdf()
 REPAIR = {
     "entry_date": "2026-10-12",
     "direction": "expense",
@@ -76,6 +77,7 @@ def test_auditor_returns_nothing_without_a_reason_then_audits_the_period(
     screenshot(page, "console-ledger-period-return-refused")
 
     page.get_by_role("button", name="审核通过").click()
+    confirm(page, "2026年10月 账目？审核通过后账目进入待公示", shot="console-confirm-dialog")
     page.wait_for_url(period_url)
     assert page.get_by_role("status").inner_text() == "「2026年10月」已审核通过，等待公示"
     assert page.locator("#period-status").inner_text() == "待公示"

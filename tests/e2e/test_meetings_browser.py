@@ -10,12 +10,13 @@ from playwright.sync_api import expect
 from backend.governance.meetings.schedule import today
 from tests.e2e.conftest import screenshot, sign_in
 from tests.ledger_support import give_console_password
+from tests.pdf_support import plain_pdf
 
 pytestmark = pytest.mark.committing(
     "the browser talks to a live server whose threads have their own connections"
 )
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def test_auditor_records_a_joint_meeting(page, live_server, gcast, tmp_path):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from backend.governance import problem_services as problems
 from backend.governance.credit import today
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import confirm, screenshot, sign_in
 from tests.ledger_support import give_console_password, png_bytes
 
 pytestmark = pytest.mark.committing(
@@ -41,6 +41,7 @@ def test_township_officer_closes_out_a_problem_with_a_photo(page, live_server, g
     page.get_by_label("销号说明").fill("已安装隔离桩 4 个，通道畅通")
     page.get_by_label("整改照片").set_input_files(str(photo))
     page.get_by_role("button", name="确认销号").click()
+    confirm(page, "销号？销号后不可撤销")
     page.wait_for_load_state()
 
     expect(page.locator("#problem-status")).to_have_text("已销号")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import confirm, screenshot, sign_in
 from tests.ledger_support import give_console_password
 from tests.ratings_support import YEAR, at, ticket
 
@@ -45,9 +45,11 @@ def test_score_submit_confirm_and_grant_five_stars(page, live_server, rcast):
     sign_in(page, live_server, "county1")
     page.goto(f"{live_server}/console/ratings/{estate.id}/{YEAR}")
     page.get_by_role("button", name="确认评定").click()
+    confirm(page, "年度评定为★★★★")
     page.wait_for_load_state()
     expect(page.locator("#rating-stars")).to_have_text("★★★★")
     page.get_by_role("button", name="授予五星", exact=True).click()
+    confirm(page, "年度五星？授予后不可撤销")
     page.wait_for_load_state()
     expect(page.locator("#rating-stars")).to_have_text("★★★★★")
     expect(page.get_by_role("status")).to_have_text("已授予五星")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from backend.accounts.roles import Role
 from backend.common.clock import as_utc, utcnow
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import confirm, screenshot, sign_in
 from tests.ledger_support import give_console_password
 from tests.vote_support import motion_row, shift
 
@@ -108,6 +108,7 @@ def test_organising_auditor_records_a_paper_ballot_and_tallies_at_the_deadline(
     expect(close).to_be_disabled()
     expect(close).to_be_enabled(timeout=10_000)
     close.click()
+    confirm(page, "立即计票？计票后表决结束")
     page.wait_for_load_state()
     expect(page.get_by_role("status")).to_have_text("已计票：未达到法定参与比例")
     assert page.locator("#vote-status").inner_text() == "已结束"

@@ -34,8 +34,9 @@ from tests.meeting_support import (
     problem,
     ticket,
 )
+from tests.pdf_support import plain_pdf
 
-PDF = ("纪要.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+PDF = ("纪要.pdf", plain_pdf("minutes"))
 
 
 def count(model=JointMeeting) -> int:

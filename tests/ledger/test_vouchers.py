@@ -11,14 +11,18 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import func, select, text
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from backend.extensions import db
 from backend.ledger import chain
 from backend.ledger.models import LedgerVoucher
+from tests import pdf_support
+from tests.download_support import assert_saved, assert_shown
 from tests.isolation import raw_sql
+from tests.pdf_support import plain_pdf
 
 MB = 1024 * 1024
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def image(fmt: str, color=(200, 60, 40), size=(64, 48)) -> bytes:
@@ -28,8 +32,8 @@ def image(fmt: str, color=(200, 60, 40), size=(64, 48)) -> bytes:
 
 
 def pdf(tag: str = "") -> bytes:
-    """A minimal PDF; ``tag`` makes its bytes (and so its storage key) unique."""
-    return PDF + f"% {tag}\n".encode()
+    """A one-page PDF; ``tag`` makes its bytes (and so its storage key) unique."""
+    return plain_pdf(tag)
 
 
 def png_declaring(width: int, height: int) -> bytes:
@@ -131,6 +135,42 @@ def test_content_that_does_not_match_the_suffix_is_422(ledger, cast, draft_entry
     assert voucher_rows() == 0
 
 
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            pdf_support.pdf_with_open_action_javascript("voucher"),
+            "PDF 文件含有脚本、附件或自动动作，出于安全考虑不予接收，请另存为普通 PDF 后再上传",
+        ),
+        (
+            pdf_support.pdf_with_page_additional_action("voucher"),
+            "PDF 文件含有脚本、附件或自动动作，出于安全考虑不予接收，请另存为普通 PDF 后再上传",
+        ),
+        (pdf_support.HTML_BEHIND_PDF_PREFIX, "文件内容与扩展名不符或已损坏"),
+    ],
+    ids=["open action javascript", "page additional action", "html behind %PDF"],
+)
+def test_active_or_fake_pdf_vouchers_are_422_and_not_stored(
+    app, ledger, cast, draft_entry, data, message
+):
+    response = upload(ledger, cast.manager, draft_entry, "发票.pdf", data)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"file": [message]}
+    assert voucher_rows() == 0
+    assert not stored_file(app, data, ".pdf").exists()
+
+
+def test_a_pdf_that_opens_without_a_password_is_checked_and_taken(ledger, cast, draft_entry):
+    restricted = pdf_support.encrypted_pdf("restricted")
+    assert upload(ledger, cast.manager, draft_entry, "红头文件.pdf", restricted).status_code == 201
+    locked = pdf_support.encrypted_pdf("locked", password="secret")
+    response = upload(ledger, cast.manager, draft_entry, "加密.pdf", locked)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "file": ["不支持加密的 PDF 文件，请去除密码后再上传"]
+    }
+
+
 def test_decompression_bomb_is_422_not_500(ledger, cast, draft_entry):
     response = upload(ledger, cast.manager, draft_entry, "巨图.png", png_declaring(30000, 30000))
     assert response.status_code == 422, response.json
@@ -183,13 +223,31 @@ def test_request_over_the_upload_limit_is_413(app, ledger, cast, draft_entry):
     assert voucher_rows() == 0
 
 
+def test_a_chunked_request_over_the_upload_limit_is_413_too(app, ledger, cast, draft_entry):
+    """No Content-Length to check up front: the app-wide MAX_CONTENT_LENGTH still holds,
+    because Werkzeug limits a stream the server ends (wsgi.input_terminated) to it."""
+    huge = pdf("chunked").ljust((app.config["MAX_UPLOAD_MB"] + 1) * MB, b" ")
+    file = FileStorage(io.BytesIO(huge), filename="巨大.pdf", content_type="application/pdf")
+    boundary, body = encode_multipart({"file": file})
+    response = ledger.client.post(
+        ledger.url(f"/entries/{draft_entry}/vouchers"),
+        headers={**ledger.auth(cast.manager), "Transfer-Encoding": "chunked"},
+        content_type=f"multipart/form-data; boundary={boundary}",
+        environ_overrides={"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "payload_too_large"
+    assert not stored_file(app, huge, ".pdf").exists()
+    assert voucher_rows() == 0
+
+
 def test_not_multipart_is_415_and_no_file_is_422(ledger, cast, draft_entry):
     url = ledger.url(f"/entries/{draft_entry}/vouchers")
     headers = ledger.auth(cast.manager)
     as_json = ledger.client.post(url, json={"file": "JVBERi0xLjQ="}, headers=headers)
     assert as_json.status_code == 415
     assert as_json.json["error"]["code"] == "unsupported_media_type"
-    raw = ledger.client.post(url, data=PDF, headers=headers, content_type="application/pdf")
+    raw = ledger.client.post(url, data=pdf(), headers=headers, content_type="application/pdf")
     assert raw.status_code == 415
     no_file = ledger.client.post(
         url, data={"name": "x.pdf"}, headers=headers, content_type="multipart/form-data"
@@ -300,6 +358,10 @@ def test_owners_and_staff_see_and_download_vouchers(ledger, cast, published_with
         assert download.status_code == 200
         assert download.data == data
         assert download.mimetype == content_type
+        if content_type == "application/pdf":
+            assert_saved(download, voucher["name"])
+        else:
+            assert_shown(download)
         assert voucher["content_type"] == content_type and voucher["size"] == len(data)
 
 

@@ -1,16 +1,22 @@
 """Owners read notices: list per estate (pinned first, unread marker), detail, withdrawal."""
 
+import hashlib
 import io
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.notices import services as notices
+from backend.notices.models import NoticeAttachment
 from backend.outbox.models import OutboxMessage
 from bot.delivery import deliver
+from tests import pdf_support
 from tests.concurrency import posts_at_once
+from tests.download_support import assert_saved
+from tests.pdf_support import plain_pdf
 
 
 def _estate_with_owner(make):
@@ -134,7 +140,7 @@ def test_only_the_author_withdraws_and_only_once(client, make, auth):
     assert again.json["error"]["code"] == "invalid_transition"
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def _upload(client, auth, person, name="a.pdf", data=PDF):
@@ -171,6 +177,7 @@ def test_attachment_upload_post_and_download(client, make, auth):
     download = client.get(attachment["url"], headers=auth(owner))
     assert download.status_code == 200
     assert download.data.startswith(b"%PDF-")
+    assert_saved(download, "维修方案.pdf")
     stranger = make.member(Role.OWNER, make.unit(make.estate()))
     assert client.get(attachment["url"], headers=auth(stranger)).status_code == 404
 
@@ -181,6 +188,38 @@ def test_attachment_must_be_what_its_name_says(client, make, auth):
         response = _upload(client, auth, chair, name, data)
         assert response.status_code == 422, name
         assert "file" in response.json["error"]["fields"]
+
+
+ACTIVE_PDF_MESSAGE = (
+    "PDF 文件含有脚本、附件或自动动作，出于安全考虑不予接收，请另存为普通 PDF 后再上传"
+)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (pdf_support.pdf_with_open_action_javascript("notice"), ACTIVE_PDF_MESSAGE),
+        (pdf_support.pdf_with_page_additional_action("notice"), ACTIVE_PDF_MESSAGE),
+        (pdf_support.HTML_BEHIND_PDF_PREFIX, "文件内容与扩展名不符或已损坏"),
+    ],
+    ids=["open action javascript", "page additional action", "html behind %PDF"],
+)
+def test_active_or_fake_pdf_attachments_are_refused_and_not_stored(
+    app, client, make, auth, data, message
+):
+    _, _, chair = _estate_with_owner(make)
+    response = _upload(client, auth, chair, "通知.pdf", data)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"file": [message]}
+    assert db.session.scalar(select(func.count()).select_from(NoticeAttachment)) == 0
+    digest = hashlib.sha256(data).hexdigest()
+    assert not (Path(app.config["STORAGE_DIR"]) / digest[:2] / f"{digest}.pdf").exists()
+
+
+def test_a_pdf_that_opens_at_its_first_page_is_taken(client, make, auth):
+    _, _, chair = _estate_with_owner(make)
+    data = pdf_support.pdf_opening_at_its_first_page("notice")
+    assert _upload(client, auth, chair, "通知.pdf", data).status_code == 201
 
 
 def test_someone_elses_upload_cannot_be_attached(client, make, auth):

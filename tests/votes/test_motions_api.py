@@ -12,6 +12,8 @@ from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from backend.votes.models import Motion, MotionAttachment
+from tests.download_support import assert_saved
+from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 from tests.vote_support import motion_row
 
@@ -108,7 +110,7 @@ def test_exactly_the_notice_period_is_enough(vcast, votes, app):
 def test_documents_are_attached_and_readable_by_owners_only_in_scope(vcast, votes, client, auth):
     upload = client.post(
         f"/api/v1/estates/{vcast.estate.id}/motion-attachments",
-        data={"file": (io.BytesIO(b"%PDF-1.4 contract"), "物业合同.pdf")},
+        data={"file": (io.BytesIO(plain_pdf("contract")), "物业合同.pdf")},
         headers=auth(vcast.chair),
     )
     assert upload.status_code == 201
@@ -117,7 +119,9 @@ def test_documents_are_attached_and_readable_by_owners_only_in_scope(vcast, vote
     motion = votes.announce(vcast.chair, vcast.estate.id, attachment_ids=[doc["id"]])
 
     assert [a["filename"] for a in motion["attachments"]] == ["物业合同.pdf"]
-    assert client.get(doc["url"], headers=auth(vcast.owner)).data == b"%PDF-1.4 contract"
+    download = client.get(doc["url"], headers=auth(vcast.owner))
+    assert download.data == plain_pdf("contract")
+    assert_saved(download, "物业合同.pdf")
     assert client.get(doc["url"], headers=auth(vcast.outsider)).status_code == 404
     # Used once: a second motion cannot take the same document.
     again = votes.create(vcast.chair, vcast.estate.id, attachment_ids=[doc["id"]])
@@ -246,7 +250,7 @@ def test_unknown_motions_are_not_found(vcast, votes):
 def test_an_upload_takes_its_name_from_the_filename_field(vcast, client, auth):
     response = client.post(
         f"/api/v1/estates/{vcast.estate.id}/motion-attachments",
-        data={"file": (io.BytesIO(b"%PDF-1.4 plan"), "tmp_8f3a.pdf"), "filename": "改造方案.pdf"},
+        data={"file": (io.BytesIO(plain_pdf("plan")), "tmp_8f3a.pdf"), "filename": "改造方案.pdf"},
         headers=auth(vcast.chair),
     )
     assert response.status_code == 201
