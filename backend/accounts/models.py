@@ -65,12 +65,16 @@ class Claim(db.Model):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
-        Index("ix_claim_estate_status", "estate_id", "status", "id"),
+        # Claim lists, newest first (read backwards): the estate's, of one status or all,
+        # and a person's own.
+        Index("ix_claim_estate_status", "estate_id", "status", "created_at", "id"),
+        Index("ix_claim_estate_created", "estate_id", "created_at", "id"),
+        Index("ix_claim_user_created", "user_id", "created_at", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     real_name: Mapped[str] = mapped_column(String(32))
     phone: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(16), default="pending")
@@ -81,6 +85,10 @@ class Claim(db.Model):
     unit: Mapped[Unit] = relationship()
     estate: Mapped[Estate] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+# Claim lists, newest first by when the claim was made (shown on it); id breaks ties.
+CLAIMS_NEWEST_FIRST = (Claim.created_at.desc(), Claim.id.desc())
 
 
 class RefreshToken(db.Model):

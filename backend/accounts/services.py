@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.accounts import tokens
-from backend.accounts.models import Claim, Membership, RefreshToken, User
+from backend.accounts.models import CLAIMS_NEWEST_FIRST, Claim, Membership, RefreshToken, User
 from backend.accounts.roles import SCOPE_OF_ROLE, STAFF_ROLES, VERIFIER_ROLES, Role, ScopeKind
 from backend.accounts.scope import get_estate_for, require_estate_role, roles_on_estate
 from backend.common.clock import utcnow
@@ -267,7 +267,7 @@ def list_claims(user: User, estate_id: int, status: str | None, page: int, page_
         select(Claim)
         .options(*_CLAIM_DISPLAY)
         .where(Claim.estate_id == estate_id)
-        .order_by(Claim.id.desc())
+        .order_by(*CLAIMS_NEWEST_FIRST)
     )
     estate = get_estate_for(user, estate_id)
     if not set(roles_on_estate(user, estate)) & {*VERIFIER_ROLES, *STAFF_ROLES}:
@@ -317,7 +317,7 @@ def claims_of(user: User) -> list[Claim]:
             select(Claim)
             .options(*_CLAIM_DISPLAY)
             .where(Claim.user_id == user.id)
-            .order_by(Claim.id.desc())
+            .order_by(*CLAIMS_NEWEST_FIRST)
         )
     )
 

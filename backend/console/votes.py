@@ -20,7 +20,14 @@ from backend.console.services import rollback_on_failure
 from backend.extensions import db
 from backend.places.models import Estate
 from backend.votes import exports, lifecycle, queries, rules, services
-from backend.votes.models import CHOICE_LABELS, STATUS_LABELS, Elector, Motion, MotionStatus
+from backend.votes.models import (
+    CHOICE_LABELS,
+    NEWEST_FIRST,
+    STATUS_LABELS,
+    Elector,
+    Motion,
+    MotionStatus,
+)
 from backend.votes.schemas import PaperBallotArgs
 
 S = MotionStatus
@@ -67,7 +74,7 @@ def motion_list(user: User, args) -> dict:
         .join(Motion.estate)
         .options(contains_eager(Motion.estate))
         .where(Motion.estate_id.in_(scope))
-        .order_by(Motion.id.desc())
+        .order_by(*NEWEST_FIRST)
     )
     if status:
         query = query.where(Motion.status == status)

@@ -206,7 +206,8 @@ class LedgerQuestion(db.Model):
     the open."""
 
     __table_args__ = (
-        Index("ix_ledger_question_period", "period_id", "id"),
+        # The period's questions, newest asked first (read backwards).
+        Index("ix_ledger_question_period", "period_id", "asked_at", "id"),
         Index("ix_ledger_question_open", "estate_id", "answered_at", "asked_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -968,7 +968,8 @@ def list_questions(user: User, estate_id: int, period_id: int, page: int, page_s
     query = (
         select(LedgerQuestion)
         .where(LedgerQuestion.period_id == period.id)
-        .order_by(LedgerQuestion.id.desc())
+        # Newest question first by when it was asked (shown on it), id breaking ties.
+        .order_by(LedgerQuestion.asked_at.desc(), LedgerQuestion.id.desc())
     )
     result = paginate(query, page, page_size)
     _with_flags(user, roles, result.items)

@@ -39,7 +39,8 @@ class OutboxMessage(db.Model):
         # The relay's two questions: what is due, and what has been in flight too long.
         Index("ix_outbox_message_due", "status", "available_at"),
         Index("ix_outbox_message_lease", "status", "lease_until"),
-        Index("ix_outbox_message_estate", "estate_id", "id"),
+        # The delivery log: an estate's rows newest first by created_at (read backwards).
+        Index("ix_outbox_message_estate", "estate_id", "created_at", "id"),
         Index("ix_outbox_message_group", "group_chat_id", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -239,12 +239,13 @@ def cancel(row: OutboxMessage, reason: str) -> None:
 
 
 def delivery_log(estate_id: int, status: str | None, page: int, page_size: int):
-    """The estate's outbox rows, newest first, optionally of one status (indexed by estate)."""
+    """The estate's outbox rows, newest first by the time the log shows (创建时间; id breaks
+    ties), optionally of one status (indexed by estate)."""
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.estate_id == estate_id)
         .options(joinedload(OutboxMessage.group_chat))
-        .order_by(OutboxMessage.id.desc())
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     )
     if status:
         query = query.where(OutboxMessage.status == status)

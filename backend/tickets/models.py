@@ -118,13 +118,16 @@ class Ticket(db.Model):
     filter on one indexed column; ``escalate_at`` is when the job next looks at it."""
 
     __table_args__ = (
-        Index("ix_ticket_estate_created", "estate_id", "id"),
+        # "Newest first" lists sort by the report's time, id breaking ties (DESIGN: input
+        # bounds); each is read backwards along (filter, created_at, id), so ascending
+        # columns serve the descending order on PostgreSQL and SQLite alike.
+        Index("ix_ticket_estate_created", "estate_id", "created_at", "id"),
         Index("ix_ticket_estate_status", "estate_id", "status", "id"),
         Index("ix_ticket_estate_category_created", "estate_id", "category", "created_at"),
         Index("ix_ticket_community", "community_id", "id"),
         Index("ix_ticket_township", "township_id", "id"),
-        Index("ix_ticket_county", "county_id", "id"),
-        Index("ix_ticket_reporter", "reporter_id", "id"),
+        Index("ix_ticket_county", "county_id", "created_at", "id"),
+        Index("ix_ticket_reporter", "reporter_id", "created_at", "id"),
         # Work lists: "assigned to me" OR "at my rung in my places", among handling tickets.
         # Each arm of the OR needs an index, or PostgreSQL reads the whole table.
         Index("ix_ticket_assignee", "assignee_id", "id"),
@@ -219,6 +222,11 @@ class Ticket(db.Model):
         if self.status == TicketStatus.SUBMITTED:
             return self.accept_due_at
         return self.reply_due_at if self.status in HANDLING_STATUSES else None
+
+
+# The order of every "newest first" ticket list: the time people see on the ticket, the id
+# only as a tie-break (back-dated or imported reports have ids out of time order).
+NEWEST_FIRST = (Ticket.created_at.desc(), Ticket.id.desc())
 
 
 class TicketPhoto(db.Model):

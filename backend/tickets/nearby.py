@@ -12,6 +12,7 @@ from backend.common.clock import utcnow
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.tickets.models import (
+    NEWEST_FIRST,
     OPEN_STATUSES,
     Ticket,
 )
@@ -68,7 +69,7 @@ def nearby(
             Ticket.created_at >= since,
             or_(*where),
         )
-        .order_by(Ticket.id.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(200)
     ).all()
 
@@ -84,5 +85,6 @@ def nearby(
         if same_building or (d is not None and d <= NEARBY_METERS):
             t.distance_m = round(d) if d is not None else None
             found.append(t)
-    found.sort(key=lambda t: (t.distance_m is None, t.distance_m or 0, -t.id))
+    # A stable sort: among equally near ones the candidates' order (newest report) stays.
+    found.sort(key=lambda t: (t.distance_m is None, t.distance_m or 0))
     return decorate(found[:NEARBY_LIMIT], user)

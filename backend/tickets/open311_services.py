@@ -23,6 +23,7 @@ from backend.tickets.models import (
     CATEGORIES,
     HANDLING_STATUSES,
     LEVEL_LABELS,
+    NEWEST_FIRST,
     OPEN_STATUSES,
     STATUS_LABELS,
     Level,
@@ -202,7 +203,7 @@ def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
 
 
 def find_requests(client: Open311Client, args: dict) -> list[Ticket]:
-    """The county's tickets matching the filters, newest first, at most 1000;
+    """The county's tickets matching the filters, newest report first, at most 1000;
     service_request_id overrides every other filter (the spec's rule)."""
     query = select(Ticket).where(Ticket.county_id == client.county_id)
     if args["service_request_id"]:
@@ -218,7 +219,7 @@ def find_requests(client: Open311Client, args: dict) -> list[Ticket]:
         elif statuses == {"closed"}:
             query = query.where(Ticket.status.not_in(OPEN_STATUSES))
     query = query.options(selectinload(Ticket.estate), selectinload(Ticket.building))
-    return list(db.session.scalars(query.order_by(Ticket.id.desc()).limit(MAX_REQUESTS)))
+    return list(db.session.scalars(query.order_by(*NEWEST_FIRST).limit(MAX_REQUESTS)))
 
 
 def find_request(client: Open311Client, ticket_id: int) -> list[Ticket]:

@@ -17,6 +17,7 @@ from backend.extensions import db
 from backend.tickets import rules
 from backend.tickets.models import (
     HANDLING_STATUSES,
+    NEWEST_FIRST,
     OPEN_STATUSES,
     Ticket,
     TicketEvent,
@@ -86,7 +87,8 @@ def page_of(query, user: User, page: int, page_size: int) -> Page:
 def list_for_estate(
     user: User, estate_id: int, status=None, category=None, mine=False, page=1, page_size=20
 ) -> Page:
-    """The estate's tickets, newest first: owners see them all (reporters masked)."""
+    """The estate's tickets, newest report first (id breaks ties): owners see them all
+    (reporters masked)."""
     estate = get_estate_for(user, estate_id)
     query = select(Ticket).where(Ticket.estate_id == estate.id)
     if status:
@@ -95,14 +97,14 @@ def list_for_estate(
         query = query.where(Ticket.category == category)
     if mine:
         query = query.where(Ticket.reporter_id == user.id)
-    return page_of(query.order_by(Ticket.id.desc()), user, page, page_size)
+    return page_of(query.order_by(*NEWEST_FIRST), user, page, page_size)
 
 
 def list_mine(user: User, page=1, page_size=20) -> Page:
-    """Tickets I reported or support, newest first."""
+    """Tickets I reported or support, newest report first."""
     supported = select(TicketSupporter.ticket_id).where(TicketSupporter.user_id == user.id)
     query = select(Ticket).where(or_(Ticket.reporter_id == user.id, Ticket.id.in_(supported)))
-    return page_of(query.order_by(Ticket.id.desc()), user, page, page_size)
+    return page_of(query.order_by(*NEWEST_FIRST), user, page, page_size)
 
 
 def overdue_clause(now: datetime):

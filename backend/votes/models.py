@@ -59,7 +59,8 @@ class Motion(db.Model):
     __table_args__ = (
         CheckConstraint("opens_at > announced_at", name="opens_after_announcement"),
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
-        Index("ix_motion_estate_id", "estate_id", "id"),
+        # Motion lists, newest announcement first (read backwards).
+        Index("ix_motion_estate_announced", "estate_id", "announced_at", "id"),
         Index("ix_motion_status_opens_at", "status", "opens_at"),
         Index("ix_motion_status_closes_at", "status", "closes_at"),
     )
@@ -90,6 +91,10 @@ class Motion(db.Model):
     attachments: Mapped[list["MotionAttachment"]] = relationship(
         order_by="MotionAttachment.id", viewonly=True
     )
+
+
+# Motion lists, newest first by the announcement (公告) time the owners saw; id breaks ties.
+NEWEST_FIRST = (Motion.announced_at.desc(), Motion.id.desc())
 
 
 class MotionAttachment(StoredFileColumns, db.Model):

@@ -13,6 +13,7 @@ from backend.extensions import db
 from backend.votes import lifecycle, rules, services
 from backend.votes.models import (
     CHOICE_LABELS,
+    NEWEST_FIRST,
     STATUS_LABELS,
     Ballot,
     Elector,
@@ -173,7 +174,8 @@ def detail(user: User, motion_id: int) -> dict:
 
 
 def list_for_estate(user: User, estate_id: int, status, page: int, page_size: int) -> Page:
-    """The estate's motions, newest first, each with turnout and the caller's ballot.
+    """The estate's motions, newest announcement first, each with turnout and the caller's
+    ballot.
 
     :raises NotFound: the estate is outside the user's scope.
     """
@@ -183,7 +185,7 @@ def list_for_estate(user: User, estate_id: int, status, page: int, page_size: in
         select(Motion)
         .options(joinedload(Motion.estate), selectinload(Motion.attachments))
         .where(Motion.estate_id == estate_id)
-        .order_by(Motion.id.desc())
+        .order_by(*NEWEST_FIRST)
     )
     if status:
         query = query.where(Motion.status == status)
@@ -200,7 +202,9 @@ def list_for_estate(user: User, estate_id: int, status, page: int, page_size: in
 
 
 def ballots_of(user: User, page: int, page_size: int) -> Page:
-    """Ballots of the electors the user belongs to (cast by them or a co-owner), newest first."""
+    """Ballots of the electors the user belongs to (cast by them or a co-owner), newest cast
+    first. A person's ballots are a handful reached through ElectorUser's user index, so they
+    are sorted after the join; no index on ballot could serve a filter on another table."""
     query = (
         select(Ballot)
         .join(
@@ -210,7 +214,7 @@ def ballots_of(user: User, page: int, page_size: int) -> Page:
         )
         .options(joinedload(Ballot.motion).joinedload(Motion.estate))
         .where(ElectorUser.user_id == user.id)
-        .order_by(Ballot.id.desc())
+        .order_by(Ballot.cast_at.desc(), Ballot.id.desc())
     )
     result = paginate(query, page, page_size)
     result.items = [

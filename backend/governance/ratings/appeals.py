@@ -88,7 +88,7 @@ def appeals_of(rating_id: int) -> list[RatingAppeal]:
         db.session.scalars(
             select(RatingAppeal)
             .where(RatingAppeal.rating_id == rating_id)
-            .order_by(RatingAppeal.id.desc())
+            .order_by(RatingAppeal.created_at.desc(), RatingAppeal.id.desc())
         )
     )
 

@@ -172,9 +172,11 @@ class RatingAppeal(db.Model):
             postgresql_where=text("status = 'open'"),
             sqlite_where=text("status = 'open'"),
         ),
+        # A rating's appeals, newest first (read backwards).
+        Index("ix_rating_appeal_rating_created", "rating_id", "created_at", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    rating_id: Mapped[int] = mapped_column(ForeignKey("estate_rating.id"), index=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("estate_rating.id"))
     estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"), index=True)
     appellant_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(String(1000))
