@@ -149,14 +149,15 @@ def test_rows_show_turnout_while_open_and_the_outcome_once_closed(vcast, votes, 
 
     rows = table_rows(html_of(as_auditor.get("/console/votes")), "motions")
 
-    assert [row[1] for row in rows] == ["使用维修资金维修电梯", "更换小区门禁系统", closed["title"]]
-    assert rows[0][0] == vcast.estate.name
-    assert rows[0][2] == "选聘和解聘物业服务企业或者其他管理人"
-    assert rows[0][3] == "投票中"
-    assert rows[0][5] == "1/3 人，100.00/250.50 ㎡"  # how, never shown while open
-    assert rows[0][6] == ""
-    assert rows[1][3] == "公示中" and rows[1][5] == "" and rows[1][6] == ""
-    assert rows[1][4].startswith(f"{local_text(opens)} 至 ")
+    # Newest announcement first: the open one was announced (moved back) before the other.
+    assert [row[1] for row in rows] == ["更换小区门禁系统", "使用维修资金维修电梯", closed["title"]]
+    assert rows[1][0] == vcast.estate.name
+    assert rows[1][2] == "选聘和解聘物业服务企业或者其他管理人"
+    assert rows[1][3] == "投票中"
+    assert rows[1][5] == "1/3 人，100.00/250.50 ㎡"  # how, never shown while open
+    assert rows[1][6] == ""
+    assert rows[0][3] == "公示中" and rows[0][5] == "" and rows[0][6] == ""
+    assert rows[0][4].startswith(f"{local_text(opens)} 至 ")
     assert rows[2][3] == "已结束"
     assert rows[2][5] == "2/3 人，200.00/250.50 ㎡"
     assert rows[2][6] == "通过"
@@ -172,10 +173,11 @@ def test_list_filters_by_status_and_estate_name(client, vcast, votes, organised)
     assert motion_ids(client, "?status=announced") == [theirs["id"], ours["id"]]
     assert motion_ids(client, "?q=溪畔") == [theirs["id"]]
     assert motion_ids(client, "?q=溪畔&status=open") == []
+    # Newest announcement first: the open one's announcement was moved back to open it.
     assert motion_ids(client, "?status=nonsense&page=x") == [
         theirs["id"],
-        open_one["id"],
         ours["id"],
+        open_one["id"],
     ]
     assert motion_ids(client, "?q=%25") == []  # a wildcard is a character, not "anything"
     html = html_of(client.get("/console/votes?q=溪畔&status=open"))
