@@ -19,7 +19,9 @@ class WeChatLoginArgs(BaseSchema):
 
 
 class RefreshArgs(BaseSchema):
-    refresh_token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=256))
+    refresh_token = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=256, error="登录凭证无效")
+    )
 
 
 class UserBriefSchema(ma.Schema):
@@ -79,7 +81,10 @@ class ClaimCreateArgs(BaseSchema):
 
 class ClaimListArgs(PageArgs, BaseSchema):
     status = ma.fields.String(
-        load_default=None, validate=ma.validate.OneOf(list(CLAIM_STATUS_LABELS))
+        load_default=None,
+        validate=ma.validate.OneOf(
+            list(CLAIM_STATUS_LABELS), error="状态应为待审核、已认证或已驳回"
+        ),
     )
 
 

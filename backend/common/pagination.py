@@ -12,9 +12,15 @@ MAX_PAGE = 100_000  # a larger offset names nothing, and must stay within a bigi
 
 
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+    page = ma.fields.Integer(
+        load_default=1,
+        validate=ma.validate.Range(min=1, max=MAX_PAGE, error=f"页码须在 1 至 {MAX_PAGE} 之间"),
+    )
     page_size = ma.fields.Integer(
-        load_default=20, validate=ma.validate.Range(min=1, max=MAX_PAGE_SIZE)
+        load_default=20,
+        validate=ma.validate.Range(
+            min=1, max=MAX_PAGE_SIZE, error=f"每页条数须在 1 至 {MAX_PAGE_SIZE} 之间"
+        ),
     )
 
 

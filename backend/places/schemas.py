@@ -8,7 +8,9 @@ from backend.common.schemas import BaseSchema
 
 
 class EstateSearchArgs(PageArgs, BaseSchema):
-    q = ma.fields.String(validate=ma.validate.Length(max=64), load_default=None)
+    q = ma.fields.String(
+        validate=ma.validate.Length(max=64, error="搜索内容不能超过 64 个字"), load_default=None
+    )
 
 
 class DirectorySearchArgs(PageArgs, BaseSchema):

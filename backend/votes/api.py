@@ -19,7 +19,9 @@ FILE_RESPONSE = {"type": "string", "format": "binary"}
 
 
 class ElectorListArgs(PageArgs, BaseSchema):
-    q = ma.fields.String(load_default="", validate=ma.validate.Length(max=40))
+    q = ma.fields.String(
+        load_default="", validate=ma.validate.Length(max=40, error="搜索内容不能超过 40 个字")
+    )
 
 
 @blp.route("/estates/<int:estate_id>/motions")

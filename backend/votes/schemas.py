@@ -166,4 +166,6 @@ class ElectorSchema(ma.Schema):
 class AttachmentNameArgs(BaseSchema):
     # wx.uploadFile names the part after its temporary file (tmp_…pdf): the person's own
     # file name comes as a form field.
-    filename = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+    filename = ma.fields.String(
+        load_default=None, validate=ma.validate.Length(max=200, error="文件名不能超过 200 个字")
+    )
