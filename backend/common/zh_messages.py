@@ -17,13 +17,11 @@ from marshmallow import fields, validate
 from webargs import core as webargs
 
 # Field class -> its own default messages (subclasses inherit the ones they do not override).
+# Where backend.common.schemas already words a message, the same words: a field made before
+# that module is imported (PageArgs) then reads like one made after it.
 FIELD_MESSAGES = {
-    fields.Field: {
-        "required": "此项为必填项",
-        "null": "此项不能为空",
-        "validator_failed": "取值无效",
-    },
-    fields.Nested: {"type": "应为对象"},
+    fields.Field: {"required": "此项为必填", "null": "不能为空", "validator_failed": "格式不正确"},
+    fields.Nested: {"type": "格式不正确"},
     fields.List: {"invalid": "应为列表"},
     fields.Tuple: {"invalid": "应为数组"},
     fields.String: {"invalid": "应为文本", "invalid_utf8": "不是有效的文本编码"},
@@ -32,7 +30,7 @@ FIELD_MESSAGES = {
     fields.Integer: {"invalid": "应为整数"},
     fields.Float: {"special": "应为数字"},
     fields.Decimal: {"special": "应为数字"},
-    fields.Boolean: {"invalid": "应为是或否"},
+    fields.Boolean: {"invalid": "应为 true 或 false"},
     # DateTime, Time and their aware/naive kinds share these; {obj_type} and {input} (an
     # English type name, the raw input) are left out of the text.
     fields._TemporalField: {
@@ -40,7 +38,7 @@ FIELD_MESSAGES = {
         "invalid_awareness": "日期时间须带时区",
         "format": "日期时间无法格式化",
     },
-    fields.Date: {"invalid": "日期格式不正确", "format": "日期无法格式化"},
+    fields.Date: {"invalid": "日期格式应为 2026-10-05", "format": "日期无法格式化"},
     fields.TimeDelta: {"invalid": "时长格式不正确", "format": "时长无法格式化"},
     fields.Mapping: {"invalid": "应为对象"},
     fields.Url: {"invalid": "网址格式不正确"},
@@ -55,7 +53,7 @@ FIELD_MESSAGES = {
     fields.Enum: {"unknown": "不是可选的值"},
 }
 
-SCHEMA_MESSAGES = {"type": "提交的内容格式不正确", "unknown": "不支持该字段"}
+SCHEMA_MESSAGES = {"type": "请求体应为 JSON 对象", "unknown": "不支持的字段"}
 
 # Validator class -> message templates (the same placeholders marshmallow formats).
 VALIDATOR_MESSAGES = {
