@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
+from flask import current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
@@ -164,6 +165,17 @@ def in_module(_app, _module_transaction):
                 db.session.remove()
 
     return run
+
+
+@pytest.fixture(scope="module")
+def demo_county(in_module):
+    """The demo county (`flask linli seed-demo`), loaded once for the module that uses it."""
+
+    def seed(make):
+        result = current_app.test_cli_runner().invoke(args=["linli", "seed-demo"])
+        assert "loaded" in result.output, result.output
+
+    return in_module(seed)
 
 
 @pytest.fixture

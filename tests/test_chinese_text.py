@@ -186,17 +186,6 @@ def test_bad_requests_answer_in_chinese(client, auth, owner, app, monkeypatch):
 # -- the console: every page as each kind of staff sees it -----------------------------------
 
 
-@pytest.fixture(scope="module")
-def _demo_county(in_module):
-    def load(make):
-        from flask import current_app
-
-        result = current_app.test_cli_runner().invoke(args=["linli", "seed-demo"])
-        assert "loaded" in result.output, result.output
-
-    return in_module(load)
-
-
 # Links not to pages: downloads and posts are not read here.
 NOT_PAGES = re.compile(r"\.(xlsx|pdf|csv|zip|png|jpe?g)(\?|$)|/(download|export|logout|files?)/?")
 PAGES_PER_USER = 120
@@ -208,7 +197,7 @@ def pattern_of(path: str) -> str:
 
 
 @pytest.mark.parametrize("username", ["auditor1", "township1", "county", "admin"])
-def test_console_pages_are_chinese(_demo_county, app, client, username):
+def test_console_pages_are_chinese(demo_county, app, client, username):
     assert db.session.query(User).filter_by(username=username).count() == 1
     assert sign_in(client, username, STAFF_PASSWORD).status_code == 302
     start = [path for pages in CONSOLE_URLS.values() for path, _what in pages]

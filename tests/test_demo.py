@@ -17,19 +17,8 @@ from backend.governance.ratings.figures import StarDistribution, distribution
 from backend.places.models import Community, County, Estate
 
 
-@pytest.fixture(scope="module")
-def _demo_county(in_module):
-    def load(make):
-        from flask import current_app
-
-        result = current_app.test_cli_runner().invoke(args=["linli", "seed-demo"])
-        assert "loaded" in result.output, result.output
-
-    return in_module(load)
-
-
 @pytest.fixture
-def demo(_demo_county, app):
+def demo(demo_county, app):
     """The demo county, loaded once for this module."""
 
 
