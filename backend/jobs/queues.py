@@ -65,7 +65,8 @@ def _in_flight(queue: Queue, rq_job_id: str, timeout: int) -> bool:
     """Whether rq still holds the job: waiting to run, or running for less than its timeout.
 
     A worker killed between dequeue and finish leaves its job "started" for good, so a
-    start older than the job timeout (after which rq itself would have killed it) is lost.
+    start older than the job timeout (after which rq itself would have killed it) is lost;
+    one killed between dequeue and start leaves it "queued" outside the queue, also lost.
     """
     try:
         job = Job.fetch(rq_job_id, connection=queue.connection)
@@ -75,4 +76,9 @@ def _in_flight(queue: Queue, rq_job_id: str, timeout: int) -> bool:
     if status == JobStatus.STARTED:
         started = job.started_at
         return started is not None and utcnow() - as_utc(started) < timedelta(seconds=timeout)
+    if status == JobStatus.QUEUED:
+        # A worker killed after taking the job off the queue but before starting it leaves it
+        # "queued" in no queue (in rq's intermediate list, which only rq's periodic maintenance
+        # clears): queued counts only while the job is really waiting in the queue.
+        return queue.connection.lpos(queue.key, rq_job_id) is not None
     return status in WAITING

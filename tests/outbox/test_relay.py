@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from rq import Queue
+from rq.job import Job
 
 from backend.accounts.roles import Role
 from backend.common.clock import utcnow
@@ -110,6 +111,25 @@ def test_a_queued_row_whose_job_was_lost_is_handed_out_again(app, make, post, ro
     # Only the lost one was enqueued again; the other is still waiting in the queue once.
     assert queue.job_ids.count(job_id(lost.id)) == 1
     assert queue.job_ids.count(job_id(kept.id)) == 1
+
+
+def test_a_job_taken_off_the_queue_by_a_worker_that_died_before_starting_it_is_lost(
+    app, make, post, rows
+):
+    _notices(make, post, 2)
+    outbox.relay(dispatch)
+    queue = Queue(DELIVERY_QUEUE, connection=redis_holder.client)
+    lost, kept = rows()
+    queue.remove(job_id(lost.id))  # taken off; its job hash still says "queued"
+    assert Job.fetch(job_id(lost.id), connection=queue.connection).get_status() == "queued"
+    for row in rows():
+        row.lease_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+    assert outbox.relay(dispatch) == 2
+
+    assert queue.job_ids.count(job_id(lost.id)) == 1  # back in the queue
+    assert queue.job_ids.count(job_id(kept.id)) == 1  # still waiting there, once
 
 
 def test_admin_requeues_a_dead_row(app, make, post, rows):
