@@ -34,10 +34,12 @@ lint: $(BIN)/.installed
 
 # ARGS: pytest's own arguments (a folder, -k, …): `make test ARGS=tests/ledger` runs that folder
 # alone, with the same services and isolation, and skips the mini-program's suite.
-# SHUFFLE=1: run the tests in a random order (pytest-randomly; its seed is printed first).
+# SHUFFLE=1: run the tests in a random order (pytest-randomly). The seed is in the pytest
+# command make prints; SHUFFLE=1 SEED=<it> repeats that order.
 # WORKERS: pytest-xdist workers, one per core by default.
 WORKERS ?= auto
-PYTEST_ORDER := $(if $(SHUFFLE),-p randomly,)
+SEED ?= $(shell od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+PYTEST_ORDER := $(if $(SHUFFLE),-p randomly --randomly-seed=$(SEED),)
 
 pytest: $(BIN)/.installed services browser
 	$(BIN)/pytest -n $(WORKERS) --durations=15 $(PYTEST_ORDER) $(ARGS)
