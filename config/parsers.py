@@ -1,6 +1,6 @@
 """Parsers for LINLI_* values: each turns the text of a variable into its typed value.
 
-A parser carries ``expects``, the phrase that completes "LINLI_X must be ...", so every refusal
+A parser carries ``expects``, the phrase that completes "<variable> must be ...", so every refusal
 names the variable and what it takes. It raises ValueError, with a detail when one helps.
 """
 
