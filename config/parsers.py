@@ -1,13 +1,17 @@
 """Parsers for LINLI_* values: each turns the text of a variable into its typed value.
 
 A parser carries ``expects``, the phrase that completes "<variable> must be ...", so every refusal
-names the variable and what it takes. It raises ValueError, with a detail when one helps.
+names the variable and what it takes. It raises ValueError; Refused when it has a detail to add.
 """
 
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 Parser = Callable[[str], object]
+
+
+class Refused(ValueError):
+    """A refusal whose message is worth showing after what the variable expects."""
 
 
 def expecting(expects: str):
@@ -34,7 +38,7 @@ def integer(low: int | None = None, high: int | None = None) -> Parser:
 
     @expecting(expects)
     def parse(value: str) -> int:
-        number = int(value)
+        number = int(value)  # ValueError: its "invalid literal" adds nothing to `expects`
         if (low is not None and number < low) or (high is not None and number > high):
             raise ValueError
         return number
@@ -80,7 +84,10 @@ def flag(value: str) -> bool:
 
 def url(*schemes: str, empty: bool = False, host: bool = True) -> Parser:
     """An address with one of ``schemes`` and (when ``host``) a host, or nothing when ``empty``."""
-    expects = "a URL starting " + " or ".join(f"{s}://" for s in schemes)
+    *others, last = [f"{s}://" for s in schemes]
+    expects = (
+        f"a URL starting {', '.join(others)} or {last}" if others else f"a URL starting {last}"
+    )
     if empty:
         expects += ", or empty"
 
@@ -179,11 +186,14 @@ def ticket_time_limits(value: str) -> dict[str, tuple[int, int]]:
         category, _, hours = item.partition("=")
         category = category.strip()
         if category not in CATEGORIES:
-            raise ValueError(f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+            raise Refused(f"unknown category {category!r}; known: {', '.join(CATEGORIES)}")
         accept, _, reply = hours.partition("/")
-        accept, reply = int(accept), int(reply)
+        try:
+            accept, reply = int(accept), int(reply)
+        except ValueError:
+            raise Refused(f"{item!r} is not category=accept/reply") from None
         low, high = TICKET_HOURS
         if not (low <= accept <= reply <= high):
-            raise ValueError(f"{item!r} is out of range")
+            raise Refused(f"{item!r} is out of range")
         limits[category] = (accept, reply)
     return limits

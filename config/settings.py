@@ -253,7 +253,7 @@ BY_KEY = {s.key: s for s in SETTINGS}
 
 def _refusal(setting: Setting, raw: str, error: ValueError) -> ValueError:
     """The error naming the variable, what it expects and what it got."""
-    detail = f": {error}" if str(error) else ""
+    detail = f": {error}" if isinstance(error, p.Refused) else ""
     return ValueError(f"{setting.name} must be {setting.parse.expects} (got {raw!r}){detail}")
 
 
