@@ -11,7 +11,7 @@ reads the typed value from app.config. config/.env.example is generated from it
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from config import parsers as p
@@ -43,7 +43,7 @@ class Setting:
 
 
 def _group(title: str, *settings: Setting) -> list[Setting]:
-    return [Setting(**{**vars(s), "group": title}) for s in settings]
+    return [replace(s, group=title) for s in settings]
 
 
 S = Setting
