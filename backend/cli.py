@@ -1,7 +1,6 @@
 """`flask --app backend linli ...`: onboarding a county as an operator would."""
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ from flask.cli import AppGroup
 from backend.accounts import services as accounts
 from backend.errors import DomainError
 from backend.extensions import db
+from config.settings import read
 
 linli = AppGroup("linli", help="Linli operator commands.")
 
@@ -54,7 +54,7 @@ def grant(openid, role, scope_kind, scope_id):
 @click.argument("scope_id", type=int)
 @click.option(
     "--password",
-    default=lambda: os.environ.get("LINLI_STAFF_PASSWORD"),
+    default=lambda: read("LINLI_STAFF_PASSWORD"),
     help="Defaults to $LINLI_STAFF_PASSWORD, else asked for.",
 )
 def create_staff(username, role, scope_kind, scope_id, password):

@@ -16,11 +16,11 @@ from backend import create_app, demo
 from backend.group_chats.models import ChannelKind
 from backend.jobs.embedded import EmbeddedRunner
 from bot.fakewechat import create_app as create_fake_wechat
-from config.settings import ROOT, VAR_DIR
+from config.settings import ROOT, VAR_DIR, read
 
-HOST = os.environ.get("LINLI_HOST", "127.0.0.1")
-PORT = int(os.environ.get("LINLI_PORT", "5000"))
-FAKE_PORT = int(os.environ.get("LINLI_FAKE_WECHAT_PORT", "5050"))
+HOST = read("LINLI_HOST")
+PORT = read("LINLI_PORT")
+FAKE_PORT = read("LINLI_FAKE_WECHAT_PORT")
 
 
 MINIPROGRAM_CONFIG = ROOT / "miniprogram" / "config.js"

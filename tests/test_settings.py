@@ -2,7 +2,7 @@
 
 import pytest
 
-from config import settings
+from config import parsers, settings
 
 # Outside the embedded default the built-in secrets are refused: these stand in for real ones.
 SECRETS = {"SECRET_KEY": "k" * 40, "JWT_SECRET": "j" * 40}
@@ -190,3 +190,175 @@ def test_login_limits_are_settings(monkeypatch):
     assert loaded["WECHAT_LOGIN_ADDRESS_RATE_LIMIT"] == "900/minute;20000/hour"
     assert loaded["LOGIN_LOCKOUT_MINUTES"] == 30
     assert loaded["LOGIN_RATE_LIMIT"] == "10 per minute"
+
+
+# -- every typed setting: one bad value each, refused at start with what it expects ---------
+
+AT_LEAST_0 = "a whole number of at least 0"
+AT_LEAST_1 = "a whole number of at least 1"
+PORT = "a whole number from 1 to 65535"
+HTTP_URL = "a URL starting http:// or https://"
+HTTP_URL_OR_EMPTY = "a URL starting http:// or https://, or empty"
+RATE_LIMIT = "a rate limit such as '10 per minute' (several joined by ';')"
+TICKET_LIMITS = (
+    "category=accept/reply hours, comma-separated, such as elevator=2/24,drains=12/48 "
+    "(hours 1–2160, accept no longer than reply)"
+)
+
+BAD_VALUES = [
+    (
+        "LINLI_DATABASE_URL",
+        "not a url",
+        "an SQLAlchemy database URL such as postgresql+psycopg://user@host/db",
+    ),
+    (
+        "LINLI_REDIS_URL",
+        "localhost:6379",
+        "a URL starting redis://, rediss:// or unix://, or empty",
+    ),
+    ("LINLI_JWT_ACCESS_MINUTES", "0", AT_LEAST_1),
+    ("LINLI_REFRESH_DAYS", "a month", AT_LEAST_1),
+    ("LINLI_WECHAT_API_BASE", "api.weixin.qq.com", HTTP_URL),
+    ("LINLI_WECOM_API_BASE", "ftp://qyapi", HTTP_URL),
+    ("LINLI_WECOM_AGENT_ID", "agent", AT_LEAST_1),
+    (
+        "LINLI_WECOM_CALLBACK_AES_KEY",
+        "too-short",
+        "a string of exactly 43 letters and digits (WeCom's EncodingAESKey)",
+    ),
+    ("LINLI_OUTBOX_MAX_ATTEMPTS", "0", AT_LEAST_1),
+    ("LINLI_OUTBOX_RETRY_BASE_SECONDS", "-1", AT_LEAST_0),
+    ("LINLI_OUTBOX_LEASE_SECONDS", "2m", AT_LEAST_1),
+    ("LINLI_DELIVERY_JOB_TIMEOUT", "0", AT_LEAST_1),
+    ("LINLI_OUTBOX_RELAY_INTERVAL", "0", "a number greater than 0"),
+    ("LINLI_GROUP_MESSAGES_PER_MINUTE", "twenty", AT_LEAST_1),
+    ("LINLI_STORAGE_BACKEND", "oss", "one of local, s3"),
+    ("LINLI_S3_ENDPOINT_URL", "oss-cn-hangzhou.aliyuncs.com", HTTP_URL_OR_EMPTY),
+    ("LINLI_MAX_UPLOAD_MB", "0", AT_LEAST_1),
+    ("LINLI_LEDGER_APPROVALS_REQUIRED", "0", AT_LEAST_1),
+    ("LINLI_LEDGER_QUESTION_DAYS", "7d", AT_LEAST_1),
+    ("LINLI_LEDGER_PUBLISH_DAYS", "-1", AT_LEAST_0),
+    ("LINLI_TICKET_ACCEPT_HOURS", "0", AT_LEAST_1),
+    ("LINLI_TICKET_REPLY_HOURS", "3.5", AT_LEAST_1),
+    (
+        "LINLI_TICKET_TIME_LIMITS",
+        "elevator=24/2",
+        TICKET_LIMITS,
+    ),
+    ("LINLI_TICKET_ESCALATION_HOURS", "0", AT_LEAST_1),
+    ("LINLI_TICKET_FEEDBACK_DAYS", "week", AT_LEAST_1),
+    ("LINLI_TICKET_PHOTO_MAX_MB", "0", AT_LEAST_1),
+    ("LINLI_TICKET_PHOTO_MAX_PIXELS", "40MP", AT_LEAST_1),
+    ("LINLI_VOTE_NOTICE_DAYS", "-1", AT_LEAST_0),
+    ("LINLI_VOTE_MAX_DAYS", "0", AT_LEAST_1),
+    ("LINLI_CREDIT_BASE_SCORE", "0", AT_LEAST_1),
+    ("LINLI_CREDIT_WINDOW_DAYS", "year", AT_LEAST_1),
+    ("LINLI_JOINT_MEETING_INTERVAL_MONTHS", "5", "one of 1, 2, 3, 4, 6, 12"),
+    (
+        "LINLI_STAR_THRESHOLDS",
+        "60,70,80,90",
+        "five increasing whole-number totals up to 100, such as 60,70,80,90,95",
+    ),
+    ("LINLI_RATING_APPEAL_DAYS", "0", AT_LEAST_1),
+    ("LINLI_COMMITTEE_TERM_YEARS", "0", AT_LEAST_1),
+    ("LINLI_REELECTION_NOTICE_DAYS", "-5", AT_LEAST_0),
+    ("LINLI_PARTY_LED_RULE", "majority", "one of share, chair_secretary, either"),
+    ("LINLI_PARTY_LED_MIN_SHARE_PERCENT", "101", "a whole number from 1 to 100"),
+    ("LINLI_OPEN311_URL", "linli.example.gov.cn/open311/v2/", HTTP_URL_OR_EMPTY),
+    (
+        "LINLI_PASSWORD_HASH_METHOD",
+        "md5",
+        "scrypt[:n:r:p] or pbkdf2[:hash:iterations], such as scrypt:32768:8:1",
+    ),
+    ("LINLI_SESSION_COOKIE_SECURE", "maybe", "1 or 0 (also true/false, yes/no, on/off)"),
+    ("LINLI_CONSOLE_IDLE_MINUTES", "0", AT_LEAST_1),
+    ("LINLI_CONSOLE_MAX_HOURS", "-1", AT_LEAST_1),
+    (
+        "LINLI_RATELIMIT_STORAGE_URI",
+        "redis-host:6379",
+        "a URL starting redis://, rediss://, memory://, memcached:// or mongodb://, or empty",
+    ),
+    ("LINLI_WECHAT_LOGIN_RATE_LIMIT", "5 a minute", RATE_LIMIT),
+    ("LINLI_REFRESH_RATE_LIMIT", "", RATE_LIMIT),
+    ("LINLI_WECHAT_LOGIN_ADDRESS_RATE_LIMIT", "lots", RATE_LIMIT),
+    ("LINLI_LOGIN_RATE_LIMIT", "10 per fortnight", RATE_LIMIT),
+    ("LINLI_LOGIN_ADDRESS_RATE_LIMIT", "-1/minute", RATE_LIMIT),
+    ("LINLI_LOGIN_LOCKOUT_ATTEMPTS", "0", AT_LEAST_1),
+    ("LINLI_LOGIN_LOCKOUT_WINDOW_MINUTES", "fifteen", AT_LEAST_1),
+    ("LINLI_LOGIN_LOCKOUT_MINUTES", "0", AT_LEAST_1),
+    ("LINLI_BIND", "8000", "host:port (or unix:/path)"),
+    ("LINLI_WEB_WORKERS", "0", AT_LEAST_1),
+    ("LINLI_PORT", "70000", PORT),
+    ("LINLI_FAKE_WECHAT_PORT", "http", PORT),
+    ("LINLI_FAKE_WECOM_CALLBACK_URL", "localhost:5000/bot/wecom/callback", HTTP_URL_OR_EMPTY),
+]
+
+
+@pytest.mark.parametrize("name, value, expects", BAD_VALUES)
+def test_a_bad_value_refuses_to_start_naming_the_variable_and_what_it_expects(
+    monkeypatch, name, value, expects
+):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError) as refused:
+        settings.load()
+    assert str(refused.value).startswith(f"{name} must be {expects} (got {value!r})")
+
+
+def test_every_typed_setting_has_a_bad_value_above():
+    typed = {s.name for s in settings.SETTINGS if s.parse is not parsers.text}
+    assert typed == {name for name, _value, _expects in BAD_VALUES}
+
+
+def test_every_default_is_accepted_by_its_own_parser():
+    for setting in settings.SETTINGS:
+        if setting.default is not None:
+            assert settings.read(setting.name) is not None, setting.name
+
+
+@pytest.mark.parametrize(
+    "value, detail",
+    [
+        ("lift=2/24", "unknown category 'lift'"),
+        ("elevator=2", "'elevator=2' is not category=accept/reply"),
+        ("elevator=two/24", "'elevator=two/24' is not category=accept/reply"),
+        ("elevator=0/24", "'elevator=0/24' is out of range"),
+        ("elevator=2/3000", "'elevator=2/3000' is out of range"),
+    ],
+)
+def test_ticket_time_limits_say_which_item_is_wrong(monkeypatch, value, detail):
+    monkeypatch.setenv("LINLI_TICKET_TIME_LIMITS", value)
+    with pytest.raises(ValueError, match="LINLI_TICKET_TIME_LIMITS must be") as refused:
+        settings.load()
+    assert f": {detail}" in str(refused.value)
+
+
+def test_ticket_time_limits_are_parsed_once_into_hours_per_category(monkeypatch):
+    monkeypatch.setenv("LINLI_TICKET_TIME_LIMITS", " elevator = 1/12 , drains=6/48,")
+    assert settings.load()["TICKET_TIME_LIMITS"] == {"elevator": (1, 12), "drains": (6, 48)}
+    assert settings.load({"TICKET_TIME_LIMITS": ""})["TICKET_TIME_LIMITS"] == {}
+
+
+def test_overrides_in_text_are_parsed_like_the_environment():
+    loaded = settings.load({"STAR_THRESHOLDS": "50,60,70,80,90", "CONSOLE_IDLE_MINUTES": "45"})
+    assert loaded["STAR_THRESHOLDS"] == (50, 60, 70, 80, 90)
+    assert loaded["CONSOLE_IDLE_MINUTES"] == 45
+    with pytest.raises(ValueError, match="LINLI_TICKET_TIME_LIMITS must be"):
+        settings.load({"TICKET_TIME_LIMITS": "lift=1/2"})
+    with pytest.raises(ValueError, match="LINLI_CONSOLE_MAX_HOURS must be"):
+        settings.load({"CONSOLE_MAX_HOURS": 0})
+
+
+def test_s3_storage_needs_a_bucket():
+    with pytest.raises(ValueError, match="LINLI_S3_BUCKET must be set"):
+        settings.load({"STORAGE_BACKEND": "s3"})
+    assert settings.load({"STORAGE_BACKEND": "s3", "S3_BUCKET": "linli"})["S3_BUCKET"] == "linli"
+
+
+def test_places_before_the_app_read_the_same_parsed_values(monkeypatch):
+    monkeypatch.setenv("LINLI_PORT", "5001")
+    monkeypatch.delenv("LINLI_WEB_WORKERS", raising=False)
+    assert settings.read("LINLI_PORT") == 5001
+    assert settings.read("LINLI_WEB_WORKERS") is None
+    monkeypatch.setenv("LINLI_BIND", ":8000")
+    with pytest.raises(ValueError, match=r"LINLI_BIND must be host:port"):
+        settings.read("LINLI_BIND")

@@ -103,16 +103,11 @@ def allowed_actions(ticket: Ticket, user_id: int, roles: set[str], now: datetime
 
 
 def _configured() -> dict[str, tuple[int, int]]:
-    """Per-category hours from LINLI_TICKET_TIME_LIMITS ("elevator=2/24,..."), over the
-    default hours for every category."""
+    """Per-category hours from LINLI_TICKET_TIME_LIMITS (parsed at start), over the default
+    hours for every category."""
     cfg = current_app.config
     limits = {c: (cfg["TICKET_ACCEPT_HOURS"], cfg["TICKET_REPLY_HOURS"]) for c in CATEGORIES}
-    for item in filter(None, (p.strip() for p in cfg["TICKET_TIME_LIMITS"].split(","))):
-        category, _, hours = item.partition("=")
-        accept, _, reply = hours.partition("/")
-        if category.strip() not in CATEGORIES:
-            raise ValueError(f"LINLI_TICKET_TIME_LIMITS: unknown category {category!r}")
-        limits[category.strip()] = (int(accept), int(reply))
+    limits.update(cfg["TICKET_TIME_LIMITS"])
     return limits
 
 

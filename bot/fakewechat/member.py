@@ -7,7 +7,6 @@ LINLI_* settings Linli reads (``LINLI_FAKE_WECOM_CALLBACK_URL`` overrides the ad
 """
 
 import itertools
-import os
 import secrets
 import time
 
@@ -28,12 +27,9 @@ _msg_ids = itertools.count(int(time.time()) * 1000)
 def callback_settings() -> dict:
     """Where Linli listens and the secrets it checks, from the LINLI_* environment."""
     cfg = settings.load()
-    host = os.environ.get("LINLI_HOST", "127.0.0.1")
-    port = os.environ.get("LINLI_PORT", "5000")
+    default_url = f"http://{cfg['DEV_HOST']}:{cfg['DEV_PORT']}/bot/wecom/callback"
     return {
-        "url": os.environ.get(
-            "LINLI_FAKE_WECOM_CALLBACK_URL", f"http://{host}:{port}/bot/wecom/callback"
-        ),
+        "url": cfg["FAKE_WECOM_CALLBACK_URL"] or default_url,
         "token": cfg["WECOM_CALLBACK_TOKEN"],
         "aes_key": cfg["WECOM_CALLBACK_AES_KEY"],
         "corp_id": cfg["WECOM_CORP_ID"],
@@ -102,7 +98,7 @@ def post_callback(target: dict, plain: str) -> str:
 
 
 def _target() -> dict:
-    return current_app.config.get("LINLI_CALLBACK") or callback_settings()
+    return current_app.config.get("MEMBER_CALLBACK") or callback_settings()
 
 
 def _record(sender: str, shown: str, problem: str) -> None:

@@ -19,7 +19,7 @@ def linli_url(app, fake_wechat_server):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     cfg = app.config
-    fake_wechat_server.app.config["LINLI_CALLBACK"] = {
+    fake_wechat_server.app.config["MEMBER_CALLBACK"] = {
         "url": f"http://127.0.0.1:{server.server_port}/bot/wecom/callback",
         "token": cfg["WECOM_CALLBACK_TOKEN"],
         "aes_key": cfg["WECOM_CALLBACK_AES_KEY"],
@@ -27,7 +27,7 @@ def linli_url(app, fake_wechat_server):
         "agent_id": cfg["WECOM_AGENT_ID"],
     }
     yield
-    fake_wechat_server.app.config.pop("LINLI_CALLBACK")
+    fake_wechat_server.app.config.pop("MEMBER_CALLBACK")
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
@@ -78,7 +78,7 @@ def test_a_vote_card_on_the_page_can_be_clicked_as_its_member(
 
 
 def test_when_linli_is_not_running_the_page_says_so(fake_wechat_server, fake_wechat, http):
-    fake_wechat_server.app.config["LINLI_CALLBACK"] = {
+    fake_wechat_server.app.config["MEMBER_CALLBACK"] = {
         "url": "http://127.0.0.1:9/bot/wecom/callback",
         "token": "t",
         "aes_key": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
@@ -91,7 +91,7 @@ def test_when_linli_is_not_running_the_page_says_so(fake_wechat_server, fake_wec
             data={"userid": "zhangsan", "content": "帮助"},
         )
     finally:
-        fake_wechat_server.app.config.pop("LINLI_CALLBACK")
+        fake_wechat_server.app.config.pop("MEMBER_CALLBACK")
 
     assert "回调失败" in http.get(fake_wechat.base_url + "/").text
 

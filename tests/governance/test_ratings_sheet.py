@@ -35,12 +35,12 @@ def test_stars_follow_the_thresholds_and_95_is_only_eligible_for_five(app, total
 
 
 def test_thresholds_are_configurable(app):
-    app.config["STAR_THRESHOLDS"] = "50,60,70,80,90"
+    app.config["STAR_THRESHOLDS"] = (50, 60, 70, 80, 90)
     try:
         assert services.stars_for(55) == (1, False)
         assert services.stars_for(90) == (4, True)
     finally:
-        app.config["STAR_THRESHOLDS"] = "60,70,80,90,95"
+        app.config["STAR_THRESHOLDS"] = (60, 70, 80, 90, 95)
 
 
 @pytest.mark.parametrize(

@@ -40,11 +40,9 @@ REASON_MAX = 500
 
 
 def thresholds() -> tuple[int, ...]:
-    """The five totals from LINLI_STAR_THRESHOLDS: where 1★..4★ begin, and 5★ eligibility."""
-    values = tuple(int(v) for v in str(current_app.config["STAR_THRESHOLDS"]).split(","))
-    if len(values) != 5 or list(values) != sorted(set(values)):
-        raise RuntimeError("LINLI_STAR_THRESHOLDS must be five increasing totals")
-    return values
+    """The five totals from LINLI_STAR_THRESHOLDS (checked at start): where 1★..4★ begin, and
+    5★ eligibility."""
+    return tuple(current_app.config["STAR_THRESHOLDS"])
 
 
 def stars_for(total: int) -> tuple[int, bool]:
