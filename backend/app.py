@@ -48,7 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
-    from backend.governance.api import blp as governance_blp
+    from backend.governance.credit.api import blp as governance_blp
     from backend.governance.ratings.api import blp as ratings_blp
     from backend.group_chats.api import blp as group_chats_blp
     from backend.health import bp as health_bp
@@ -84,18 +84,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(wecom_callback_bp)
     csrf.exempt(wecom_callback_bp)  # signed by WeCom in each request, no cookies
 
-    import backend.console.account_views  # noqa: F401  (its pages join the console's blueprint)
-    import backend.console.company_views  # noqa: F401  (its pages join the console's blueprint)
-    import backend.console.meeting_views  # noqa: F401  (its pages join the console's blueprint)
-    import backend.console.problem_views  # noqa: F401  (its pages join the console's blueprint)
-    import backend.console.rating_views  # noqa: F401  (its pages join the console's blueprint)
-    import backend.console.register_views  # noqa: F401  (its pages join the console's blueprint)
-    import backend.console.target_views  # noqa: F401  (its pages join the console's blueprint)
-    import backend.console.vote_views  # noqa: F401  (its pages join the console's blueprint)
-    from backend.console import ticket_views  # noqa: F401  (its pages join the console's blueprint)
-    from backend.console.views import bp as console_bp
+    from backend import console
 
-    app.register_blueprint(console_bp)
+    console.init_app(app)
 
     from backend.cli import linli
     from backend.jobs.cli import jobs
@@ -108,8 +99,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_models() -> None:
     """Import every models module so Alembic and create_all see all tables."""
     import backend.accounts.models  # noqa: F401
+    import backend.governance.credit.models  # noqa: F401
     import backend.governance.meetings.models  # noqa: F401
-    import backend.governance.models  # noqa: F401
+    import backend.governance.problems.models  # noqa: F401
     import backend.governance.ratings.models  # noqa: F401
     import backend.governance.register.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401

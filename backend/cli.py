@@ -123,9 +123,9 @@ def unlock_user(username, user_id):
 @linli.command("seed-demo")
 def seed_demo():
     """Load the demo county (once; does nothing if it is already there)."""
-    from backend import demo
+    from backend.demo import county
 
-    result = demo.seed()
+    result = county.seed()
     click.echo("demo county loaded" if result["loaded"] else "demo county already present")
 
 
@@ -133,9 +133,9 @@ def seed_demo():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def write_sample_register(path: Path):
     """Write the demo county's register as an .xlsx file (the documented format)."""
-    from backend import demo
+    from backend.demo import county
 
-    path.write_bytes(demo.register_workbook())
+    path.write_bytes(county.register_workbook())
     click.echo(str(path))
 
 

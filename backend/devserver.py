@@ -12,7 +12,8 @@ from pathlib import Path
 from flask_migrate import upgrade
 from werkzeug.serving import make_server, run_simple
 
-from backend import create_app, demo
+from backend import create_app
+from backend.demo import county
 from backend.group_chats.models import ChannelKind
 from backend.jobs.embedded import EmbeddedRunner
 from bot.fakewechat import create_app as create_fake_wechat
@@ -58,7 +59,7 @@ CONSOLE_URLS = {
 def banner(base: str, fake_url: str) -> str:
     """What `make run` prints: every page, grouped by who opens it."""
     lines = ["", "Linli (邻里) is running.", ""]
-    lines.append(f"控制台 Console (password {demo.STAFF_PASSWORD} for every demo account)")
+    lines.append(f"控制台 Console (password {county.STAFF_PASSWORD} for every demo account)")
     for who, pages in CONSOLE_URLS.items():
         lines.append(f"  {who}")
         lines += [f"    {base}{path:<36} {what}" for path, what in pages]
@@ -100,7 +101,7 @@ def _introduce_group_chats(fake) -> None:
     """Tell the fake WeChat each estate's group: app chats must exist before the bot posts,
     and robots are shown under their group's name. (Its memory is empty at every start.)"""
     store = fake.extensions["fakewechat"]
-    for group in demo.group_chats_for_fake_wechat():
+    for group in county.group_chats_for_fake_wechat():
         if group.channel == ChannelKind.WECOM_APPCHAT:
             store.create_chat(group.address, group.name, "linli-bot", ["linli-bot", "owner"])
             store.name_group(f"appchat:{group.address}", group.name)
@@ -116,9 +117,9 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         upgrade()
-        if not demo.is_loaded():
+        if not county.is_loaded():
             print("首次启动：正在载入演示县数据 (demo county) ...", flush=True)
-            demo.seed()
+            county.seed()
         _introduce_group_chats(fake)
     if not app.config["REDIS_URL"]:
         # No Redis: deliver outbox rows and run the periodic jobs from a thread of this process.

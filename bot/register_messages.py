@@ -3,7 +3,7 @@
 from flask import current_app
 
 from backend.extensions import db
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.register.models import Committee
 
 

@@ -188,7 +188,7 @@ def raw_ticket(estate, created=None, **fields):
 def raw_problem(estate, by, deadline, closed_at=None, **fields):
     """A problem-list item, closed out at ``closed_at`` if given; added, not committed."""
     from backend.common.clock import SHANGHAI
-    from backend.governance.models import ProblemItem
+    from backend.governance.problems.models import ProblemItem
 
     closure = {}
     if closed_at is not None:

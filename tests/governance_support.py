@@ -9,8 +9,8 @@ import pytest
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.extensions import db
-from backend.governance import credit
-from backend.governance.models import CreditPenalty
+from backend.governance.credit import figures as credit
+from backend.governance.credit.models import CreditPenalty
 from backend.places.models import County, Estate, PropertyCompany
 
 

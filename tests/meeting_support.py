@@ -7,7 +7,7 @@ from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.governance.meetings import services
 from backend.governance.meetings.schedule import last_completed, today
-from backend.governance.models import ProblemItem
+from backend.governance.problems.models import ProblemItem
 from backend.tickets.models import Ticket
 from tests.factories import raw_problem, raw_ticket
 

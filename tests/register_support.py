@@ -3,7 +3,7 @@ services (rules applied), on the places of the credit-penalty cast (governance_s
 
 from datetime import date, timedelta
 
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.register import places, services
 
 

@@ -176,7 +176,7 @@ def test_motion_times_out_of_bounds_are_422_and_save_nothing(client, make, auth,
 
 def test_penalty_decided_before_2000_is_422(client, auth, make):
     from backend.accounts.roles import Role
-    from backend.governance.models import CreditPenalty
+    from backend.governance.credit.models import CreditPenalty
     from tests.governance_support import args, company
 
     county = make.county()

@@ -14,7 +14,7 @@ from backend import errors
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.common import zh_messages
-from backend.demo import STAFF_PASSWORD
+from backend.demo.county import STAFF_PASSWORD
 from backend.devserver import CONSOLE_URLS
 from backend.extensions import db
 from tests.console.test_console import sign_in

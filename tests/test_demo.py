@@ -70,8 +70,8 @@ def test_demo_votes_have_a_decided_an_open_and_an_announced_motion(demo):
 
 
 def test_demo_penalties_cover_every_kind_and_one_is_revoked(demo):
-    from backend.governance import credit
-    from backend.governance.models import CreditPenalty
+    from backend.governance.credit import figures as credit
+    from backend.governance.credit.models import CreditPenalty
 
     penalties = db.session.query(CreditPenalty).all()
     assert {p.kind for p in penalties} == {
@@ -90,7 +90,7 @@ def test_demo_penalties_cover_every_kind_and_one_is_revoked(demo):
 
 
 def test_demo_register_has_committees_branches_and_one_term_due(demo):
-    from backend.governance.credit import today
+    from backend.governance.credit.figures import today
     from backend.governance.register.figures import RegisterFigures, figures_on
     from backend.governance.register.models import CommitteeCandidate, PartyBranch, VolunteerTeam
 

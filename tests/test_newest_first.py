@@ -15,7 +15,7 @@ from sqlalchemy import text
 from backend.accounts import services as accounts
 from backend.accounts.roles import Role
 from backend.common.clock import utcnow
-from backend.console import votes as console_votes
+from backend.console.votes import pages as console_votes
 from backend.extensions import db
 from backend.governance.ratings import appeals
 from backend.governance.ratings.models import AppealStatus, RatingAppeal

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.governance.models import CreditPenalty, PenaltyEvidence
+from backend.governance.credit.models import CreditPenalty, PenaltyEvidence
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in

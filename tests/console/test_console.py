@@ -149,7 +149,7 @@ def test_control_characters_in_login_are_a_wrong_password(client, auditor):
 
 
 def test_every_outbox_topic_has_a_chinese_label_in_the_delivery_log():
-    from backend.console.services import TOPIC_LABELS
+    from backend.console.estates.pages import TOPIC_LABELS
     from bot.messages import TOPICS
 
     assert set(TOPICS) - set(TOPIC_LABELS) == set()

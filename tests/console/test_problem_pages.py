@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.extensions import db
-from backend.governance import problem_services as problems
-from backend.governance.credit import today
-from backend.governance.models import Inspection, ProblemEvidence, ProblemItem
+from backend.governance.credit.figures import today
+from backend.governance.problems import services as problems
+from backend.governance.problems.models import Inspection, ProblemEvidence, ProblemItem
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in

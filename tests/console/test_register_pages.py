@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from backend.accounts.roles import Role
 from backend.extensions import db
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.register.figures import figures_on
 from backend.governance.register.models import (
     CommitteeCandidate,

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from backend.governance import problem_services as problems
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
+from backend.governance.problems import services as problems
 from tests.e2e.conftest import confirm, screenshot, sign_in
 from tests.ledger_support import give_console_password, png_bytes
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from backend.accounts.roles import Role
 from backend.extensions import db
-from backend.governance.models import CreditPenalty
+from backend.governance.credit.models import CreditPenalty
 from tests.concurrency import posts_at_once
 from tests.governance_support import args, on, penalty
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from backend.governance import credit
-from backend.governance.credit import Figures
+from backend.governance.credit import figures as credit
+from backend.governance.credit.figures import Figures
 from tests.governance_support import on, penalty
 
 

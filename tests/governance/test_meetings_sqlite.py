@@ -4,7 +4,7 @@ hand-counted county as on PostgreSQL, on a schema built by the migrations."""
 from flask_migrate import upgrade
 
 from backend import create_app
-from backend.console import meetings as meeting_pages
+from backend.console.meetings import pages as meeting_pages
 from backend.extensions import db
 from backend.governance.meetings.figures import MeetingFigures, figures
 from tests import factories

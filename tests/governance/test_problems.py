@@ -11,9 +11,9 @@ from backend.accounts.models import User
 from backend.common.clock import SHANGHAI
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.governance import problem_services as problems
-from backend.governance.credit import today
-from backend.governance.models import Inspection, ProblemEvidence, ProblemItem
+from backend.governance.credit.figures import today
+from backend.governance.problems import services as problems
+from backend.governance.problems.models import Inspection, ProblemEvidence, ProblemItem
 from tests.concurrency import at_once, in_own_context
 from tests.factories import raw_problem
 from tests.ledger_support import png_bytes

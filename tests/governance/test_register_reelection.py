@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.extensions import db
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.register import jobs, reelection
 from backend.governance.register.models import Committee
 from backend.outbox.models import OutboxMessage

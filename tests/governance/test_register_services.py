@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from backend.accounts.models import User
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.register import places, services
 from backend.governance.register.models import (
     Committee,

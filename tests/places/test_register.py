@@ -147,10 +147,10 @@ def test_parse_area_is_exact(value, expected):
 
 
 def test_county_register_cli_is_idempotent(runner, tmp_path):
-    from backend import demo
+    from backend.demo import county
 
     path = tmp_path / "register.xlsx"
-    path.write_bytes(demo.register_workbook())
+    path.write_bytes(county.register_workbook())
     first = runner.invoke(args=["linli", "import-register", str(path)])
     assert first.exit_code == 0, first.output
     units, estates = db.session.query(Unit).count(), db.session.query(Estate).count()

@@ -24,7 +24,7 @@ from backend.governance.meetings.models import (
     Party,
 )
 from backend.governance.meetings.schedule import today
-from backend.governance.models import ProblemItem
+from backend.governance.problems.models import ProblemItem
 from backend.places.models import Community, Estate, Township
 from backend.tickets.models import Ticket
 

@@ -12,7 +12,7 @@ from backend.accounts.models import User
 from backend.accounts.roles import Role, ScopeKind
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.ratings.models import (
     SOURCE_LABELS,
     EstateRating,

@@ -9,7 +9,7 @@ from backend.accounts.models import User
 from backend.accounts.scope import visible_estates
 from backend.common.clock import utcnow
 from backend.extensions import db
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.register.figures import due_on, notice_days
 from backend.governance.register.models import Committee
 from backend.governance.register.services import EDITOR_ROLES

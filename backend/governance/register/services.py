@@ -21,7 +21,7 @@ from backend.accounts.roles import Role
 from backend.accounts.scope import get_estate_for, require_estate_role, roles_on_estate
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.governance.credit import today
+from backend.governance.credit.figures import today
 from backend.governance.register import rules
 from backend.governance.register.models import (
     CandidateStatus,

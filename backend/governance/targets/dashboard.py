@@ -11,8 +11,9 @@ from datetime import date
 
 from backend.common.pagination import Page, paginate_rows
 from backend.common.ratios import average, basis_points, chart_value, percent
-from backend.governance import credit, problem_services
+from backend.governance.credit import figures as credit
 from backend.governance.meetings import figures as meeting_figures
+from backend.governance.problems import services as problem_services
 from backend.governance.ratings.figures import StarDistribution, distribution
 from backend.governance.register import figures as register_figures
 from backend.governance.register.figures import RegisterFigures

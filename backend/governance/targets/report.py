@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from backend.common.ratios import average, percent
-from backend.governance import credit, problem_services
+from backend.governance.credit import figures as credit
 from backend.governance.meetings import figures as meeting_figures
 from backend.governance.meetings.figures import MeetingFigures
-from backend.governance.problem_services import ProblemFigures
+from backend.governance.problems import services as problem_services
+from backend.governance.problems.services import ProblemFigures
 from backend.governance.ratings.figures import StarDistribution, distribution
 from backend.governance.register import figures as register_figures
 from backend.governance.register.figures import RegisterFigures

@@ -1,0 +1,1 @@
+"""Console pages about staff accounts: sign-in, passwords, and the admin's staff list."""

@@ -1,0 +1,1 @@
+"""Console pages for credit penalties (失信惩戒) and the property companies' credit."""

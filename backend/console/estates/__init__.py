@@ -1,0 +1,1 @@
+"""Console pages about the estates a staff user supervises and their delivery logs."""

@@ -1,0 +1,1 @@
+"""Console pages for joint meetings (四方联席会议)."""

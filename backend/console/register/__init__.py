@@ -1,0 +1,1 @@
+"""Console pages for the estate register (小区档案) and the committee candidate pool."""

@@ -1,0 +1,1 @@
+"""Console pages for owners' votes (业主共同决定)."""

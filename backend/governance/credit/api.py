@@ -1,0 +1,43 @@
+"""Credit penalties (失信惩戒) under /api/v1: a property company's public credit page
+(企业信用公示), and recording and revoking penalties (evidence files through the console)."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.accounts.auth import current_user, login_required
+from backend.governance.credit import queries, schemas, services
+
+blp = Blueprint("governance", __name__, url_prefix="/api/v1", description="失信惩戒与企业信用")
+
+
+@blp.route("/property-companies/<int:company_id>/credit")
+class CompanyCredit(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.CreditSchema)
+    def get(self, company_id):
+        """The company's credit score and penalties, newest first (owners of the estates it
+        serves, and staff of its county; 404 otherwise)."""
+        return queries.public_credit(current_user(), company_id)
+
+
+@blp.route("/property-companies/<int:company_id>/penalties")
+class CompanyPenalties(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.PenaltyArgs)
+    @blp.response(201, schemas.PenaltySchema)
+    def post(self, args, company_id):
+        """Record a penalty (county officers; township officers naming an estate of theirs)."""
+        return services.record_penalty(current_user(), company_id, args)
+
+
+@blp.route("/credit-penalties/<int:penalty_id>/revoke")
+class RevokePenalty(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.RevokeArgs)
+    @blp.response(200, schemas.PenaltySchema)
+    def post(self, args, penalty_id):
+        """Revoke a mistaken penalty with a reason; it stays on record as 已撤销."""
+        return services.revoke_penalty(current_user(), penalty_id, args["reason"])
