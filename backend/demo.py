@@ -16,14 +16,15 @@ from backend import (
     demo_tickets,
     demo_votes,
 )
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
-from backend.accounts.models import Claim, User
-from backend.accounts.roles import Role, ScopeKind
+from backend.accounts.models import User
+from backend.claims.models import Claim
 from backend.common import xlsx
+from backend.estates import services as places
 from backend.extensions import db
 from backend.group_chats.models import ChannelKind, GroupChat
 from backend.notices import services as notices
-from backend.places import services as places
 from backend.places.models import Community, County, Estate, Township, Unit
 from backend.places.register import PLACE_COLUMNS, UNIT_COLUMNS
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from backend.access.roles import Role
 from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.governance import credit
 from backend.governance.models import CreditPenalty

@@ -10,9 +10,10 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from backend.accounts.models import Claim, User
-from backend.accounts.roles import ROLE_LABELS
-from backend.accounts.scope import get_estate_for, roles_on_estate, visible_estates
+from backend.access.roles import ROLE_LABELS
+from backend.access.scope import get_estate_for, roles_on_estate, visible_estates
+from backend.accounts.models import User
+from backend.claims.models import Claim
 from backend.common.clock import as_utc, local_text, utcnow
 from backend.common.masking import mask_name
 from backend.common.money import format_fen

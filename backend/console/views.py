@@ -17,8 +17,8 @@ from flask import (
     url_for,
 )
 
+from backend.access.roles import ROLE_LABELS
 from backend.accounts import sessions, throttle
-from backend.accounts.roles import ROLE_LABELS
 from backend.common import storage
 from backend.console import confirmation, services
 from backend.console.forms import page_arg
