@@ -46,6 +46,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         cfg["WECHAT_APPID"], cfg["WECHAT_SECRET"], cfg["WECHAT_API_BASE"]
     )
 
+    from backend.jobs.delivery import Delivery, wire_delivery
+    from bot import delivery
+
+    # Wired here so that backend.jobs (relay, worker, embedded runner) never imports bot.
+    wire_delivery(app, Delivery(delivery.DELIVER_JOB, delivery.deliver_job, delivery.warm_up))
+
     import backend.claims.api  # noqa: F401  (its views join the accounts blueprint)
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
