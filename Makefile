@@ -31,6 +31,7 @@ browser:
 lint: $(BIN)/.installed
 	$(BIN)/ruff check backend bot config tests bench
 	$(BIN)/ruff format --check backend bot config tests bench
+	$(BIN)/lint-imports  # the import contracts in pyproject.toml: no cycles, no wrong-way imports
 
 # ARGS: pytest's own arguments (a folder, -k, …): `make test ARGS=tests/ledger` runs that folder
 # alone, with the same services and isolation, and skips the mini-program's suite.

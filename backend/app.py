@@ -46,15 +46,22 @@ def create_app(overrides: dict | None = None) -> Flask:
         cfg["WECHAT_APPID"], cfg["WECHAT_SECRET"], cfg["WECHAT_API_BASE"]
     )
 
+    from backend.jobs.delivery import Delivery, wire_delivery
+    from bot import delivery
+
+    # Wired here so that backend.jobs (relay, worker, embedded runner) never imports bot.
+    wire_delivery(app, Delivery(delivery.DELIVER_JOB, delivery.deliver_job, delivery.warm_up))
+
+    import backend.claims.api  # noqa: F401  (its views join the accounts blueprint)
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
+    from backend.estates.api import blp as places_blp
     from backend.governance.credit.api import blp as governance_blp
     from backend.governance.ratings.api import blp as ratings_blp
     from backend.group_chats.api import blp as group_chats_blp
     from backend.health import bp as health_bp
     from backend.ledger.api import blp as ledger_blp
     from backend.notices.api import blp as notices_blp
-    from backend.places.api import blp as places_blp
     from backend.tickets.api import blp as tickets_blp
     from backend.votes.api import blp as votes_blp
 
@@ -98,7 +105,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _register_models() -> None:
     """Import every models module so Alembic and create_all see all tables."""
+    import backend.access.models  # noqa: F401
     import backend.accounts.models  # noqa: F401
+    import backend.claims.models  # noqa: F401
     import backend.governance.credit.models  # noqa: F401
     import backend.governance.meetings.models  # noqa: F401
     import backend.governance.problems.models  # noqa: F401

@@ -29,7 +29,7 @@ def _run(action):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_register(path: Path):
     """Load townships, communities, estates, buildings and units from one .xlsx workbook."""
-    from backend.places import services as places
+    from backend.estates import services as places
 
     with path.open("rb") as stream:
         counts = _run(lambda: places.import_county_register(stream))

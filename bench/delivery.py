@@ -16,8 +16,9 @@ import requests
 from sqlalchemy import func, insert, select
 
 from backend import create_app
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import Role, ScopeKind
+from backend.accounts.models import User
 from backend.common.dbadmin import recreate_database
 from backend.extensions import db
 from backend.group_chats.models import GroupChat

@@ -32,8 +32,9 @@ from openpyxl import Workbook
 from sqlalchemy import event, func, select, text
 
 from backend import create_app
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import SCOPE_OF_ROLE, Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import SCOPE_OF_ROLE, Role, ScopeKind
+from backend.accounts.models import User
 from backend.accounts.tokens import issue_access_token
 from backend.common.dbadmin import recreate_database
 from backend.extensions import db

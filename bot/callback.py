@@ -27,7 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from backend.errors import DomainError, Forbidden, PayloadTooLarge
 from backend.extensions import redis_holder
-from backend.jobs.queues import default_queue
+from backend.jobs.job import enqueue
 from bot import handlers
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ def _dispatch(event: dict) -> None:
         app = current_app._get_current_object()
         inline_executor(app).submit(_run_inline, app, event)
         return
-    default_queue().enqueue(
+    enqueue(
         HANDLE_JOB,
         event,
         job_timeout=60,

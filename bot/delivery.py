@@ -135,5 +135,7 @@ def _limiter(app=None) -> SendLimiter:
     return app.extensions["linli_send_limiter"]
 
 
-# What rq runs (backend.jobs.queues.DELIVER_JOB) and what the embedded runner calls.
+# What rq runs (by DELIVER_JOB, enqueued by the relay) and what the embedded runner calls; the
+# app factory hands both to backend.jobs.
 deliver_job = job(deliver)
+DELIVER_JOB = f"{__name__}.deliver_job"

@@ -7,9 +7,11 @@ from datetime import timedelta
 from flask import current_app
 from openpyxl import Workbook
 
-from backend.accounts.models import Claim, Membership, User
-from backend.accounts.roles import SCOPE_OF_ROLE, Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import SCOPE_OF_ROLE, Role, ScopeKind
+from backend.accounts.models import User
 from backend.accounts.tokens import issue_access_token
+from backend.claims.models import Claim
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.places.models import Building, Community, County, Estate, Township, Unit

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from backend.access.roles import Role
 from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.governance.credit import figures as credit
 from backend.governance.credit.models import CreditPenalty

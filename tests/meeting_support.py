@@ -3,7 +3,7 @@ item), and tickets and problems written straight to their tables to link items t
 
 from datetime import date, timedelta
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.governance.meetings import services
 from backend.governance.meetings.schedule import last_completed, today

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.clock import SHANGHAI, utcnow
 from backend.extensions import db
 from backend.governance.ratings import criteria

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.accounts.models import Claim
+from backend.claims.models import Claim
 from backend.extensions import db
 
 HUGE = 2**40
@@ -79,7 +79,7 @@ def test_control_characters_in_text_are_422_and_save_nothing(client, make, auth)
     [{"active": "yes"}, {"name": ""}, {"name": "群" * 65}, {"address": ""}, {"owner": 1}, []],
 )
 def test_bad_group_chat_patch_is_422_and_changes_nothing(client, make, auth, body):
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
 
     estate = make.estate()
     group = make.group_chat(estate)
@@ -129,7 +129,7 @@ def _assert_bounds_422(response, field):
     ],
 )
 def test_ticket_stats_dates_out_of_bounds_are_422(client, make, auth, query, field):
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
 
     estate = make.estate()
     chair = make.member(Role.COMMITTEE_CHAIR, estate)
@@ -138,7 +138,7 @@ def test_ticket_stats_dates_out_of_bounds_are_422(client, make, auth, query, fie
 
 
 def test_ticket_stats_dates_at_the_bounds_are_read(client, make, auth):
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
 
     estate = make.estate()
     chair = make.member(Role.COMMITTEE_CHAIR, estate)
@@ -157,7 +157,7 @@ def test_ticket_stats_dates_at_the_bounds_are_read(client, make, auth):
     ],
 )
 def test_motion_times_out_of_bounds_are_422_and_save_nothing(client, make, auth, opens_at):
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
 
     estate = make.estate()
     chair = make.member(Role.COMMITTEE_CHAIR, estate)
@@ -175,7 +175,7 @@ def test_motion_times_out_of_bounds_are_422_and_save_nothing(client, make, auth,
 
 
 def test_penalty_decided_before_2000_is_422(client, auth, make):
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
     from backend.governance.credit.models import CreditPenalty
     from tests.governance_support import args, company
 
@@ -208,7 +208,7 @@ DEEP_BODIES = {
 @pytest.mark.parametrize("path", DEEP_BODIES.values(), ids=DEEP_BODIES.keys())
 @pytest.mark.parametrize("depth", [100_000, 65])
 def test_json_nested_too_deep_is_400_and_saves_nothing(client, make, auth, path, depth):
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
 
     estate = make.estate()
     chair = make.member(Role.COMMITTEE_CHAIR, estate)
@@ -227,7 +227,7 @@ def test_json_nested_too_deep_is_400_and_saves_nothing(client, make, auth, path,
 
 def test_json_nested_to_the_limit_reaches_the_schema(client, make, auth):
     """64 levels is parsed: the schema, not the depth check, refuses a list for an object."""
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
 
     estate = make.estate()
     chair = make.member(Role.COMMITTEE_CHAIR, estate)

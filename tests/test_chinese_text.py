@@ -11,8 +11,8 @@ import marshmallow as ma
 import pytest
 
 from backend import errors
+from backend.access.roles import Role
 from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.common import zh_messages
 from backend.demo.county import STAFF_PASSWORD
 from backend.devserver import CONSOLE_URLS

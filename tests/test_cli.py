@@ -1,6 +1,7 @@
 """Operator commands: grant, create-staff, seed-demo."""
 
-from backend.accounts.models import Membership, User
+from backend.access.models import Membership
+from backend.accounts.models import User
 from backend.extensions import db
 from backend.places.models import Estate, Unit
 

@@ -32,7 +32,7 @@ def test_a_body_to_a_url_that_routes_nowhere_gets_routings_answer_not_415(client
 
 
 def test_unexpected_exception_is_500_envelope_without_details(app, client, monkeypatch):
-    from backend.places import services
+    from backend.estates import services
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail")

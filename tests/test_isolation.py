@@ -5,8 +5,8 @@ by the next request and by the test, and a rollback of the test's own session ke
 import pytest
 from sqlalchemy import func, inspect, select
 
+from backend.access.roles import Role
 from backend.accounts.models import WecomBinding
-from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.places.models import County
 

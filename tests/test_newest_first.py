@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import text
 
-from backend.accounts import services as accounts
-from backend.accounts.roles import Role
+from backend.access.roles import Role
+from backend.claims import services as claims
 from backend.common.clock import utcnow
 from backend.console.votes import pages as console_votes
 from backend.extensions import db
@@ -114,12 +114,12 @@ def test_claims_of_the_estate_and_my_claims(place):
     person = factories.user()
     rows = [factories.claim(person, factories.unit(place.estate)) for _ in range(3)]
     expected = disagree(type(rows[0]), "created_at", rows)
-    assert [c.id for c in accounts.list_claims(chair, place.estate.id, None, 1, 20).items] == (
+    assert [c.id for c in claims.list_claims(chair, place.estate.id, None, 1, 20).items] == (
         expected
     )
-    pending = accounts.list_claims(chair, place.estate.id, "pending", 1, 20)
+    pending = claims.list_claims(chair, place.estate.id, "pending", 1, 20)
     assert [c.id for c in pending.items] == expected
-    assert [c.id for c in accounts.claims_of(person)] == expected
+    assert [c.id for c in claims.claims_of(person)] == expected
 
 
 def test_ledger_questions(place):

@@ -71,8 +71,8 @@ def test_production_hashes_at_werkzeugs_cost_or_above():
 
 
 def test_console_passwords_are_hashed_with_the_configured_method(app, make):
+    from backend.access.roles import Role, ScopeKind
     from backend.accounts import services as accounts
-    from backend.accounts.roles import Role, ScopeKind
 
     staff = accounts.create_staff(
         "hash-check", "long-enough-pw", Role.COUNTY_OFFICER, ScopeKind.COUNTY, make.county().id

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 from PIL import Image
 
+from backend.access.roles import Role
 from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.places.models import Building, Estate, PropertyCompany
 

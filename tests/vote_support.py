@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from backend.access.roles import Role
 from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.common.clock import as_utc, utcnow
 from backend.extensions import db
 from backend.places.models import Community, Estate

@@ -6,20 +6,17 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from backend.access.lineage import estate_id_of_scope, scope_names
+from backend.access.models import Membership
+from backend.access.roles import SCOPE_OF_ROLE, STAFF_ROLES, Role, ScopeKind
 from backend.accounts import tokens
-from backend.accounts.models import CLAIMS_NEWEST_FIRST, Claim, Membership, RefreshToken, User
-from backend.accounts.roles import SCOPE_OF_ROLE, STAFF_ROLES, VERIFIER_ROLES, Role, ScopeKind
-from backend.accounts.scope import get_estate_for, require_estate_role, roles_on_estate
+from backend.accounts.models import RefreshToken, User
 from backend.common.clock import utcnow
-from backend.common.pagination import Page, paginate
 from backend.common.schemas import CONTROL_CHARS
-from backend.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from backend.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from backend.extensions import db
-from backend.places import services as places
-from backend.places.models import Unit
 
 # ---------------------------------------------------------------- login and tokens
 
@@ -149,7 +146,7 @@ def create_staff(username: str, password: str, role: str, scope_kind: str, scope
     user = User(username=username, display_name=username, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
-    _add_membership(user, role, scope_kind, scope_id)
+    add_membership(user, role, scope_kind, scope_id)
     db.session.commit()
     return user
 
@@ -182,12 +179,17 @@ def grant(openid: str, role: str, scope_kind: str, scope_id: int) -> Membership:
         user = User(openid=openid, display_name="微信用户")
         db.session.add(user)
         db.session.flush()
-    membership = _add_membership(user, role, scope_kind, scope_id)
+    membership = add_membership(user, role, scope_kind, scope_id)
     db.session.commit()
     return membership
 
 
-def _add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Membership:
+def add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Membership:
+    """Give ``user`` a role on a place (the one they have, if already held); flushes only.
+
+    :raises ValidationFailed: unknown role or wrong kind of place for it.
+    :raises NotFound: no such place.
+    """
     try:
         role = Role(role)
     except ValueError:
@@ -197,7 +199,7 @@ def _add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Me
             "角色与范围不匹配",
             fields={"scope_kind": [f"{role.value} 只能授予在 {SCOPE_OF_ROLE[role].value} 上"]},
         )
-    estate_id = places.estate_id_of_scope(ScopeKind(scope_kind), scope_id)
+    estate_id = estate_id_of_scope(ScopeKind(scope_kind), scope_id)
     existing = db.session.scalar(
         select(Membership).where(
             Membership.user_id == user.id,
@@ -216,115 +218,10 @@ def _add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Me
     return membership
 
 
-# ---------------------------------------------------------------- owners' claims
-
-# What a claim's schema shows (estate name, unit label), loaded with the claims, not per row.
-_CLAIM_DISPLAY = (joinedload(Claim.unit).joinedload(Unit.building), joinedload(Claim.estate))
-
-
-def create_claim(user: User, estate_id: int, unit_id: int, real_name: str, phone: str) -> Claim:
-    """An owner claims a unit of an estate; this is how an owner joins, so no membership
-    is needed yet.
-
-    :raises NotFound: no such estate, or the unit is not in it.
-    :raises Conflict: already verified on that unit, or a claim is already waiting.
-    """
-    unit = db.session.get(Unit, unit_id)
-    if unit is None or unit.estate_id != estate_id:
-        raise NotFound("该小区没有这个房屋", fields={"unit_id": ["房屋不存在"]})
-    owns = db.session.scalar(
-        select(Membership.id).where(
-            Membership.user_id == user.id,
-            Membership.role == Role.OWNER,
-            Membership.scope_kind == ScopeKind.UNIT,
-            Membership.scope_id == unit_id,
-        )
-    )
-    if owns:
-        raise Conflict("您已是该房屋的认证业主", code="already_owner")
-    claim = Claim(
-        estate_id=estate_id, unit_id=unit_id, user_id=user.id, real_name=real_name, phone=phone
-    )
-    db.session.add(claim)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("您对该房屋的认领正在审核中，请勿重复提交", code="claim_pending") from None
-    if not user.real_name:
-        user.real_name, user.phone = real_name, phone
-    db.session.commit()
-    return claim
-
-
-def list_claims(user: User, estate_id: int, status: str | None, page: int, page_size: int) -> Page:
-    """Verifiers and supervisors of the estate see every claim; owners only their own
-    (a claimant who is not yet a member finds theirs in ``profile``).
-
-    :raises NotFound: the estate is outside the caller's scope.
-    """
-    query = (
-        select(Claim)
-        .options(*_CLAIM_DISPLAY)
-        .where(Claim.estate_id == estate_id)
-        .order_by(*CLAIMS_NEWEST_FIRST)
-    )
-    estate = get_estate_for(user, estate_id)
-    if not set(roles_on_estate(user, estate)) & {*VERIFIER_ROLES, *STAFF_ROLES}:
-        query = query.where(Claim.user_id == user.id)
-    if status:
-        query = query.where(Claim.status == status)
-    return paginate(query, page, page_size)
-
-
-def _claim_for_verifier(user: User, claim_id: int) -> Claim:
-    """The pending claim, locked, if ``user`` verifies on its estate.
-
-    :raises NotFound: unknown claim, or its estate is outside the caller's scope.
-    :raises Forbidden: the caller sees the estate but does not verify there.
-    :raises Conflict: already decided.
-    """
-    claim = db.session.scalar(select(Claim).where(Claim.id == claim_id).with_for_update())
-    if claim is None:
-        raise NotFound()
-    require_estate_role(user, claim.estate_id, VERIFIER_ROLES)
-    if claim.status != "pending":
-        raise Conflict("该认领已处理，无需重复操作", code="claim_decided")
-    return claim
-
-
-def verify_claim(user: User, claim_id: int) -> Claim:
-    """Verify a claim against the register: the claimant becomes an owner of the unit."""
-    claim = _claim_for_verifier(user, claim_id)
-    claim.status, claim.decided_by_id, claim.decided_at = "verified", user.id, utcnow()
-    _add_membership(claim.user, Role.OWNER, ScopeKind.UNIT, claim.unit_id)
-    db.session.commit()
-    return claim
-
-
-def reject_claim(user: User, claim_id: int, reason: str) -> Claim:
-    """Reject a claim with a reason the claimant will read."""
-    claim = _claim_for_verifier(user, claim_id)
-    claim.status, claim.reason = "rejected", reason
-    claim.decided_by_id, claim.decided_at = user.id, utcnow()
-    db.session.commit()
-    return claim
-
-
-def claims_of(user: User) -> list[Claim]:
-    return list(
-        db.session.scalars(
-            select(Claim)
-            .options(*_CLAIM_DISPLAY)
-            .where(Claim.user_id == user.id)
-            .order_by(*CLAIMS_NEWEST_FIRST)
-        )
-    )
-
-
 def profile(user: User) -> dict:
-    """The caller's own page: roles with place names, and claims with their outcome."""
-    names = places.scope_names([(ScopeKind(m.scope_kind), m.scope_id) for m in user.memberships])
+    """The caller's own page without claims (backend.claims adds them): roles with place
+    names."""
+    names = scope_names([(ScopeKind(m.scope_kind), m.scope_id) for m in user.memberships])
     memberships = [
         {
             "role": m.role,
@@ -340,5 +237,4 @@ def profile(user: User) -> dict:
         "display_name": user.display_name,
         "user": user,
         "memberships": memberships,
-        "claims": claims_of(user),
     }

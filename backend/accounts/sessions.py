@@ -14,8 +14,9 @@ from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import STAFF_ROLES, Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import STAFF_ROLES, Role, ScopeKind
+from backend.accounts.models import User
 from backend.accounts.services import hash_password, revoke_api_tokens
 from backend.common.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -18,8 +18,9 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.models import Membership, User, WecomBinding
-from backend.accounts.roles import Role
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.accounts.models import User, WecomBinding
 from backend.common.clock import as_utc, utcnow
 from backend.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from backend.extensions import db

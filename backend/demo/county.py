@@ -7,9 +7,10 @@ import random
 
 from sqlalchemy import select
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
-from backend.accounts.models import Claim, User
-from backend.accounts.roles import Role, ScopeKind
+from backend.accounts.models import User
+from backend.claims.models import Claim
 from backend.common import xlsx
 from backend.demo import governance as demo_governance
 from backend.demo import ledger as demo_ledger
@@ -18,10 +19,10 @@ from backend.demo import ratings as demo_ratings
 from backend.demo import register as demo_register
 from backend.demo import tickets as demo_tickets
 from backend.demo import votes as demo_votes
+from backend.estates import services as places
 from backend.extensions import db
 from backend.group_chats.models import ChannelKind, GroupChat
 from backend.notices import services as notices
-from backend.places import services as places
 from backend.places.models import Community, County, Estate, Township, Unit
 from backend.places.register import PLACE_COLUMNS, UNIT_COLUMNS
 

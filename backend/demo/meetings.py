@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from fpdf import FPDF
 from sqlalchemy import select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import Role, ScopeKind
+from backend.accounts.models import User
 from backend.extensions import db
 from backend.governance.meetings import services
 from backend.governance.meetings.schedule import last_completed

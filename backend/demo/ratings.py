@@ -6,8 +6,9 @@ one estate has an appeal pending. Also property-manager stars and committee revi
 
 from sqlalchemy import select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.accounts.models import User
 from backend.extensions import db
 from backend.governance.ratings import appeals, reviews, services
 from backend.places.models import Estate

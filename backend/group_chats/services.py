@@ -6,9 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.access.roles import GROUP_CHAT_ROLES
+from backend.access.scope import require_estate_role
 from backend.accounts.models import User
-from backend.accounts.roles import GROUP_CHAT_ROLES
-from backend.accounts.scope import require_estate_role
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.group_chats.models import ChannelKind, GroupChat

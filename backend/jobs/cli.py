@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from rq import Worker
 
+from backend.jobs.delivery import delivery_of
 from backend.jobs.queues import DEFAULT_QUEUE, DELIVERY_QUEUE, dispatch
 from backend.jobs.relay import run_relay
 from backend.jobs.schedule import run_scheduler
@@ -32,9 +33,7 @@ def worker(burst: bool, scheduler: bool) -> None:
     """Run an rq worker for deliveries, then periodic jobs (inside the app context)."""
     # No socket timeout: the worker blocks on BLPOP for minutes at a time.
     connection = redis.Redis.from_url(_redis_url())
-    from bot.delivery import warm_up
-
-    warm_up(current_app)  # built once here, inherited by every forked work horse
+    delivery_of().warm_up(current_app)  # built once here, inherited by every forked work horse
     Worker([DELIVERY_QUEUE, DEFAULT_QUEUE], connection=connection).work(
         burst=burst, with_scheduler=scheduler, logging_level="INFO"
     )

@@ -8,6 +8,7 @@ import threading
 from flask import Flask
 
 from backend.extensions import db
+from backend.jobs.delivery import delivery_of
 from backend.jobs.schedule import SCHEDULE, InlineSchedule, Periodic
 from backend.outbox import services as outbox
 
@@ -34,8 +35,7 @@ class EmbeddedRunner:
 
     def run_once(self) -> int:
         """Deliver every due row once; returns how many were tried."""
-        from bot.delivery import deliver_job
-
+        deliver_job = delivery_of(self.app).run
         with self.app.app_context():
             due = outbox.due_for_embedded()
             db.session.remove()

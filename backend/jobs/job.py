@@ -1,10 +1,12 @@
-"""The one decorator every job function wears."""
+"""What job code outside backend.jobs uses: the one decorator every job function wears, and
+``enqueue``."""
 
 import functools
 import logging
 import os
 
 from backend.extensions import db
+from backend.jobs.queues import default_queue
 
 log = logging.getLogger("backend.jobs")
 
@@ -46,3 +48,8 @@ def job(func):
             db.session.remove()
 
     return wrapper
+
+
+def enqueue(func_path: str, *args, **options):
+    """Put the job named by ``func_path`` on the default queue (rq's enqueue options apply)."""
+    return default_queue().enqueue(func_path, *args, **options)

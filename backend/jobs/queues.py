@@ -9,13 +9,12 @@ from rq.job import Job, JobStatus
 
 from backend.common.clock import as_utc, utcnow
 from backend.extensions import redis_holder
+from backend.jobs.delivery import delivery_of
 from backend.outbox.services import retry_intervals
 
 DELIVERY_QUEUE = "linli-delivery"
 # Periodic jobs (backend/jobs/schedule.py); workers take deliveries first.
 DEFAULT_QUEUE = "linli-default"
-# Named by path: backend does not import bot outside the app factory and job names.
-DELIVER_JOB = "bot.delivery.deliver_job"
 WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -41,10 +40,11 @@ def dispatch(new_ids: list[int], stale_ids: list[int]) -> None:
     cfg = current_app.config
     lost = [i for i in stale_ids if not _in_flight(queue, job_id(i), cfg["DELIVERY_JOB_TIMEOUT"])]
     intervals = retry_intervals(cfg)
+    job_path = delivery_of().job_path
     retry = Retry(max=len(intervals), interval=intervals) if intervals else None
     jobs = [
         Queue.prepare_data(
-            DELIVER_JOB,
+            job_path,
             args=(outbox_id,),
             job_id=job_id(outbox_id),
             timeout=cfg["DELIVERY_JOB_TIMEOUT"],

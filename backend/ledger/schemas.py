@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.accounts.roles import ROLE_LABELS
+from backend.access.roles import ROLE_LABELS
 from backend.common.ids import IdField
 from backend.common.masking import mask_name
 from backend.common.money import Fen

@@ -18,9 +18,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from backend.access.roles import Role
+from backend.access.scope import get_estate_for, roles_on_estate, visible_estates
 from backend.accounts.models import User
-from backend.accounts.roles import Role
-from backend.accounts.scope import get_estate_for, roles_on_estate, visible_estates
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.masking import mask_name
 from backend.common.pagination import Page, paginate

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.accounts.roles import ROLE_LABELS
+from backend.access.roles import ROLE_LABELS
 from backend.common.ids import IdField
 from backend.common.schemas import BaseSchema, JsonBoolean, UtcDateTime, text_field
 from backend.common.text import excerpt

@@ -4,9 +4,10 @@ to the audience's group chats in the same transaction."""
 from sqlalchemy import case, exists, select
 from sqlalchemy.exc import IntegrityError
 
+from backend.access.lineage import estates_within, place_lineage
+from backend.access.roles import NOTICE_AUTHOR_ROLES, SCOPE_OF_ROLE, Role, ScopeKind
+from backend.access.scope import get_estate_for, visible_estates
 from backend.accounts.models import User
-from backend.accounts.roles import NOTICE_AUTHOR_ROLES, SCOPE_OF_ROLE, Role, ScopeKind
-from backend.accounts.scope import get_estate_for, visible_estates
 from backend.common import uploads
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
@@ -17,7 +18,6 @@ from backend.notices.models import Notice, NoticeAttachment, NoticeEstate, Notic
 from backend.outbox import services as outbox
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage
 from backend.places.models import Community, County, Estate, Township
-from backend.places.services import estates_within, place_lineage
 
 PUBLISHED, WITHDRAWN = "notice.published", "notice.withdrawn"
 ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx")

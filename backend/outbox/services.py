@@ -8,9 +8,9 @@ from flask import current_app
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
+from backend.access.roles import Role
+from backend.access.scope import get_estate_for
 from backend.accounts.models import User
-from backend.accounts.roles import Role
-from backend.accounts.scope import get_estate_for
 from backend.common.clock import utcnow
 from backend.common.pagination import paginate
 from backend.errors import Forbidden, InvalidTransition, NotFound

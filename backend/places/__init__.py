@@ -1,1 +1,2 @@
-"""Places: county → township → community → estate → building → unit."""
+"""Places: county → township → community → estate → building → unit, and reading the unit
+register workbook. The bottom of the domain: it imports no other domain."""

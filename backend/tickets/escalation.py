@@ -9,8 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import ScopeKind
+from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.extensions import db
 from backend.group_chats.models import GroupChat

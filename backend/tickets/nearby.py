@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_, select
 
+from backend.access.scope import get_estate_for
 from backend.accounts.models import User
-from backend.accounts.scope import get_estate_for
 from backend.common.clock import utcnow
 from backend.errors import ValidationFailed
 from backend.extensions import db

@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, select
 
+from backend.access.roles import Role, ScopeKind
+from backend.access.scope import get_estate_for, visible_estates
 from backend.accounts.models import User
-from backend.accounts.roles import Role, ScopeKind
-from backend.accounts.scope import get_estate_for, visible_estates
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.pagination import Page
 from backend.errors import Forbidden, NotFound, ValidationFailed

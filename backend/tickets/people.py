@@ -1,8 +1,8 @@
 """How tickets name people: the role they act in and a masked name."""
 
+from backend.access.roles import ROLE_LABELS, Role
+from backend.access.scope import roles_on_estate
 from backend.accounts.models import User
-from backend.accounts.roles import ROLE_LABELS, Role
-from backend.accounts.scope import roles_on_estate
 from backend.common.masking import mask_name
 from backend.places.models import Estate
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import ROLE_LABELS, Role, ScopeKind
-from backend.accounts.scope import get_estate_for
+from backend.access.models import Membership
+from backend.access.roles import ROLE_LABELS, Role, ScopeKind
+from backend.access.scope import get_estate_for
+from backend.accounts.models import User
 from backend.common.clock import utcnow
 from backend.common.masking import mask_name
 from backend.common.pagination import Page, paginate

@@ -12,9 +12,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role
-from backend.accounts.scope import get_estate_for
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.access.scope import get_estate_for
+from backend.accounts.models import User
 from backend.common.clock import as_utc, utcnow
 from backend.common.masking import mask_name
 from backend.common.schemas import microdegrees

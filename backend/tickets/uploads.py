@@ -4,8 +4,8 @@ see one, and claiming a person's uploads for a new ticket or a reply."""
 from flask import current_app
 from sqlalchemy import select
 
+from backend.access.scope import get_estate_for
 from backend.accounts.models import User
-from backend.accounts.scope import get_estate_for
 from backend.common import storage
 from backend.errors import NotFound, ValidationFailed
 from backend.extensions import db

@@ -4,8 +4,8 @@ result once closed, their own ballot), lists, and an owner's ballots."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from backend.access.scope import get_estate_for
 from backend.accounts.models import User
-from backend.accounts.scope import get_estate_for
 from backend.common.clock import as_utc, utcnow
 from backend.common.pagination import Page, paginate
 from backend.errors import Forbidden

@@ -13,8 +13,9 @@ from collections import defaultdict
 
 from sqlalchemy import insert, select, text
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import Role, ScopeKind
+from backend.accounts.models import User
 from backend.common.masking import mask_name
 from backend.extensions import db
 from backend.places.models import Building, Unit

@@ -2,8 +2,9 @@
 
 import pytest
 
-from backend.accounts.models import Claim, Membership
-from backend.accounts.roles import Role
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.claims.models import Claim
 from backend.extensions import db
 from tests.concurrency import posts_at_once
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from backend.access.models import Membership
+from backend.access.roles import Role
 from backend.accounts import wecom
-from backend.accounts.models import Membership, WecomBinding
-from backend.accounts.roles import Role
+from backend.accounts.models import WecomBinding
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from tests.bot import wecom_support

@@ -3,7 +3,7 @@ the ballot lands through the votes service, and the fake WeCom server records th
 
 from sqlalchemy import select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.votes.models import Ballot
 from tests.bot.wecom_support import bind, replies_to

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from moto.server import ThreadedMotoServer
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common import storage
 from backend.extensions import db
 from backend.ledger.models import LedgerVoucher

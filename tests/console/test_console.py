@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
-from backend.accounts.roles import Role, ScopeKind
 
 PASSWORD = "correct-horse-battery"
 

@@ -4,10 +4,10 @@ all; the cookie is Secure outside the embedded default."""
 
 import pytest
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
 from backend.accounts import sessions
 from backend.accounts.models import User
-from backend.accounts.roles import Role, ScopeKind
 from backend.extensions import db
 from tests.console.test_console import PASSWORD, csrf_token, sign_in
 from tests.console.test_console import auditor as auditor  # noqa: F401  (the fixture)

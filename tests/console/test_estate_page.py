@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 from sqlalchemy import func, insert, select
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
-from backend.accounts.roles import Role, ScopeKind
 from backend.accounts.services import hash_password
 from backend.extensions import db
 from backend.group_chats.models import GroupChat

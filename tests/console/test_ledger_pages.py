@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
-from backend.accounts.roles import Role, ScopeKind
 from backend.common.clock import local_text, utcnow
 from backend.extensions import db
 from backend.ledger.models import LedgerEvent, LedgerPeriod, LedgerQuestion, LedgerVoucher

@@ -63,7 +63,7 @@ def test_list_shows_the_hand_counted_distribution(client, make):
 
 def test_township_officer_sees_the_townships_distribution_and_estates(client, make):
     county = held_out(make)
-    from backend.accounts.roles import Role
+    from backend.access.roles import Role
 
     officer = make.member(Role.TOWNSHIP_OFFICER, county["township_a"])
     signed_in(client, officer, "township1")

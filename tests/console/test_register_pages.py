@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.governance.credit.figures import today
 from backend.governance.register.figures import figures_on

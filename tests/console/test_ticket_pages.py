@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select, update
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common import storage
 from backend.common.clock import local_text, utcnow
 from backend.extensions import db

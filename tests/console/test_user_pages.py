@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
 from backend.accounts.models import RefreshToken, User
-from backend.accounts.roles import Role, ScopeKind
 from backend.extensions import db
 from tests.console.test_console import PASSWORD, csrf_token, sign_in
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.clock import local_text
 from backend.extensions import db
 from backend.votes.models import Ballot, Elector

@@ -3,8 +3,8 @@ admin requeues a failed delivery from an estate's page."""
 
 import pytest
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts import services as accounts
-from backend.accounts.roles import Role, ScopeKind
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from tests.e2e.conftest import screenshot

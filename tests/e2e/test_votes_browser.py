@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.clock import as_utc, utcnow
 from tests.e2e.conftest import confirm, screenshot, sign_in
 from tests.ledger_support import give_console_password

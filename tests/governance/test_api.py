@@ -5,7 +5,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.governance.credit.models import CreditPenalty
 from tests.concurrency import posts_at_once

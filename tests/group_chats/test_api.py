@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 

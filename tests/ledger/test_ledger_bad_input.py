@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.ledger.models import LedgerEntry, LedgerPeriod, LedgerQuestion
 from tests.isolation import once_per_module

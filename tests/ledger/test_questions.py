@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.ledger import services

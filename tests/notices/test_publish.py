@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.notices.models import Notice, NoticeEstate
 from backend.outbox.models import OutboxMessage

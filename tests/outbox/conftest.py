@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.notices import services as notices
 from backend.outbox.models import OutboxMessage

@@ -8,7 +8,7 @@ import pytest
 from rq import Queue
 from rq.job import Job
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.clock import utcnow
 from backend.errors import Forbidden, InvalidTransition
 from backend.extensions import db, redis_holder

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.places.models import Community, County, Township
 

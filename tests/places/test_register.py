@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.places.models import Building, Estate, Unit
 from backend.places.register import parse_area

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from bot.wechat import wecom_client

@@ -4,8 +4,8 @@ is shown masked like any reporter."""
 
 import pytest
 
+from backend.access.roles import Role
 from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.extensions import db
 from backend.tickets import services

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.clock import SHANGHAI, utcnow
 from backend.extensions import db
 from backend.places.models import Estate

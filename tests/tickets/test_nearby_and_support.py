@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.tickets.models import TicketSupporter
 from tests.concurrency import posts_at_once
 from tests.ticket_support import TicketApi

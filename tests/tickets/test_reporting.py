@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.tickets.models import Ticket, TicketEvent
 from tests.concurrency import posts_at_once

@@ -5,7 +5,7 @@ law's cases end to end, from units and owners to the published result."""
 import pytest
 from sqlalchemy import select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.votes.models import Ballot, Elector
 from tests.concurrency import at_once

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.masking import mask_name
 from backend.extensions import db
 from tests.vote_support import motion_row

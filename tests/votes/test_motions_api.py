@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage

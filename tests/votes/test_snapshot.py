@@ -4,7 +4,7 @@ nothing that happens to the register afterwards changes an open vote."""
 
 from sqlalchemy import select
 
-from backend.accounts.roles import Role
+from backend.access.roles import Role
 from backend.extensions import db
 from backend.places.models import Unit
 from backend.votes.models import Elector, ElectorUnit, ElectorUser

@@ -11,9 +11,10 @@ from math import ceil
 from flask import current_app
 from sqlalchemy import select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role
-from backend.accounts.scope import visible_estates
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.access.scope import visible_estates
+from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.masking import mask_name
 from backend.console.actions import rollback_on_failure

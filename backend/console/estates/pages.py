@@ -6,8 +6,9 @@ from math import ceil
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from backend.accounts.models import Claim, User
-from backend.accounts.scope import get_estate_for, visible_estates
+from backend.access.scope import get_estate_for, visible_estates
+from backend.accounts.models import User
+from backend.claims.models import Claim
 from backend.common.clock import local_text
 from backend.common.pagination import Page, paginate
 from backend.console.actions import rollback_on_failure

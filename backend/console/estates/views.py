@@ -4,7 +4,7 @@ function of backend.console.estates.pages and renders or redirects."""
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from backend.accounts.roles import ROLE_LABELS
+from backend.access.roles import ROLE_LABELS
 from backend.console.blueprint import staff_required
 from backend.console.estates import pages
 from backend.console.forms import page_arg

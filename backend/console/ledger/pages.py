@@ -8,9 +8,9 @@ import marshmallow as ma
 from flask import current_app
 from sqlalchemy import select
 
+from backend.access.roles import ROLE_LABELS
+from backend.access.scope import roles_on_estate
 from backend.accounts.models import User
-from backend.accounts.roles import ROLE_LABELS
-from backend.accounts.scope import roles_on_estate
 from backend.common.clock import as_utc, local_text, utcnow
 from backend.common.masking import mask_name
 from backend.common.money import format_fen

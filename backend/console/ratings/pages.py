@@ -10,8 +10,8 @@ from math import ceil
 
 from sqlalchemy import and_, select
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
-from backend.accounts.roles import Role, ScopeKind
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
 from backend.console.actions import rollback_on_failure

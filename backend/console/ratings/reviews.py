@@ -8,8 +8,9 @@ from math import ceil
 
 from sqlalchemy import select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.masking import mask_name
 from backend.common.pagination import paginate

@@ -6,8 +6,8 @@ from math import ceil
 
 from sqlalchemy import and_, case, exists, func, select
 
+from backend.access.scope import visible_estates
 from backend.accounts.models import User
-from backend.accounts.scope import visible_estates
 from backend.console.forms import page_arg
 from backend.extensions import db
 from backend.governance.credit.figures import today

@@ -8,8 +8,9 @@ forms into the register's argument schemas and rows into what a template prints.
 from flask import current_app
 from sqlalchemy import select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.accounts.models import User
 from backend.common.masking import mask_phone
 from backend.console.actions import rollback_on_failure
 from backend.console.forms import load, typed_int

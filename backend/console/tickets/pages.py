@@ -10,8 +10,8 @@ from math import ceil
 
 from sqlalchemy.orm import joinedload
 
+from backend.access.scope import visible_estates
 from backend.accounts.models import User
-from backend.accounts.scope import visible_estates
 from backend.common.clock import as_utc, local_text
 from backend.common.masking import mask_name, mask_phone
 from backend.common.ratios import percent

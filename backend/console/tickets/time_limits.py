@@ -4,8 +4,8 @@ to accept and to reply per category; everyone else gets 403 or 404 from the serv
 import marshmallow as ma
 from sqlalchemy import select
 
+from backend.access.roles import ScopeKind
 from backend.accounts.models import User
-from backend.accounts.roles import ScopeKind
 from backend.console.actions import rollback_on_failure
 from backend.console.forms import id_arg, typed_int
 from backend.errors import Forbidden, NotFound, ValidationFailed

@@ -11,8 +11,8 @@ from math import ceil
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from backend.access.scope import visible_estates
 from backend.accounts.models import User
-from backend.accounts.scope import visible_estates
 from backend.common.clock import as_utc, local_text, utcnow
 from backend.common.pagination import paginate
 from backend.console.actions import rollback_on_failure

@@ -8,9 +8,10 @@ who can see the company gets 403; anyone who cannot, 404.
 
 from sqlalchemy import or_, select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role, ScopeKind
-from backend.accounts.scope import visible_estates
+from backend.access.models import Membership
+from backend.access.roles import Role, ScopeKind
+from backend.access.scope import visible_estates
+from backend.accounts.models import User
 from backend.common import uploads
 from backend.common.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -4,8 +4,9 @@ that, a meeting is 404."""
 
 from sqlalchemy import Select, or_, select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import STAFF_ROLES, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import STAFF_ROLES, ScopeKind
+from backend.accounts.models import User
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.governance.meetings.models import AgendaItem, JointMeeting

@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, select
 
+from backend.access.roles import Role
+from backend.access.scope import visible_estates
 from backend.accounts.models import User
-from backend.accounts.roles import Role
-from backend.accounts.scope import visible_estates
 from backend.common import uploads
 from backend.common.clock import SHANGHAI, utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed

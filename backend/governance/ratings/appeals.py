@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.access.roles import Role
+from backend.access.scope import get_estate_for, roles_on_estate
 from backend.accounts.models import User
-from backend.accounts.roles import Role
-from backend.accounts.scope import get_estate_for, roles_on_estate
 from backend.common.clock import as_utc, utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
-from backend.accounts.roles import Role, ScopeKind
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.governance.credit.figures import today

@@ -3,8 +3,8 @@ each criterion's points, and the appeal window."""
 
 from sqlalchemy import select
 
+from backend.access.scope import get_estate_for
 from backend.accounts.models import User
-from backend.accounts.scope import get_estate_for
 from backend.extensions import db
 from backend.governance.ratings import appeals, criteria
 from backend.governance.ratings.models import EstateRating, RatingStatus

@@ -11,8 +11,9 @@ Outside scope: 404; inside scope in the wrong role: 403; bad input: 422, nothing
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.accounts.models import User
 from backend.common.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db

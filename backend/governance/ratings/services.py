@@ -17,9 +17,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.access.roles import Role
+from backend.access.scope import roles_on_estate, visible_estates
 from backend.accounts.models import User
-from backend.accounts.roles import Role
-from backend.accounts.scope import roles_on_estate, visible_estates
 from backend.common.clock import utcnow
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db

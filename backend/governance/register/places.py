@@ -5,8 +5,9 @@ and county officers only (an auditor gets 403)."""
 
 from sqlalchemy import Select, or_, select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import Role, ScopeKind
+from backend.accounts.models import User
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.register.models import (

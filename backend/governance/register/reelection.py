@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from backend.access.scope import visible_estates
 from backend.accounts.models import User
-from backend.accounts.scope import visible_estates
 from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.governance.credit.figures import today

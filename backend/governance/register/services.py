@@ -16,9 +16,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.access.roles import Role
+from backend.access.scope import get_estate_for, require_estate_role, roles_on_estate
 from backend.accounts.models import User
-from backend.accounts.roles import Role
-from backend.accounts.scope import get_estate_for, require_estate_role, roles_on_estate
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.credit.figures import today

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import STAFF_ROLES, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import STAFF_ROLES, ScopeKind
+from backend.accounts.models import User
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.places.models import Community, County, Estate, Township

@@ -7,7 +7,7 @@ from backend.accounts.auth import current_user, login_required
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import FileUploadSchema
 from backend.errors import ValidationFailed
-from backend.places import schemas, services
+from backend.estates import schemas, services
 
 blp = Blueprint("places", __name__, url_prefix="/api/v1", description="小区与房屋")
 

@@ -1,13 +1,18 @@
 """Who sees which estate. Every estate-scoped lookup goes through here: outside a caller's
 memberships the answer is NotFound (404), never someone else's data."""
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Select, or_, select
 
-from backend.accounts.models import Membership, User
-from backend.accounts.roles import Role, ScopeKind
+from backend.access.models import Membership
+from backend.access.roles import Role, ScopeKind
 from backend.errors import Forbidden, NotFound
 from backend.extensions import db
 from backend.places.models import Estate
+
+if TYPE_CHECKING:  # accounts builds on access; a user is only read here (id, memberships)
+    from backend.accounts.models import User
 
 
 def _scope_ids(user_id: int, kind: ScopeKind, roles=None) -> Select:
@@ -17,7 +22,7 @@ def _scope_ids(user_id: int, kind: ScopeKind, roles=None) -> Select:
     return query.where(Membership.role.in_(roles)) if roles else query
 
 
-def visible_estates(user: User, roles=None) -> Select:
+def visible_estates(user: "User", roles=None) -> Select:
     """Estates ``user`` may see (restricted to ``roles`` if given), as a SELECT of Estate."""
     member_estates = select(Membership.estate_id).where(
         Membership.user_id == user.id,
@@ -35,7 +40,7 @@ def visible_estates(user: User, roles=None) -> Select:
     )
 
 
-def get_estate_for(user: User, estate_id: int, roles=None) -> Estate:
+def get_estate_for(user: "User", estate_id: int, roles=None) -> Estate:
     """The estate, if ``user`` holds one of ``roles`` (any role if None) over it.
 
     :raises NotFound: no such estate, or outside the user's scope.
@@ -46,7 +51,7 @@ def get_estate_for(user: User, estate_id: int, roles=None) -> Estate:
     return estate
 
 
-def require_estate_role(user: User, estate_id: int, roles) -> Estate:
+def require_estate_role(user: "User", estate_id: int, roles) -> Estate:
     """The estate, if ``user`` holds one of ``roles`` over it.
 
     :raises NotFound: outside the user's scope altogether.
@@ -58,7 +63,7 @@ def require_estate_role(user: User, estate_id: int, roles) -> Estate:
     return estate
 
 
-def roles_on_estate(user: User, estate: Estate) -> list[str]:
+def roles_on_estate(user: "User", estate: Estate) -> list[str]:
     """Every role ``user`` holds that reaches ``estate`` (owner, committee, auditor, ...)."""
     places = {
         ScopeKind.COMMUNITY: estate.community_id,
@@ -72,5 +77,5 @@ def roles_on_estate(user: User, estate: Estate) -> list[str]:
     return sorted(roles)
 
 
-def is_verified_owner(user: User, estate_id: int) -> bool:
+def is_verified_owner(user: "User", estate_id: int) -> bool:
     return any(m.role == Role.OWNER and m.estate_id == estate_id for m in user.memberships)

@@ -1,8 +1,8 @@
-"""Request and response shapes for places."""
+"""Request and response shapes for estates, the join directory, units and registers."""
 
 import marshmallow as ma
 
-from backend.accounts.roles import ROLE_LABELS
+from backend.access.roles import ROLE_LABELS
 from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema
 

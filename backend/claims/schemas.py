@@ -1,0 +1,63 @@
+"""Request and response shapes for claims and for me (which lists my claims). Names and
+phones are masked."""
+
+import marshmallow as ma
+
+from backend.accounts.schemas import MembershipSchema
+from backend.common.ids import IdField
+from backend.common.masking import mask_name, mask_phone
+from backend.common.pagination import PageArgs
+from backend.common.schemas import BaseSchema, UtcDateTime
+
+CLAIM_STATUS_LABELS = {"pending": "待审核", "verified": "已认证", "rejected": "已驳回"}
+PHONE = ma.validate.Regexp(r"^1[3-9]\d{9}$", error="请输入 11 位手机号码")
+
+
+class ClaimSchema(ma.Schema):
+    id = ma.fields.Integer()
+    estate_id = ma.fields.Integer()
+    estate_name = ma.fields.String(attribute="estate.name")
+    unit_id = ma.fields.Integer()
+    unit_label = ma.fields.String(attribute="unit.label")
+    area_dm2 = ma.fields.Integer(attribute="unit.area_dm2")
+    real_name = ma.fields.Function(lambda c: mask_name(c.real_name))
+    phone = ma.fields.Function(lambda c: mask_phone(c.phone))
+    status = ma.fields.String()
+    status_label = ma.fields.Function(lambda c: CLAIM_STATUS_LABELS[c.status])
+    reason = ma.fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
+
+
+class MeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+    real_name = ma.fields.Function(lambda me: mask_name(me["user"].real_name))
+    phone = ma.fields.Function(lambda me: mask_phone(me["user"].phone))
+    memberships = ma.fields.List(ma.fields.Nested(MembershipSchema))
+    claims = ma.fields.List(ma.fields.Nested(ClaimSchema))
+
+
+class ClaimCreateArgs(BaseSchema):
+    unit_id = IdField(required=True)
+    real_name = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=2, max=32, error="请填写 2 到 32 个字的真实姓名"),
+    )
+    phone = ma.fields.String(required=True, validate=PHONE)
+
+
+class ClaimListArgs(PageArgs, BaseSchema):
+    status = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(
+            list(CLAIM_STATUS_LABELS), error="状态应为待审核、已认证或已驳回"
+        ),
+    )
+
+
+class RejectArgs(BaseSchema):
+    reason = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=2, max=200, error="请填写 2 到 200 字的驳回理由"),
+    )
