@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Select, or_, select
 
 from backend.access.models import Membership
-from backend.access.roles import Role, ScopeKind
+from backend.access.roles import ScopeKind
 from backend.errors import Forbidden, NotFound
 from backend.extensions import db
 from backend.places.models import Estate
@@ -75,7 +75,3 @@ def roles_on_estate(user: "User", estate: Estate) -> list[str]:
         if m.estate_id == estate.id or places.get(m.scope_kind) == m.scope_id:
             roles.add(m.role)
     return sorted(roles)
-
-
-def is_verified_owner(user: "User", estate_id: int) -> bool:
-    return any(m.role == Role.OWNER and m.estate_id == estate_id for m in user.memberships)

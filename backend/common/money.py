@@ -13,13 +13,6 @@ def format_fen(fen: int) -> str:
     return f"{sign}¥{yuan:,}.{cents:02d}"
 
 
-def yuan_text(fen: int) -> str:
-    """123450 → "1234.50" (for spreadsheets and forms, no symbol or separators)."""
-    sign = "-" if fen < 0 else ""
-    yuan, cents = divmod(abs(fen), 100)
-    return f"{sign}{yuan}.{cents:02d}"
-
-
 class Fen(ma.fields.Integer):
     """A positive amount in fen sent as a JSON integer: 12.5, "1250", true, 0, -1 and 1e20
     are all refused rather than rounded or coerced."""

@@ -36,7 +36,6 @@ LIST_PAGE_SIZE = 20
 ATTENDEE_ROWS = 8  # the first four start on one party each
 ITEM_ROWS = 5
 ESTATES_IN_FORM = 500
-ATTENDEE_FIELDS = ("party", "name", "post", "estate_id")
 ITEM_TEXT = ("title", "decision", "owner")
 ITEM_IDS = ("estate_id", "ticket_id", "problem_item_id")
 ITEM_FLAGS = ("is_dispute", "dispute_resolved")

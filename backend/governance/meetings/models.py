@@ -77,10 +77,6 @@ class MeetingAttendee(db.Model):
     estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"), index=True)
     estate: Mapped[Estate | None] = relationship()
 
-    @property
-    def party_label(self) -> str:
-        return PARTY_LABELS[self.party]
-
 
 class AgendaItem(db.Model):
     """An item (议题) taken up at a meeting. A decided item names who carries it out and by
