@@ -24,7 +24,7 @@ from backend.console import confirmation, services
 from backend.console.forms import page_arg
 from backend.errors import DomainError, Unauthorized
 from backend.extensions import csrf, limiter
-from backend.ledger import services as ledger
+from backend.ledger import vouchers
 
 bp = Blueprint(
     "console",
@@ -223,7 +223,7 @@ def ledger_transition(estate_id, period_id):
 @bp.get("/estates/<int:estate_id>/ledger/vouchers/<int:voucher_id>")
 @staff_required
 def ledger_voucher(estate_id, voucher_id):
-    row = ledger.voucher(g.staff, estate_id, voucher_id)
+    row = vouchers.voucher(g.staff, estate_id, voucher_id)
     return storage.send(row.storage_key, row.content_type, row.name)
 
 
