@@ -143,12 +143,12 @@ def write_sample_register(path: Path):
 @click.argument("estate_id", type=int)
 def verify_ledger(estate_id: int):
     """Recompute an estate's ledger hash chain; exit 1 and name the first broken period."""
-    from backend.ledger import services as ledger
+    from backend.ledger import statements
     from backend.places.models import Estate
 
     if db.session.get(Estate, estate_id) is None:
         raise click.ClickException(f"小区 {estate_id} 不存在")
-    result = ledger.verify_chain(estate_id)
+    result = statements.verify_chain(estate_id)
     if result["ok"]:
         click.echo(f"OK: {result['periods_checked']} published periods, head {result['head_hash']}")
         return

@@ -5,7 +5,7 @@
    one estate holding a year of published months, then with other estates filling
    ledger_entry to 1,000,000 rows. The ratio between the two should stay near 1, and one
    request should run the same number of SQL statements in both (else the bench fails).
-2. services.verify_chain over ten years (120 published months) of one estate, as a ratio to
+2. statements.verify_chain over ten years (120 published months) of one estate, as a ratio to
    SELECT count(*) of its entries and to fetching its entry rows; and the
    `flask linli verify-ledger` command as a ratio to the same command line's start-up.
 
@@ -38,7 +38,7 @@ from backend.accounts.models import User
 from backend.accounts.tokens import issue_access_token
 from backend.common.dbadmin import recreate_database
 from backend.extensions import db
-from backend.ledger import imports, services
+from backend.ledger import entries, imports, periods, statements, workflow
 from backend.ledger.models import CATEGORIES, LedgerEntry, LedgerPeriod
 from backend.places.models import Building, Community, County, Estate, Township, Unit
 from bench import api as api_bench
@@ -241,7 +241,7 @@ def _entries_sql(period: LedgerPeriod, user_id: int) -> None:
             "expense": EXPENSE,
         },
     )
-    services._refresh_totals(period)
+    entries._refresh_totals(period)
     db.session.commit()
 
 
@@ -251,9 +251,9 @@ def _publish_months(people: dict, estate: Estate, starts: list[date], sheets: bo
     published, all through the services; returns the period ids."""
     ids, previous = [], None
     for n, start in enumerate(starts):
-        period = services.create_period(people["manager"], estate.id, "month", start)
+        period = periods.create_period(people["manager"], estate.id, "month", start)
         if sheets:
-            services.import_entries(people["manager"], estate.id, period.id, _sheet(start, n))
+            entries.import_entries(people["manager"], estate.id, period.id, _sheet(start, n))
         else:
             _entries_sql(period, people["manager"].id)
         if previous is not None:
@@ -272,7 +272,7 @@ def _publish_months(people: dict, estate: Estate, starts: list[date], sheets: bo
                 "description": f"冲销{original.id}号分录",
                 "reverses_entry_id": original.id,
             }
-            services.add_entry(people["manager"], estate.id, period.id, values)
+            entries.add_entry(people["manager"], estate.id, period.id, values)
         _vouchers_sql(period.id, people["manager"].id)
         for person, action in (
             ("manager", "submit"),
@@ -281,7 +281,7 @@ def _publish_months(people: dict, estate: Estate, starts: list[date], sheets: bo
             ("auditor", "audit"),
             ("chair", "publish"),
         ):
-            services.transition(people[person], estate.id, period.id, action)
+            workflow.transition(people[person], estate.id, period.id, action)
         ids.append(period.id)
         previous = period.id
         if (n + 1) % 24 == 0:
@@ -503,7 +503,7 @@ def _median_ms(action, repeats: int = REPEATS) -> float:
 def _verify_timings(estate_id: int, periods: int) -> dict:
     def verify():
         db.session.remove()
-        result = services.verify_chain(estate_id)
+        result = statements.verify_chain(estate_id)
         if not result["ok"] or result["periods_checked"] != periods:
             raise SystemExit(f"verify_chain({estate_id}) = {result}")
 

@@ -23,18 +23,18 @@ def demo(demo_county, app):
 
 
 def test_demo_accounts_form_a_valid_chain_and_fill_every_queue(demo, runner):
-    from backend.ledger import services as ledger
+    from backend.ledger import questions, statements, workflow
     from backend.ledger.models import LedgerPeriod, LedgerQuestion
 
     first = db.session.query(Estate).order_by(Estate.id).first()
     statuses = sorted(s for (s,) in db.session.query(LedgerPeriod.status).all())
     assert statuses == ["committee_approved", "draft", "published", "published", "submitted"]
-    assert ledger.verify_chain(first.id)["ok"] is True
-    assert ledger.verify_chain(first.id)["periods_checked"] == 2
+    assert statements.verify_chain(first.id)["ok"] is True
+    assert statements.verify_chain(first.id)["periods_checked"] == 2
     assert db.session.query(LedgerQuestion).filter(LedgerQuestion.answer.is_(None)).count() == 1
     auditor = db.session.query(User).filter_by(username="auditor1").one()
-    assert ledger.audit_queue(auditor, 1, 20).total == 1
-    assert ledger.overdue_questions(auditor)
+    assert workflow.audit_queue(auditor, 1, 20).total == 1
+    assert questions.overdue_questions(auditor)
     verify = runner.invoke(args=["linli", "verify-ledger", str(first.id)])
     assert verify.exit_code == 0 and "OK: 2 published periods" in verify.output
 

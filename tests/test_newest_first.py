@@ -19,7 +19,7 @@ from backend.console.votes import pages as console_votes
 from backend.extensions import db
 from backend.governance.ratings import appeals
 from backend.governance.ratings.models import AppealStatus, RatingAppeal
-from backend.ledger import services as ledger
+from backend.ledger import questions
 from backend.ledger.models import LedgerQuestion
 from backend.notices import services as notices
 from backend.notices.models import Notice, NoticeEstate
@@ -139,7 +139,7 @@ def test_ledger_questions(place):
         db.session.add(rows[-1])
         db.session.commit()
     expected = disagree(LedgerQuestion, "asked_at", rows)
-    page = ledger.list_questions(place.owner, place.estate.id, published.id, 1, 20)
+    page = questions.list_questions(place.owner, place.estate.id, published.id, 1, 20)
     assert [q.id for q in page.items] == expected
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, utcnow
 from backend.extensions import db
-from backend.ledger import services as ledger
+from backend.ledger import entries, periods, questions, statements, vouchers, workflow
 from backend.ledger.models import LedgerQuestion
 from backend.places.models import Estate
 
@@ -55,7 +55,7 @@ def _receipt(title: str) -> bytes:
 def _fill(estate: Estate, period_id: int, start: date, scale: int, manager: User) -> list[int]:
     ids = []
     for day, direction, category, fen, party, text, voucher in MONTH:
-        entry = ledger.add_entry(
+        entry = entries.add_entry(
             manager,
             estate.id,
             period_id,
@@ -69,7 +69,7 @@ def _fill(estate: Estate, period_id: int, start: date, scale: int, manager: User
             },
         )
         if voucher:
-            ledger.upload_voucher(
+            vouchers.upload_voucher(
                 manager, estate.id, entry.id, f"{text}.png", _receipt(f"{text}{entry.id}")
             )
         ids.append(entry.id)
@@ -78,7 +78,7 @@ def _fill(estate: Estate, period_id: int, start: date, scale: int, manager: User
 
 def _walk(estate: Estate, period_id: int, steps) -> None:
     for person, action in steps:
-        ledger.transition(person, estate.id, period_id, action)
+        workflow.transition(person, estate.id, period_id, action)
 
 
 def seed(estates: list[Estate]) -> None:
@@ -90,14 +90,14 @@ def seed(estates: list[Estate]) -> None:
     publish = [*submit, (auditor, "audit"), (chair, "publish")]
 
     three_back, two_back, last = _month_start(3), _month_start(2), _month_start(1)
-    oldest = ledger.create_period(manager, first.id, "month", three_back)
+    oldest = periods.create_period(manager, first.id, "month", three_back)
     oldest_ids = _fill(first, oldest.id, three_back, 0, manager)
     _walk(first, oldest.id, publish)
 
-    middle = ledger.create_period(manager, first.id, "month", two_back)
+    middle = periods.create_period(manager, first.id, "month", two_back)
     _fill(first, middle.id, two_back, 7, manager)
-    duplicate = ledger.statement_entries(oldest.id)[4]  # the lift repair, entered twice
-    ledger.add_entry(
+    duplicate = statements.statement_entries(oldest.id)[4]  # the lift repair, entered twice
+    entries.add_entry(
         manager,
         first.id,
         middle.id,
@@ -113,21 +113,21 @@ def seed(estates: list[Estate]) -> None:
     )
     _walk(first, middle.id, publish)
 
-    waiting = ledger.create_period(manager, first.id, "month", last)
+    waiting = periods.create_period(manager, first.id, "month", last)
     _fill(first, waiting.id, last, 3, manager)
     _walk(first, waiting.id, submit)  # now with the community auditor
 
-    ledger.create_period(manager, first.id, "month", _month_start(0))
+    periods.create_period(manager, first.id, "month", _month_start(0))
 
     manager2 = _user("demo-manager-2")
-    pending = ledger.create_period(manager2, second.id, "month", last)
+    pending = periods.create_period(manager2, second.id, "month", last)
     _fill(second, pending.id, last, 1, manager2)
     _walk(second, pending.id, [(manager2, "submit")])  # waits for demo-committee-2-*
 
     owner = _user("demo-owner-1-1")
-    asked = ledger.ask(owner, first.id, oldest.id, "停车收入比去年同期少，是否有车位闲置？")
-    ledger.answer(chair, first.id, asked.id, "本月有 12 个车位在做地面翻修，已于下月恢复。")
-    overdue = ledger.ask(
+    asked = questions.ask(owner, first.id, oldest.id, "停车收入比去年同期少，是否有车位闲置？")
+    questions.answer(chair, first.id, asked.id, "本月有 12 个车位在做地面翻修，已于下月恢复。")
+    overdue = questions.ask(
         _user("demo-owner-1-2"), first.id, middle.id, "电梯维修是否有三家比价？请公示报价单。"
     )
     db.session.get(LedgerQuestion, overdue.id).asked_at = utcnow() - timedelta(days=9)

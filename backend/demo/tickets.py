@@ -12,7 +12,7 @@ from sqlalchemy import select
 from backend.accounts.models import User
 from backend.extensions import db
 from backend.places.models import Building, Estate, PropertyCompany
-from backend.tickets import escalation, services, uploads
+from backend.tickets import escalation, loop, reporting, support, uploads
 from backend.tickets.models import Ticket, TicketEvent
 
 COMPANIES = ["安溪城厢物业服务有限公司", "凤城佳园物业管理有限公司"]
@@ -46,11 +46,11 @@ def _report(owner: User, estate: Estate, category: str, text: str, hue: int, **f
         "building_id": building.id,
         **fields,
     }
-    return services.report(owner, estate.id, args)
+    return reporting.report(owner, estate.id, args)
 
 
 def _step(person: User, ticket: Ticket, action: str, **args) -> None:
-    services.transition(person, ticket.id, {"action": action, **args})
+    loop.transition(person, ticket.id, {"action": action, **args})
 
 
 def _age(ticket: Ticket, hours: int) -> None:
@@ -87,12 +87,12 @@ def seed(estates: list[Estate]) -> None:
     _step(manager, rated, "accept")
     _step(manager, rated, "start", note="已安排电工今晚处理")
     _step(manager, rated, "reply", note="已更换楼道感应灯 3 盏，请业主查看。")
-    services.rate(owner[1], rated.id, 5, "修得很快，谢谢物业。")
+    loop.rate(owner[1], rated.id, 5, "修得很快，谢谢物业。")
 
     working = _report(owner[3], first, "cleaning", "地下车库入口垃圾堆积两天无人清运。", 30)
     _step(manager, working, "accept")
     _step(manager, working, "start", note="保洁班今天下午清运")
-    services.support(owner[5], working.id)
+    support.support(owner[5], working.id)
 
     waiting = _report(owner[4], first, "ebike", "5栋楼下有人飞线给电动车充电，存在火灾隐患。", 50)
     _step(manager, waiting, "accept")
@@ -111,7 +111,7 @@ def seed(estates: list[Estate]) -> None:
     _age(late, 30)  # the elevator's 2 hours to accept long gone
 
     auditor = _user(username="auditor1")
-    services.report_hotline(
+    reporting.report_hotline(
         auditor,
         first.id,
         {

@@ -12,7 +12,18 @@ from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import FileUploadSchema
 from backend.errors import ValidationFailed
-from backend.ledger import exports, imports, schemas, services
+from backend.ledger import (
+    access,
+    entries,
+    exports,
+    imports,
+    periods,
+    questions,
+    schemas,
+    statements,
+    vouchers,
+    workflow,
+)
 
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="业账社审")
 PREFIX = "/estates/<int:estate_id>/ledger"
@@ -31,14 +42,14 @@ class Periods(MethodView):
     @blp.response(200, page_schema(schemas.PeriodSummarySchema))
     def get(self, args, estate_id):
         """The estate's periods, newest first (only published ones for owners)."""
-        return services.list_periods(current_user(), estate_id, **args)
+        return periods.list_periods(current_user(), estate_id, **args)
 
     @blp.arguments(schemas.PeriodArgs)
     @blp.response(201, schemas.PeriodDetailSchema)
     def post(self, args, estate_id):
         """Open a draft period (a month or a quarter)."""
-        period = services.create_period(current_user(), estate_id, **args)
-        return services.period_detail(current_user(), estate_id, period.id)
+        period = periods.create_period(current_user(), estate_id, **args)
+        return periods.period_detail(current_user(), estate_id, period.id)
 
 
 @blp.route(f"{PREFIX}/periods/<int:period_id>")
@@ -48,7 +59,7 @@ class PeriodItem(MethodView):
     @blp.response(200, schemas.PeriodDetailSchema)
     def get(self, estate_id, period_id):
         """One period with its approvals, its events and what I may do with it now."""
-        return services.period_detail(current_user(), estate_id, period_id)
+        return periods.period_detail(current_user(), estate_id, period_id)
 
 
 @blp.route(f"{PREFIX}/periods/<int:period_id>/transitions")
@@ -59,7 +70,7 @@ class PeriodTransitions(MethodView):
     @blp.response(200, schemas.PeriodDetailSchema)
     def post(self, args, estate_id, period_id):
         """Submit, approve, return (with a reason), audit or publish a period."""
-        return services.transition(current_user(), estate_id, period_id, **args)
+        return workflow.transition(current_user(), estate_id, period_id, **args)
 
 
 @blp.route(f"{PREFIX}/periods/<int:period_id>/entries")
@@ -70,13 +81,13 @@ class PeriodEntries(MethodView):
     @blp.response(200, page_schema(schemas.EntrySchema))
     def get(self, args, estate_id, period_id):
         """The period's entries in date order."""
-        return services.list_entries(current_user(), estate_id, period_id, **args)
+        return entries.list_entries(current_user(), estate_id, period_id, **args)
 
     @blp.arguments(schemas.EntryArgs)
     @blp.response(201, schemas.EntrySchema)
     def post(self, args, estate_id, period_id):
         """Add an entry to a draft period (a reversal names the published entry it reverses)."""
-        return services.add_entry(current_user(), estate_id, period_id, args)
+        return entries.add_entry(current_user(), estate_id, period_id, args)
 
 
 @blp.route(f"{PREFIX}/periods/<int:period_id>/entries/import")
@@ -90,7 +101,7 @@ class EntryImport(MethodView):
         upload = files["file"]
         if not (upload.filename or "").lower().endswith(".xlsx"):
             raise ValidationFailed("请上传 .xlsx 格式的表格", fields={"file": ["仅支持 .xlsx"]})
-        return services.import_entries(current_user(), estate_id, period_id, upload.stream)
+        return entries.import_entries(current_user(), estate_id, period_id, upload.stream)
 
 
 @blp.route(f"{PREFIX}/import-template")
@@ -100,7 +111,7 @@ class ImportTemplate(MethodView):
     @blp.response(200, FILE_RESPONSE, content_type=exports.XLSX_TYPE)
     def get(self, estate_id):
         """The .xlsx template for importing entries (for those who prepare the accounts)."""
-        services.require_preparer(current_user(), estate_id)
+        access.require_preparer(current_user(), estate_id)
         return _file(imports.template(), exports.XLSX_TYPE, "账目导入模板.xlsx")
 
 
@@ -111,18 +122,18 @@ class EntryItem(MethodView):
     @blp.response(200, schemas.EntryDetailSchema)
     def get(self, estate_id, entry_id):
         """One entry with its vouchers (vouchers for verified owners and staff only)."""
-        return services.entry_detail(current_user(), estate_id, entry_id)
+        return entries.entry_detail(current_user(), estate_id, entry_id)
 
     @blp.arguments(schemas.EntryChangeArgs(partial=True))
     @blp.response(200, schemas.EntrySchema)
     def patch(self, args, estate_id, entry_id):
         """Change an entry of a draft period."""
-        return services.update_entry(current_user(), estate_id, entry_id, args)
+        return entries.update_entry(current_user(), estate_id, entry_id, args)
 
     @blp.response(204)
     def delete(self, estate_id, entry_id):
         """Remove an entry of a draft period."""
-        services.delete_entry(current_user(), estate_id, entry_id)
+        entries.delete_entry(current_user(), estate_id, entry_id)
 
 
 @blp.route(f"{PREFIX}/entries/<int:entry_id>/vouchers")
@@ -134,7 +145,7 @@ class VoucherUpload(MethodView):
     def post(self, files, estate_id, entry_id):
         """Attach a voucher (JPG, PNG or PDF, at most 10 MB) to an entry of a draft period."""
         upload = files["file"]
-        return services.upload_voucher(
+        return vouchers.upload_voucher(
             current_user(), estate_id, entry_id, upload.filename, upload.read()
         )
 
@@ -146,7 +157,7 @@ class VoucherDownload(MethodView):
     @blp.response(200, FILE_RESPONSE, content_type="application/octet-stream")
     def get(self, estate_id, voucher_id):
         """Download a voucher (verified owners and staff)."""
-        row = services.voucher(current_user(), estate_id, voucher_id)
+        row = vouchers.voucher(current_user(), estate_id, voucher_id)
         return storage.send(row.storage_key, row.content_type, row.name)
 
 
@@ -157,7 +168,7 @@ class Statement(MethodView):
     @blp.response(200, schemas.StatementSchema)
     def get(self, estate_id, period_id):
         """Totals by category, opening and closing balance, comparison with the last period."""
-        return services.statement(current_user(), estate_id, period_id)
+        return statements.statement(current_user(), estate_id, period_id)
 
 
 @blp.route(f"{PREFIX}/periods/<int:period_id>/statement.xlsx")
@@ -167,8 +178,8 @@ class StatementXlsx(MethodView):
     @blp.response(200, FILE_RESPONSE, content_type=exports.XLSX_TYPE)
     def get(self, estate_id, period_id):
         """The statement and every entry as an .xlsx workbook."""
-        statement = services.statement(current_user(), estate_id, period_id)
-        data = exports.to_xlsx(statement, services.statement_entries(period_id))
+        statement = statements.statement(current_user(), estate_id, period_id)
+        data = exports.to_xlsx(statement, statements.statement_entries(period_id))
         return _file(data, exports.XLSX_TYPE, exports.file_name(statement, ".xlsx"))
 
 
@@ -179,8 +190,8 @@ class StatementPdf(MethodView):
     @blp.response(200, FILE_RESPONSE, content_type="application/pdf")
     def get(self, estate_id, period_id):
         """The statement as a PDF, with the period's head hash printed on it."""
-        statement = services.statement(current_user(), estate_id, period_id)
-        data = exports.to_pdf(statement, services.statement_entries(period_id))
+        statement = statements.statement(current_user(), estate_id, period_id)
+        data = exports.to_pdf(statement, statements.statement_entries(period_id))
         return _file(data, "application/pdf", exports.file_name(statement, ".pdf"))
 
 
@@ -192,13 +203,13 @@ class Questions(MethodView):
     @blp.response(200, page_schema(schemas.QuestionSchema))
     def get(self, args, estate_id, period_id):
         """Owners' questions on the period and their answers, newest first."""
-        return services.list_questions(current_user(), estate_id, period_id, **args)
+        return questions.list_questions(current_user(), estate_id, period_id, **args)
 
     @blp.arguments(schemas.QuestionArgs)
     @blp.response(201, schemas.QuestionSchema)
     def post(self, args, estate_id, period_id):
         """Ask about a published period, or one of its entries (verified owners)."""
-        return services.ask(current_user(), estate_id, period_id, **args)
+        return questions.ask(current_user(), estate_id, period_id, **args)
 
 
 @blp.route(f"{PREFIX}/questions/<int:question_id>/answer")
@@ -209,7 +220,7 @@ class QuestionAnswer(MethodView):
     @blp.response(200, schemas.QuestionSchema)
     def post(self, args, estate_id, question_id):
         """Answer a question in the open (committee or property manager), once."""
-        return services.answer(current_user(), estate_id, question_id, args["body"])
+        return questions.answer(current_user(), estate_id, question_id, args["body"])
 
 
 @blp.route(f"{PREFIX}/verify")
@@ -219,7 +230,7 @@ class Verify(MethodView):
     @blp.response(200, schemas.VerifySchema)
     def get(self, estate_id):
         """Recompute the estate's whole hash chain: ok, or the first broken period."""
-        return services.verify_for(current_user(), estate_id)
+        return statements.verify_for(current_user(), estate_id)
 
 
 @blp.route("/ledger/pending-approvals")
@@ -230,4 +241,4 @@ class PendingApprovals(MethodView):
     @blp.response(200, page_schema(schemas.PendingPeriodSchema))
     def get(self, args):
         """Submitted periods of my estates waiting for my approval."""
-        return services.pending_approvals(current_user(), **args)
+        return workflow.pending_approvals(current_user(), **args)

@@ -10,8 +10,8 @@ from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema, BoundedDate, UtcDateTime, text_field
 from backend.ledger.imports import COUNTERPARTY_MAX, DESCRIPTION_MAX
 from backend.ledger.models import CATEGORIES, DIRECTION_LABELS, PeriodKind, PeriodStatus
-from backend.ledger.services import ACTION_LABELS
-from backend.ledger.services import RETURN_REASON_MAX as REASON_MAX
+from backend.ledger.periods import ACTION_LABELS
+from backend.ledger.workflow import RETURN_REASON_MAX as REASON_MAX
 
 QUESTION_MAX, ANSWER_MAX = 500, 2000
 DATE_ERROR = "日期格式应为 2026-10-05"

@@ -9,7 +9,7 @@ from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import BaseSchema, FileUploadSchema
-from backend.tickets import nearby, oversight, queries, schemas, services, uploads
+from backend.tickets import loop, nearby, oversight, queries, reporting, schemas, support, uploads
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="随手拍工单")
 ESTATE = "/estates/<int:estate_id>"
@@ -64,7 +64,7 @@ class EstateTickets(MethodView):
     def post(self, args, estate_id):
         """Report a problem with 1–9 uploaded photos (verified owners; staff for other channels)."""
         user = current_user()
-        ticket = services.report(user, estate_id, args)
+        ticket = reporting.report(user, estate_id, args)
         return queries.detail(user, ticket.id)
 
 
@@ -130,7 +130,7 @@ class TicketTransitions(MethodView):
     @blp.response(200, schemas.TicketDetailSchema)
     def post(self, args, ticket_id):
         """Accept, assign, start, reply, reject, mark duplicate or reopen."""
-        return services.transition(current_user(), ticket_id, args)
+        return loop.transition(current_user(), ticket_id, args)
 
 
 @blp.route("/tickets/<int:ticket_id>/rating")
@@ -141,7 +141,7 @@ class TicketRating(MethodView):
     @blp.response(200, schemas.TicketDetailSchema)
     def post(self, args, ticket_id):
         """The reporter rates the handling (1–5); the ticket is closed."""
-        return services.rate(current_user(), ticket_id, args["rating"], args["comment"])
+        return loop.rate(current_user(), ticket_id, args["rating"], args["comment"])
 
 
 @blp.route("/tickets/<int:ticket_id>/supporters")
@@ -151,12 +151,12 @@ class TicketSupporters(MethodView):
     @blp.response(200, schemas.TicketDetailSchema)
     def post(self, ticket_id):
         """Me too (附议)."""
-        return services.support(current_user(), ticket_id)
+        return support.support(current_user(), ticket_id)
 
     @blp.response(200, schemas.TicketDetailSchema)
     def delete(self, ticket_id):
         """Take back my "me too"."""
-        return services.withdraw_support(current_user(), ticket_id)
+        return support.withdraw_support(current_user(), ticket_id)
 
 
 @blp.route("/counties/<int:county_id>/ticket-time-limits")

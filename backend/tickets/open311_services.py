@@ -18,7 +18,7 @@ from backend.common.clock import as_utc, local_text, utcnow
 from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.places.models import County
-from backend.tickets import services
+from backend.tickets import reporting
 from backend.tickets.models import (
     CATEGORIES,
     HANDLING_STATUSES,
@@ -185,7 +185,7 @@ def file_request(client: Open311Client, args: dict) -> Ticket:
         "caller_name": _caller_name(args["first_name"], args["last_name"]),
         "caller_phone": args["phone"],
     }
-    return services.report_external(args["address_id"], client.county_id, fields, client.name)
+    return reporting.report_external(args["address_id"], client.county_id, fields, client.name)
 
 
 def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:

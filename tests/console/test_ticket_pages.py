@@ -15,8 +15,7 @@ from backend.common import storage
 from backend.common.clock import local_text, utcnow
 from backend.extensions import db
 from backend.places.models import County
-from backend.tickets import services as ticket_services
-from backend.tickets import stats
+from backend.tickets import reporting, stats
 from backend.tickets.models import Ticket, TicketEvent, TicketPhoto, TicketTimeLimit
 from tests.console.test_console import sign_in
 from tests.console.test_estate_page import post, table_rows
@@ -50,7 +49,7 @@ def hotline_ticket(staff, estate, **fields) -> Ticket:
         "description": "小区路灯晚上不亮",
         **fields,
     }
-    return ticket_services.report_hotline(staff, estate.id, args)
+    return reporting.report_hotline(staff, estate.id, args)
 
 
 def set_ticket(ticket_id, **values):

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from backend.access.roles import Role
 from backend.common.clock import utcnow
 from backend.extensions import db
-from backend.ledger import services
 from backend.ledger.models import LedgerQuestion
+from backend.ledger.questions import overdue_questions
 from tests.isolation import once_per_module
 from tests.ledger_support import build_cast
 
@@ -296,14 +296,14 @@ def test_console_list_of_overdue_questions(ledger, cast, published, make):
     _age(answered, 9)
     answer(ledger, cast.manager, answered)
 
-    rows = services.overdue_questions(cast.auditor)
+    rows = overdue_questions(cast.auditor)
 
     assert [q.id for q in rows] == [on_entry, overdue]  # oldest first
     assert [(q.estate_name, q.period_label) for q in rows] == [
         (cast.estate.name, "2026年9月"),
         (cast.estate.name, "2026年10月"),
     ]
-    assert [q.id for q in services.overdue_questions(cast.township)] == [on_entry, overdue]
-    assert [q.id for q in services.overdue_questions(cast.auditor, limit=1)] == [on_entry]
-    assert services.overdue_questions(cast.other_auditor) == []
-    assert services.overdue_questions(make.member(Role.AUDITOR, make.community())) == []
+    assert [q.id for q in overdue_questions(cast.township)] == [on_entry, overdue]
+    assert [q.id for q in overdue_questions(cast.auditor, limit=1)] == [on_entry]
+    assert overdue_questions(cast.other_auditor) == []
+    assert overdue_questions(make.member(Role.AUDITOR, make.community())) == []

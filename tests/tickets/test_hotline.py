@@ -1,5 +1,5 @@
 """12345 hotline cases entered by community, township or county staff (the console's form calls
-``services.report_hotline``): the case joins the estate's loop once per county, and the caller
+``reporting.report_hotline``): the case joins the estate's loop once per county, and the caller
 is shown masked like any reporter."""
 
 import pytest
@@ -8,7 +8,7 @@ from backend.access.roles import Role
 from backend.accounts.models import User
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.extensions import db
-from backend.tickets import services
+from backend.tickets import reporting
 from backend.tickets.models import Ticket
 from backend.tickets.schemas import HotlineArgs
 from tests.concurrency import at_once, in_own_context
@@ -34,7 +34,7 @@ def case(case_no="12345-2026-0001", **fields) -> dict:
 def test_community_township_and_county_staff_enter_hotline_cases(tickets, tcast, who):
     staff = getattr(tcast, who)
 
-    ticket = services.report_hotline(staff, tcast.estate.id, case())
+    ticket = reporting.report_hotline(staff, tcast.estate.id, case())
 
     assert (ticket.channel, ticket.status, ticket.hotline_case_no) == (
         "hotline",
@@ -56,7 +56,7 @@ def test_community_township_and_county_staff_enter_hotline_cases(tickets, tcast,
 @pytest.mark.parametrize("who", ["chair", "member", "manager", "owner"])
 def test_estate_people_cannot_enter_hotline_cases(tcast, who):
     with pytest.raises(Forbidden):
-        services.report_hotline(getattr(tcast, who), tcast.estate.id, case())
+        reporting.report_hotline(getattr(tcast, who), tcast.estate.id, case())
 
     assert ticket_count() == 0
 
@@ -64,18 +64,18 @@ def test_estate_people_cannot_enter_hotline_cases(tcast, who):
 @pytest.mark.parametrize("who", ["other_auditor", "outsider", "other_manager"])
 def test_staff_outside_the_estates_scope_get_not_found(tcast, who):
     with pytest.raises(NotFound):
-        services.report_hotline(getattr(tcast, who), tcast.estate.id, case())
+        reporting.report_hotline(getattr(tcast, who), tcast.estate.id, case())
 
     assert ticket_count() == 0
 
 
 def test_a_case_number_is_entered_once_per_county(make, tcast):
-    services.report_hotline(tcast.auditor, tcast.estate.id, case())
+    reporting.report_hotline(tcast.auditor, tcast.estate.id, case())
     elsewhere = next(m.estate_id for m in tcast.outsider.memberships)
 
     for staff, estate_id in ((tcast.auditor, tcast.estate.id), (tcast.county, elsewhere)):
         with pytest.raises(Conflict) as refused:
-            services.report_hotline(staff, estate_id, case(description="另一位来电人"))
+            reporting.report_hotline(staff, estate_id, case(description="另一位来电人"))
         assert refused.value.code == "duplicate_case_no"
         assert "hotline_case_no" in refused.value.fields
         db.session.rollback()
@@ -84,12 +84,12 @@ def test_a_case_number_is_entered_once_per_county(make, tcast):
 
 
 def test_the_same_case_number_in_another_county_is_another_case(make, tcast):
-    services.report_hotline(tcast.county, tcast.estate.id, case())
+    reporting.report_hotline(tcast.county, tcast.estate.id, case())
     county = make.county()
     estate = make.estate(make.community(make.township(county)))
     officer = make.member(Role.COUNTY_OFFICER, county)
 
-    ticket = services.report_hotline(officer, estate.id, case())
+    ticket = reporting.report_hotline(officer, estate.id, case())
 
     assert ticket.county_id == county.id
     assert ticket_count() == 2
@@ -100,7 +100,7 @@ def test_two_entries_of_the_same_case_at_once_file_one_ticket(app, tcast):
     staff_ids = (tcast.auditor.id, tcast.township.id)
 
     def enter(staff_id):
-        ticket = services.report_hotline(db.session.get(User, staff_id), tcast.estate.id, case())
+        ticket = reporting.report_hotline(db.session.get(User, staff_id), tcast.estate.id, case())
         return ticket.id
 
     results = at_once(*(in_own_context(app, enter, staff_id) for staff_id in staff_ids))
@@ -114,7 +114,7 @@ def test_two_entries_of_the_same_case_at_once_file_one_ticket(app, tcast):
 
 
 def test_the_caller_is_masked_in_the_api(tickets, tcast):
-    ticket = services.report_hotline(tcast.auditor, tcast.estate.id, case())
+    ticket = reporting.report_hotline(tcast.auditor, tcast.estate.id, case())
 
     for person in (tcast.owner, tcast.manager, tcast.auditor):
         [item] = tickets.get(person, f"/estates/{tcast.estate.id}/tickets").json["items"]
@@ -126,7 +126,7 @@ def test_the_caller_is_masked_in_the_api(tickets, tcast):
 
 
 def test_a_hotline_case_runs_through_the_loop(tickets, tcast):
-    ticket = services.report_hotline(tcast.township, tcast.estate.id, case())
+    ticket = reporting.report_hotline(tcast.township, tcast.estate.id, case())
 
     work = tickets.get(tcast.manager, "/tickets/work").json["items"]
     assert [t["id"] for t in work] == [ticket.id]

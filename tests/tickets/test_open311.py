@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from backend.common.clock import utcnow
 from backend.extensions import db
-from backend.tickets import open311_services, services
+from backend.tickets import open311_services, reporting
 from backend.tickets.models import CATEGORIES, Open311Client, Ticket
 from backend.tickets.nearby import distance_m
 
@@ -228,7 +228,7 @@ def test_caller_sent_by_the_tool_is_stored_and_shown_masked_only(o311, tickets, 
 
 def test_reporter_and_caller_never_appear_in_any_open311_answer(o311, tickets, tcast):
     owners = tickets.replied(tcast, lat=24.9, lng=118.1)  # reported by 张三丰, replied by 赵强
-    hotline = services.report_hotline(
+    hotline = reporting.report_hotline(
         tcast.county,
         tcast.estate.id,
         {"hotline_case_no": "QZ-2026-0001", "caller_name": "陈秀英",

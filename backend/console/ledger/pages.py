@@ -19,8 +19,7 @@ from backend.console.actions import rollback_on_failure
 from backend.console.forms import page_arg
 from backend.errors import ValidationFailed
 from backend.extensions import db
-from backend.ledger import exports
-from backend.ledger import services as ledger
+from backend.ledger import access, exports, periods, questions, statements, workflow
 from backend.ledger.models import STATUS_LABELS as PERIOD_STATUS_LABELS
 from backend.ledger.models import LedgerPeriod, LedgerVoucher, PeriodStatus
 from backend.ledger.schemas import TransitionArgs
@@ -38,13 +37,13 @@ def ledger_queue(user: User, page: int | None) -> dict:
     """One page of periods waiting for the user's audit, oldest first, and the owners'
     questions left unanswered too long in the estates the user oversees."""
     page = page_arg(page)
-    queue = ledger.audit_queue(user, page, QUEUE_PAGE_SIZE)
+    queue = workflow.audit_queue(user, page, QUEUE_PAGE_SIZE)
     now = utcnow()
     return {
         "queue": queue,
         "pages": max(1, ceil(queue.total / QUEUE_PAGE_SIZE)),
         "rows": [_queue_row(period) for period in queue.items],
-        "questions": [_question_row(q, now) for q in ledger.overdue_questions(user)],
+        "questions": [_question_row(q, now) for q in questions.overdue_questions(user)],
         "question_days": current_app.config["LEDGER_QUESTION_DAYS"],
     }
 
@@ -81,11 +80,11 @@ def ledger_period_page(user: User, estate_id: int, period_id: int) -> dict:
 
     :raises NotFound: outside the user's scope, or a draft the user may not read.
     """
-    period = ledger.period_detail(user, estate_id, period_id)  # checks scope first
-    statement = ledger.statement(user, estate_id, period_id)
-    entries = ledger.statement_entries(period.id)
+    period = periods.period_detail(user, estate_id, period_id)  # checks scope first
+    statement = statements.statement(user, estate_id, period_id)
+    entries = statements.statement_entries(period.id)
     estate = db.session.get(Estate, period.estate_id)
-    sees_vouchers = bool(set(roles_on_estate(user, estate)) & set(ledger.VOUCHER_READER_ROLES))
+    sees_vouchers = bool(set(roles_on_estate(user, estate)) & set(access.VOUCHER_READER_ROLES))
     vouchers = _vouchers_by_entry([e.id for e in entries]) if sees_vouchers else {}
     previous = statement["previous"]
     return {
@@ -167,7 +166,7 @@ def _person(user: User) -> str:
 def _event_row(event) -> dict:
     return {
         "at": local_text(event.created_at),
-        "action": ledger.ACTION_LABELS.get(event.action, event.action),
+        "action": periods.ACTION_LABELS.get(event.action, event.action),
         "from_status": PERIOD_STATUS_LABELS.get(event.from_status, "") if event.from_status else "",
         "to_status": PERIOD_STATUS_LABELS.get(event.to_status, event.to_status),
         "by": f"{_person(event.actor)}（{ROLE_LABELS.get(event.actor_role, event.actor_role)}）",
@@ -196,7 +195,7 @@ def ledger_transition(user: User, estate_id: int, period_id: int, form) -> Ledge
         args = TransitionArgs().load(fields)  # the API's own rules for the reason
     except ma.ValidationError as exc:
         raise ValidationFailed(fields=exc.messages_dict) from exc
-    return rollback_on_failure(lambda: ledger.transition(user, estate_id, period_id, **args))
+    return rollback_on_failure(lambda: workflow.transition(user, estate_id, period_id, **args))
 
 
 def statement_file(user: User, estate_id: int, period_id: int, kind: str):
@@ -205,8 +204,8 @@ def statement_file(user: User, estate_id: int, period_id: int, kind: str):
     :raises NotFound: outside the user's scope, or a draft the user may not read.
     :raises FontMissing: the PDF needs a Chinese font the server lacks.
     """
-    statement = ledger.statement(user, estate_id, period_id)  # checks scope first
-    entries = ledger.statement_entries(period_id)
+    statement = statements.statement(user, estate_id, period_id)  # checks scope first
+    entries = statements.statement_entries(period_id)
     render = exports.to_xlsx if kind == "xlsx" else exports.to_pdf
     return (
         render(statement, entries),

@@ -13,7 +13,7 @@ from backend.console.blueprint import staff_required
 from backend.console.ledger import pages
 from backend.console.routes import Routes
 from backend.errors import DomainError
-from backend.ledger import services as ledger
+from backend.ledger import vouchers
 
 routes = Routes()
 
@@ -54,7 +54,7 @@ def ledger_transition(estate_id, period_id):
 @routes.get("/estates/<int:estate_id>/ledger/vouchers/<int:voucher_id>")
 @staff_required
 def ledger_voucher(estate_id, voucher_id):
-    row = ledger.voucher(g.staff, estate_id, voucher_id)
+    row = vouchers.voucher(g.staff, estate_id, voucher_id)
     return storage.send(row.storage_key, row.content_type, row.name)
 
 

@@ -7,8 +7,7 @@ from backend.console.actions import rollback_on_failure
 from backend.console.forms import load, typed_int
 from backend.console.tickets.pages import estates_for
 from backend.errors import Forbidden
-from backend.tickets import rules
-from backend.tickets import services as tickets
+from backend.tickets import reporting, rules
 from backend.tickets.models import CATEGORIES, Ticket
 from backend.tickets.schemas import HotlineArgs
 
@@ -62,4 +61,4 @@ def report_hotline(user: User, form) -> Ticket:
         fields["estate_id"] = typed_int(fields["estate_id"])
     args = load(HotlineForm(), fields)
     estate_id = args.pop("estate_id")
-    return rollback_on_failure(lambda: tickets.report_hotline(user, estate_id, args))
+    return rollback_on_failure(lambda: reporting.report_hotline(user, estate_id, args))

@@ -20,8 +20,7 @@ from backend.console.forms import id_arg, load, page_arg, typed_int
 from backend.errors import ValidationFailed
 from backend.extensions import db
 from backend.places.models import Community, Estate
-from backend.tickets import oversight, queries, stats, uploads
-from backend.tickets import services as tickets
+from backend.tickets import loop, oversight, queries, stats, uploads
 from backend.tickets.models import (
     CATEGORIES,
     CHANNELS,
@@ -296,7 +295,7 @@ def transition(user: User, ticket_id: int, form) -> Ticket:
         if form.get(name, "").strip():
             fields[name] = typed_int(form[name])
     args = load(TicketTransitionArgs(), fields)
-    return rollback_on_failure(lambda: tickets.transition(user, ticket_id, args))
+    return rollback_on_failure(lambda: loop.transition(user, ticket_id, args))
 
 
 def photo_file(user: User, photo_id: int, size: str | None) -> tuple[str, str]:

@@ -1,0 +1,207 @@
+"""A period's statement (totals by category, balances, the comparison with the previous
+period) and the estate's hash chain of published statements, recomputed from the rows."""
+
+from sqlalchemy import case, func, select
+
+from backend.access.scope import get_estate_for
+from backend.accounts.models import User
+from backend.extensions import db
+from backend.ledger import chain
+from backend.ledger.access import period_for, reads_drafts
+from backend.ledger.models import CATEGORIES, LedgerEntry, LedgerPeriod, LedgerVoucher
+from backend.ledger.models import PeriodStatus as S
+
+
+def opening_balance(period: LedgerPeriod) -> tuple[int, bool]:
+    """The previous period's closing balance, whatever that period's status, and whether every
+    earlier period is published (else the page says 上期尚未公示).
+
+    An auditor signs off the opening balance with the rest: taking it from the last
+    *published* period would change it once the month before is published. Publication goes
+    in date order, so the periods after the last published one are the unpublished ones, and
+    their net adds to its closing balance.
+    """
+    earlier = (
+        LedgerPeriod.estate_id == period.estate_id,
+        LedgerPeriod.start_date < period.start_date,
+    )
+    published = db.session.execute(
+        select(LedgerPeriod.start_date, LedgerPeriod.closing_balance_fen)
+        .where(*earlier, LedgerPeriod.status == S.PUBLISHED)
+        .order_by(LedgerPeriod.start_date.desc())
+        .limit(1)
+    ).first()
+    pending = [*earlier, LedgerPeriod.status != S.PUBLISHED]
+    if published:
+        pending.append(LedgerPeriod.start_date > published.start_date)
+    count, net = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(LedgerPeriod.income_total_fen - LedgerPeriod.expense_total_fen), 0
+            ),
+        ).where(*pending)
+    ).one()
+    return (published.closing_balance_fen if published else 0) + int(net), count == 0
+
+
+def chain_entries(estate_id: int, period_ids: list[int]) -> dict[int, list[chain.ChainEntry]]:
+    """Every entry of the estate's periods, with its vouchers' digests: two queries in all."""
+    digests: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(LedgerVoucher.entry_id, LedgerVoucher.sha256)
+        .join(LedgerEntry, LedgerEntry.id == LedgerVoucher.entry_id)
+        .where(LedgerVoucher.estate_id == estate_id, LedgerEntry.period_id.in_(period_ids))
+    )
+    for entry_id, digest in rows:
+        digests.setdefault(entry_id, []).append(digest)
+    result: dict[int, list[chain.ChainEntry]] = {pid: [] for pid in period_ids}
+    entries = db.session.execute(
+        select(
+            LedgerEntry.period_id,
+            LedgerEntry.id,
+            LedgerEntry.entry_date,
+            LedgerEntry.direction,
+            LedgerEntry.category,
+            LedgerEntry.amount_fen,
+            LedgerEntry.counterparty,
+            LedgerEntry.description,
+            LedgerEntry.reverses_entry_id,
+        ).where(LedgerEntry.period_id.in_(period_ids))
+    )
+    for period_id, eid, day, direction, category, amount, party, text, reverses in entries:
+        result[period_id].append(
+            chain.ChainEntry(
+                eid,
+                day.isoformat(),
+                direction,
+                category,
+                amount,
+                party,
+                text,
+                reverses,
+                tuple(digests.get(eid, ())),
+            )
+        )
+    return result
+
+
+def period_document(period: LedgerPeriod, opening: int, entries) -> dict:
+    """The canonical statement of ``period`` that the chain hashes."""
+    return chain.statement_document(
+        period.estate_id,
+        period.kind,
+        period.start_date.isoformat(),
+        period.end_date.isoformat(),
+        opening,
+        entries,
+    )
+
+
+def verify_chain(estate_id: int) -> dict:
+    """Recompute every published statement from its rows and every link from the one before.
+
+    The first period whose stored hashes do not match what its rows add up to is named.
+    """
+    periods = db.session.scalars(
+        select(LedgerPeriod)
+        .where(LedgerPeriod.estate_id == estate_id, LedgerPeriod.status == S.PUBLISHED)
+        .order_by(LedgerPeriod.chain_seq)
+    ).all()
+    entries = chain_entries(estate_id, [p.id for p in periods])
+    previous_hash, opening = chain.GENESIS, 0
+    for seq, period in enumerate(periods, start=1):
+        document = period_document(period, opening, entries[period.id])
+        broken = None
+        if period.chain_seq != seq or period.previous_hash != previous_hash:
+            broken = "与上一期的哈希链接不符（账期被删除、替换或调换了顺序）"
+        elif period.head_hash != chain.link_hash(previous_hash, document):
+            broken = "账目内容与公示时不一致（金额、分录或凭证被改动）"
+        elif period.opening_balance_fen != opening or (
+            period.closing_balance_fen != document["closing_balance_fen"]
+        ):
+            broken = "期初或期末余额与分录不符"
+        if broken:
+            return {
+                "ok": False,
+                "periods_checked": seq,
+                "head_hash": periods[-1].head_hash,
+                "broken": {"period_id": period.id, "label": period.label, "reason": broken},
+            }
+        previous_hash, opening = period.head_hash, document["closing_balance_fen"]
+    return {
+        "ok": True,
+        "periods_checked": len(periods),
+        "head_hash": previous_hash if periods else None,
+        "broken": None,
+    }
+
+
+def verify_for(user: User, estate_id: int) -> dict:
+    get_estate_for(user, estate_id)
+    return verify_chain(estate_id)
+
+
+def statement(user: User, estate_id: int, period_id: int) -> dict:
+    """Totals by category, balances and the comparison with the previous period."""
+    estate, period, roles = period_for(user, estate_id, period_id)
+    by_category = _category_totals(period.id)
+    previous = db.session.scalar(
+        select(LedgerPeriod)
+        .where(
+            LedgerPeriod.estate_id == estate.id,
+            LedgerPeriod.start_date < period.start_date,
+            *([] if reads_drafts(roles) else [LedgerPeriod.status == S.PUBLISHED]),
+        )
+        .order_by(LedgerPeriod.start_date.desc())
+        .limit(1)
+    )
+    previous_totals = _category_totals(previous.id) if previous else None
+    opening, previous_published = (
+        (period.opening_balance_fen, True) if period.is_published else opening_balance(period)
+    )
+    income, expense = period.income_total_fen, period.expense_total_fen
+    return {
+        "period": period,
+        "estate_name": estate.name,
+        "opening_balance_fen": opening,
+        "previous_published": previous_published,
+        "income_total_fen": income,
+        "expense_total_fen": expense,
+        "closing_balance_fen": opening + income - expense,
+        "categories": [
+            {
+                "direction": direction,
+                "category": category,
+                "label": label,
+                "total_fen": by_category[category],
+                "previous_total_fen": previous_totals[category] if previous_totals else None,
+            }
+            for category, (direction, label) in CATEGORIES.items()
+        ],
+        "previous": previous,
+        "head_hash": period.head_hash,
+        "previous_hash": period.previous_hash,
+    }
+
+
+def _category_totals(period_id: int) -> dict[str, int]:
+    signed = case(
+        (LedgerEntry.reverses_entry_id.is_(None), LedgerEntry.amount_fen),
+        else_=-LedgerEntry.amount_fen,
+    )
+    rows = db.session.execute(
+        select(LedgerEntry.category, func.sum(signed))
+        .where(LedgerEntry.period_id == period_id)
+        .group_by(LedgerEntry.category)
+    )
+    return {**dict.fromkeys(CATEGORIES, 0), **{k: int(v) for k, v in rows}}
+
+
+def statement_entries(period_id: int) -> list[LedgerEntry]:
+    """Every entry of a period in statement order (for exports of a period already checked)."""
+    return db.session.scalars(
+        select(LedgerEntry)
+        .where(LedgerEntry.period_id == period_id)
+        .order_by(LedgerEntry.entry_date, LedgerEntry.id)
+    ).all()
