@@ -1,6 +1,6 @@
 const { fire, settle, textOf, toastMessage, openPage, preload } = require('./helpers');
 const { ok, fail, route, calls, signIn } = require('./wx');
-const { forgetPhotos } = require('../utils/tickets');
+const { forgetPhotos } = require('../utils/tickets-photos');
 const { ticket, ticketDetail, pageOf } = require('./ticket-factories');
 
 const MINE = '/api/v1/tickets/mine';
