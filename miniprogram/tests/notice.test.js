@@ -20,7 +20,7 @@ const fieldError = (page, id) => page.querySelector(id).data.errorMessage;
 async function startWithdraw(reason) {
   const page = await openNotice();
   await fire(page.querySelector('#withdraw-button'), 'click');
-  await fire(page.querySelector('#reason'), 'change', reason);
+  await fire(page.querySelector('#withdraw-dialog >>> #reason'), 'change', reason);
   return page;
 }
 
@@ -90,9 +90,9 @@ test('only the author gets a withdraw button', async () => {
 test('withdrawing needs a reason', async () => {
   const page = await startWithdraw('  ');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
-  expect(fieldError(page, '#reason')).toBe('请填写撤回原因');
+  expect(fieldError(page, '#withdraw-dialog >>> #reason')).toBe('请填写撤回原因');
   expect(calls('POST', WITHDRAW)).toHaveLength(0);
 });
 
@@ -100,11 +100,11 @@ test('withdrawing sends the reason and shows the notice as withdrawn', async () 
   route({ [`POST ${WITHDRAW}`]: ok(noticeDetail(withdrawn)) });
   const page = await startWithdraw(' 时间有误，另行通知 ');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
   expect(calls('POST', WITHDRAW).map((r) => r.data)).toEqual([{ reason: '时间有误，另行通知' }]);
   expect(textOf(page)).toContain('该公告已于 2026-11-24 09:00 撤回：时间有误，另行通知');
-  expect(page.querySelector('#confirm-withdraw-button')).toBeUndefined();
+  expect(page.querySelector('#withdraw-dialog >>> #confirm-button')).toBeUndefined();
   expect(page.querySelector('#withdraw-button')).toBeUndefined();
   expect(toastMessage(page)).toBe('已撤回');
 });
@@ -113,9 +113,9 @@ test('the server refusing the reason shows its message under the field', async (
   route({ [`POST ${WITHDRAW}`]: fail(422, 'validation_error', '提交的信息有误', { reason: ['撤回原因不能只含空白字符'] }) });
   const page = await startWithdraw('原因');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
-  expect(fieldError(page, '#reason')).toBe('撤回原因不能只含空白字符');
+  expect(fieldError(page, '#withdraw-dialog >>> #reason')).toBe('撤回原因不能只含空白字符');
 });
 
 test('a notice already withdrawn shows the server message and then its withdrawal', async () => {
@@ -125,7 +125,7 @@ test('a notice already withdrawn shows the server message and then its withdrawa
   });
   const page = await startWithdraw('时间有误');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
   expect(toastMessage(page)).toBe('该公告已撤回');
   expect(textOf(page)).toContain('该公告已于 2026-11-24 09:00 撤回');
