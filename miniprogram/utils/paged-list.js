@@ -11,13 +11,13 @@ module.exports = Behavior({
   methods: {
     // Back from a page the list opened: after composing (this.composing), the new item belongs
     // at the top, so page 1 again; after opening an item (this.openedId), it may have changed,
-    // so only that one is refreshed (the page's refreshItem) and the scroll stays.
+    // so only that one is refreshed (the page's fetchItem) and the scroll stays.
     onShow() {
       const { openedId, composing } = this;
       this.openedId = null;
       this.composing = false;
       if (composing) this.reload();
-      else if (openedId && this.refreshItem) this.refreshItem(openedId);
+      else if (openedId && this.fetchItem) this.refreshItem(openedId);
     },
 
     async onPullDownRefresh() {
@@ -27,6 +27,17 @@ module.exports = Behavior({
 
     onReachBottom() {
       if (!this.data.loading && !this.data.finished) this.loadPage(this.data.page + 1);
+    },
+
+    /** Puts the page's fetchItem(id), the item's fresh view, in its place in the list. */
+    async refreshItem(id) {
+      try {
+        const item = await this.fetchItem(id);
+        const index = this.data.items.findIndex((listed) => listed.id === item.id);
+        if (index >= 0) this.setData({ [`items[${index}]`]: item });
+      } catch (err) {
+        showError(this, err);
+      }
     },
 
     /** Loads page 1 again; the current items stay on screen until it arrives. */

@@ -31,14 +31,8 @@ Component({
       return { ...body, items: body.items.map(periodView) };
     },
 
-    async refreshItem(id) {
-      try {
-        const period = await getPeriod(this.estateId, id);
-        const index = this.data.items.findIndex((item) => item.id === period.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: periodView(period) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return periodView(await getPeriod(this.estateId, id));
     },
 
     onOpen(event) {

@@ -1,5 +1,5 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
-const { openFile } = require('../../utils/files');
+const { openFileFor } = require('../../utils/files');
 const votesApi = require('../../utils/votes-api');
 const votesForm = require('../../utils/votes-form');
 const votesView = require('../../utils/votes-view');
@@ -70,16 +70,9 @@ Component({
       this.timer = null;
     },
 
-    async onOpenAttachment(event) {
+    onOpenAttachment(event) {
       const file = this.data.motion.attachments[event.currentTarget.dataset.index];
-      wx.showLoading({ title: '正在打开…' });
-      try {
-        await openFile(file);
-      } catch (err) {
-        showError(this, err);
-      } finally {
-        wx.hideLoading();
-      }
+      openFileFor(this, file);
     },
 
     onElectors() {

@@ -1,5 +1,4 @@
 const { myRoles } = require('../../utils/estates');
-const { showError } = require('../../utils/feedback');
 const pagedList = require('../../utils/paged-list');
 const votesApi = require('../../utils/votes-api');
 const votesView = require('../../utils/votes-view');
@@ -46,14 +45,8 @@ Component({
       return { ...body, items: body.items.map((motion) => votesView.motionView(motion)) };
     },
 
-    async refreshItem(id) {
-      try {
-        const motion = await votesApi.getMotion(id);
-        const index = this.data.items.findIndex((item) => item.id === motion.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: votesView.motionView(motion) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return votesView.motionView(await votesApi.getMotion(id));
     },
 
     onCompose() {

@@ -1,5 +1,5 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
-const { openFile } = require('../../utils/files');
+const { openFileFor } = require('../../utils/files');
 const { getNotice, noticeView, withdrawNotice } = require('../../utils/notices');
 const { WITHDRAW_REASON_MAX, withdrawErrors } = require('../../utils/validate');
 
@@ -29,16 +29,9 @@ Component({
       }
     },
 
-    async onOpenAttachment(event) {
+    onOpenAttachment(event) {
       const file = this.data.notice.attachments[event.currentTarget.dataset.index];
-      wx.showLoading({ title: '正在打开…' });
-      try {
-        await openFile(file);
-      } catch (err) {
-        showError(this, err);
-      } finally {
-        wx.hideLoading();
-      }
+      openFileFor(this, file);
     },
 
     onStartWithdraw() {

@@ -28,14 +28,8 @@ Component({
       return { ...body, items: body.items.map(noticeView) };
     },
 
-    async refreshItem(id) {
-      try {
-        const notice = await getNotice(id);
-        const index = this.data.items.findIndex((item) => item.id === notice.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: noticeView(notice) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return noticeView(await getNotice(id));
     },
 
     onOpen(event) {

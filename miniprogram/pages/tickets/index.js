@@ -1,4 +1,3 @@
-const { showError } = require('../../utils/feedback');
 const pagedList = require('../../utils/paged-list');
 const ticketsApi = require('../../utils/tickets-api');
 const ticketPhotos = require('../../utils/tickets-photos');
@@ -48,14 +47,8 @@ Component({
       if (Object.keys(changes).length) this.setData(changes);
     },
 
-    async refreshItem(id) {
-      try {
-        const ticket = await ticketsApi.getTicket(id);
-        const index = this.data.items.findIndex((item) => item.id === ticket.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: ticketsView.ticketView(ticket) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return ticketsView.ticketView(await ticketsApi.getTicket(id));
     },
 
     onOpen(event) {
