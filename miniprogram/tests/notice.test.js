@@ -42,6 +42,19 @@ test('shows the notice with its author, audience, local time and line breaks', a
   expect(text).not.toContain('撤回：');
 });
 
+test('an attachment that cannot be fetched says why and closes the loading toast', async () => {
+  route({ [NOTICE]: ok(noticeDetail({ attachments: [pdf] })) });
+  const page = await openNotice();
+  route({ [`GET ${pdf.url}`]: fail(404, 'not_found', '附件不存在') });
+
+  await fire(page.querySelector('.attachment'), 'click');
+
+  expect(wx.showLoading).toHaveBeenCalledWith({ title: '正在打开…' });
+  expect(toastMessage(page)).toBe('附件不存在');
+  expect(wx.hideLoading).toHaveBeenCalled();
+  expect(wx.openDocument).not.toHaveBeenCalled();
+});
+
 test('lists attachments with a readable size; tapping one opens it with the token', async () => {
   route({ [NOTICE]: ok(noticeDetail({ attachments: [pdf, photo] })) });
   const page = await openNotice();
