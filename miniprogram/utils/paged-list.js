@@ -1,6 +1,8 @@
 // Behavior of pages that list a server collection 20 at a time: page 1 replaces the items,
 // reaching the bottom appends the next page, and answers to a superseded load are dropped.
-// The page supplies fetchPage({page, page_size}), resolving to {items, total}.
+// The page supplies fetchPage({page, page_size}), resolving to {items, total}. A list filtered
+// by status tabs keeps data.tabs ({key, title, query}) and data.tab, and binds <status-tabs>'s
+// change to onTab.
 const { showError } = require('./feedback');
 
 const PAGE_SIZE = 20;
@@ -27,6 +29,17 @@ module.exports = Behavior({
 
     onReachBottom() {
       if (!this.data.loading && !this.data.finished) this.loadPage(this.data.page + 1);
+    },
+
+    /** Another status tab: the list starts again from its page 1. */
+    onTab(event) {
+      this.setData({ tab: event.detail, items: [], page: 0, finished: false });
+      this.reload();
+    },
+
+    /** The selected tab's filter, to send with the paging. */
+    tabQuery() {
+      return this.data.tabs.find((t) => t.key === this.data.tab).query;
     },
 
     /** Puts the page's fetchItem(id), the item's fresh view, in its place in the list. */

@@ -32,16 +32,8 @@ Component({
       }
     },
 
-    onTab(event) {
-      const { key } = event.currentTarget.dataset;
-      if (key === this.data.tab) return;
-      this.setData({ tab: key, items: [], page: 0, finished: false });
-      this.reload();
-    },
-
     async fetchPage(paging) {
-      const tab = votesView.TABS.find((t) => t.key === this.data.tab);
-      const body = await votesApi.listMotions(this.estateId, { ...tab.query, ...paging });
+      const body = await votesApi.listMotions(this.estateId, { ...this.tabQuery(), ...paging });
       return { ...body, items: body.items.map((motion) => votesView.motionView(motion)) };
     },
 

@@ -21,16 +21,8 @@ Component({
       if (opened) this.reload();
     },
 
-    onTab(event) {
-      const { key } = event.currentTarget.dataset;
-      if (key === this.data.tab) return;
-      this.setData({ tab: key, items: [], page: 0, finished: false });
-      this.reload();
-    },
-
     async fetchPage(paging) {
-      const tab = ticketsView.WORK_TABS.find((t) => t.key === this.data.tab);
-      const body = await ticketsApi.listWork({ ...tab.query, ...paging });
+      const body = await ticketsApi.listWork({ ...this.tabQuery(), ...paging });
       return { ...body, items: body.items.map((ticket) => ticketsView.ticketView(ticket)) };
     },
 

@@ -19,18 +19,10 @@ Component({
       this.reload();
     },
 
-    onTab(event) {
-      const { key } = event.currentTarget.dataset;
-      if (key === this.data.tab) return;
-      this.setData({ tab: key, items: [], page: 0, finished: false });
-      this.reload();
-    },
-
     async fetchPage(paging) {
       let body;
       if (this.data.estateMode) {
-        const tab = ticketsView.ESTATE_TABS.find((t) => t.key === this.data.tab);
-        body = await ticketsApi.listEstate(this.estateId, { ...tab.query, ...paging });
+        body = await ticketsApi.listEstate(this.estateId, { ...this.tabQuery(), ...paging });
       } else {
         body = await ticketsApi.listMine(paging);
       }
