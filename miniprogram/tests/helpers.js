@@ -24,6 +24,15 @@ function renderPage(name) {
   return page;
 }
 
+/** Renders components/<name>/index with properties and attaches it to a document. */
+function renderComponent(name, properties = {}) {
+  loaded[`components/${name}`] =
+    loaded[`components/${name}`] || simulate.load(path.join(ROOT, 'components', name, 'index'), { rootPath: ROOT });
+  const comp = simulate.render(loaded[`components/${name}`], properties);
+  comp.attach(document.createElement('parent-wrapper'));
+  return comp;
+}
+
 /** Lets pending requests, refreshes and component events settle. */
 const settle = () => simulate.sleep(0);
 
@@ -45,4 +54,4 @@ async function openPage(name, lifecycle = 'onLoad', query = {}) {
   return page;
 }
 
-module.exports = { preload, renderPage, openPage, settle, textOf, toastMessage, fire };
+module.exports = { preload, renderPage, renderComponent, openPage, settle, textOf, toastMessage, fire };

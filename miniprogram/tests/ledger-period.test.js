@@ -341,11 +341,11 @@ describe('approval', () => {
     route({ [`GET ${PERIOD}`]: ok(submittedDetail()) });
     const page = await openPeriod();
     await fire(page.querySelector('#return-button'), 'click');
-    await fire(page.querySelector('#reason'), 'change', '   ');
+    await fire(page.querySelector('#return-dialog >>> #reason'), 'change', '   ');
 
-    await fire(page.querySelector('#confirm-return-button'), 'click');
+    await fire(page.querySelector('#return-dialog >>> #confirm-button'), 'click');
 
-    expect(fieldError(page, '#reason')).toBe('请填写退回原因');
+    expect(fieldError(page, '#return-dialog >>> #reason')).toBe('请填写退回原因');
     expect(calls('POST', TRANSITIONS)).toHaveLength(0);
   });
 
@@ -353,11 +353,11 @@ describe('approval', () => {
     route({ [`GET ${PERIOD}`]: ok(submittedDetail()) });
     const page = await openPeriod();
     await fire(page.querySelector('#return-button'), 'click');
-    await fire(page.querySelector('#reason'), 'change', '因'.repeat(201));
+    await fire(page.querySelector('#return-dialog >>> #reason'), 'change', '因'.repeat(201));
 
-    await fire(page.querySelector('#confirm-return-button'), 'click');
+    await fire(page.querySelector('#return-dialog >>> #confirm-button'), 'click');
 
-    expect(fieldError(page, '#reason')).toBe('退回原因不能超过200个字');
+    expect(fieldError(page, '#return-dialog >>> #reason')).toBe('退回原因不能超过200个字');
     expect(calls('POST', TRANSITIONS)).toHaveLength(0);
   });
 
@@ -375,15 +375,15 @@ describe('approval', () => {
     });
     const page = await openPeriod();
     await fire(page.querySelector('#return-button'), 'click');
-    await fire(page.querySelector('#reason'), 'change', ' 缺少维修合同 ');
+    await fire(page.querySelector('#return-dialog >>> #reason'), 'change', ' 缺少维修合同 ');
 
-    await fire(page.querySelector('#confirm-return-button'), 'click');
+    await fire(page.querySelector('#return-dialog >>> #confirm-button'), 'click');
 
     expect(calls('POST', TRANSITIONS).map((r) => r.data)).toEqual([{ action: 'return', reason: '缺少维修合同' }]);
     expect(calls('GET', PERIOD)).toHaveLength(2);
     expect(textOf(page)).toContain('已退回：缺少维修合同');
     expect(textOf(page)).toContain('草稿');
-    expect(page.querySelector('#reason')).toBeUndefined();
+    expect(page.querySelector('#return-dialog >>> #reason')).toBeUndefined();
     expect(page.querySelector('#return-button')).toBeUndefined();
     expect(toastMessage(page)).toBe('已退回');
   });
@@ -393,9 +393,9 @@ describe('approval', () => {
     const page = await openPeriod();
     await fire(page.querySelector('#return-button'), 'click');
 
-    await fire(page.querySelector('#cancel-return-button'), 'click');
+    await fire(page.querySelector('#return-dialog >>> #cancel-button'), 'click');
 
-    expect(page.querySelector('#reason')).toBeUndefined();
+    expect(page.querySelector('#return-dialog >>> #reason')).toBeUndefined();
     expect(page.querySelector('#approve-button')).toBeDefined();
     expect(calls('POST', TRANSITIONS)).toHaveLength(0);
   });
@@ -407,11 +407,11 @@ describe('approval', () => {
     });
     const page = await openPeriod();
     await fire(page.querySelector('#return-button'), 'click');
-    await fire(page.querySelector('#reason'), 'change', '缺');
+    await fire(page.querySelector('#return-dialog >>> #reason'), 'change', '缺');
 
-    await fire(page.querySelector('#confirm-return-button'), 'click');
+    await fire(page.querySelector('#return-dialog >>> #confirm-button'), 'click');
 
-    expect(fieldError(page, '#reason')).toBe('请填写 2 到 200 字的退回原因');
+    expect(fieldError(page, '#return-dialog >>> #reason')).toBe('请填写 2 到 200 字的退回原因');
     expect(toastMessage(page)).toBe('提交的内容有误，请按提示修改');
   });
 

@@ -355,11 +355,11 @@ describe('the organiser', () => {
     route({ [`GET ${MOTION}`]: ok(announcedMotion({ can_manage: true, can_organise: true })) });
     const page = await openMotion();
     await fire(page.querySelector('#cancel-button'), 'click');
-    await fire(page.querySelector('#reason'), 'change', '  ');
+    await fire(page.querySelector('#cancel-dialog >>> #reason'), 'change', '  ');
 
-    await fire(page.querySelector('#confirm-cancel-button'), 'click');
+    await fire(page.querySelector('#cancel-dialog >>> #confirm-button'), 'click');
 
-    expect(fieldError(page, '#reason')).toBe('请填写取消原因');
+    expect(fieldError(page, '#cancel-dialog >>> #reason')).toBe('请填写取消原因');
     expect(calls('POST', CANCEL)).toHaveLength(0);
   });
 
@@ -375,14 +375,14 @@ describe('the organiser', () => {
     });
     const page = await openMotion();
     await fire(page.querySelector('#cancel-button'), 'click');
-    await fire(page.querySelector('#reason'), 'change', ' 方案需重新论证 ');
+    await fire(page.querySelector('#cancel-dialog >>> #reason'), 'change', ' 方案需重新论证 ');
 
-    await fire(page.querySelector('#confirm-cancel-button'), 'click');
+    await fire(page.querySelector('#cancel-dialog >>> #confirm-button'), 'click');
 
     expect(calls('POST', CANCEL).map((r) => r.data)).toEqual([{ reason: '方案需重新论证' }]);
     expect(textOf(page.querySelector('#cancelled-banner'))).toBe('该表决已取消：方案需重新论证');
     expect(page.querySelector('#cancel-button')).toBeUndefined();
-    expect(page.querySelector('#reason')).toBeUndefined();
+    expect(page.querySelector('#cancel-dialog >>> #reason')).toBeUndefined();
     expect(toastMessage(page)).toBe('表决已取消');
   });
 
@@ -391,9 +391,9 @@ describe('the organiser', () => {
     const page = await openMotion();
     await fire(page.querySelector('#cancel-button'), 'click');
 
-    await fire(page.querySelector('#back-button'), 'click');
+    await fire(page.querySelector('#cancel-dialog >>> #cancel-button'), 'click');
 
-    expect(page.querySelector('#reason')).toBeUndefined();
+    expect(page.querySelector('#cancel-dialog >>> #reason')).toBeUndefined();
     expect(page.querySelector('#cancel-button')).toBeDefined();
     expect(calls('POST', CANCEL)).toHaveLength(0);
   });
@@ -405,9 +405,9 @@ describe('the organiser', () => {
     });
     const page = await openMotion();
     await fire(page.querySelector('#cancel-button'), 'click');
-    await fire(page.querySelector('#reason'), 'change', '方案需重新论证');
+    await fire(page.querySelector('#cancel-dialog >>> #reason'), 'change', '方案需重新论证');
 
-    await fire(page.querySelector('#confirm-cancel-button'), 'click');
+    await fire(page.querySelector('#cancel-dialog >>> #confirm-button'), 'click');
 
     expect(toastMessage(page)).toBe('投票已开始，不能取消');
     expect(textOf(page)).toContain('投票中');

@@ -20,7 +20,7 @@ const fieldError = (page, id) => page.querySelector(id).data.errorMessage;
 async function startWithdraw(reason) {
   const page = await openNotice();
   await fire(page.querySelector('#withdraw-button'), 'click');
-  await fire(page.querySelector('#reason'), 'change', reason);
+  await fire(page.querySelector('#withdraw-dialog >>> #reason'), 'change', reason);
   return page;
 }
 
@@ -40,6 +40,19 @@ test('shows the notice with its author, audience, local time and line breaks', a
     '因管网维修，11月25日8:00至18:00停水。\n- 请提前储水\n- **高层住户**注意关闭水阀',
   );
   expect(text).not.toContain('撤回：');
+});
+
+test('an attachment that cannot be fetched says why and closes the loading toast', async () => {
+  route({ [NOTICE]: ok(noticeDetail({ attachments: [pdf] })) });
+  const page = await openNotice();
+  route({ [`GET ${pdf.url}`]: fail(404, 'not_found', '附件不存在') });
+
+  await fire(page.querySelector('.attachment'), 'click');
+
+  expect(wx.showLoading).toHaveBeenCalledWith({ title: '正在打开…' });
+  expect(toastMessage(page)).toBe('附件不存在');
+  expect(wx.hideLoading).toHaveBeenCalled();
+  expect(wx.openDocument).not.toHaveBeenCalled();
 });
 
 test('lists attachments with a readable size; tapping one opens it with the token', async () => {
@@ -90,9 +103,9 @@ test('only the author gets a withdraw button', async () => {
 test('withdrawing needs a reason', async () => {
   const page = await startWithdraw('  ');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
-  expect(fieldError(page, '#reason')).toBe('请填写撤回原因');
+  expect(fieldError(page, '#withdraw-dialog >>> #reason')).toBe('请填写撤回原因');
   expect(calls('POST', WITHDRAW)).toHaveLength(0);
 });
 
@@ -100,11 +113,11 @@ test('withdrawing sends the reason and shows the notice as withdrawn', async () 
   route({ [`POST ${WITHDRAW}`]: ok(noticeDetail(withdrawn)) });
   const page = await startWithdraw(' 时间有误，另行通知 ');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
   expect(calls('POST', WITHDRAW).map((r) => r.data)).toEqual([{ reason: '时间有误，另行通知' }]);
   expect(textOf(page)).toContain('该公告已于 2026-11-24 09:00 撤回：时间有误，另行通知');
-  expect(page.querySelector('#confirm-withdraw-button')).toBeUndefined();
+  expect(page.querySelector('#withdraw-dialog >>> #confirm-button')).toBeUndefined();
   expect(page.querySelector('#withdraw-button')).toBeUndefined();
   expect(toastMessage(page)).toBe('已撤回');
 });
@@ -113,9 +126,9 @@ test('the server refusing the reason shows its message under the field', async (
   route({ [`POST ${WITHDRAW}`]: fail(422, 'validation_error', '提交的信息有误', { reason: ['撤回原因不能只含空白字符'] }) });
   const page = await startWithdraw('原因');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
-  expect(fieldError(page, '#reason')).toBe('撤回原因不能只含空白字符');
+  expect(fieldError(page, '#withdraw-dialog >>> #reason')).toBe('撤回原因不能只含空白字符');
 });
 
 test('a notice already withdrawn shows the server message and then its withdrawal', async () => {
@@ -125,7 +138,7 @@ test('a notice already withdrawn shows the server message and then its withdrawa
   });
   const page = await startWithdraw('时间有误');
 
-  await fire(page.querySelector('#confirm-withdraw-button'), 'click');
+  await fire(page.querySelector('#withdraw-dialog >>> #confirm-button'), 'click');
 
   expect(toastMessage(page)).toBe('该公告已撤回');
   expect(textOf(page)).toContain('该公告已于 2026-11-24 09:00 撤回');

@@ -10,7 +10,7 @@ const twoPages = (req) => ok(req.query.page === '1' ? pageOf(range(1, 20), 1, 23
 
 const openWork = (query) => openPage('ticket-work', 'onLoad', query);
 const listed = (page) => page.querySelectorAll('.work').map(textOf);
-const tabs = (page) => page.querySelectorAll('.status-tabs__tab');
+const tabs = (page) => page.querySelectorAll('#tabs >>> .status-tabs__tab');
 
 beforeAll(() => preload('ticket-work'));
 

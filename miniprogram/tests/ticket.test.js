@@ -1,6 +1,6 @@
 const { fire, settle, textOf, toastMessage, openPage, preload } = require('./helpers');
 const { ok, fail, route, calls, signIn } = require('./wx');
-const { forgetPhotos } = require('../utils/tickets');
+const { forgetPhotos } = require('../utils/tickets-photos');
 const {
   ticketDetail,
   ticketEvent,
@@ -210,7 +210,7 @@ describe('timeline', () => {
     route({ [`GET ${TICKET}`]: ok(repliedDetail()) });
     const page = await openTicket();
 
-    const [image] = page.querySelectorAll('.event-photo');
+    const [image] = page.querySelectorAll('#timeline >>> .event-photo');
     expect(read(image.data.src)).toBe('JPEG 61 thumb');
     await fire(image, 'click');
 
@@ -374,11 +374,11 @@ describe('reopening', () => {
     route({ [`GET ${TICKET}`]: ok(repliedDetail()) });
     const page = await openTicket();
     await fire(page.querySelector('#reopen-button'), 'click');
-    await fire(page.querySelector('#reopen-note'), 'change', '  ');
+    await fire(page.querySelector('#reopen-dialog >>> #reason'), 'change', '  ');
 
-    await fire(page.querySelector('#confirm-reopen-button'), 'click');
+    await fire(page.querySelector('#reopen-dialog >>> #confirm-button'), 'click');
 
-    expect(fieldError(page, '#reopen-note')).toBe('请说明不满意的原因');
+    expect(fieldError(page, '#reopen-dialog >>> #reason')).toBe('请说明不满意的原因');
     expect(calls('POST', TRANSITIONS)).toHaveLength(0);
   });
 
@@ -393,13 +393,13 @@ describe('reopening', () => {
     route({ [`GET ${TICKET}`]: ok(repliedDetail()), [`POST ${TRANSITIONS}`]: ok(reopened) });
     const page = await openTicket();
     await fire(page.querySelector('#reopen-button'), 'click');
-    await fire(page.querySelector('#reopen-note'), 'change', ' 电梯又坏了 ');
+    await fire(page.querySelector('#reopen-dialog >>> #reason'), 'change', ' 电梯又坏了 ');
 
-    await fire(page.querySelector('#confirm-reopen-button'), 'click');
+    await fire(page.querySelector('#reopen-dialog >>> #confirm-button'), 'click');
 
     expect(calls('POST', TRANSITIONS).map((r) => r.data)).toEqual([{ action: 'reopen', note: '电梯又坏了' }]);
     expect(textOf(page)).toContain('办理中');
-    expect(page.querySelector('#reopen-note')).toBeUndefined();
+    expect(page.querySelector('#reopen-dialog >>> #reason')).toBeUndefined();
     expect(toastMessage(page)).toBe('已申请重新办理');
   });
 
@@ -408,9 +408,9 @@ describe('reopening', () => {
     const page = await openTicket();
     await fire(page.querySelector('#reopen-button'), 'click');
 
-    await fire(page.querySelector('#cancel-reopen-button'), 'click');
+    await fire(page.querySelector('#reopen-dialog >>> #cancel-button'), 'click');
 
-    expect(page.querySelector('#reopen-note')).toBeUndefined();
+    expect(page.querySelector('#reopen-dialog >>> #reason')).toBeUndefined();
     expect(page.querySelector('#reopen-button')).toBeDefined();
     expect(calls('POST', TRANSITIONS)).toHaveLength(0);
   });

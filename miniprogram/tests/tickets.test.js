@@ -1,6 +1,6 @@
 const { fire, settle, textOf, toastMessage, openPage, preload } = require('./helpers');
 const { ok, fail, route, calls, signIn } = require('./wx');
-const { forgetPhotos } = require('../utils/tickets');
+const { forgetPhotos } = require('../utils/tickets-photos');
 const { ticket, ticketDetail, pageOf } = require('./ticket-factories');
 
 const MINE = '/api/v1/tickets/mine';
@@ -13,7 +13,7 @@ const twoPages = (req) => ok(req.query.page === '1' ? pageOf(range(1, 20), 1, 23
 const openMine = () => openPage('tickets', 'onLoad');
 const openEstate = () => openPage('tickets', 'onLoad', { estate_id: '7' });
 const listed = (page) => page.querySelectorAll('.ticket').map(textOf);
-const tabs = (page) => page.querySelectorAll('.status-tabs__tab');
+const tabs = (page) => page.querySelectorAll('#tabs >>> .status-tabs__tab');
 
 beforeAll(() => preload('tickets'));
 
@@ -54,7 +54,7 @@ describe('my tickets', () => {
       '电梯故障待受理3号楼电梯停在8楼，按键无反应阳光小区 · 3号楼 2单元电梯厅 · 2026-11-23 10:00我提交的',
       '公共照明办理中已超时已升级至业委会地库灯不亮幸福里 · 2026-11-23 10:00 · 附议 4我附议的',
     ]);
-    expect(page.querySelectorAll('.status-tabs__tab')).toHaveLength(0);
+    expect(page.querySelectorAll('#tabs >>> .status-tabs__tab')).toHaveLength(0);
     expect(page.querySelector('#report-button')).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
 // Opening an API file on the phone: images in the image viewer, documents in WeChat's reader.
 const { download, ApiError } = require('./api');
+const { showError } = require('./feedback');
 
 const DOCUMENT_TYPES = ['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'pdf'];
 const UNSUPPORTED_MESSAGE = '暂不支持打开该类型的文件';
@@ -34,4 +35,16 @@ async function openFile({ url, name, content_type: contentType }) {
   }
 }
 
-module.exports = { openFile, UNSUPPORTED_MESSAGE };
+/** openFile for a tap on a page: a loading toast while it downloads, a failure in the page's toast. */
+async function openFileFor(page, file) {
+  wx.showLoading({ title: '正在打开…' });
+  try {
+    await openFile(file);
+  } catch (err) {
+    showError(page, err);
+  } finally {
+    wx.hideLoading();
+  }
+}
+
+module.exports = { openFile, openFileFor, UNSUPPORTED_MESSAGE };

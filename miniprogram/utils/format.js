@@ -1,5 +1,6 @@
 // Display formatting. Areas are integers in 0.01 m² and money is integer fen, so no float
 // ever reaches the screen.
+const { shanghaiClock } = require('./clock');
 
 /** 8912 → "89.12", 5 → "0.05"; anything but a non-negative integer → "". */
 function formatArea(areaCm2) {
@@ -15,18 +16,12 @@ function areaLabel(areaCm2) {
   return area ? `${area}㎡` : '';
 }
 
-// Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact
-// and spares us Intl time zones, which not every phone's JS engine ships.
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-const pad = (n) => String(n).padStart(2, '0');
-
 /** "2026-11-23T02:30:00Z" → "2026-11-23 10:30" (Asia/Shanghai); unparsable → "". */
 function formatTime(iso) {
   const ms = typeof iso === 'string' ? Date.parse(iso) : NaN;
   if (Number.isNaN(ms)) return '';
-  const t = new Date(ms + SHANGHAI_OFFSET_MS);
-  const date = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-  return `${date} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
+  const { date, time } = shanghaiClock(ms);
+  return `${date} ${time}`;
 }
 
 const SIZE_UNITS = ['B', 'KB', 'MB', 'GB'];

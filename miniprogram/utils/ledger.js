@@ -2,6 +2,7 @@
 // how periods, statements, entries and questions from the API are shown.
 const { request } = require('./api');
 const { formatMoney, formatTime, formatSize } = require('./format');
+const { requiredTextError } = require('./text');
 
 const QUESTION_BODY_MAX = 500;
 const RETURN_REASON_MAX = 200;
@@ -47,22 +48,16 @@ const listPendingApprovals = (paging) => request({ path: '/api/v1/ledger/pending
 
 // ---- Checks done before anything is sent; the server checks again ----
 
-// The server counts code points, so an emoji is one character here too, not two UTF-16 units.
-const charCount = (text) => Array.from(text || '').length;
-const isBlank = (text) => !text || !text.trim();
-
 /** Returns {body: message} when a question is empty or too long. */
 function questionErrors({ body }) {
-  if (isBlank(body)) return { body: '请填写质询内容' };
-  if (charCount(body) > QUESTION_BODY_MAX) return { body: `质询内容不能超过${QUESTION_BODY_MAX}个字` };
-  return {};
+  const error = requiredTextError(body, QUESTION_BODY_MAX, '请填写质询内容', '质询内容');
+  return error ? { body: error } : {};
 }
 
 /** Returns {reason: message} when a return's reason is missing or too long. */
 function returnErrors({ reason }) {
-  if (isBlank(reason)) return { reason: '请填写退回原因' };
-  if (charCount(reason) > RETURN_REASON_MAX) return { reason: `退回原因不能超过${RETURN_REASON_MAX}个字` };
-  return {};
+  const error = requiredTextError(reason, RETURN_REASON_MAX, '请填写退回原因', '退回原因');
+  return error ? { reason: error } : {};
 }
 
 // ---- Views ----

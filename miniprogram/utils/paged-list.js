@@ -1,6 +1,8 @@
 // Behavior of pages that list a server collection 20 at a time: page 1 replaces the items,
 // reaching the bottom appends the next page, and answers to a superseded load are dropped.
-// The page supplies fetchPage({page, page_size}), resolving to {items, total}.
+// The page supplies fetchPage({page, page_size}), resolving to {items, total}. A list filtered
+// by status tabs keeps data.tabs ({key, title, query}) and data.tab, and binds <status-tabs>'s
+// change to onTab.
 const { showError } = require('./feedback');
 
 const PAGE_SIZE = 20;
@@ -11,13 +13,13 @@ module.exports = Behavior({
   methods: {
     // Back from a page the list opened: after composing (this.composing), the new item belongs
     // at the top, so page 1 again; after opening an item (this.openedId), it may have changed,
-    // so only that one is refreshed (the page's refreshItem) and the scroll stays.
+    // so only that one is refreshed (the page's fetchItem) and the scroll stays.
     onShow() {
       const { openedId, composing } = this;
       this.openedId = null;
       this.composing = false;
       if (composing) this.reload();
-      else if (openedId && this.refreshItem) this.refreshItem(openedId);
+      else if (openedId && this.fetchItem) this.refreshItem(openedId);
     },
 
     async onPullDownRefresh() {
@@ -27,6 +29,28 @@ module.exports = Behavior({
 
     onReachBottom() {
       if (!this.data.loading && !this.data.finished) this.loadPage(this.data.page + 1);
+    },
+
+    /** Another status tab: the list starts again from its page 1. */
+    onTab(event) {
+      this.setData({ tab: event.detail, items: [], page: 0, finished: false });
+      this.reload();
+    },
+
+    /** The selected tab's filter, to send with the paging. */
+    tabQuery() {
+      return this.data.tabs.find((t) => t.key === this.data.tab).query;
+    },
+
+    /** Puts the page's fetchItem(id), the item's fresh view, in its place in the list. */
+    async refreshItem(id) {
+      try {
+        const item = await this.fetchItem(id);
+        const index = this.data.items.findIndex((listed) => listed.id === item.id);
+        if (index >= 0) this.setData({ [`items[${index}]`]: item });
+      } catch (err) {
+        showError(this, err);
+      }
     },
 
     /** Loads page 1 again; the current items stay on screen until it arrives. */

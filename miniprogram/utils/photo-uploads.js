@@ -3,7 +3,8 @@
 // message. The page sets this.photoEstateId before the first photo is chosen, binds
 // after-read to onPhotosRead and delete to onPhotoDelete, and sends photoIds().
 const { showError, toast } = require('./feedback');
-const { MAX_PHOTOS, uploadPhoto } = require('./tickets');
+const { MAX_PHOTOS } = require('./tickets-form');
+const { uploadPhoto } = require('./tickets-photos');
 
 const WAITING = '等待上传';
 

@@ -1,4 +1,4 @@
-const { request } = require('../../utils/api');
+const { createClaim, listBuildings, listUnits } = require('../../utils/estates');
 const { showError, showFormError } = require('../../utils/feedback');
 const { areaLabel } = require('../../utils/format');
 const { claimErrors } = require('../../utils/validate');
@@ -25,7 +25,7 @@ Component({
       // estate's own page would answer 404.
       this.setData({ estateName: decodeURIComponent(query.name || '') });
       try {
-        const body = await request({ path: `/api/v1/directory/estates/${this.estateId}/buildings` });
+        const body = await listBuildings(this.estateId);
         this.setData({ buildings: body.items, buildingsLoaded: true });
       } catch (err) {
         showError(this, err);
@@ -36,8 +36,7 @@ Component({
       const buildingId = event.currentTarget.dataset.id;
       this.setData({ buildingId, units: [], unitId: null });
       try {
-        const path = `/api/v1/directory/buildings/${buildingId}/units`;
-        const body = await request({ path, data: { page_size: 200 } });
+        const body = await listUnits(buildingId);
         const units = body.items.map((unit) => ({ ...unit, areaText: areaLabel(unit.area_dm2) }));
         if (buildingId === this.data.buildingId) this.setData({ units });
       } catch (err) {
@@ -70,7 +69,7 @@ Component({
       this.setData({ submitting: true });
       try {
         const data = { unit_id: form.unitId, real_name: form.realName, phone: form.phone };
-        const claim = await request({ method: 'POST', path: `/api/v1/estates/${this.estateId}/claims`, data });
+        const claim = await createClaim(this.estateId, data);
         this.setData({ claim });
       } catch (err) {
         showFormError(this, err);

@@ -1,4 +1,4 @@
-const { request } = require('../../utils/api');
+const { getCompanyCredit } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
 
 // 企业信用公示: a property company's credit score and its penalties, newest first.
@@ -18,7 +18,7 @@ Component({
 
     async load() {
       try {
-        const credit = await request({ path: `/api/v1/property-companies/${this.companyId}/credit` });
+        const credit = await getCompanyCredit(this.companyId);
         this.setData({
           credit: {
             ...credit,

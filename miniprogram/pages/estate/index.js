@@ -1,4 +1,4 @@
-const { request } = require('../../utils/api');
+const { getEstate } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
 
 Component({
@@ -8,7 +8,7 @@ Component({
     async onLoad(query) {
       this.estateId = query.id;
       try {
-        const estate = await request({ path: `/api/v1/estates/${this.estateId}` });
+        const estate = await getEstate(this.estateId);
         this.setData({ estate: { ...estate, my_roles: estate.my_roles || [] } });
       } catch (err) {
         showError(this, err);

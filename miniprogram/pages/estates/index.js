@@ -1,4 +1,4 @@
-const { request } = require('../../utils/api');
+const { listMyEstates, searchDirectory } = require('../../utils/estates');
 const pagedList = require('../../utils/paged-list');
 
 // The directory (any estate, to join one) needs at least this many characters; without a
@@ -45,8 +45,8 @@ Component({
 
     fetchPage(paging) {
       const { q, directory } = this.data;
-      if (directory) return request({ path: '/api/v1/directory/estates', data: { q, ...paging } });
-      return request({ path: '/api/v1/estates', data: paging });
+      if (directory) return searchDirectory({ q, ...paging });
+      return listMyEstates(paging);
     },
   },
 });

@@ -1,5 +1,5 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
-const { openFile } = require('../../utils/files');
+const { openFileFor } = require('../../utils/files');
 const ledger = require('../../utils/ledger');
 
 Component({
@@ -31,16 +31,9 @@ Component({
       }
     },
 
-    async onOpenVoucher(event) {
+    onOpenVoucher(event) {
       const voucher = this.data.entry.vouchers[event.currentTarget.dataset.index];
-      wx.showLoading({ title: '正在打开…' });
-      try {
-        await openFile(voucher);
-      } catch (err) {
-        showError(this, err);
-      } finally {
-        wx.hideLoading();
-      }
+      openFileFor(this, voucher);
     },
 
     onQuestion(event) {

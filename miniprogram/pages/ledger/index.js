@@ -1,4 +1,4 @@
-const { request } = require('../../utils/api');
+const { myRoles } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
 const { canApprovePeriods, getPeriod, listPeriods, periodView } = require('../../utils/ledger');
 const pagedList = require('../../utils/paged-list');
@@ -20,8 +20,7 @@ Component({
 
     async loadRoles() {
       try {
-        const estate = await request({ path: `/api/v1/estates/${this.estateId}` });
-        this.setData({ canApprove: canApprovePeriods(estate.my_roles) });
+        this.setData({ canApprove: canApprovePeriods(await myRoles(this.estateId)) });
       } catch (err) {
         showError(this, err);
       }
@@ -32,14 +31,8 @@ Component({
       return { ...body, items: body.items.map(periodView) };
     },
 
-    async refreshItem(id) {
-      try {
-        const period = await getPeriod(this.estateId, id);
-        const index = this.data.items.findIndex((item) => item.id === period.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: periodView(period) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return periodView(await getPeriod(this.estateId, id));
     },
 
     onOpen(event) {

@@ -1,5 +1,7 @@
 const { showError, showFormError, toast, toastSuccess } = require('../../utils/feedback');
-const votes = require('../../utils/votes');
+const clock = require('../../utils/clock');
+const votesApi = require('../../utils/votes-api');
+const votesForm = require('../../utils/votes-form');
 
 const WAITING = '等待上传';
 const IMAGE_NAME = /\.(jpe?g|png)$/i;
@@ -11,16 +13,16 @@ function timesData({ opensDate, opensTime, closesDate, closesTime }) {
     opensTime,
     closesDate,
     closesTime,
-    opensAt: votes.isoAt(opensDate, opensTime),
-    closesAt: votes.isoAt(closesDate, closesTime),
+    opensAt: clock.isoAt(opensDate, opensTime),
+    closesAt: clock.isoAt(closesDate, closesTime),
   };
 }
 
 // The committee announces a motion (业主表决): matter, text, documents and the voting period.
 Component({
   data: {
-    matters: votes.MATTERS,
-    matterColumns: votes.MATTERS.map((m) => m.label),
+    matters: votesForm.MATTERS,
+    matterColumns: votesForm.MATTERS.map((m) => m.label),
     matter: '',
     matterLabel: '',
     thresholdText: '',
@@ -43,12 +45,12 @@ Component({
     errors: {},
     confirming: false,
     submitting: false,
-    titleMax: votes.TITLE_MAX,
-    bodyMax: votes.BODY_MAX,
-    maxAttachments: votes.MAX_ATTACHMENTS,
-    extensions: votes.ATTACHMENT_EXTENSIONS,
-    noticeDays: votes.NOTICE_DAYS,
-    maxVotingDays: votes.MAX_VOTING_DAYS,
+    titleMax: votesForm.TITLE_MAX,
+    bodyMax: votesForm.BODY_MAX,
+    maxAttachments: votesForm.MAX_ATTACHMENTS,
+    extensions: votesForm.ATTACHMENT_EXTENSIONS,
+    noticeDays: votesForm.NOTICE_DAYS,
+    maxVotingDays: votesForm.MAX_VOTING_DAYS,
     confirmText: '公告后将推送到小区群，投票开始前可以取消',
   },
 
@@ -57,7 +59,7 @@ Component({
       this.estateId = Number(query.estate_id);
       // Until the organiser picks a closing of their own, it follows the opening a week later.
       this.closesChosen = false;
-      this.setData(timesData(votes.defaultTimes(Date.now())));
+      this.setData(timesData(votesForm.defaultTimes(Date.now())));
     },
 
     // ---- Matter, title and text ----
@@ -71,7 +73,7 @@ Component({
     },
 
     onPickMatter(event) {
-      const { code, label, thresholdText } = votes.MATTERS[event.detail.index];
+      const { code, label, thresholdText } = votesForm.MATTERS[event.detail.index];
       this.setData({ matter: code, matterLabel: label, thresholdText, showMatters: false, 'errors.matter': '' });
     },
 
@@ -89,11 +91,11 @@ Component({
       const { target } = event.currentTarget.dataset;
       const { opensDate } = this.data;
       // Days before the notice period ends, or a closing before the opening, are never valid.
-      const min = target === 'opens' ? votes.shanghaiClock(votes.earliestOpening()).date : opensDate;
+      const min = target === 'opens' ? clock.shanghaiClock(votesForm.earliestOpening()).date : opensDate;
       this.setData({
         pickingDate: target,
-        dateMin: votes.pickerDate(min),
-        dateValue: votes.pickerDate(this.data[`${target}Date`]),
+        dateMin: clock.pickerDate(min),
+        dateValue: clock.pickerDate(this.data[`${target}Date`]),
       });
     },
 
@@ -108,7 +110,7 @@ Component({
 
     onPickDate(event) {
       const target = this.data.pickingDate;
-      this.setTime(target, { [`${target}Date`]: votes.pickedDate(event.detail) });
+      this.setTime(target, { [`${target}Date`]: clock.pickedDate(event.detail) });
     },
 
     onPickTime(event) {
@@ -120,7 +122,7 @@ Component({
       if (target === 'closes') this.closesChosen = true;
       const times = { ...this.data, ...change };
       const follow = target === 'opens' && !this.closesChosen;
-      const next = follow ? { ...times, ...votes.closingAfter(times.opensDate, times.opensTime) } : times;
+      const next = follow ? { ...times, ...votesForm.closingAfter(times.opensDate, times.opensTime) } : times;
       this.setData({
         ...timesData(next),
         pickingDate: '',
@@ -133,9 +135,9 @@ Component({
     // ---- Documents: each uploads at once, one at a time; a refused one is dropped ----
 
     onFilesRead(event) {
-      const room = votes.MAX_ATTACHMENTS - this.data.uploads.length;
+      const room = votesForm.MAX_ATTACHMENTS - this.data.uploads.length;
       const files = [].concat(event.detail.file);
-      if (files.length > room) toast(this, `最多上传${votes.MAX_ATTACHMENTS}个附件`);
+      if (files.length > room) toast(this, `最多上传${votesForm.MAX_ATTACHMENTS}个附件`);
       const added = files.slice(0, Math.max(room, 0)).map((file) => {
         this.uploadKey = (this.uploadKey || 0) + 1;
         const name = file.name || '';
@@ -170,7 +172,7 @@ Component({
       this.updateUpload(key, { message: '0%' });
       try {
         const onProgress = (progress) => this.updateUpload(key, { message: `${progress}%` });
-        const attachment = await votes.uploadAttachment(this.estateId, upload.url, upload.name, onProgress);
+        const attachment = await votesApi.uploadAttachment(this.estateId, upload.url, upload.name, onProgress);
         this.updateUpload(key, { id: attachment.id, status: 'done', message: '' });
       } catch (err) {
         const removed = !this.data.uploads.some((item) => item.key === key);
@@ -193,7 +195,7 @@ Component({
     onSubmit() {
       if (this.data.submitting) return;
       const { matter, title, body, opensAt, closesAt } = this.data;
-      const errors = votes.motionErrors({ matter, title, body, opensAt, closesAt }, Date.now());
+      const errors = votesForm.motionErrors({ matter, title, body, opensAt, closesAt }, Date.now());
       this.setData({ errors });
       if (Object.keys(errors).length) {
         toast(this, '请按提示修改后再公告');
@@ -229,7 +231,7 @@ Component({
         attachment_ids: uploads.filter((upload) => upload.status === 'done').map((upload) => upload.id),
       };
       try {
-        const motion = await votes.createMotion(this.estateId, data);
+        const motion = await votesApi.createMotion(this.estateId, data);
         toastSuccess('已公告');
         // Stay "submitting" while the page is replaced, so a late tap cannot announce again.
         wx.redirectTo({ url: `/pages/motion/index?id=${motion.id}` });

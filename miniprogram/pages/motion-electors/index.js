@@ -1,6 +1,8 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const pagedList = require('../../utils/paged-list');
-const votes = require('../../utils/votes');
+const votesApi = require('../../utils/votes-api');
+const votesForm = require('../../utils/votes-form');
+const votesView = require('../../utils/votes-view');
 
 // The eligibility snapshot of an open motion, for the organiser: who may vote and who has, and
 // paper ballots recorded for those who have not (an owner without the app, the developer).
@@ -13,7 +15,7 @@ Component({
     q: '',
     searched: '',
     total: null,
-    choices: votes.CHOICES,
+    choices: votesView.CHOICES,
     recording: null,
     choice: '',
     note: '',
@@ -21,8 +23,8 @@ Component({
     confirming: false,
     confirmText: '',
     sending: false,
-    noteMax: votes.NOTE_MAX,
-    queryMax: votes.ELECTOR_QUERY_MAX,
+    noteMax: votesForm.NOTE_MAX,
+    queryMax: votesForm.ELECTOR_QUERY_MAX,
   },
 
   methods: {
@@ -40,7 +42,7 @@ Component({
     /** The motion above the list: which vote the ballots are for, and whether it still takes them. */
     async loadMotion() {
       try {
-        const motion = votes.motionView(await votes.getMotion(this.motionId));
+        const motion = votesView.motionView(await votesApi.getMotion(this.motionId));
         // Past closes_at the server refuses ballots even before the motion is counted.
         const open = motion.status === 'open' && Date.now() < Date.parse(motion.closes_at);
         // Only the organiser records (supervisors may read the roll); once the server has
@@ -53,9 +55,9 @@ Component({
 
     async fetchPage(paging) {
       const q = this.data.searched;
-      const body = await votes.listElectors(this.motionId, { ...(q ? { q } : {}), ...paging });
+      const body = await votesApi.listElectors(this.motionId, { ...(q ? { q } : {}), ...paging });
       this.setData({ total: body.total });
-      return { ...body, items: body.items.map(votes.electorView) };
+      return { ...body, items: body.items.map(votesView.electorView) };
     },
 
     // ---- Search by name (as the snapshot masks it: the surname) or unit ----
@@ -108,10 +110,10 @@ Component({
     onSubmitRecord() {
       const { recording, choice, note, sending } = this.data;
       if (!recording || sending) return;
-      const errors = votes.paperBallotErrors({ choice, note: note.trim() });
+      const errors = votesForm.paperBallotErrors({ choice, note: note.trim() });
       this.setData({ errors });
       if (Object.keys(errors).length) return;
-      this.setData({ confirming: true, confirmText: votes.paperBallotConfirmMessage(recording.label, choice) });
+      this.setData({ confirming: true, confirmText: votesView.paperBallotConfirmMessage(recording.label, choice) });
     },
 
     onCancelConfirm() {
@@ -128,7 +130,7 @@ Component({
       if (!recording || this.data.sending) return;
       this.setData({ sending: true });
       try {
-        await votes.recordPaperBallot(this.motionId, { elector_id: recording.id, choice, note: note.trim() });
+        await votesApi.recordPaperBallot(this.motionId, { elector_id: recording.id, choice, note: note.trim() });
         this.setData({ sending: false, recording: null });
         this.markVoted(recording.id);
         toast(this, '已录入纸质票');

@@ -1,5 +1,6 @@
 const { showError } = require('../../utils/feedback');
-const votes = require('../../utils/votes');
+const votesApi = require('../../utils/votes-api');
+const votesView = require('../../utils/votes-view');
 
 // A motion's result: published by the server once the motion is closed; until then, the turnout.
 Component({
@@ -18,7 +19,7 @@ Component({
 
     async load() {
       try {
-        this.setData({ view: votes.resultView(await votes.getMotion(this.motionId)) });
+        this.setData({ view: votesView.resultView(await votesApi.getMotion(this.motionId)) });
       } catch (err) {
         showError(this, err);
       }

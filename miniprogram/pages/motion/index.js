@@ -1,6 +1,8 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
-const { openFile } = require('../../utils/files');
-const votes = require('../../utils/votes');
+const { openFileFor } = require('../../utils/files');
+const votesApi = require('../../utils/votes-api');
+const votesForm = require('../../utils/votes-form');
+const votesView = require('../../utils/votes-view');
 
 // The countdown reads in minutes; refreshing it twice a minute keeps it from lagging by one.
 const TICK_MS = 30 * 1000;
@@ -8,7 +10,7 @@ const TICK_MS = 30 * 1000;
 Component({
   data: {
     motion: null,
-    choices: votes.CHOICES,
+    choices: votesView.CHOICES,
     pendingChoice: '',
     confirmText: '',
     voting: '',
@@ -17,7 +19,7 @@ Component({
     errors: {},
     cancelSending: false,
     closing: false,
-    reasonMax: votes.CANCEL_REASON_MAX,
+    reasonMax: votesForm.CANCEL_REASON_MAX,
   },
 
   methods: {
@@ -44,7 +46,7 @@ Component({
 
     async load() {
       try {
-        this.show(await votes.getMotion(this.motionId));
+        this.show(await votesApi.getMotion(this.motionId));
       } catch (err) {
         showError(this, err);
       }
@@ -53,14 +55,14 @@ Component({
     /** Shows a Motion from any answer and keeps its countdown running while it can change. */
     show(detail) {
       this.detail = detail;
-      this.setData({ motion: votes.motionView(detail) });
+      this.setData({ motion: votesView.motionView(detail) });
       if (!['announced', 'open'].includes(detail.status)) this.stopTicking();
       else if (!this.timer) this.timer = setInterval(() => this.tick(), TICK_MS);
     },
 
     // Recomputed from the answer already here: the countdown, and 立即计票 once closes_at passes.
     tick() {
-      this.setData({ motion: votes.motionView(this.detail) });
+      this.setData({ motion: votesView.motionView(this.detail) });
     },
 
     stopTicking() {
@@ -68,16 +70,9 @@ Component({
       this.timer = null;
     },
 
-    async onOpenAttachment(event) {
+    onOpenAttachment(event) {
       const file = this.data.motion.attachments[event.currentTarget.dataset.index];
-      wx.showLoading({ title: '正在打开…' });
-      try {
-        await openFile(file);
-      } catch (err) {
-        showError(this, err);
-      } finally {
-        wx.hideLoading();
-      }
+      openFileFor(this, file);
     },
 
     onElectors() {
@@ -94,7 +89,7 @@ Component({
     onChoose(event) {
       const { choice } = event.currentTarget.dataset;
       if (this.data.voting) return;
-      this.setData({ pendingChoice: choice, confirmText: votes.confirmMessage(choice) });
+      this.setData({ pendingChoice: choice, confirmText: votesView.confirmMessage(choice) });
     },
 
     onCancelVote() {
@@ -111,7 +106,7 @@ Component({
       if (this.data.voting) return;
       this.setData({ voting: choice });
       try {
-        await votes.castBallot(this.motionId, choice);
+        await votesApi.castBallot(this.motionId, choice);
         toast(this, '投票成功');
         // The ballot's answer lacks the new turnout and flags: show the motion as it now is.
         await this.load();
@@ -140,13 +135,13 @@ Component({
 
     async onConfirmCancel() {
       const reason = this.data.reason.trim();
-      const errors = votes.cancelErrors({ reason });
+      const errors = votesForm.cancelErrors({ reason });
       this.setData({ errors });
       if (Object.keys(errors).length || this.data.cancelSending) return;
 
       this.setData({ cancelSending: true });
       try {
-        this.show(await votes.cancelMotion(this.motionId, reason));
+        this.show(await votesApi.cancelMotion(this.motionId, reason));
         this.setData({ cancelling: false });
         toast(this, '表决已取消');
       } catch (err) {
@@ -165,7 +160,7 @@ Component({
       if (this.data.closing) return;
       this.setData({ closing: true });
       try {
-        this.show(await votes.closeMotion(this.motionId));
+        this.show(await votesApi.closeMotion(this.motionId));
         toast(this, '已完成计票');
       } catch (err) {
         showError(this, err);

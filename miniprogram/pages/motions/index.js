@@ -1,13 +1,13 @@
-const { request } = require('../../utils/api');
-const { showError } = require('../../utils/feedback');
+const { myRoles } = require('../../utils/estates');
 const pagedList = require('../../utils/paged-list');
-const votes = require('../../utils/votes');
+const votesApi = require('../../utils/votes-api');
+const votesView = require('../../utils/votes-view');
 
 // An estate's motions (业主表决), newest first, by status tab.
 Component({
   behaviors: [pagedList],
 
-  data: { tabs: votes.TABS, tab: 'all', canAnnounce: false },
+  data: { tabs: votesView.TABS, tab: 'all', canAnnounce: false },
 
   methods: {
     onLoad(query) {
@@ -26,34 +26,19 @@ Component({
      */
     async loadRoles() {
       try {
-        const estate = await request({ path: `/api/v1/estates/${this.estateId}` });
-        this.setData({ canAnnounce: votes.canAnnounce(estate.my_roles) });
+        this.setData({ canAnnounce: votesView.canAnnounce(await myRoles(this.estateId)) });
       } catch (err) {
         // Silent: without the roles the button stays hidden, and the list reports its own errors.
       }
     },
 
-    onTab(event) {
-      const { key } = event.currentTarget.dataset;
-      if (key === this.data.tab) return;
-      this.setData({ tab: key, items: [], page: 0, finished: false });
-      this.reload();
-    },
-
     async fetchPage(paging) {
-      const tab = votes.TABS.find((t) => t.key === this.data.tab);
-      const body = await votes.listMotions(this.estateId, { ...tab.query, ...paging });
-      return { ...body, items: body.items.map((motion) => votes.motionView(motion)) };
+      const body = await votesApi.listMotions(this.estateId, { ...this.tabQuery(), ...paging });
+      return { ...body, items: body.items.map((motion) => votesView.motionView(motion)) };
     },
 
-    async refreshItem(id) {
-      try {
-        const motion = await votes.getMotion(id);
-        const index = this.data.items.findIndex((item) => item.id === motion.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: votes.motionView(motion) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return votesView.motionView(await votesApi.getMotion(id));
     },
 
     onCompose() {

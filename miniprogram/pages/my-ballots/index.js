@@ -1,5 +1,6 @@
 const pagedList = require('../../utils/paged-list');
-const votes = require('../../utils/votes');
+const votesApi = require('../../utils/votes-api');
+const votesView = require('../../utils/votes-view');
 
 // The ballots I cast, newest first; each opens its motion.
 Component({
@@ -11,8 +12,8 @@ Component({
     },
 
     async fetchPage(paging) {
-      const body = await votes.listMyBallots(paging);
-      return { ...body, items: body.items.map(votes.ballotView) };
+      const body = await votesApi.listMyBallots(paging);
+      return { ...body, items: body.items.map(votesView.ballotView) };
     },
 
     onOpen(event) {

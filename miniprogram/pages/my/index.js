@@ -1,8 +1,8 @@
-const { request } = require('../../utils/api');
 const auth = require('../../utils/auth');
+const { getMe } = require('../../utils/estates');
 const { showError, LOGIN_URL } = require('../../utils/feedback');
 const { canApprovePeriods } = require('../../utils/ledger');
-const { canHandleTickets } = require('../../utils/tickets');
+const { canHandleTickets } = require('../../utils/tickets-view');
 
 // Claim status → Vant tag colour; the Chinese label comes from the server.
 const TAG_TYPES = { pending: 'warning', verified: 'success', rejected: 'danger' };
@@ -14,7 +14,7 @@ Component({
     // A tab page: reload on every show so new claims and reviews appear.
     async onShow() {
       try {
-        const me = await request({ path: '/api/v1/me' });
+        const me = await getMe();
         const memberships = me.memberships.map((m) => ({ ...m, key: `${m.role}:${m.scope_kind}:${m.scope_id}` }));
         const claims = me.claims.map((claim) => ({ ...claim, tagType: TAG_TYPES[claim.status] || 'default' }));
         this.setData({

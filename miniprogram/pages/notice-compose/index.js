@@ -1,5 +1,5 @@
-const { request } = require('../../utils/api');
 const { showFormError, toastSuccess } = require('../../utils/feedback');
+const { createNotice } = require('../../utils/notices');
 const { NOTICE_TITLE_MAX, NOTICE_BODY_MAX, noticeErrors } = require('../../utils/validate');
 
 Component({
@@ -50,7 +50,7 @@ Component({
           pinned,
           client_token: this.clientToken,
         };
-        const notice = await request({ method: 'POST', path: '/api/v1/notices', data });
+        const notice = await createNotice(data);
         toastSuccess('已发布');
         // Stay "submitting" while the page is replaced, so a late tap cannot post again.
         wx.redirectTo({ url: `/pages/notice/index?id=${notice.id}` });

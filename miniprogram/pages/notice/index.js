@@ -1,7 +1,6 @@
-const { request } = require('../../utils/api');
 const { showError, showFormError, toast } = require('../../utils/feedback');
-const { openFile } = require('../../utils/files');
-const { noticeView } = require('../../utils/notices');
+const { openFileFor } = require('../../utils/files');
+const { getNotice, noticeView, withdrawNotice } = require('../../utils/notices');
 const { WITHDRAW_REASON_MAX, withdrawErrors } = require('../../utils/validate');
 
 Component({
@@ -23,23 +22,16 @@ Component({
     // Fetching the notice is what marks it read on the server.
     async load() {
       try {
-        const notice = await request({ path: `/api/v1/notices/${this.noticeId}` });
+        const notice = await getNotice(this.noticeId);
         this.setData({ notice: noticeView(notice) });
       } catch (err) {
         showError(this, err);
       }
     },
 
-    async onOpenAttachment(event) {
+    onOpenAttachment(event) {
       const file = this.data.notice.attachments[event.currentTarget.dataset.index];
-      wx.showLoading({ title: '正在打开…' });
-      try {
-        await openFile(file);
-      } catch (err) {
-        showError(this, err);
-      } finally {
-        wx.hideLoading();
-      }
+      openFileFor(this, file);
     },
 
     onStartWithdraw() {
@@ -62,8 +54,7 @@ Component({
 
       this.setData({ submitting: true });
       try {
-        const path = `/api/v1/notices/${this.noticeId}/withdraw`;
-        const notice = await request({ method: 'POST', path, data: { reason } });
+        const notice = await withdrawNotice(this.noticeId, reason);
         this.setData({ notice: noticeView(notice), withdrawing: false });
         toast(this, '已撤回');
       } catch (err) {

@@ -1,6 +1,6 @@
-const { request } = require('../../utils/api');
+const { myRoles } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
-const { canPostNotices, noticeView } = require('../../utils/notices');
+const { canPostNotices, getNotice, listNotices, noticeView } = require('../../utils/notices');
 const pagedList = require('../../utils/paged-list');
 
 Component({
@@ -17,26 +17,19 @@ Component({
 
     async loadRoles() {
       try {
-        const estate = await request({ path: `/api/v1/estates/${this.estateId}` });
-        this.setData({ canPost: canPostNotices(estate.my_roles) });
+        this.setData({ canPost: canPostNotices(await myRoles(this.estateId)) });
       } catch (err) {
         showError(this, err);
       }
     },
 
     async fetchPage(paging) {
-      const body = await request({ path: `/api/v1/estates/${this.estateId}/notices`, data: paging });
+      const body = await listNotices(this.estateId, paging);
       return { ...body, items: body.items.map(noticeView) };
     },
 
-    async refreshItem(id) {
-      try {
-        const notice = await request({ path: `/api/v1/notices/${id}` });
-        const index = this.data.items.findIndex((item) => item.id === notice.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: noticeView(notice) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return noticeView(await getNotice(id));
     },
 
     onOpen(event) {

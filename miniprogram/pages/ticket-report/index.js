@@ -1,6 +1,9 @@
 const { showError, showFormError, toastSuccess, toast } = require('../../utils/feedback');
 const photoUploads = require('../../utils/photo-uploads');
-const tickets = require('../../utils/tickets');
+const estates = require('../../utils/estates');
+const ticketsApi = require('../../utils/tickets-api');
+const ticketsForm = require('../../utils/tickets-form');
+const ticketsView = require('../../utils/tickets-view');
 
 const NO_BUILDING = '不指定楼栋';
 const LOCATION_DENIED = '未获得定位权限，可选择楼栋或填写位置说明';
@@ -14,7 +17,7 @@ Component({
 
   data: {
     estateName: '',
-    categoryColumns: tickets.CATEGORIES.map((c) => c.label),
+    categoryColumns: ticketsView.CATEGORIES.map((c) => c.label),
     category: '',
     categoryLabel: '',
     showCategories: false,
@@ -29,20 +32,20 @@ Component({
     lng: null,
     locating: false,
     errors: {},
-    missing: tickets.reportMissing({ category: '', description: '', photoCount: 0 }),
+    missing: ticketsForm.reportMissing({ category: '', description: '', photoCount: 0 }),
     ready: false,
     nearby: [],
     submitting: false,
     supportingId: null,
     forbidden: '',
-    descriptionMax: tickets.DESCRIPTION_MAX,
-    locationMax: tickets.LOCATION_TEXT_MAX,
+    descriptionMax: ticketsForm.DESCRIPTION_MAX,
+    locationMax: ticketsForm.LOCATION_TEXT_MAX,
   },
 
   observers: {
     'category, description, uploads, uploadsBusy': function (category, description, uploads, uploadsBusy) {
       const photoCount = uploads.filter((upload) => upload.status === 'done').length;
-      const missing = uploadsBusy ? '照片上传中…' : tickets.reportMissing({ category, description, photoCount });
+      const missing = uploadsBusy ? '照片上传中…' : ticketsForm.reportMissing({ category, description, photoCount });
       this.setData({ missing, ready: !missing });
     },
   },
@@ -60,7 +63,7 @@ Component({
 
     async loadBuildings() {
       try {
-        const body = await tickets.listBuildings(this.estateId);
+        const body = await estates.listBuildings(this.estateId);
         this.setData({ buildings: body.items, buildingColumns: [NO_BUILDING, ...body.items.map((b) => b.name)] });
       } catch (err) {
         showError(this, err);
@@ -78,7 +81,7 @@ Component({
     },
 
     onPickCategory(event) {
-      const { code, label } = tickets.CATEGORIES[event.detail.index];
+      const { code, label } = ticketsView.CATEGORIES[event.detail.index];
       this.setData({ category: code, categoryLabel: label, showCategories: false, 'errors.category': '', nearby: [] });
     },
 
@@ -141,7 +144,7 @@ Component({
 
     /** Checks the form, showing what is wrong; false while a photo is still uploading. */
     validate() {
-      const errors = tickets.reportErrors(this.report());
+      const errors = ticketsForm.reportErrors(this.report());
       this.setData({ errors });
       if (Object.keys(errors).length) return false;
       if (this.data.uploadsBusy) toast(this, '照片还在上传，请稍候');
@@ -154,7 +157,7 @@ Component({
       try {
         const nearby = await this.findNearby();
         if (nearby.length) {
-          this.setData({ nearby: nearby.map((ticket) => tickets.ticketView(ticket)), submitting: false });
+          this.setData({ nearby: nearby.map((ticket) => ticketsView.ticketView(ticket)), submitting: false });
           return;
         }
       } catch (err) {
@@ -168,11 +171,11 @@ Component({
     /** Same problem reported nearby already, unless checked for this place and category before. */
     async findNearby() {
       const { category, buildingId, lat, lng } = this.data;
-      const query = tickets.nearbyQuery({ category, buildingId, lat, lng });
+      const query = ticketsApi.nearbyQuery({ category, buildingId, lat, lng });
       const key = JSON.stringify(query);
       if (!query || key === this.nearbyKey) return [];
       try {
-        const body = await tickets.listNearby(this.estateId, query);
+        const body = await ticketsApi.listNearby(this.estateId, query);
         this.nearbyKey = key;
         return body.items;
       } catch (err) {
@@ -199,7 +202,7 @@ Component({
         ...(lat !== null && lng !== null ? { lat, lng } : {}),
       };
       try {
-        const ticket = await tickets.createTicket(this.estateId, data);
+        const ticket = await ticketsApi.createTicket(this.estateId, data);
         toastSuccess('已提交');
         // Stay "submitting" while the page is replaced, so a late tap cannot file again.
         wx.redirectTo({ url: `/pages/ticket/index?id=${ticket.id}` });
@@ -226,7 +229,7 @@ Component({
       if (this.data.supportingId || this.data.submitting) return;
       this.setData({ supportingId: id });
       try {
-        await tickets.support(id);
+        await ticketsApi.support(id);
         toastSuccess('已附议');
       } catch (err) {
         // Supported it already (say, from the list): the ticket is where to go all the same.

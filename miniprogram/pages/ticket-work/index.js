@@ -1,15 +1,16 @@
 const pagedList = require('../../utils/paged-list');
-const tickets = require('../../utils/tickets');
+const ticketsApi = require('../../utils/tickets-api');
+const ticketsView = require('../../utils/tickets-view');
 
 // The tickets the caller handles now, across estates, oldest deadline first.
 Component({
   behaviors: [pagedList],
 
-  data: { tabs: tickets.WORK_TABS, tab: tickets.WORK_TABS[0].key },
+  data: { tabs: ticketsView.WORK_TABS, tab: ticketsView.WORK_TABS[0].key },
 
   methods: {
     onLoad(query) {
-      if (tickets.WORK_TABS.some((t) => t.key === query.tab)) this.setData({ tab: query.tab });
+      if (ticketsView.WORK_TABS.some((t) => t.key === query.tab)) this.setData({ tab: query.tab });
       this.reload();
     },
 
@@ -20,17 +21,9 @@ Component({
       if (opened) this.reload();
     },
 
-    onTab(event) {
-      const { key } = event.currentTarget.dataset;
-      if (key === this.data.tab) return;
-      this.setData({ tab: key, items: [], page: 0, finished: false });
-      this.reload();
-    },
-
     async fetchPage(paging) {
-      const tab = tickets.WORK_TABS.find((t) => t.key === this.data.tab);
-      const body = await tickets.listWork({ ...tab.query, ...paging });
-      return { ...body, items: body.items.map((ticket) => tickets.ticketView(ticket)) };
+      const body = await ticketsApi.listWork({ ...this.tabQuery(), ...paging });
+      return { ...body, items: body.items.map((ticket) => ticketsView.ticketView(ticket)) };
     },
 
     onOpen(event) {

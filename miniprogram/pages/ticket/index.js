@@ -1,6 +1,9 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const photoUploads = require('../../utils/photo-uploads');
-const tickets = require('../../utils/tickets');
+const ticketsApi = require('../../utils/tickets-api');
+const ticketsForm = require('../../utils/tickets-form');
+const ticketPhotos = require('../../utils/tickets-photos');
+const ticketsView = require('../../utils/tickets-view');
 
 // A closed action form starts from these again.
 const EMPTY_FORM = {
@@ -28,9 +31,9 @@ Component({
     rating: 0,
     comment: '',
     rateSending: false,
-    noteMax: tickets.NOTE_MAX,
-    reasonMax: tickets.REASON_MAX,
-    commentMax: tickets.RATING_COMMENT_MAX,
+    noteMax: ticketsForm.NOTE_MAX,
+    reasonMax: ticketsForm.REASON_MAX,
+    commentMax: ticketsForm.RATING_COMMENT_MAX,
   },
 
   methods: {
@@ -46,7 +49,7 @@ Component({
 
     async load() {
       try {
-        this.show(await tickets.getTicket(this.ticketId));
+        this.show(await ticketsApi.getTicket(this.ticketId));
       } catch (err) {
         showError(this, err);
       }
@@ -54,7 +57,7 @@ Component({
 
     /** Shows a TicketDetail from any answer, then fetches its photos' thumbnails. */
     show(detail) {
-      const ticket = tickets.ticketView(detail);
+      const ticket = ticketsView.ticketView(detail);
       this.photoEstateId = ticket.estate_id;
       this.setData({ ticket });
       this.loadThumbs(ticket);
@@ -62,20 +65,29 @@ Component({
 
     async loadThumbs(ticket) {
       const photos = ticket.photos.concat(...ticket.events.map((event) => event.photos));
-      const paths = await tickets.photoPaths(photos, 'thumb');
+      const paths = await ticketPhotos.photoPaths(photos, 'thumb');
       const changes = {};
       Object.keys(paths).forEach((id) => (changes[`thumbs.${id}`] = paths[id]));
       if (Object.keys(changes).length) this.setData(changes);
     },
 
     // The viewer gets the full-size photos of the group tapped: the ticket's or one event's.
-    async onPreview(event) {
+    onPreview(event) {
       const { event: eventIndex, index } = event.currentTarget.dataset;
+      this.preview(eventIndex, index);
+    },
+
+    onPreviewEvent(event) {
+      this.preview(event.detail.event, event.detail.index);
+    },
+
+    /** Opens the full photos of the ticket (eventIndex -1) or of one event, at index. */
+    async preview(eventIndex, index) {
       const { ticket } = this.data;
       const photos = eventIndex >= 0 ? ticket.events[eventIndex].photos : ticket.photos;
       wx.showLoading({ title: '正在加载…' });
       try {
-        const urls = await Promise.all(photos.map((photo) => tickets.photoPath(photo, 'full')));
+        const urls = await Promise.all(photos.map((photo) => ticketPhotos.photoPath(photo, 'full')));
         wx.previewImage({ urls, current: urls[index] });
       } catch (err) {
         showError(this, err);
@@ -91,11 +103,11 @@ Component({
     // ---- 我也遇到 ----
 
     onSupport() {
-      return this.changeSupport(tickets.support, '已附议');
+      return this.changeSupport(ticketsApi.support, '已附议');
     },
 
     onWithdrawSupport() {
-      return this.changeSupport(tickets.withdrawSupport, '已撤销附议');
+      return this.changeSupport(ticketsApi.withdrawSupport, '已撤销附议');
     },
 
     async changeSupport(call, done) {
@@ -126,14 +138,14 @@ Component({
       if (this.data.rateSending) return;
       const rating = this.data.rating;
       const comment = this.data.comment.trim();
-      const errors = tickets.ratingErrors({ rating, comment });
+      const errors = ticketsForm.ratingErrors({ rating, comment });
       this.setData({ errors });
       if (Object.keys(errors).length) return;
 
       this.setData({ rateSending: true });
       try {
         const data = comment ? { rating, comment } : { rating };
-        this.show(await tickets.rate(this.ticketId, data));
+        this.show(await ticketsApi.rate(this.ticketId, data));
         toast(this, '感谢您的评价');
       } catch (err) {
         await this.refused(err);
@@ -150,12 +162,12 @@ Component({
 
     onAction(event) {
       const { action } = event.currentTarget.dataset;
-      if (tickets.ONE_TAP_ACTIONS.includes(action)) {
+      if (ticketsView.ONE_TAP_ACTIONS.includes(action)) {
         this.transition({ action });
         return;
       }
       this.clearUploads();
-      this.setData({ ...EMPTY_FORM, acting: action, actingLabel: tickets.ACTION_LABELS[action] });
+      this.setData({ ...EMPTY_FORM, acting: action, actingLabel: ticketsView.ACTION_LABELS[action] });
     },
 
     onCancelAction() {
@@ -204,14 +216,14 @@ Component({
         ticketId: this.ticketId,
         photoIds: this.photoIds(),
       };
-      const errors = tickets.actionErrors(action, form);
+      const errors = ticketsForm.actionErrors(action, form);
       this.setData({ errors });
       if (Object.keys(errors).length) return;
       if (this.data.uploadsBusy) {
         toast(this, '照片还在上传，请稍候');
         return;
       }
-      this.transition(tickets.actionBody(action, form));
+      this.transition(ticketsForm.actionBody(action, form));
     },
 
     async transition(data) {
@@ -219,10 +231,10 @@ Component({
       if (this.data.transitioning) return;
       this.setData({ transitioning: data.action });
       try {
-        this.show(await tickets.transition(this.ticketId, data));
+        this.show(await ticketsApi.transition(this.ticketId, data));
         this.clearUploads();
         this.setData({ ...EMPTY_FORM });
-        toast(this, tickets.ACTION_DONE[data.action]);
+        toast(this, ticketsView.ACTION_DONE[data.action]);
       } catch (err) {
         await this.refused(err);
       } finally {

@@ -1,13 +1,14 @@
-const { showError } = require('../../utils/feedback');
 const pagedList = require('../../utils/paged-list');
-const tickets = require('../../utils/tickets');
+const ticketsApi = require('../../utils/tickets-api');
+const ticketPhotos = require('../../utils/tickets-photos');
+const ticketsView = require('../../utils/tickets-view');
 
 // Two lists in one page: without estate_id, the tickets I reported or support; with it, all of
 // that estate's tickets, by status tab.
 Component({
   behaviors: [pagedList],
 
-  data: { estateMode: false, tabs: tickets.ESTATE_TABS, tab: 'all', covers: {} },
+  data: { estateMode: false, tabs: ticketsView.ESTATE_TABS, tab: 'all', covers: {} },
 
   methods: {
     onLoad(query) {
@@ -18,42 +19,28 @@ Component({
       this.reload();
     },
 
-    onTab(event) {
-      const { key } = event.currentTarget.dataset;
-      if (key === this.data.tab) return;
-      this.setData({ tab: key, items: [], page: 0, finished: false });
-      this.reload();
-    },
-
     async fetchPage(paging) {
       let body;
       if (this.data.estateMode) {
-        const tab = tickets.ESTATE_TABS.find((t) => t.key === this.data.tab);
-        body = await tickets.listEstate(this.estateId, { ...tab.query, ...paging });
+        body = await ticketsApi.listEstate(this.estateId, { ...this.tabQuery(), ...paging });
       } else {
-        body = await tickets.listMine(paging);
+        body = await ticketsApi.listMine(paging);
       }
       this.loadCovers(body.items);
-      return { ...body, items: body.items.map((ticket) => tickets.ticketView(ticket)) };
+      return { ...body, items: body.items.map((ticket) => ticketsView.ticketView(ticket)) };
     },
 
     // Each row shows its first photo; those come with the token, so one download each.
     async loadCovers(items) {
       const photos = items.map((item) => item.cover_photo).filter(Boolean);
-      const paths = await tickets.photoPaths(photos, 'thumb');
+      const paths = await ticketPhotos.photoPaths(photos, 'thumb');
       const changes = {};
       Object.keys(paths).forEach((id) => (changes[`covers.${id}`] = paths[id]));
       if (Object.keys(changes).length) this.setData(changes);
     },
 
-    async refreshItem(id) {
-      try {
-        const ticket = await tickets.getTicket(id);
-        const index = this.data.items.findIndex((item) => item.id === ticket.id);
-        if (index >= 0) this.setData({ [`items[${index}]`]: tickets.ticketView(ticket) });
-      } catch (err) {
-        showError(this, err);
-      }
+    async fetchItem(id) {
+      return ticketsView.ticketView(await ticketsApi.getTicket(id));
     },
 
     onOpen(event) {

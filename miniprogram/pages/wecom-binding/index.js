@@ -1,5 +1,6 @@
 const { showError, toast } = require('../../utils/feedback');
-const votes = require('../../utils/votes');
+const votesApi = require('../../utils/votes-api');
+const votesView = require('../../utils/votes-view');
 
 // Binding the owner's WeCom account, so ballots sent in the WeCom app count as theirs: the
 // mini-program hands out a short code, the owner sends it to the app, the server links the two.
@@ -10,10 +11,10 @@ Component({
     // On every show: back from WeCom after sending the code, the binding is there.
     async onShow() {
       try {
-        const binding = votes.bindingView(await votes.getWecomBinding());
+        const binding = votesView.bindingView(await votesApi.getWecomBinding());
         // A code is useless once bound or expired; showing it would invite a second try.
         const { code } = this.data;
-        const keepCode = code && !binding.bound && !votes.bindingCodeView(code).expired;
+        const keepCode = code && !binding.bound && !votesView.bindingCodeView(code).expired;
         this.setData({ binding, code: keepCode ? code : null });
       } catch (err) {
         showError(this, err);
@@ -24,7 +25,7 @@ Component({
       if (this.data.requesting) return;
       this.setData({ requesting: true });
       try {
-        this.setData({ code: votes.bindingCodeView(await votes.requestBindingCode()) });
+        this.setData({ code: votesView.bindingCodeView(await votesApi.requestBindingCode()) });
       } catch (err) {
         showError(this, err);
       } finally {
@@ -49,7 +50,7 @@ Component({
       if (this.data.unbinding) return;
       this.setData({ unbinding: true });
       try {
-        await votes.unbindWecom();
+        await votesApi.unbindWecom();
         toast(this, '已解除绑定');
         await this.onShow();
       } catch (err) {

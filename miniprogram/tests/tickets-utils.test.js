@@ -1,4 +1,7 @@
-const tickets = require('../utils/tickets');
+const ticketsApi = require('../utils/tickets-api');
+const ticketsForm = require('../utils/tickets-form');
+const ticketPhotos = require('../utils/tickets-photos');
+const ticketsView = require('../utils/tickets-view');
 const { ok, fail, route, calls, signIn } = require('./wx');
 const { ticket, ticketDetail, ticketEvent, ticketPhoto } = require('./ticket-factories');
 
@@ -6,12 +9,12 @@ const NOW = Date.parse('2026-11-24T00:00:00Z');
 
 beforeEach(() => {
   signIn();
-  tickets.forgetPhotos();
+  ticketPhotos.forgetPhotos();
 });
 
 describe('labels', () => {
   test('the 11 categories, in the order the form offers them', () => {
-    expect(tickets.CATEGORIES.map((c) => `${c.code} ${c.label}`)).toEqual([
+    expect(ticketsView.CATEGORIES.map((c) => `${c.code} ${c.label}`)).toEqual([
       'security 治安安全',
       'cleaning 环境卫生',
       'fire_safety 消防安全',
@@ -28,16 +31,16 @@ describe('labels', () => {
 
   test('every status has a label and a Vant tag type', () => {
     const types = ['default', 'primary', 'success', 'warning', 'danger'];
-    Object.keys(tickets.STATUS_LABELS).forEach((status) => {
-      expect(types).toContain(tickets.STATUS_TAG_TYPES[status]);
+    Object.keys(ticketsView.STATUS_LABELS).forEach((status) => {
+      expect(types).toContain(ticketsView.STATUS_TAG_TYPES[status]);
     });
-    expect(Object.keys(tickets.STATUS_LABELS)).toHaveLength(8);
+    expect(Object.keys(ticketsView.STATUS_LABELS)).toHaveLength(8);
   });
 
   test('channels, escalation levels and actions read in Chinese', () => {
-    expect(tickets.CHANNEL_LABELS.hotline).toBe('12345热线');
-    expect(tickets.ESCALATION_LABELS).toEqual(['物业项目经理', '业委会', '社区', '街道（乡镇）', '县住建局']);
-    expect(tickets.HANDLER_ACTIONS.map((a) => tickets.ACTION_LABELS[a])).toEqual([
+    expect(ticketsView.CHANNEL_LABELS.hotline).toBe('12345热线');
+    expect(ticketsView.ESCALATION_LABELS).toEqual(['物业项目经理', '业委会', '社区', '街道（乡镇）', '县住建局']);
+    expect(ticketsView.HANDLER_ACTIONS.map((a) => ticketsView.ACTION_LABELS[a])).toEqual([
       '受理',
       '转办',
       '开始办理',
@@ -55,13 +58,13 @@ describe('labels', () => {
     [[], false],
     [undefined, false],
   ])('canHandleTickets(%j) is %p', (roles, handles) => {
-    expect(tickets.canHandleTickets(roles)).toBe(handles);
+    expect(ticketsView.canHandleTickets(roles)).toBe(handles);
   });
 });
 
 describe('ticketView', () => {
   test('reads a list ticket', () => {
-    expect(tickets.ticketView(ticket({ supporter_count: 2 }), NOW)).toMatchObject({
+    expect(ticketsView.ticketView(ticket({ supporter_count: 2 }), NOW)).toMatchObject({
       categoryText: '电梯故障',
       statusText: '待受理',
       tagType: 'warning',
@@ -84,7 +87,7 @@ describe('ticketView', () => {
       channel: 'hotline',
     });
 
-    expect(tickets.ticketView(bare, NOW)).toMatchObject({ categoryText: '电梯故障', statusText: '待受理', channelText: '12345热线' });
+    expect(ticketsView.ticketView(bare, NOW)).toMatchObject({ categoryText: '电梯故障', statusText: '待受理', channelText: '12345热线' });
   });
 
   test.each([
@@ -94,7 +97,7 @@ describe('ticketView', () => {
     [3, '已升级至街道（乡镇）'],
     [4, '已升级至县住建局'],
   ])('escalation level %p reads %p', (level, text) => {
-    expect(tickets.ticketView(ticket({ escalation_level: level }), NOW).escalationText).toBe(text);
+    expect(ticketsView.ticketView(ticket({ escalation_level: level }), NOW).escalationText).toBe(text);
   });
 
   test.each([
@@ -106,34 +109,34 @@ describe('ticketView', () => {
     ['closed', ''],
     ['rejected', ''],
   ])('a %s ticket runs against %p', (status, due) => {
-    expect(tickets.ticketView(ticket({ status }), NOW).dueText).toBe(due);
+    expect(ticketsView.ticketView(ticket({ status }), NOW).dueText).toBe(due);
   });
 
   test('an overdue ticket marks the deadline that ran out', () => {
-    expect(tickets.ticketView(ticket({ overdue: true }), NOW)).toMatchObject({ acceptOverdue: true, replyOverdue: false });
-    expect(tickets.ticketView(ticket({ overdue: true, status: 'assigned' }), NOW)).toMatchObject({
+    expect(ticketsView.ticketView(ticket({ overdue: true }), NOW)).toMatchObject({ acceptOverdue: true, replyOverdue: false });
+    expect(ticketsView.ticketView(ticket({ overdue: true, status: 'assigned' }), NOW)).toMatchObject({
       acceptOverdue: false,
       replyOverdue: true,
     });
   });
 
   test('a ticket without a location shows none', () => {
-    expect(tickets.ticketView(ticket({ location: null }), NOW).locationText).toBe('');
-    expect(tickets.ticketView(ticket({ location: { building_name: null, text: '北门' } }), NOW).locationText).toBe('北门');
+    expect(ticketsView.ticketView(ticket({ location: null }), NOW).locationText).toBe('');
+    expect(ticketsView.ticketView(ticket({ location: { building_name: null, text: '北门' } }), NOW).locationText).toBe('北门');
   });
 
   test('a nearby answer says how far it is', () => {
-    expect(tickets.ticketView({ ...ticket(), distance_m: 0 }, NOW).distanceText).toBe('距您约0米');
-    expect(tickets.ticketView({ ...ticket(), distance_m: null }, NOW).distanceText).toBe('');
+    expect(ticketsView.ticketView({ ...ticket(), distance_m: 0 }, NOW).distanceText).toBe('距您约0米');
+    expect(ticketsView.ticketView({ ...ticket(), distance_m: null }, NOW).distanceText).toBe('');
   });
 
   test('says whose it is', () => {
-    expect(tickets.ticketView(ticket({ is_mine: true }), NOW).mineText).toBe('我提交的');
-    expect(tickets.ticketView(ticket({ i_support: true }), NOW).mineText).toBe('我附议的');
+    expect(ticketsView.ticketView(ticket({ is_mine: true }), NOW).mineText).toBe('我提交的');
+    expect(ticketsView.ticketView(ticket({ i_support: true }), NOW).mineText).toBe('我附议的');
   });
 
   test('lists the handler actions allowed, in a fixed order, leaving reopen to the reporter', () => {
-    const view = tickets.ticketView(ticketDetail({ allowed_actions: ['reject', 'reopen', 'accept'] }), NOW);
+    const view = ticketsView.ticketView(ticketDetail({ allowed_actions: ['reject', 'reopen', 'accept'] }), NOW);
 
     expect(view.actions).toEqual([
       { action: 'accept', label: '受理' },
@@ -144,23 +147,23 @@ describe('ticketView', () => {
   test('reopening is offered until the deadline only', () => {
     const replied = (deadline) => ticketDetail({ status: 'replied', can_reopen: true, reopen_deadline: deadline });
 
-    expect(tickets.ticketView(replied('2026-11-30T02:00:00+00:00'), NOW)).toMatchObject({
+    expect(ticketsView.ticketView(replied('2026-11-30T02:00:00+00:00'), NOW)).toMatchObject({
       canReopen: true,
       reopenDeadlineText: '11 月 30 日前可申请重新办理',
     });
-    expect(tickets.ticketView(replied('2026-11-23T23:59:59+00:00'), NOW).canReopen).toBe(false);
+    expect(ticketsView.ticketView(replied('2026-11-23T23:59:59+00:00'), NOW).canReopen).toBe(false);
     const refused = ticketDetail({ can_reopen: false, reopen_deadline: '2026-11-30T02:00:00Z' });
-    expect(tickets.ticketView(refused, NOW).canReopen).toBe(false);
+    expect(ticketsView.ticketView(refused, NOW).canReopen).toBe(false);
   });
 
   test('the reopen deadline reads in Shanghai', () => {
     // 17:00 UTC on the 30th is already 1 December in Shanghai.
-    expect(tickets.monthDay('2026-11-30T17:00:00+00:00')).toBe('12 月 1 日');
-    expect(tickets.monthDay(null)).toBe('');
+    expect(ticketsView.monthDay('2026-11-30T17:00:00+00:00')).toBe('12 月 1 日');
+    expect(ticketsView.monthDay(null)).toBe('');
   });
 
   test('support: offered when allowed, withdrawn while the ticket is open', () => {
-    const view = (overrides) => tickets.ticketView(ticketDetail(overrides), NOW);
+    const view = (overrides) => ticketsView.ticketView(ticketDetail(overrides), NOW);
     expect(view({ can_support: true })).toMatchObject({ canSupport: true, canWithdrawSupport: false });
     // The server keeps can_support true for a supporter: the button turns into withdrawing.
     expect(view({ can_support: true, i_support: true })).toMatchObject({ canSupport: false, canWithdrawSupport: true });
@@ -168,7 +171,7 @@ describe('ticketView', () => {
   });
 
   test('events get their labels, local times and escalation', () => {
-    const view = tickets.ticketView(ticketDetail({
+    const view = ticketsView.ticketView(ticketDetail({
       events: [
         ticketEvent({ kind_label: undefined }),
         ticketEvent({
@@ -188,7 +191,7 @@ describe('ticketView', () => {
   });
 
   test('a closed ticket says how it closed', () => {
-    const closed = (reason) => tickets.ticketView(ticket({ status: 'closed', close_reason: reason }), NOW).closeReasonText;
+    const closed = (reason) => ticketsView.ticketView(ticket({ status: 'closed', close_reason: reason }), NOW).closeReasonText;
     expect(closed('not_rated')).toBe('超时未评价，自动办结');
     expect(closed('rated')).toBe('已评价，办结');
     expect(closed(null)).toBe('');
@@ -204,7 +207,7 @@ describe('nearbyQuery', () => {
     [{ category: 'elevator', lat: 31.2, lng: null }, null],
     [{ category: '', buildingId: 3 }, null],
   ])('%j asks %j', (form, query) => {
-    expect(tickets.nearbyQuery(form)).toEqual(query);
+    expect(ticketsApi.nearbyQuery(form)).toEqual(query);
   });
 });
 
@@ -218,9 +221,9 @@ describe('form checks', () => {
   });
 
   test('a complete report passes', () => {
-    expect(tickets.reportErrors(report())).toEqual({});
+    expect(ticketsForm.reportErrors(report())).toEqual({});
     const longest = report({ description: '😀'.repeat(1000), photoIds: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
-    expect(tickets.reportErrors(longest)).toEqual({});
+    expect(ticketsForm.reportErrors(longest)).toEqual({});
   });
 
   test.each([
@@ -232,13 +235,13 @@ describe('form checks', () => {
     [{ photoIds: [] }, { photo_ids: '请至少上传1张照片' }],
     [{ photoIds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, { photo_ids: '最多上传9张照片' }],
   ])('report %j is refused with %j', (overrides, errors) => {
-    expect(tickets.reportErrors(report(overrides))).toEqual(errors);
+    expect(ticketsForm.reportErrors(report(overrides))).toEqual(errors);
   });
 
   test('says what a report still lacks', () => {
-    expect(tickets.reportMissing({ category: '', description: '', photoCount: 0 })).toBe('还需选择问题类型、描述问题、上传至少1张照片');
-    expect(tickets.reportMissing({ category: 'elevator', description: 'x', photoCount: 0 })).toBe('还需上传至少1张照片');
-    expect(tickets.reportMissing({ category: 'elevator', description: 'x', photoCount: 1 })).toBe('');
+    expect(ticketsForm.reportMissing({ category: '', description: '', photoCount: 0 })).toBe('还需选择问题类型、描述问题、上传至少1张照片');
+    expect(ticketsForm.reportMissing({ category: 'elevator', description: 'x', photoCount: 0 })).toBe('还需上传至少1张照片');
+    expect(ticketsForm.reportMissing({ category: 'elevator', description: 'x', photoCount: 1 })).toBe('');
   });
 
   test.each([
@@ -257,7 +260,7 @@ describe('form checks', () => {
     ['duplicate', { duplicateOf: '31', ticketId: 31 }, { duplicate_of_id: '不能标记为与本工单重复' }],
     ['duplicate', { duplicateOf: '12', ticketId: 31 }, {}],
   ])('%s with %j gives %j', (action, form, errors) => {
-    expect(tickets.actionErrors(action, form)).toEqual(errors);
+    expect(ticketsForm.actionErrors(action, form)).toEqual(errors);
   });
 
   test.each([
@@ -270,7 +273,7 @@ describe('form checks', () => {
     ['duplicate', { duplicateOf: ' 12 ' }, { action: 'duplicate', duplicate_of_id: 12 }],
     ['reopen', { note: '又坏了' }, { action: 'reopen', note: '又坏了' }],
   ])('%s with %j sends %j', (action, form, body) => {
-    expect(tickets.actionBody(action, form)).toEqual(body);
+    expect(ticketsForm.actionBody(action, form)).toEqual(body);
   });
 
   test.each([
@@ -280,7 +283,7 @@ describe('form checks', () => {
     [{ rating: 5, comment: '好'.repeat(201) }, { comment: '评价不能超过200个字' }],
     [{ rating: 1, comment: '好'.repeat(200) }, {}],
   ])('rating %j gives %j', (form, errors) => {
-    expect(tickets.ratingErrors(form)).toEqual(errors);
+    expect(ticketsForm.ratingErrors(form)).toEqual(errors);
   });
 });
 
@@ -290,8 +293,8 @@ describe('photos', () => {
   test('are fetched from the urls the API gives, by size', async () => {
     route({ [`GET ${PHOTO}`]: (req) => ok(`JPEG ${req.query.size || 'full'}`) });
 
-    const thumb = await tickets.photoPath(ticketPhoto(51), 'thumb');
-    const full = await tickets.photoPath(ticketPhoto(51), 'full');
+    const thumb = await ticketPhotos.photoPath(ticketPhoto(51), 'thumb');
+    const full = await ticketPhotos.photoPath(ticketPhoto(51), 'full');
 
     const read = (filePath) => wx.getFileSystemManager().readFileSync(filePath);
     expect([read(thumb), read(full)]).toEqual(['JPEG thumb', 'JPEG full']);
@@ -300,8 +303,8 @@ describe('photos', () => {
   test('without urls, the id finds them', async () => {
     route({ [`GET ${PHOTO}`]: ok('JPEG') });
 
-    await tickets.photoPath({ id: 51 }, 'thumb');
-    await tickets.photoPath({ id: 51 }, 'full');
+    await ticketPhotos.photoPath({ id: 51 }, 'thumb');
+    await ticketPhotos.photoPath({ id: 51 }, 'full');
 
     expect(calls('GET', PHOTO).map((r) => r.query)).toEqual([{ size: 'thumb' }, {}]);
   });
@@ -309,8 +312,8 @@ describe('photos', () => {
   test('are fetched once per id and size, even when asked for at the same time', async () => {
     route({ [`GET ${PHOTO}`]: ok('JPEG') });
 
-    const paths = await Promise.all([tickets.photoPath(ticketPhoto(51)), tickets.photoPath(ticketPhoto(51))]);
-    await tickets.photoPath(ticketPhoto(51));
+    const paths = await Promise.all([ticketPhotos.photoPath(ticketPhoto(51)), ticketPhotos.photoPath(ticketPhoto(51))]);
+    await ticketPhotos.photoPath(ticketPhoto(51));
 
     expect(calls('GET', PHOTO)).toHaveLength(1);
     expect(paths[1]).toBe(paths[0]);
@@ -319,18 +322,18 @@ describe('photos', () => {
   test('a failure is not remembered', async () => {
     route({ [`GET ${PHOTO}`]: [fail(503, 'unavailable', '服务暂时不可用'), ok('JPEG')] });
 
-    await expect(tickets.photoPath(ticketPhoto(51))).rejects.toMatchObject({ status: 503 });
-    await expect(tickets.photoPath(ticketPhoto(51))).resolves.toMatch(/^wxfile:/);
+    await expect(ticketPhotos.photoPath(ticketPhoto(51))).rejects.toMatchObject({ status: 503 });
+    await expect(ticketPhotos.photoPath(ticketPhoto(51))).resolves.toMatch(/^wxfile:/);
   });
 
   test('the cache keeps the 60 most recently used', async () => {
     const photos = Array.from({ length: 61 }, (_, i) => ticketPhoto(i + 1));
     photos.forEach((photo) => route({ [`GET /api/v1/ticket-photos/${photo.id}`]: ok('JPEG') }));
-    await tickets.photoPaths(photos.slice(0, 60));
-    await tickets.photoPath(photos[0]); // used again: now the newest
-    await tickets.photoPath(photos[60]); // pushes out the oldest, photo 2
+    await ticketPhotos.photoPaths(photos.slice(0, 60));
+    await ticketPhotos.photoPath(photos[0]); // used again: now the newest
+    await ticketPhotos.photoPath(photos[60]); // pushes out the oldest, photo 2
 
-    await tickets.photoPaths([photos[0], photos[1]]);
+    await ticketPhotos.photoPaths([photos[0], photos[1]]);
 
     expect(calls('GET', '/api/v1/ticket-photos/1')).toHaveLength(1);
     expect(calls('GET', '/api/v1/ticket-photos/2')).toHaveLength(2);
@@ -342,7 +345,7 @@ describe('photos', () => {
       'GET /api/v1/ticket-photos/52': fail(404, 'not_found', '照片不存在'),
     });
 
-    const paths = await tickets.photoPaths([ticketPhoto(51), ticketPhoto(52)]);
+    const paths = await ticketPhotos.photoPaths([ticketPhoto(51), ticketPhoto(52)]);
 
     expect(Object.keys(paths)).toEqual(['51']);
   });
@@ -350,7 +353,7 @@ describe('photos', () => {
   test('uploadPhoto posts to the estate and resolves to the photo', async () => {
     route({ 'POST /api/v1/estates/7/ticket-photos': ok(ticketPhoto(101), 201) });
 
-    await expect(tickets.uploadPhoto(7, 'wxfile://a.jpg')).resolves.toMatchObject({ id: 101 });
+    await expect(ticketPhotos.uploadPhoto(7, 'wxfile://a.jpg')).resolves.toMatchObject({ id: 101 });
 
     expect(calls('POST', '/api/v1/estates/7/ticket-photos')[0].file).toEqual({ name: 'file', filePath: 'wxfile://a.jpg' });
   });

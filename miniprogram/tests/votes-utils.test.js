@@ -1,4 +1,7 @@
-const votes = require('../utils/votes');
+const clock = require('../utils/clock');
+const votesApi = require('../utils/votes-api');
+const votesForm = require('../utils/votes-form');
+const votesView = require('../utils/votes-view');
 const { ok, fail, route, calls, signIn } = require('./wx');
 const {
   motion,
@@ -31,19 +34,19 @@ describe('areas', () => {
     [123456789012, '1,234,567,890.12 ㎡'],
     [Number.MAX_SAFE_INTEGER, '90,071,992,547,409.91 ㎡'],
   ])('formatAreaDm2(%p) is %p', (dm2, shown) => {
-    expect(votes.formatAreaDm2(dm2)).toBe(shown);
+    expect(votesView.formatAreaDm2(dm2)).toBe(shown);
   });
 
   test.each([[-1], [1.5], [0.1], [NaN], [null], [undefined], ['123456'], [2 ** 53]])(
     'formatAreaDm2(%p) is empty',
     (value) => {
-      expect(votes.formatAreaDm2(value)).toBe('');
+      expect(votesView.formatAreaDm2(value)).toBe('');
     },
   );
 
   test('formatAreaDm2 keeps the hundredths exact where dividing by 100 would not', () => {
     // (9007199254740001 / 100).toFixed(2) is "90071992547400.02".
-    expect(votes.formatAreaDm2(9007199254740001)).toBe('90,071,992,547,400.01 ㎡');
+    expect(votesView.formatAreaDm2(9007199254740001)).toBe('90,071,992,547,400.01 ㎡');
   });
 });
 
@@ -64,18 +67,18 @@ describe('shares', () => {
     [600000, 900000, '66.7'],
     [1, 1234567, '0.0'],
   ])('share(%p, %p) is %p', (part, total, shown) => {
-    expect(votes.share(part, total)).toBe(shown);
+    expect(votesView.share(part, total)).toBe(shown);
   });
 
   test.each([[-1, 3], [1.5, 3], [1, -3], [1, 2.5], [null, 3], ['1', '3']])('share(%p, %p) is empty', (part, total) => {
-    expect(votes.share(part, total)).toBe('');
+    expect(votesView.share(part, total)).toBe('');
   });
 
   test('a bar is as wide as its share and never wider than its track', () => {
-    expect(votes.barStyle('66.7')).toBe('width: 66.7%');
-    expect(votes.barStyle('0.0')).toBe('width: 0%');
-    expect(votes.barStyle('')).toBe('width: 0%');
-    expect(votes.barStyle('104.2')).toBe('width: 100%');
+    expect(votesView.barStyle('66.7')).toBe('width: 66.7%');
+    expect(votesView.barStyle('0.0')).toBe('width: 0%');
+    expect(votesView.barStyle('')).toBe('width: 0%');
+    expect(votesView.barStyle('104.2')).toBe('width: 100%');
   });
 });
 
@@ -93,11 +96,11 @@ describe('countdown', () => {
     ['closed', { opens_at: at(-2 * DAY), closes_at: at(DAY) }, '投票已结束'],
     ['cancelled', times, ''],
   ])('a motion %s with %j reads %p', (status, when, shown) => {
-    expect(votes.countdownText({ status, ...when }, NOW)).toBe(shown);
+    expect(votesView.countdownText({ status, ...when }, NOW)).toBe(shown);
   });
 
   test('the moment voting opens it counts down to the close', () => {
-    expect(votes.countdownText({ status: 'announced', opens_at: at(0), closes_at: at(3 * DAY) }, NOW)).toBe(
+    expect(votesView.countdownText({ status: 'announced', opens_at: at(0), closes_at: at(3 * DAY) }, NOW)).toBe(
       '距投票结束 3 天 0 小时',
     );
   });
@@ -105,7 +108,7 @@ describe('countdown', () => {
 
 describe('motionView', () => {
   test('an open motion shows its turnout, its countdown and the choices', () => {
-    const view = votes.motionView(motion({ opens_at: at(-DAY), closes_at: at(2 * HOUR + 5 * MINUTE) }), NOW);
+    const view = votesView.motionView(motion({ opens_at: at(-DAY), closes_at: at(2 * HOUR + 5 * MINUTE) }), NOW);
 
     expect(view.statusText).toBe('投票中');
     expect(view.tagType).toBe('primary');
@@ -121,17 +124,17 @@ describe('motionView', () => {
   });
 
   test('status tags: waiting orange, voting blue, decided green, called off grey', () => {
-    expect(['announced', 'open', 'closed', 'cancelled'].map((s) => votes.STATUS_TAG_TYPES[s])).toEqual([
+    expect(['announced', 'open', 'closed', 'cancelled'].map((s) => votesView.STATUS_TAG_TYPES[s])).toEqual([
       'warning',
       'primary',
       'success',
       'default',
     ]);
-    expect(votes.motionView(motion({ status: 'cancelled', status_label: undefined }), NOW).statusText).toBe('已取消');
+    expect(votesView.motionView(motion({ status: 'cancelled', status_label: undefined }), NOW).statusText).toBe('已取消');
   });
 
   test('the list leaves the turnout out once voting is over', () => {
-    const view = votes.motionView(closedMotion(), NOW);
+    const view = votesView.motionView(closedMotion(), NOW);
 
     expect(view.turnoutText).toBe('');
     expect(view.outcomeText).toBe('未通过');
@@ -140,11 +143,11 @@ describe('motionView', () => {
   });
 
   test('my ballot replaces the block reason', () => {
-    const voted = votes.motionView(
+    const voted = votesView.motionView(
       motion({ can_vote: false, my_ballot: ballot({ choice: 'abstain', choice_label: '弃权' }), vote_block_reason: '您已投票' }),
       NOW,
     );
-    const blocked = votes.motionView(motion({ can_vote: false, vote_block_reason: '您不在本次表决的业主名册中' }), NOW);
+    const blocked = votesView.motionView(motion({ can_vote: false, vote_block_reason: '您不在本次表决的业主名册中' }), NOW);
 
     expect(voted.myBallotText).toBe('您已投票：弃权（2026-11-23 10:30）');
     expect(voted.blockReason).toBe('');
@@ -153,25 +156,25 @@ describe('motionView', () => {
   });
 
   test('the organiser may cancel only while the motion is announced', () => {
-    expect(votes.motionView(announcedMotion({ can_organise: true }), NOW).canCancel).toBe(true);
+    expect(votesView.motionView(announcedMotion({ can_organise: true }), NOW).canCancel).toBe(true);
     // A supervisor may manage (export, close) but only the organiser withdraws a motion.
-    expect(votes.motionView(announcedMotion({ can_manage: true }), NOW).canCancel).toBe(false);
-    expect(votes.motionView(motion({ can_organise: true }), NOW).canCancel).toBe(false);
+    expect(votesView.motionView(announcedMotion({ can_manage: true }), NOW).canCancel).toBe(false);
+    expect(votesView.motionView(motion({ can_organise: true }), NOW).canCancel).toBe(false);
   });
 
   test('立即计票 is offered to the organiser once closes_at has passed and not before', () => {
     const open = (closesIn, canManage) =>
-      votes.motionView(motion({ can_manage: canManage, opens_at: at(-DAY), closes_at: at(closesIn) }), NOW).canClose;
+      votesView.motionView(motion({ can_manage: canManage, opens_at: at(-DAY), closes_at: at(closesIn) }), NOW).canClose;
 
     expect(open(-MINUTE, true)).toBe(true);
     expect(open(0, true)).toBe(true);
     expect(open(MINUTE, true)).toBe(false);
     expect(open(-MINUTE, false)).toBe(false);
-    expect(votes.motionView(closedMotion({ can_manage: true }), NOW).canClose).toBe(false);
+    expect(votesView.motionView(closedMotion({ can_manage: true }), NOW).canClose).toBe(false);
   });
 
   test('attachments carry the name files.openFile reads and a readable size', () => {
-    const view = votes.motionView(motion({ attachments: [motionAttachment(3)] }), NOW);
+    const view = votesView.motionView(motion({ attachments: [motionAttachment(3)] }), NOW);
 
     expect(view.attachments[0]).toMatchObject({ name: '维修方案.pdf', sizeText: '1.2 MB', url: '/api/v1/motion-attachments/3' });
   });
@@ -179,7 +182,7 @@ describe('motionView', () => {
 
 describe('resultView', () => {
   test('a closed motion: outcome, quorum against all electors, choices against those who took part', () => {
-    const view = votes.resultView(closedMotion({ closed_at: '2026-11-30T10:00:00Z' }));
+    const view = votesView.resultView(closedMotion({ closed_at: '2026-11-30T10:00:00Z' }));
 
     expect(view.published).toBe(true);
     expect(view.outcomeText).toBe('未通过');
@@ -213,7 +216,7 @@ describe('resultView', () => {
       no: none,
       abstain: none,
     });
-    const view = votes.resultView(closedMotion({ result: noQuorum }));
+    const view = votesView.resultView(closedMotion({ result: noQuorum }));
 
     expect(view.outcomeTagType).toBe('warning');
     expect(view.quorumText).toBe('未达到法定参与比例');
@@ -222,39 +225,39 @@ describe('resultView', () => {
   });
 
   test('before the close there is no result, only the turnout', () => {
-    const view = votes.resultView(motion({ turnout: turnout({ owners_voted: 40 }) }));
+    const view = votesView.resultView(motion({ turnout: turnout({ owners_voted: 40 }) }));
 
     expect(view.published).toBe(false);
     expect(view.areaBars).toBeUndefined();
     expect(view.turnoutBars.map((b) => b.valueText)[0]).toBe('40 / 120 人');
-    expect(votes.resultView(announcedMotion()).turnoutBars).toEqual([]);
+    expect(votesView.resultView(announcedMotion()).turnoutBars).toEqual([]);
   });
 });
 
 describe('ballots and binding', () => {
   test('a ballot says what I chose, when and where', () => {
-    expect(votes.ballotView(myBallot())).toMatchObject({
+    expect(votesView.ballotView(myBallot())).toMatchObject({
       choiceText: '我的选择：赞成',
       castText: '2026-11-23 10:30 投票（小程序）',
       motionStatusText: '投票中',
       tagType: 'primary',
     });
-    expect(votes.ballotView(myBallot({ channel: 'wecom_card', channel_label: '企业微信投票卡片', choice: 'no', choice_label: '反对' }))).toMatchObject({
+    expect(votesView.ballotView(myBallot({ channel: 'wecom_card', channel_label: '企业微信投票卡片', choice: 'no', choice_label: '反对' }))).toMatchObject({
       choiceText: '我的选择：反对',
       castText: '2026-11-23 10:30 投票（企业微信投票卡片）',
     });
-    expect(votes.ballotView(myBallot({ channel: 'sms', channel_label: undefined })).castText).toBe('2026-11-23 10:30 投票');
+    expect(votesView.ballotView(myBallot({ channel: 'sms', channel_label: undefined })).castText).toBe('2026-11-23 10:30 投票');
   });
 
   test('a binding code expires at its expires_at', () => {
     const code = { code: '483920', expires_at: at(10 * MINUTE), instruction: '请在企业微信“邻里”应用中发送：绑定 483920' };
 
-    expect(votes.bindingCodeView(code, NOW)).toMatchObject({ expiresText: '2026-11-24 08:10', expired: false });
-    expect(votes.bindingCodeView(code, NOW + 10 * MINUTE).expired).toBe(true);
+    expect(votesView.bindingCodeView(code, NOW)).toMatchObject({ expiresText: '2026-11-24 08:10', expired: false });
+    expect(votesView.bindingCodeView(code, NOW + 10 * MINUTE).expired).toBe(true);
   });
 
   test('the confirmation names the choice and says it is final', () => {
-    expect(votes.confirmMessage('no')).toBe('您选择「反对」。投票后不可更改，确认提交吗？');
+    expect(votesView.confirmMessage('no')).toBe('您选择「反对」。投票后不可更改，确认提交吗？');
   });
 
   test.each([
@@ -262,12 +265,12 @@ describe('ballots and binding', () => {
     ['  \n', '请填写取消原因'],
     ['因'.repeat(201), '取消原因不能超过200个字'],
   ])('cancel reason %p is refused', (reason, message) => {
-    expect(votes.cancelErrors({ reason })).toEqual({ reason: message });
+    expect(votesForm.cancelErrors({ reason })).toEqual({ reason: message });
   });
 
   test('a cancel reason of 1 to 200 characters, emoji counted once, is accepted', () => {
-    expect(votes.cancelErrors({ reason: '因' })).toEqual({});
-    expect(votes.cancelErrors({ reason: '😀'.repeat(200) })).toEqual({});
+    expect(votesForm.cancelErrors({ reason: '因' })).toEqual({});
+    expect(votesForm.cancelErrors({ reason: '😀'.repeat(200) })).toEqual({});
   });
 });
 
@@ -275,7 +278,7 @@ describe('API calls', () => {
   test('a ballot is a POST of the choice alone', async () => {
     route({ 'POST /api/v1/motions/12/ballots': ok(ballot({ choice: 'no', choice_label: '反对' }), 201) });
 
-    const answer = await votes.castBallot(12, 'no');
+    const answer = await votesApi.castBallot(12, 'no');
 
     expect(calls('POST', '/api/v1/motions/12/ballots').map((r) => [r.data, r.header.Authorization])).toEqual([
       [{ choice: 'no' }, 'Bearer access-1'],
@@ -286,7 +289,7 @@ describe('API calls', () => {
   test('already voted rejects with the server code and message', async () => {
     route({ 'POST /api/v1/motions/12/ballots': fail(409, 'already_voted', '您已投票，投票不可更改') });
 
-    await expect(votes.castBallot(12, 'yes')).rejects.toMatchObject({
+    await expect(votesApi.castBallot(12, 'yes')).rejects.toMatchObject({
       status: 409,
       code: 'already_voted',
       message: '您已投票，投票不可更改',
@@ -296,7 +299,7 @@ describe('API calls', () => {
   test('the estate list sends the tab status and paging', async () => {
     route({ 'GET /api/v1/estates/7/motions': ok({ items: [], page: 1, page_size: 20, total: 0 }) });
 
-    await votes.listMotions(7, { status: 'closed', page: 2, page_size: 20 });
+    await votesApi.listMotions(7, { status: 'closed', page: 2, page_size: 20 });
 
     expect(calls('GET', '/api/v1/estates/7/motions')[0].query).toEqual({ status: 'closed', page: '2', page_size: '20' });
   });
@@ -309,10 +312,10 @@ describe('API calls', () => {
       'DELETE /api/v1/me/wecom-binding': ok(undefined, 204),
     });
 
-    await votes.cancelMotion(12, '时间冲突');
-    await votes.closeMotion(12);
-    await votes.requestBindingCode();
-    await votes.unbindWecom();
+    await votesApi.cancelMotion(12, '时间冲突');
+    await votesApi.closeMotion(12);
+    await votesApi.requestBindingCode();
+    await votesApi.unbindWecom();
 
     expect(calls('POST', '/api/v1/motions/12/cancel').map((r) => r.data)).toEqual([{ reason: '时间冲突' }]);
     expect(calls('POST', '/api/v1/motions/12/close')).toHaveLength(1);
@@ -330,16 +333,16 @@ describe('announcing: times on Shanghai’s clock', () => {
     // 23:59 in Shanghai: 16 days later at 09:00 is still more than 15 days away.
     ['2026-12-20T15:59:00Z', '2027-01-05', '2027-01-12'],
   ])('announced at %s, voting opens %s 09:00 and closes %s 09:00', (now, opens, closes) => {
-    const times = votes.defaultTimes(Date.parse(now));
+    const times = votesForm.defaultTimes(Date.parse(now));
 
     expect(times).toEqual({ opensDate: opens, opensTime: '09:00', closesDate: closes, closesTime: '09:00' });
-    const opensAt = Date.parse(votes.isoAt(times.opensDate, times.opensTime));
+    const opensAt = Date.parse(clock.isoAt(times.opensDate, times.opensTime));
     expect(opensAt - Date.parse(now)).toBeGreaterThanOrEqual(15 * DAY);
   });
 
   test('times go to the API with the +08:00 offset', () => {
-    expect(votes.isoAt('2026-12-20', '09:00')).toBe('2026-12-20T09:00:00+08:00');
-    expect(Date.parse(votes.isoAt('2026-12-20', '09:00'))).toBe(Date.parse('2026-12-20T01:00:00Z'));
+    expect(clock.isoAt('2026-12-20', '09:00')).toBe('2026-12-20T09:00:00+08:00');
+    expect(Date.parse(clock.isoAt('2026-12-20', '09:00'))).toBe(Date.parse('2026-12-20T01:00:00Z'));
   });
 
   test.each([
@@ -347,17 +350,17 @@ describe('announcing: times on Shanghai’s clock', () => {
     ['2028-02-25', 7, '2028-03-03'],
     ['2027-02-25', 7, '2027-03-04'],
   ])('%s + %p days is %s', (date, days, expected) => {
-    expect(votes.addDays(date, days)).toBe(expected);
+    expect(clock.addDays(date, days)).toBe(expected);
   });
 
   test('the earliest opening is the next whole minute past 15 days', () => {
-    expect(new Date(votes.earliestOpening(Date.parse('2026-12-01T17:30:00Z'))).toISOString()).toBe('2026-12-16T17:30:00.000Z');
-    expect(new Date(votes.earliestOpening(Date.parse('2026-12-01T17:30:01Z'))).toISOString()).toBe('2026-12-16T17:31:00.000Z');
+    expect(new Date(votesForm.earliestOpening(Date.parse('2026-12-01T17:30:00Z'))).toISOString()).toBe('2026-12-16T17:30:00.000Z');
+    expect(new Date(votesForm.earliestOpening(Date.parse('2026-12-01T17:30:01Z'))).toISOString()).toBe('2026-12-16T17:31:00.000Z');
   });
 
   test('a picked date reads as the day the picker showed, and back', () => {
-    expect(votes.pickedDate(new Date(2026, 11, 20).getTime())).toBe('2026-12-20');
-    expect(votes.pickerDate('2026-12-20')).toBe(new Date(2026, 11, 20).getTime());
+    expect(clock.pickedDate(new Date(2026, 11, 20).getTime())).toBe('2026-12-20');
+    expect(clock.pickerDate('2026-12-20')).toBe(new Date(2026, 11, 20).getTime());
   });
 });
 
@@ -372,7 +375,7 @@ describe('announcing: checks', () => {
   };
 
   test('a motion opening exactly 15 days on, for exactly 60 days, passes', () => {
-    expect(votes.motionErrors(valid, NOW_MS)).toEqual({});
+    expect(votesForm.motionErrors(valid, NOW_MS)).toEqual({});
   });
 
   test.each([
@@ -383,26 +386,26 @@ describe('announcing: checks', () => {
     [{ closesAt: '2026-12-17T01:30:00+08:00' }, { closes_at: '须晚于投票开始时间' }],
     [{ closesAt: '2027-02-15T01:31:00+08:00' }, { closes_at: '投票期最长60日' }],
   ])('%j is refused with %j', (change, errors) => {
-    expect(votes.motionErrors({ ...valid, ...change }, NOW_MS)).toEqual(errors);
+    expect(votesForm.motionErrors({ ...valid, ...change }, NOW_MS)).toEqual(errors);
   });
 
   test('a paper ballot needs a known choice and a note of at most 200 characters', () => {
-    expect(votes.paperBallotErrors({ choice: 'yes', note: '注'.repeat(200) })).toEqual({});
-    expect(votes.paperBallotErrors({ choice: 'maybe', note: '注'.repeat(201) })).toEqual({
+    expect(votesForm.paperBallotErrors({ choice: 'yes', note: '注'.repeat(200) })).toEqual({});
+    expect(votesForm.paperBallotErrors({ choice: 'maybe', note: '注'.repeat(201) })).toEqual({
       choice: '请选择表决意见',
       note: '备注不能超过200个字',
     });
   });
 
   test('committee members and chairs may announce; no one else', () => {
-    expect(votes.canAnnounce([{ role: 'owner' }, { role: 'committee_member' }])).toBe(true);
-    expect(votes.canAnnounce([{ role: 'committee_chair' }])).toBe(true);
-    expect(votes.canAnnounce([{ role: 'auditor' }, { role: 'property_manager' }])).toBe(false);
-    expect(votes.canAnnounce(undefined)).toBe(false);
+    expect(votesView.canAnnounce([{ role: 'owner' }, { role: 'committee_member' }])).toBe(true);
+    expect(votesView.canAnnounce([{ role: 'committee_chair' }])).toBe(true);
+    expect(votesView.canAnnounce([{ role: 'auditor' }, { role: 'property_manager' }])).toBe(false);
+    expect(votesView.canAnnounce(undefined)).toBe(false);
   });
 
   test('an elector of an unknown kind still shows, under its code', () => {
-    expect(votes.electorView({ id: 1, kind: 'trustee', label: 'X', area_dm2: 100, unit_count: 1, voted: false })).toMatchObject({
+    expect(votesView.electorView({ id: 1, kind: 'trustee', label: 'X', area_dm2: 100, unit_count: 1, voted: false })).toMatchObject({
       kindText: 'trustee',
       kindTagType: 'default',
       detailText: '1 套 · 1.00 ㎡',
