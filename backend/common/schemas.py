@@ -176,34 +176,3 @@ class JsonBoolean(ma.fields.Boolean):
         if type(value) is not bool:
             raise self.make_error("invalid")
         return value
-
-
-def _chinese_error_messages() -> None:
-    """marshmallow's built-in messages are English; people read ours in Chinese. Changing
-    ``default_error_messages`` globally is marshmallow's documented way to do that."""
-    ma.fields.Field.default_error_messages.update(
-        {
-            "required": "此项为必填",
-            "null": "不能为空",
-            "validator_failed": "格式不正确",
-            "invalid": "格式不正确",
-        }
-    )
-    for field, message in (
-        (ma.fields.String, "应为文本"),
-        (ma.fields.Integer, "应为整数"),
-        (ma.fields.Number, "应为数字"),
-        (ma.fields.Boolean, "应为 true 或 false"),
-        (ma.fields.Date, "日期格式应为 2026-10-05"),
-        (ma.fields.List, "应为列表"),
-        (ma.fields.Nested, "格式不正确"),
-    ):
-        field.default_error_messages["invalid"] = message
-    ma.Schema._default_error_messages = {
-        **ma.Schema._default_error_messages,
-        "type": "请求体应为 JSON 对象",
-        "unknown": "不支持的字段",
-    }
-
-
-_chinese_error_messages()

@@ -11,8 +11,9 @@ from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import FileUploadSchema
+from backend.common.uploads import download_doc
 from backend.errors import ValidationFailed
-from backend.ledger import exports, imports, schemas, services
+from backend.ledger import exports, imports, schemas, services, vouchers
 
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="业账社审")
 PREFIX = "/estates/<int:estate_id>/ledger"
@@ -143,7 +144,7 @@ class VoucherUpload(MethodView):
 class VoucherDownload(MethodView):
     decorators = [login_required]
 
-    @blp.response(200, FILE_RESPONSE, content_type="application/octet-stream")
+    @blp.doc(**download_doc(vouchers.SUFFIXES))
     def get(self, estate_id, voucher_id):
         """Download a voucher (verified owners and staff)."""
         row = services.voucher(current_user(), estate_id, voucher_id)

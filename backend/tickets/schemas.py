@@ -70,7 +70,9 @@ class TicketArgs(LocationArgs):
     description = text_field("问题描述", DESCRIPTION_MAX)
     photo_ids = ma.fields.List(IdField(), required=True)
     client_token = ma.fields.String(
-        load_default=None, validate=ma.validate.Length(1, TOKEN_MAX, error="client_token 过长")
+        load_default=None,
+        validate=ma.validate.Length(1, TOKEN_MAX, error="client_token 过长"),
+        metadata={"description": "重试时带上同一值：同一个人同一值只建一张工单，再发返回第一张"},
     )
     channel = ma.fields.String(
         load_default=None,
