@@ -16,7 +16,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy import select
 
 from backend import create_app
-from backend.accounts.models import Claim, User
+from backend.accounts.models import Claim, Membership, User
+from backend.accounts.roles import Role
 from backend.extensions import db
 from backend.governance.models import CreditPenalty
 from backend.governance.ratings.models import EstateRating
@@ -96,16 +97,26 @@ def _real_ids(estate: Estate) -> dict[str, list[int]]:
 
 @pytest.fixture(scope="module")
 def cast(demo_county, in_module):
-    """The first estate's real ids, and the ids of the three people who act in it."""
+    """The people who act (ids), after the real ids of demo estate 1 went to REAL_IDS."""
 
     def build(make):
-        estate = db.session.scalars(select(Estate).order_by(Estate.id)).first()
-        users = {
-            "owner": select(User.id).where(User.openid == f"demo-owner-{estate.id}-1"),
-            "chair": select(User.id).where(User.openid == f"demo-chair-{estate.id}"),
+        # The demo's names number its estates 1–8; their ids depend on what ran before.
+        people = {
+            "owner": select(User.id).where(User.openid == "demo-owner-1-1"),
+            "chair": select(User.id).where(User.openid == "demo-chair-1"),
             "county officer": select(User.id).where(User.username == "county"),
         }
-        return _real_ids(estate), {who: db.session.scalar(q) for who, q in users.items()}
+        people = {who: db.session.scalar(query) for who, query in people.items()}
+        assert None not in people.values(), people
+        estate = db.session.get(
+            Estate,
+            db.session.scalar(
+                select(Membership.estate_id).where(
+                    Membership.user_id == people["chair"], Membership.role == Role.COMMITTEE_CHAIR
+                )
+            ),
+        )
+        return _real_ids(estate), people
 
     real_ids, people = in_module(build)
     REAL_IDS.update(real_ids)
