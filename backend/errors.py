@@ -6,6 +6,7 @@ webargs or flask-smorest raises, into the envelope with a Chinese message.
 
 import logging
 
+import marshmallow as ma
 from flask import Flask, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -111,8 +112,24 @@ def http_error_response(error: HTTPException):
     return envelope(status, code, message, fields)
 
 
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"example": "validation_failed"})
+    message = ma.fields.String(required=True, metadata={"description": "给用户看的中文说明"})
+    # A field's messages, or a nested object's fields with theirs (a list's items by index).
+    fields = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(), required=True)
+
+
+class ErrorSchema(ma.Schema):
+    """Every error answer: {"error": {"code", "message", "fields"}}."""
+
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
 class SmorestApi(Api):
-    """flask-smorest Api whose HTTP errors use Linli's envelope."""
+    """flask-smorest Api whose HTTP errors use Linli's envelope, in answers and in the
+    OpenAPI document (every operation's default response)."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         return http_error_response(error)

@@ -13,7 +13,27 @@ from backend.common.clock import as_utc
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class BaseSchema(ma.Schema):
+# The same rule as a JSON Schema pattern, so the OpenAPI document states it.
+NO_CONTROL_CHARS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+class _ArgumentSchemaMeta(type(ma.Schema)):
+    """Writes the control-character rule into each text field's document: the ``pattern`` of
+    every string field that has no pattern of its own (a stricter one, which already leaves
+    control characters out)."""
+
+    def __new__(mcs, name, bases, attrs):
+        klass = super().__new__(mcs, name, bases, attrs)
+        for field in klass._declared_fields.values():
+            if not isinstance(field, ma.fields.String) or "pattern" in field.metadata:
+                continue
+            if not any(isinstance(rule, ma.validate.Regexp) for rule in field.validators):
+                # A new dict: a metadata dict may be shared with fields elsewhere.
+                field.metadata = {**field.metadata, "pattern": NO_CONTROL_CHARS}
+        return klass
+
+
+class BaseSchema(ma.Schema, metaclass=_ArgumentSchemaMeta):
     """Every argument schema: unknown fields are an error, and so are control characters."""
 
     class Meta:
@@ -43,9 +63,13 @@ def text_field(label: str, max_chars: int, required: bool = True) -> ma.fields.S
 
 def coordinate_field(low: int, high: int, error: str, **kwargs) -> ma.fields.Decimal:
     """Latitude or longitude in degrees, read as an exact decimal (stored as microdegrees)."""
+    # The bounds in the document as numbers: apispec writes a Decimal field's as Decimals,
+    # which JSON gives as strings.
+    metadata = {"minimum": low, "maximum": high, **kwargs.pop("metadata", {})}
     return ma.fields.Decimal(
         load_default=None,
         allow_nan=False,
+        metadata=metadata,
         validate=ma.validate.Range(low, high, error=error),
         error_messages={"invalid": "应为数字", "special": "应为数字"},
         **kwargs,
@@ -152,34 +176,3 @@ class JsonBoolean(ma.fields.Boolean):
         if type(value) is not bool:
             raise self.make_error("invalid")
         return value
-
-
-def _chinese_error_messages() -> None:
-    """marshmallow's built-in messages are English; people read ours in Chinese. Changing
-    ``default_error_messages`` globally is marshmallow's documented way to do that."""
-    ma.fields.Field.default_error_messages.update(
-        {
-            "required": "此项为必填",
-            "null": "不能为空",
-            "validator_failed": "格式不正确",
-            "invalid": "格式不正确",
-        }
-    )
-    for field, message in (
-        (ma.fields.String, "应为文本"),
-        (ma.fields.Integer, "应为整数"),
-        (ma.fields.Number, "应为数字"),
-        (ma.fields.Boolean, "应为 true 或 false"),
-        (ma.fields.Date, "日期格式应为 2026-10-05"),
-        (ma.fields.List, "应为列表"),
-        (ma.fields.Nested, "格式不正确"),
-    ):
-        field.default_error_messages["invalid"] = message
-    ma.Schema._default_error_messages = {
-        **ma.Schema._default_error_messages,
-        "type": "请求体应为 JSON 对象",
-        "unknown": "不支持的字段",
-    }
-
-
-_chinese_error_messages()

@@ -22,6 +22,16 @@ CONTENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def download_doc(suffixes) -> dict:
+    """The OpenAPI answer of a stored upload's download: the file as it was taken, in the
+    content type of its suffix (for ``blp.doc``)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    types = dict.fromkeys(CONTENT_TYPES[suffix] for suffix in suffixes)
+    return {"responses": {"200": {"description": "OK", "content": dict.fromkeys(types, binary)}}}
+
+
 IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 MAX_NAME_CHARS = 120
 log = logging.getLogger(__name__)

@@ -17,8 +17,6 @@ from marshmallow import fields, validate
 from webargs import core as webargs
 
 # Field class -> its own default messages (subclasses inherit the ones they do not override).
-# Where backend.common.schemas already words a message, the same words: a field made before
-# that module is imported (PageArgs) then reads like one made after it.
 FIELD_MESSAGES = {
     fields.Field: {"required": "此项为必填", "null": "不能为空", "validator_failed": "格式不正确"},
     fields.Nested: {"type": "格式不正确"},

@@ -11,6 +11,7 @@ from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import FileUploadSchema
+from backend.common.uploads import download_doc
 from backend.errors import ValidationFailed
 from backend.ledger import (
     access,
@@ -154,7 +155,7 @@ class VoucherUpload(MethodView):
 class VoucherDownload(MethodView):
     decorators = [login_required]
 
-    @blp.response(200, FILE_RESPONSE, content_type="application/octet-stream")
+    @blp.doc(**download_doc(vouchers.SUFFIXES))
     def get(self, estate_id, voucher_id):
         """Download a voucher (verified owners and staff)."""
         row = vouchers.voucher(current_user(), estate_id, voucher_id)

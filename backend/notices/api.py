@@ -7,6 +7,7 @@ from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import FileUploadSchema
+from backend.common.uploads import download_doc
 from backend.notices import schemas, services
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="公告")
@@ -72,9 +73,7 @@ class AttachmentUpload(MethodView):
 class AttachmentDownload(MethodView):
     decorators = [login_required]
 
-    @blp.response(
-        200, {"type": "string", "format": "binary"}, content_type="application/octet-stream"
-    )
+    @blp.doc(**download_doc(services.ATTACHMENT_SUFFIXES))
     def get(self, notice_id, attachment_id):
         """Download an attachment of a notice I may read."""
         row = services.attachment(current_user(), notice_id, attachment_id)

@@ -28,6 +28,7 @@ class NoticeArgs(BaseSchema):
     client_token = ma.fields.String(
         load_default=None,
         validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$", error="client_token 格式不正确"),
+        metadata={"description": "8–64 位字母、数字、_ 或 -；再发同一值返回第一次发布的通知"},
     )
 
 

@@ -44,7 +44,6 @@ class PhotoItem(MethodView):
         photo = uploads.photo_for(current_user(), photo_id)
         key = photo.thumb_key if args["size"] == "thumb" else photo.storage_key
         response = storage.send(key, "image/jpeg", f"ticket-photo-{photo.id}.jpg")
-        response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Content-Disposition"] = "inline"
         return response
 

@@ -70,7 +70,9 @@ class TicketArgs(LocationArgs):
     description = text_field("问题描述", DESCRIPTION_MAX)
     photo_ids = ma.fields.List(IdField(), required=True)
     client_token = ma.fields.String(
-        load_default=None, validate=ma.validate.Length(1, TOKEN_MAX, error="client_token 过长")
+        load_default=None,
+        validate=ma.validate.Length(1, TOKEN_MAX, error="client_token 过长"),
+        metadata={"description": "重试时带上同一值：同一个人同一值只建一张工单，再发返回第一张"},
     )
     channel = ma.fields.String(
         load_default=None,
@@ -231,23 +233,23 @@ class TicketSchema(ma.Schema):
     reply_due_at = UtcDateTime()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
-    replied_at = UtcDateTime()
-    closed_at = UtcDateTime()
-    close_reason = ma.fields.String()
-    rating = ma.fields.Integer()
+    replied_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
+    close_reason = ma.fields.String(allow_none=True)
+    rating = ma.fields.Integer(allow_none=True)
     reopen_count = ma.fields.Integer()
-    hotline_case_no = ma.fields.String()
-    distance_m = ma.fields.Integer(dump_default=None)
+    hotline_case_no = ma.fields.String(allow_none=True)
+    distance_m = ma.fields.Integer(dump_default=None, allow_none=True)
 
 
 class TicketEventSchema(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     kind_label = ma.fields.Function(lambda e: EVENT_LABELS.get(e.kind, e.kind))
-    from_status = ma.fields.String()
-    to_status = ma.fields.String()
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String(allow_none=True)
     actor_label = ma.fields.String()
-    note = ma.fields.String()
+    note = ma.fields.String(allow_none=True)
     photos = ma.fields.List(ma.fields.Nested(TicketPhotoSchema))
     escalation_level = ma.fields.Integer()
     created_at = UtcDateTime()
@@ -264,15 +266,15 @@ class TicketDetailSchema(TicketSchema):
     assignee_label = ma.fields.Function(
         lambda t: mask_name(t.assignee.real_name or t.assignee.display_name) if t.assignee else None
     )
-    duplicate_of_id = ma.fields.Integer()
-    reject_reason = ma.fields.String()
-    rating_comment = ma.fields.String()
-    rated_at = UtcDateTime()
+    duplicate_of_id = ma.fields.Integer(allow_none=True)
+    reject_reason = ma.fields.String(allow_none=True)
+    rating_comment = ma.fields.String(allow_none=True)
+    rated_at = UtcDateTime(allow_none=True)
     allowed_actions = ma.fields.List(ma.fields.String())
     can_rate = ma.fields.Boolean()
     can_reopen = ma.fields.Boolean()
     can_support = ma.fields.Boolean()
-    reopen_deadline = UtcDateTime()
+    reopen_deadline = UtcDateTime(allow_none=True)
     assignees = ma.fields.List(ma.fields.Nested(AssigneeSchema))
 
 

@@ -12,6 +12,7 @@ from backend.accounts.auth import current_user, login_required
 from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import BaseSchema, FileUploadSchema
+from backend.common.uploads import download_doc
 from backend.votes import exports, queries, schemas, services
 
 blp = Blueprint("votes", __name__, url_prefix="/api/v1", description="业主共同决定（表决）")
@@ -62,7 +63,7 @@ class AttachmentUpload(MethodView):
 class AttachmentItem(MethodView):
     decorators = [login_required]
 
-    @blp.response(200, FILE_RESPONSE)
+    @blp.doc(**download_doc(services.ATTACHMENT_SUFFIXES))
     def get(self, attachment_id):
         """A motion's document."""
         row = services.attachment_for(current_user(), attachment_id)

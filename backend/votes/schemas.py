@@ -130,7 +130,7 @@ class MotionSchema(_MotionBase):
     body = ma.fields.String()
     announced_at = UtcDateTime()
     opens_at = UtcDateTime()
-    closed_at = UtcDateTime()
+    closed_at = UtcDateTime(allow_none=True)
     cancel_reason = ma.fields.String(allow_none=True)
     organiser_label = ma.fields.String()
     attachments = ma.fields.List(ma.fields.Nested(MotionAttachmentSchema))

@@ -60,9 +60,7 @@ def company_penalty_revoke(company_id, penalty_id):
 @staff_required
 def penalty_evidence(evidence_id):
     row = services.evidence_for(g.staff, evidence_id)
-    response = storage.send(row.storage_key, row.content_type, row.name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.send(row.storage_key, row.content_type, row.name)
 
 
 def _company_page(company_id, error=None, form=None):

@@ -67,9 +67,7 @@ def meeting_item_resolved(meeting_id, item_id):
 @staff_required
 def meeting_minutes(minutes_id):
     row = services.minutes_for(g.staff, minutes_id)
-    response = storage.send(row.storage_key, row.content_type, row.name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.send(row.storage_key, row.content_type, row.name)
 
 
 def _act(meeting_id, action, done):

@@ -75,9 +75,7 @@ def problem_close_out(problem_id):
 @staff_required
 def problem_evidence(evidence_id):
     row = problem_services.evidence_for(g.staff, evidence_id)
-    response = storage.send(row.storage_key, row.content_type, row.name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.send(row.storage_key, row.content_type, row.name)
 
 
 def _form(template, error=None, form=None):

@@ -54,9 +54,7 @@ def ticket_transition(ticket_id):
 @staff_required
 def ticket_photo(photo_id):
     key, name = ticket_pages.photo_file(g.staff, photo_id, request.args.get("size"))
-    response = storage.send(key, "image/jpeg", name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.send(key, "image/jpeg", name)
 
 
 def _ticket_page(ticket_id, error=None, form=None):
