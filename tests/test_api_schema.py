@@ -8,8 +8,6 @@ WeChat is the fake server."""
 
 import pytest
 import schemathesis
-from backend.accounts.roles import Role
-from backend.governance.models import CreditPenalty
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -18,8 +16,12 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy import select
 
 from backend import create_app
-from backend.accounts.models import Claim, Membership, User
+from backend.access.models import Membership
+from backend.access.roles import Role
+from backend.accounts.models import User
+from backend.claims.models import Claim
 from backend.extensions import db
+from backend.governance.credit.models import CreditPenalty
 from backend.governance.ratings.models import EstateRating
 from backend.group_chats.models import GroupChat
 from backend.ledger.models import LedgerEntry, LedgerPeriod, LedgerQuestion, LedgerVoucher
