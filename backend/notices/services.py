@@ -117,20 +117,26 @@ def publish(
         client_token=client_token,
         published_at=utcnow(),
     )
-    # The same client_token raced us: the INSERT fails on the unique key at this flush; only
+    # The same client_token raced us: the INSERT fails on the unique key at a flush; only
     # the savepoint is undone, and the other request's notice stands.
     try:
         with db.session.begin_nested():
-            db.session.add(notice)
-            db.session.flush()
+            _store(user, notice, kind, attachment_ids)
     except IntegrityError:
         if not client_token:
             raise
         return db.session.scalars(
             select(Notice).where(Notice.author_id == user.id, Notice.client_token == client_token)
         ).one()
+    return notice
+
+
+def _store(user: User, notice: Notice, kind: ScopeKind, attachment_ids) -> None:
+    """Write the notice with its attachments, its estates and a copy for each group chat."""
+    db.session.add(notice)
+    db.session.flush()
     notice.attachment_count = _attach(user, notice, attachment_ids)
-    estate_ids = estates_within(kind, audience_id)
+    estate_ids = estates_within(kind, notice.audience_id)
     db.session.execute(
         NoticeEstate.__table__.insert().from_select(
             ["notice_id", "estate_id"],
@@ -143,7 +149,7 @@ def publish(
         .order_by(GroupChat.id)
     ).all()
     outbox.add_for_groups(PUBLISHED, notice.id, groups)
-    return notice
+    db.session.flush()
 
 
 def _attach(user: User, notice: Notice, attachment_ids) -> int:
