@@ -11,6 +11,7 @@ from flask import current_app
 
 from backend.accounts import wecom
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.jobs.job import job
@@ -32,6 +33,7 @@ class RetryLater(DeliveryError):
     """Raised out of the job so rq's Retry schedules the next try (row is 'retrying')."""
 
 
+@unit_of_work
 def deliver(outbox_id: int) -> str:
     """Send what is left of outbox row ``outbox_id``; returns what happened, for the logs.
 
@@ -40,10 +42,9 @@ def deliver(outbox_id: int) -> str:
     while True:
         row = outbox.lock(outbox_id)
         if row is None or row.status not in OPEN_STATUSES:
-            db.session.commit()
             return row.status if row else "missing"
         outcome = _send_next_part(row)
-        db.session.commit()
+        db.session.commit()  # early commit: each part's counter, as soon as the part is sent
         if isinstance(outcome, Exception):
             raise outcome
         if outcome != "part":
@@ -120,8 +121,7 @@ def warm_up(app) -> None:
     db.session.get(GroupChat, 0)
     db.session.get(User, 0)
     messages.render(probe.topic, 0)
-    db.session.rollback()
-    db.session.remove()
+    db.session.remove()  # ends the probes' transaction
     db.engine.dispose()  # no connection may be shared with the horses
 
 

@@ -12,7 +12,6 @@ from flask import current_app
 
 from backend.accounts import wecom
 from backend.errors import DomainError, NotFound
-from backend.extensions import db
 from backend.jobs.job import job
 from backend.votes import services as votes
 from backend.votes.models import CHOICE_LABELS
@@ -158,10 +157,8 @@ def _cast(sender: str, motion_id: int, choice: str, channel: str) -> tuple[str, 
     try:
         ballot = votes.cast_ballot(user, motion_id, choice, channel=channel)
     except NotFound:
-        db.session.rollback()
         return "motion not found", replies.motion_not_found(motion_id)
     except DomainError as exc:
-        db.session.rollback()
         return f"refused: {exc.code}", replies.vote_failed(exc.message)
     title = ballot.motion.title
     return f"ballot {ballot.id}", replies.vote_recorded(motion_id, title, CHOICE_LABELS[choice])

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.access.roles import GROUP_CHAT_ROLES
 from backend.access.scope import require_estate_role
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.group_chats.models import ChannelKind, GroupChat
@@ -50,14 +51,14 @@ def list_for_estate(user: User, estate_id: int) -> list[GroupChat]:
     )
 
 
-def _commit_unique() -> None:
+def _flush_unique() -> None:
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         raise Conflict("该群聊地址已被登记", fields={"address": ["已被其他群聊使用"]}) from exc
 
 
+@unit_of_work
 def register(user: User, estate_id: int, name: str, channel: str, address: str) -> GroupChat:
     """Add a group chat the bot posts the estate's notices to.
 
@@ -72,10 +73,11 @@ def register(user: User, estate_id: int, name: str, channel: str, address: str) 
         created_by_id=user.id,
     )
     db.session.add(group)
-    _commit_unique()
+    _flush_unique()
     return group
 
 
+@unit_of_work
 def update(user: User, group_id: int, **changes) -> GroupChat:
     """Rename, switch on or off, or replace the address of a group chat.
 
@@ -95,5 +97,5 @@ def update(user: User, group_id: int, **changes) -> GroupChat:
         group.active = changes["active"]
     if address:
         group.address = address
-    _commit_unique()
+    _flush_unique()
     return group

@@ -41,7 +41,7 @@ def job(func):
             log.info("job %s %s%s: %s", job_id, func.__name__, _loggable(args), result)
             return result
         except Exception:
-            db.session.rollback()
+            # What the job left unfinished is rolled back when the session is removed below.
             log.info("job %s %s%s failed", job_id, func.__name__, _loggable(args), exc_info=True)
             raise
         finally:

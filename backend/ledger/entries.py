@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend.accounts.models import User
 from backend.common.pagination import Page, paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, InvalidTransition, ValidationFailed
 from backend.extensions import db
 from backend.ledger.access import (
@@ -24,7 +25,7 @@ from backend.ledger.models import (
     LedgerVoucher,
 )
 from backend.ledger.models import PeriodStatus as S
-from backend.ledger.periods import commit_or_conflict
+from backend.ledger.periods import flush_or_conflict
 
 
 def _editable(user: User, estate_id: int, period_id: int):
@@ -113,20 +114,19 @@ def _store_entries(user: User, period: LedgerPeriod, rows: list[dict]) -> list[L
         LedgerEntry(estate_id=period.estate_id, period_id=period.id, created_by_id=user.id, **row)
         for row in rows
     ]
-    db.session.add_all(entries)
-    db.session.flush()
-    _refresh_totals(period)
     try:
-        db.session.commit()
+        db.session.add_all(entries)
+        db.session.flush()
+        _refresh_totals(period)
+        db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict("原分录已被冲销过") from None
     except StaleDataError:
-        db.session.rollback()
         raise Conflict("账期刚被他人修改，请刷新后重试") from None
     return entries
 
 
+@unit_of_work
 def add_entry(user: User, estate_id: int, period_id: int, values: dict) -> LedgerEntry:
     period, _role = _editable(user, estate_id, period_id)
     if values.get("reverses_entry_id") and db.session.scalar(
@@ -137,6 +137,7 @@ def add_entry(user: User, estate_id: int, period_id: int, values: dict) -> Ledge
     return _entry_with_counts(entry)
 
 
+@unit_of_work
 def import_entries(user: User, estate_id: int, period_id: int, stream) -> dict:
     """Add every row of an .xlsx sheet, or none: any bad row fails the whole import."""
     from backend.ledger import imports
@@ -160,6 +161,7 @@ def import_entries(user: User, estate_id: int, period_id: int, stream) -> dict:
     return {"imported": len(checked)}
 
 
+@unit_of_work
 def update_entry(user: User, estate_id: int, entry_id: int, changes: dict) -> LedgerEntry:
     period, entry = editable_entry(user, estate_id, entry_id)
     current = {
@@ -178,17 +180,18 @@ def update_entry(user: User, estate_id: int, entry_id: int, changes: dict) -> Le
         setattr(entry, key, value)
     db.session.flush()
     _refresh_totals(period)
-    commit_or_conflict()
+    flush_or_conflict()
     return _entry_with_counts(entry)
 
 
+@unit_of_work
 def delete_entry(user: User, estate_id: int, entry_id: int) -> None:
     period, entry = editable_entry(user, estate_id, entry_id)
     db.session.execute(LedgerVoucher.__table__.delete().where(LedgerVoucher.entry_id == entry.id))
     db.session.delete(entry)
     db.session.flush()
     _refresh_totals(period)
-    commit_or_conflict()
+    flush_or_conflict()
 
 
 def list_entries(user: User, estate_id: int, period_id: int, page: int, page_size: int) -> Page:

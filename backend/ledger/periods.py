@@ -13,6 +13,7 @@ from backend.access.scope import get_estate_for
 from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, utcnow
 from backend.common.pagination import Page, paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, ValidationFailed
 from backend.extensions import db
 from backend.ledger.access import (
@@ -56,12 +57,14 @@ def record_event(period: LedgerPeriod, action: str, before, user: User, role: st
     )
 
 
-def commit_or_conflict():
-    """Commit, turning a lost compare-and-set race into 409 rather than a 500."""
+def flush_or_conflict():
+    """Flush, turning a lost compare-and-set race into 409 rather than a 500.
+
+    :raises Conflict: the period changed under us (its version) or a unique key was taken.
+    """
     try:
-        db.session.commit()
+        db.session.flush()
     except (StaleDataError, IntegrityError):
-        db.session.rollback()
         raise Conflict("账期刚被他人修改，请刷新后重试") from None
 
 
@@ -80,6 +83,7 @@ def _bounds(kind: str, start: date) -> tuple[date, str]:
     return end, f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
 
 
+@unit_of_work
 def create_period(user: User, estate_id: int, kind: str, start_date: date) -> LedgerPeriod:
     """Open a draft period.
 
@@ -124,7 +128,7 @@ def create_period(user: User, estate_id: int, kind: str, start_date: date) -> Le
     db.session.add(period)
     db.session.flush()
     record_event(period, "create", None, user, role)
-    commit_or_conflict()
+    flush_or_conflict()
     return period
 
 

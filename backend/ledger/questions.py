@@ -12,6 +12,7 @@ from backend.accounts.models import User
 from backend.common.clock import as_utc, utcnow
 from backend.common.masking import mask_name
 from backend.common.pagination import paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.ledger.access import ANSWER_ROLES, period_for, require_role
@@ -23,6 +24,7 @@ def _question_days() -> int:
     return current_app.config["LEDGER_QUESTION_DAYS"]
 
 
+@unit_of_work
 def ask(user: User, estate_id: int, period_id: int, body: str, entry_id=None) -> LedgerQuestion:
     estate, period, roles = period_for(user, estate_id, period_id)
     if Role.OWNER not in roles:
@@ -41,10 +43,11 @@ def ask(user: User, estate_id: int, period_id: int, body: str, entry_id=None) ->
         body=body.strip(),
     )
     db.session.add(question)
-    db.session.commit()
+    db.session.flush()
     return _with_flags(user, roles, [question])[0]
 
 
+@unit_of_work
 def answer(user: User, estate_id: int, question_id: int, body: str) -> LedgerQuestion:
     question = db.session.scalar(
         select(LedgerQuestion)
@@ -64,7 +67,6 @@ def answer(user: User, estate_id: int, question_id: int, body: str) -> LedgerQue
         f"{estate.name}物业服务中心" if role == Role.PROPERTY_MANAGER else f"{estate.name}业委会"
     )
     question.answered_at = utcnow()
-    db.session.commit()
     return _with_flags(user, roles, [question])[0]
 
 

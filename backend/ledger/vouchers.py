@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from backend.access.scope import get_estate_for
 from backend.accounts.models import User
 from backend.common import uploads
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.ledger.access import VOUCHER_READER_ROLES, entry_for
@@ -22,6 +23,7 @@ def keep(filename: str, data: bytes) -> dict:
     return uploads.keep(filename, data, SUFFIXES, "JPG、PNG、PDF", MAX_BYTES)
 
 
+@unit_of_work
 def upload_voucher(user: User, estate_id: int, entry_id: int, filename, data) -> LedgerVoucher:
     _period_row, entry = editable_entry(user, estate_id, entry_id)
     count = db.session.scalar(
@@ -36,7 +38,7 @@ def upload_voucher(user: User, estate_id: int, entry_id: int, filename, data) ->
         **keep(filename, data),
     )
     db.session.add(voucher)
-    db.session.commit()
+    db.session.flush()
     return voucher
 
 

@@ -9,6 +9,7 @@ from backend.access.scope import visible_estates
 from backend.accounts.models import User
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, ValidationFailed
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
@@ -23,7 +24,7 @@ from backend.ledger.access import (
 )
 from backend.ledger.models import LedgerApproval, LedgerPeriod
 from backend.ledger.models import PeriodStatus as S
-from backend.ledger.periods import commit_or_conflict, record_event, with_detail
+from backend.ledger.periods import flush_or_conflict, record_event, with_detail
 from backend.ledger.statements import chain_entries, period_document
 from backend.outbox import services as outbox
 from backend.places.models import Estate
@@ -32,10 +33,11 @@ PUBLISHED_TOPIC = "ledger.published"
 RETURN_REASON_MAX = 200
 
 
+@unit_of_work
 def transition(user: User, estate_id: int, period_id: int, action: str, reason=None):
     """Move a period one step along draft → submitted → committee_approved → audited →
     published, or back to draft with a reason. The period row is locked for the decision and
-    its version checked at commit, so concurrent approvals are counted exactly once each.
+    its version checked at flush, so concurrent approvals are counted exactly once each.
     """
     reason = reason.strip() if reason else None
     estate, period, roles = period_for(user, estate_id, period_id, lock=True)
@@ -49,7 +51,7 @@ def transition(user: User, estate_id: int, period_id: int, action: str, reason=N
     before = period.status
     role = step(user, estate, period, roles, reason)
     record_event(period, action, before, user, role, reason)
-    commit_or_conflict()
+    flush_or_conflict()
     return with_detail(user, estate, period, roles)
 
 

@@ -21,8 +21,7 @@ class Notices(MethodView):
     @blp.response(201, schemas.NoticeDetailSchema)
     def post(self, args):
         """Post a notice to an estate, or to every estate of a community, township or county."""
-        notice = services.publish(current_user(), **args)
-        return services.read(current_user(), notice.id)
+        return services.publish_and_read(current_user(), **args)
 
 
 @blp.route("/estates/<int:estate_id>/notices")

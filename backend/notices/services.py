@@ -11,6 +11,7 @@ from backend.accounts.models import User
 from backend.common import uploads
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
@@ -68,6 +69,7 @@ def _labels(role: str, lineage: dict, kind: ScopeKind, place_id: int) -> tuple[s
     return author, audience
 
 
+@unit_of_work
 def publish(
     user: User,
     audience_kind: str,
@@ -115,10 +117,26 @@ def publish(
         client_token=client_token,
         published_at=utcnow(),
     )
+    # The same client_token raced us: the INSERT fails on the unique key at a flush; only
+    # the savepoint is undone, and the other request's notice stands.
+    try:
+        with db.session.begin_nested():
+            _store(user, notice, kind, attachment_ids)
+    except IntegrityError:
+        if not client_token:
+            raise
+        return db.session.scalars(
+            select(Notice).where(Notice.author_id == user.id, Notice.client_token == client_token)
+        ).one()
+    return notice
+
+
+def _store(user: User, notice: Notice, kind: ScopeKind, attachment_ids) -> None:
+    """Write the notice with its attachments, its estates and a copy for each group chat."""
     db.session.add(notice)
     db.session.flush()
     notice.attachment_count = _attach(user, notice, attachment_ids)
-    estate_ids = estates_within(kind, audience_id)
+    estate_ids = estates_within(kind, notice.audience_id)
     db.session.execute(
         NoticeEstate.__table__.insert().from_select(
             ["notice_id", "estate_id"],
@@ -131,17 +149,7 @@ def publish(
         .order_by(GroupChat.id)
     ).all()
     outbox.add_for_groups(PUBLISHED, notice.id, groups)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # The same client_token raced us: the other request's notice stands.
-        db.session.rollback()
-        if not client_token:
-            raise
-        return db.session.scalars(
-            select(Notice).where(Notice.author_id == user.id, Notice.client_token == client_token)
-        ).one()
-    return notice
+    db.session.flush()
 
 
 def _attach(user: User, notice: Notice, attachment_ids) -> int:
@@ -166,6 +174,7 @@ def _attach(user: User, notice: Notice, attachment_ids) -> int:
     return len(rows)
 
 
+@unit_of_work
 def upload_attachment(user: User, filename: str, data: bytes) -> NoticeAttachment:
     """Keep an uploaded file for a notice the user is about to post.
 
@@ -176,7 +185,7 @@ def upload_attachment(user: User, filename: str, data: bytes) -> NoticeAttachmen
     stored = uploads.keep(filename, data, ATTACHMENT_SUFFIXES, "PDF、Word、Excel、JPG、PNG")
     row = NoticeAttachment(uploaded_by_id=user.id, **stored)
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -225,6 +234,7 @@ def list_for_estate(user: User, estate_id: int, page: int, page_size: int) -> Pa
     return result
 
 
+@unit_of_work
 def read(user: User, notice_id: int) -> Notice:
     """The notice in full; the first read is recorded (the unread marker goes away).
 
@@ -238,12 +248,20 @@ def read(user: User, notice_id: int) -> Notice:
                 db.session.add(NoticeRead(notice_id=notice.id, user_id=user.id))
         except IntegrityError:
             pass  # the same user opened it twice at once: one read is enough
-    db.session.commit()
     notice.is_read = True
     notice.can_withdraw = notice.author_id == user.id and not notice.withdrawn
     return notice
 
 
+@unit_of_work
+def publish_and_read(user: User, **args) -> Notice:
+    """Publish a notice and hand it back as its author reads it (see ``publish``), the
+    author's read recorded in the same transaction."""
+    notice = publish(user, **args)
+    return read(user, notice.id)
+
+
+@unit_of_work
 def withdraw(user: User, notice_id: int, reason: str) -> Notice:
     """Withdraw a notice (it stays, marked withdrawn). Groups that got it get a short
     withdrawal line; copies not yet sent are cancelled instead.
@@ -281,7 +299,6 @@ def withdraw(user: User, notice_id: int, reason: str) -> Notice:
         if row.status in OPEN_STATUSES:
             outbox.cancel(row, "公告已撤回")
     outbox.add_for_groups(WITHDRAWN, notice.id, [g for g in reached if g is not None])
-    db.session.commit()
     notice.is_read = True
     notice.can_withdraw = False
     return notice

@@ -13,6 +13,7 @@ from backend.access.scope import get_estate_for
 from backend.accounts.models import User
 from backend.common.clock import utcnow
 from backend.common.pagination import paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
@@ -103,6 +104,7 @@ def retry_intervals(cfg) -> list[int]:
     return [base * 2**i for i in range(cfg["OUTBOX_MAX_ATTEMPTS"] - 1)]
 
 
+@unit_of_work
 def relay(dispatch: Callable[[list[int], list[int]], None], limit: int = 500) -> int:
     """Hand due rows to ``dispatch(new_ids, stale_ids)`` and mark them queued.
 
@@ -128,21 +130,15 @@ def relay(dispatch: Callable[[list[int], list[int]], None], limit: int = 500) ->
         .with_for_update(skip_locked=True)
     ).all()
     if not due:
-        db.session.commit()
         return 0
     new = [row.id for row in due if row.status == S.PENDING]
     stale = [row.id for row in due if row.status != S.PENDING]
-    try:
-        dispatch(new, stale)
-    except Exception:
-        db.session.rollback()
-        raise
+    dispatch(new, stale)
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(new + stale))
         .values(status=S.QUEUED, lease_until=now + _settings()["lease"], updated_at=now)
     )
-    db.session.commit()
     return len(due)
 
 
@@ -266,6 +262,7 @@ def can_requeue(user: User) -> bool:
     return any(m.role == Role.ADMIN for m in user.memberships)
 
 
+@unit_of_work
 def requeue(user: User, outbox_id: int) -> OutboxMessage:
     """Give a dead row a fresh set of tries (admins of the row's estate only).
 
@@ -287,5 +284,4 @@ def requeue(user: User, outbox_id: int) -> OutboxMessage:
     row.attempts = 0
     row.available_at = utcnow()
     row.lease_until = None
-    db.session.commit()
     return row

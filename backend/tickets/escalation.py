@@ -13,6 +13,7 @@ from backend.access.models import Membership
 from backend.access.roles import ScopeKind
 from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, as_utc, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
@@ -67,7 +68,7 @@ def escalate_overdue(now: datetime | None = None, batch: int = BATCH) -> int:
             by_estate[ticket.estate_id].append(_climb(ticket, now))
         for estate_id, lines in by_estate.items():
             _escalation_digest(estate_id, lines, now)
-        db.session.commit()
+        db.session.commit()  # early commit: per batch, so a crash keeps the batches done
         climbed += len(tickets)
 
 
@@ -203,7 +204,7 @@ def close_unrated(now: datetime | None = None, batch: int = BATCH) -> int:
                     created_at=now,
                 )
             )
-        db.session.commit()
+        db.session.commit()  # early commit: per batch, so a crash keeps the batches done
         closed += len(tickets)
 
 
@@ -216,6 +217,7 @@ def week_bounds(now: datetime) -> tuple[datetime, datetime]:
     return as_utc(monday - timedelta(days=7)), as_utc(monday)
 
 
+@unit_of_work
 def weekly_digests(now: datetime | None = None) -> int:
     """Post last week's figures to every estate with an active group chat and any tickets;
     returns how many digests were written (0 on a rerun of the same week)."""
@@ -243,5 +245,4 @@ def weekly_digests(now: datetime | None = None) -> int:
             continue  # this week was already posted
         outbox.add_for_groups(WEEKLY_TOPIC, digest.id, _groups(estate_id))
         written += 1
-    db.session.commit()
     return written

@@ -14,6 +14,7 @@ from backend.access.models import Membership
 from backend.accounts.models import User
 from backend.common.clock import as_utc, utcnow
 from backend.common.masking import mask_name
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, ValidationFailed
 from backend.extensions import db
 from backend.outbox import services as outbox
@@ -29,6 +30,7 @@ from backend.tickets.uploads import attach_photos, claim_photos
 ASSIGNED_TOPIC = "ticket.assigned"
 
 
+@unit_of_work
 def transition(user: User, ticket_id: int, args: dict) -> Ticket:
     """Take one step of the loop (see rules.STEPS).
 
@@ -68,7 +70,6 @@ def transition(user: User, ticket_id: int, args: dict) -> Ticket:
     attach_photos(photos_, ticket, event)
     if action == "assign" and ticket.assignee_id != user.id:
         _notify_person(ticket.assignee_id, event, ticket)
-    db.session.commit()
     return detail_view(ticket, user, roles)
 
 
@@ -169,6 +170,7 @@ def _original(ticket: Ticket, original_id: int | None) -> Ticket:
     return original
 
 
+@unit_of_work
 def rate(user: User, ticket_id: int, rating: int, comment: str | None) -> Ticket:
     """The reporter rates the handling; the ticket is closed.
 
@@ -201,7 +203,6 @@ def rate(user: User, ticket_id: int, rating: int, comment: str | None) -> Ticket
         from_status=S.REPLIED,
         now=now,
     )
-    db.session.commit()
     return detail_view(ticket, user, roles)
 
 

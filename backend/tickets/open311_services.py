@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from backend.common.clock import as_utc, local_text, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.places.models import County
@@ -67,6 +68,7 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@unit_of_work
 def create_client(county_id: int, name: str) -> tuple[Open311Client, str]:
     """Register a civic tool for a county; the key is returned once and only its hash kept.
 
@@ -81,7 +83,7 @@ def create_client(county_id: int, name: str) -> tuple[Open311Client, str]:
     key = secrets.token_urlsafe(32)
     client = Open311Client(county_id=county_id, name=name, key_hash=_hash(key))
     db.session.add(client)
-    db.session.commit()
+    db.session.flush()
     return client, key
 
 
@@ -165,6 +167,7 @@ def _caller_name(first: str, last: str) -> str:
     return f"{last}{first}"  # Chinese names put the family name first
 
 
+@unit_of_work
 def file_request(client: Open311Client, args: dict) -> Ticket:
     """File a request for the client's county.
 

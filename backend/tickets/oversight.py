@@ -10,6 +10,7 @@ from backend.access.scope import get_estate_for, visible_estates
 from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.pagination import Page
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.places.models import Estate
@@ -53,6 +54,7 @@ def _rows(county_id: int) -> list[dict]:
     ]
 
 
+@unit_of_work
 def set_time_limits(user: User, county_id: int, items: list[dict]) -> dict:
     """Set the county's own hours for the listed categories (new tickets use them).
 
@@ -79,7 +81,7 @@ def set_time_limits(user: User, county_id: int, items: list[dict]) -> dict:
             db.session.add(row)
         row.accept_hours, row.reply_hours = item["accept_hours"], item["reply_hours"]
         row.updated_by_id, row.updated_at = user.id, now
-    db.session.commit()
+    db.session.flush()
     return {"items": _rows(county_id)}
 
 

@@ -15,6 +15,7 @@ from backend.access.scope import get_estate_for
 from backend.accounts.models import User
 from backend.common.clock import utcnow
 from backend.common.schemas import microdegrees
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.places.models import Building, Estate
@@ -80,6 +81,7 @@ def _new_ticket(estate: Estate, category: str, channel: str, description: str, n
     return ticket
 
 
+@unit_of_work
 def report(user: User, estate_id: int, args: dict) -> Ticket:
     """File a ticket with 1–9 of the caller's uploaded photos.
 
@@ -106,35 +108,34 @@ def report(user: User, estate_id: int, args: dict) -> Ticket:
         photos_ = claim_photos(user, estate.id, args.get("photo_ids"), minimum=1)
     except ValidationFailed:
         # The same post, retried while the first was being written, finds its photos taken.
-        db.session.rollback()
         if token and (existing := _by_token(user.id, token)):
             return existing
         raise
     now = utcnow()
     # The same token filed meanwhile by a concurrent retry (with other photos) makes the
-    # INSERT fail on the unique key: at its flush in _new_ticket, or at the commit.
+    # INSERT fail on the unique key, at a flush: only the savepoint is undone, so the
+    # transaction can still read the other request's ticket.
     try:
-        ticket = _new_ticket(
-            estate,
-            args["category"],
-            channel,
-            args["description"],
-            now,
-            reporter_id=user.id,
-            client_token=token,
-            photo_count=len(photos_),
-            **location,
-        )
-        event = record_event(ticket, "created", actor_label(user, roles), user.id, now=now)
-        attach_photos(photos_, ticket, event)
-        ticket_id = ticket.id
-        db.session.commit()
+        with db.session.begin_nested():
+            ticket = _new_ticket(
+                estate,
+                args["category"],
+                channel,
+                args["description"],
+                now,
+                reporter_id=user.id,
+                client_token=token,
+                photo_count=len(photos_),
+                **location,
+            )
+            event = record_event(ticket, "created", actor_label(user, roles), user.id, now=now)
+            attach_photos(photos_, ticket, event)
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         if token and (existing := _by_token(user.id, token)):
             return existing
         raise
-    return db.session.get(Ticket, ticket_id)
+    return ticket
 
 
 def _by_token(user_id: int, token: str) -> Ticket | None:
@@ -143,6 +144,7 @@ def _by_token(user_id: int, token: str) -> Ticket | None:
     )
 
 
+@unit_of_work
 def report_hotline(staff: User, estate_id: int, args: dict) -> Ticket:
     """Enter a 12345 hotline case into the loop; its case number is unique per county.
 
@@ -158,39 +160,39 @@ def report_hotline(staff: User, estate_id: int, args: dict) -> Ticket:
         raise _duplicate_case(case_no)
     location = _location(estate, args)
     now = utcnow()
-    # A concurrent entry of the same case makes the INSERT fail on the unique key: at its
-    # flush in _new_ticket, or at the commit.
+    # A concurrent entry of the same case makes the INSERT fail on the unique key, at a
+    # flush: only the savepoint is undone, so the transaction can still look the case up.
     try:
-        ticket = _new_ticket(
-            estate,
-            args["category"],
-            "hotline",
-            args["description"],
-            now,
-            hotline_case_no=case_no,
-            caller_name=args.get("caller_name") or None,
-            caller_phone=args.get("caller_phone") or None,
-            entered_by_id=staff.id,
-            **location,
-        )
-        record_event(
-            ticket,
-            "created",
-            actor_label(staff, roles),
-            staff.id,
-            note=f"12345 工单 {case_no}",
-            now=now,
-        )
-        ticket_id = ticket.id
-        db.session.commit()
+        with db.session.begin_nested():
+            ticket = _new_ticket(
+                estate,
+                args["category"],
+                "hotline",
+                args["description"],
+                now,
+                hotline_case_no=case_no,
+                caller_name=args.get("caller_name") or None,
+                caller_phone=args.get("caller_phone") or None,
+                entered_by_id=staff.id,
+                **location,
+            )
+            record_event(
+                ticket,
+                "created",
+                actor_label(staff, roles),
+                staff.id,
+                note=f"12345 工单 {case_no}",
+                now=now,
+            )
+            db.session.flush()
     except IntegrityError as exc:
-        db.session.rollback()
         if _case_taken(estate.county_id, case_no):
             raise _duplicate_case(case_no) from exc
         raise
-    return db.session.get(Ticket, ticket_id)
+    return ticket
 
 
+@unit_of_work
 def report_external(estate_id: int, county_id: int, args: dict, client_name: str) -> Ticket:
     """File a ticket sent by an Open311 client of the county (channel open311). Whoever
     reported it is kept as a caller (name and phone, shown masked), never as a user.
@@ -215,9 +217,8 @@ def report_external(estate_id: int, county_id: int, args: dict, client_name: str
     )
     # The label column holds 60 characters; a client's name may hold 64.
     record_event(ticket, "created", f"外部平台 {client_name}"[:60], now=now)
-    ticket_id = ticket.id
-    db.session.commit()
-    return db.session.get(Ticket, ticket_id)
+    db.session.flush()
+    return ticket
 
 
 def _case_taken(county_id: int, case_no: str) -> bool:

@@ -3,6 +3,7 @@ again, or takes that back."""
 
 from backend.access.roles import Role
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden
 from backend.extensions import db
 from backend.tickets.events import record_event
@@ -11,6 +12,7 @@ from backend.tickets.people import actor_label
 from backend.tickets.queries import detail_view, ticket_for
 
 
+@unit_of_work
 def support(user: User, ticket_id: int) -> Ticket:
     """ "Me too": a verified owner of the estate joins an open ticket instead of filing again.
 
@@ -28,10 +30,10 @@ def support(user: User, ticket_id: int) -> Ticket:
         raise Conflict("您已附议过该工单", code="already_supported")
     add_supporter(ticket.id, user.id)
     record_event(ticket, "supported", actor_label(user, roles), user.id)
-    db.session.commit()
     return detail_view(ticket, user, roles)
 
 
+@unit_of_work
 def withdraw_support(user: User, ticket_id: int) -> Ticket:
     """Take back a "me too".
 
@@ -43,7 +45,7 @@ def withdraw_support(user: User, ticket_id: int) -> Ticket:
         raise Conflict("您尚未附议该工单", code="not_supported")
     db.session.delete(row)
     ticket.supporter_count -= 1
-    db.session.commit()
+    db.session.flush()
     return detail_view(ticket, user, roles)
 
 

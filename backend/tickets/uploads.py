@@ -7,6 +7,7 @@ from sqlalchemy import select
 from backend.access.scope import get_estate_for
 from backend.accounts.models import User
 from backend.common import storage
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import NotFound, ValidationFailed
 from backend.extensions import db
 from backend.tickets import photos
@@ -19,6 +20,7 @@ from backend.tickets.models import (
 MAX_PHOTOS = 9
 
 
+@unit_of_work
 def upload_photo(user: User, estate_id: int, data: bytes) -> TicketPhoto:
     """Check, re-encode (no EXIF, orientation applied) and store a photo for a ticket or a
     reply; it stays the uploader's own until a ticket or an event uses it.
@@ -27,7 +29,7 @@ def upload_photo(user: User, estate_id: int, data: bytes) -> TicketPhoto:
     :raises UnsupportedMediaType: not a JPEG, PNG or WebP image.
     """
     estate_id = get_estate_for(user, estate_id).id
-    db.session.rollback()  # no transaction stays open through seconds of image work
+    db.session.commit()  # early commit: no transaction stays open through seconds of image work
     cfg = current_app.config
     processed = photos.process(
         data,
@@ -47,7 +49,7 @@ def upload_photo(user: User, estate_id: int, data: bytes) -> TicketPhoto:
         size=len(processed.full),
     )
     db.session.add(photo)
-    db.session.commit()
+    db.session.flush()
     return photo
 
 

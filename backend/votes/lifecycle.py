@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from backend.accounts.models import WecomBinding
 from backend.common.clock import SHANGHAI, as_utc, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
@@ -163,9 +164,10 @@ def post_turnout(motion_id: int, now: datetime) -> bool:
     return post(motion, "turnout", key=f"turnout:{day}", figures=_turnout_figures(motion))
 
 
+@unit_of_work
 def catch_up(*where) -> None:
     """Before a request lists motions: open or close those (matching ``where``) whose time has
-    come, without waiting for one the scheduler is already advancing; commits if it did."""
+    come, without waiting for one the scheduler is already advancing."""
     now = utcnow()
     lagging = db.session.scalars(
         select(Motion.id).where(
@@ -176,8 +178,6 @@ def catch_up(*where) -> None:
     ).all()
     for motion_id in lagging:
         advance(motion_id, now, wait=False)
-    if lagging:
-        db.session.commit()
 
 
 def due_ids(now: datetime) -> list[int]:
@@ -198,10 +198,10 @@ def sweep(now: datetime | None = None) -> int:
     for motion_id in due_ids(now):
         try:
             advance(motion_id, now)
-            db.session.commit()
+            db.session.commit()  # early commit: each motion in its own transaction
             done += 1
         except Exception:
-            db.session.rollback()
+            db.session.rollback()  # early commit: a motion that fails is undone alone
             log.exception("motion %s could not be advanced", motion_id)
     return done
 
@@ -212,5 +212,5 @@ def daily_turnout(now: datetime | None = None) -> int:
     posted = 0
     for motion_id in db.session.scalars(select(Motion.id).where(Motion.status == S.OPEN)).all():
         posted += post_turnout(motion_id, now)
-        db.session.commit()
+        db.session.commit()  # early commit: one motion's lock at a time
     return posted

@@ -17,6 +17,7 @@ from backend.access.scope import get_estate_for, roles_on_estate
 from backend.accounts.models import User
 from backend.common import uploads
 from backend.common.clock import as_utc, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.places.models import Estate
@@ -88,6 +89,7 @@ def _require_organiser(user: User, estate: Estate) -> str:
     return organiser
 
 
+@unit_of_work
 def visible_motion(user: User, motion_id: int) -> Motion:
     """The motion if its estate is in the user's scope, brought up to the clock first.
 
@@ -99,10 +101,11 @@ def visible_motion(user: User, motion_id: int) -> Motion:
     get_estate_for(user, motion.estate_id)
     if lifecycle.is_due(motion, utcnow()):
         lifecycle.advance(motion.id, wait=False)
-        db.session.commit()
+        db.session.commit()  # early commit: the catch-up stands even if the request is refused
     return motion
 
 
+@unit_of_work
 def upload_attachment(user: User, estate_id: int, filename: str, data: bytes) -> MotionAttachment:
     """Keep a document for a motion the organiser is about to announce.
 
@@ -114,7 +117,7 @@ def upload_attachment(user: User, estate_id: int, filename: str, data: bytes) ->
     stored = uploads.keep(filename, data, ATTACHMENT_SUFFIXES, "PDF、Word、Excel、JPG、PNG")
     row = MotionAttachment(estate_id=estate_id, uploaded_by_id=user.id, **stored)
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -156,6 +159,7 @@ def _check_times(announced_at: datetime, opens_at: datetime, closes_at: datetime
         )
 
 
+@unit_of_work
 def create_motion(user: User, estate_id: int, args: dict) -> Motion:
     """Announce a motion: its documents are public to the estate from now, voting opens at
     ``opens_at`` (at least the notice period later) and the group chats are told.
@@ -184,7 +188,6 @@ def create_motion(user: User, estate_id: int, args: dict) -> Motion:
     db.session.flush()
     _attach(user, motion, args.get("attachment_ids") or ())
     lifecycle.post(motion, "announced")
-    db.session.commit()
     return motion
 
 
@@ -210,6 +213,7 @@ def _attach(user: User, motion: Motion, attachment_ids) -> None:
         row.motion_id = motion.id
 
 
+@unit_of_work
 def cancel_motion(user: User, motion_id: int, reason: str) -> Motion:
     """Withdraw a motion before voting opens; the group chats are told why.
 
@@ -224,7 +228,6 @@ def cancel_motion(user: User, motion_id: int, reason: str) -> Motion:
         raise Conflict("投票已经开始或已结束，不能取消", code="motion_not_announced")
     motion.status, motion.cancelled_at, motion.cancel_reason = S.CANCELLED, utcnow(), reason
     lifecycle.post(motion, "cancelled")
-    db.session.commit()
     return motion
 
 
@@ -284,12 +287,11 @@ def _insert_ballot(motion: Motion, elector_id: int, choice: str, by: User, chann
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict("已投票，表决票一经提交不可更改", code="already_voted") from None
-    db.session.commit()
     return ballot
 
 
+@unit_of_work
 def cast_ballot(user: User, motion_id: int, choice: str, channel: str = "miniprogram") -> Ballot:
     """The owner's one ballot on an open motion, final once cast.
 
@@ -305,6 +307,7 @@ def cast_ballot(user: User, motion_id: int, choice: str, channel: str = "minipro
     return _insert_ballot(motion, elector_id, choice, user, channel)
 
 
+@unit_of_work
 def record_paper_ballot(user: User, motion_id: int, elector_id: int, choice: str, note: str):
     """The organiser records a paper ballot (an owner without the app, the developer).
 
