@@ -15,6 +15,7 @@ from backend.accounts import tokens
 from backend.accounts.models import RefreshToken, User
 from backend.common.clock import utcnow
 from backend.common.schemas import CONTROL_CHARS
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from backend.extensions import db
 
@@ -48,6 +49,7 @@ def _open_session(user: User) -> Session:
 DEACTIVATED = "该账号已被停用，无法登录。如有疑问，请联系社区或住建局工作人员"
 
 
+@unit_of_work
 def wechat_login(code: str) -> Session:
     """Exchange a wx.login() code for an openid and open a session, creating the user once.
 
@@ -63,20 +65,18 @@ def wechat_login(code: str) -> Session:
     user = db.session.scalar(select(User).where(User.openid == result["openid"]))
     if user is None:
         user = User(openid=result["openid"], unionid=result.get("unionid"), display_name="微信用户")
-        db.session.add(user)
         try:
-            db.session.flush()
+            with db.session.begin_nested():
+                db.session.add(user)
         except IntegrityError:
             # Two first logins of the same person at once: the other one created the row.
-            db.session.rollback()
             user = db.session.scalar(select(User).where(User.openid == result["openid"]))
     if not user.is_active:
         raise Forbidden(DEACTIVATED, code="account_deactivated")
-    session = _open_session(user)
-    db.session.commit()
-    return session
+    return _open_session(user)
 
 
+@unit_of_work
 def refresh_session(refresh_token: str) -> Session:
     """Rotate a refresh token. Reusing a rotated token revokes every session of its user,
     since only a stolen copy would be replayed.
@@ -94,15 +94,13 @@ def refresh_session(refresh_token: str) -> Session:
         raise invalid
     if row.revoked_at is not None:
         revoke_api_tokens(row.user_id)
-        db.session.commit()
+        db.session.commit()  # early commit: the revocation must outlive the refusal raised next
         raise invalid
     user = db.session.get(User, row.user_id)
     if not user.is_active:
         raise Forbidden(DEACTIVATED, code="account_deactivated")
     row.revoked_at = utcnow()
-    session = _open_session(user)
-    db.session.commit()
-    return session
+    return _open_session(user)
 
 
 def revoke_api_tokens(user_id: int) -> None:
@@ -131,6 +129,7 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+@unit_of_work
 def create_staff(username: str, password: str, role: str, scope_kind: str, scope_id: int) -> User:
     """Create a console user with a hashed password and one role.
 
@@ -147,7 +146,6 @@ def create_staff(username: str, password: str, role: str, scope_kind: str, scope
     db.session.add(user)
     db.session.flush()
     add_membership(user, role, scope_kind, scope_id)
-    db.session.commit()
     return user
 
 
@@ -168,6 +166,7 @@ def authenticate_staff(username: str, password: str) -> User:
 # ---------------------------------------------------------------- roles
 
 
+@unit_of_work
 def grant(openid: str, role: str, scope_kind: str, scope_id: int) -> Membership:
     """Give the mini-program user ``openid`` a role on a place (created on first grant).
 
@@ -179,9 +178,7 @@ def grant(openid: str, role: str, scope_kind: str, scope_id: int) -> Membership:
         user = User(openid=openid, display_name="微信用户")
         db.session.add(user)
         db.session.flush()
-    membership = add_membership(user, role, scope_kind, scope_id)
-    db.session.commit()
-    return membership
+    return add_membership(user, role, scope_kind, scope_id)
 
 
 def add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Membership:

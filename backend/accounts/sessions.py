@@ -19,6 +19,7 @@ from backend.access.roles import STAFF_ROLES, Role, ScopeKind
 from backend.accounts.models import User
 from backend.accounts.services import hash_password, revoke_api_tokens
 from backend.common.clock import utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.places.models import Community, Township
@@ -70,12 +71,13 @@ def console_user(stored: Mapping) -> tuple[User | None, dict]:
     return user, ({SEEN_KEY: now} if now - seen >= SEEN_REFRESH_SECONDS else {})
 
 
+@unit_of_work
 def end_console_sessions(user_id: int) -> None:
     """Sign the user out of the console everywhere (every cookie issued so far is refused)."""
     _bump(user_id, session_version=User.session_version + 1)
-    db.session.commit()
 
 
+@unit_of_work
 def change_password(user: User, current: str, new: str, confirm: str) -> int:
     """Change one's own console password; every other console session of the user ends.
     Returns the new session version, for the session the change was made in.
@@ -93,7 +95,6 @@ def change_password(user: User, current: str, new: str, confirm: str) -> int:
         raise ValidationFailed("密码未修改，请按提示修改", fields=errors)
     user.password_hash = hash_password(new)
     _bump(user.id, session_version=User.session_version + 1)
-    db.session.commit()
     return user.session_version
 
 
@@ -122,20 +123,20 @@ def find_user(username: str | None = None, user_id: int | None = None) -> User:
     return user
 
 
+@unit_of_work
 def deactivate(user: User) -> User:
     """Deactivate a user: no more sign-ins or logins, and every console session and API
     token of theirs ends now."""
     user.is_active = False
     revoke_api_tokens(user.id)
     _bump(user.id, session_version=User.session_version + 1)
-    db.session.commit()
     return user
 
 
+@unit_of_work
 def reactivate(user: User) -> User:
     """Let a deactivated user sign in again (sessions ended by the deactivation stay ended)."""
     user.is_active = True
-    db.session.commit()
     return user
 
 
@@ -209,6 +210,7 @@ def staff_member_for_admin(admin: User, user_id: int) -> User:
     return user
 
 
+@unit_of_work
 def set_active_by_admin(admin: User, user_id: int, active: bool) -> User:
     """An admin deactivates or reactivates a staff member of their counties.
 

@@ -22,6 +22,7 @@ from backend.access.models import Membership
 from backend.access.roles import Role
 from backend.accounts.models import User, WecomBinding
 from backend.common.clock import as_utc, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from backend.extensions import db
 
@@ -48,6 +49,7 @@ class BindingStatus:
     wecom_userid_hint: str | None
 
 
+@unit_of_work
 def issue_code(user: User) -> tuple[str, datetime]:
     """A new 6-digit binding code for ``user`` (valid 10 minutes; it replaces any earlier one).
 
@@ -74,12 +76,11 @@ def issue_code(user: User) -> tuple[str, datetime]:
             # Another owner's pending code, or a second request of this user creating the
             # row at the same moment: draw again.
             continue
-        db.session.commit()
         return code, expires_at
-    db.session.rollback()
     raise Conflict("绑定码生成失败，请稍后重试", code="code_unavailable")
 
 
+@unit_of_work
 def bind(wecom_userid: str, code: str) -> User:
     """Bind the WeCom member ``wecom_userid`` to the owner who was given ``code``.
 
@@ -92,11 +93,7 @@ def bind(wecom_userid: str, code: str) -> User:
     """
     if not _limiter().hit(_ATTEMPT, "wecom-bind", wecom_userid):
         raise TooManyAttempts()
-    try:
-        return _bind(wecom_userid, code)
-    except DomainError:
-        db.session.rollback()  # release the row lock before the caller replies
-        raise
+    return _bind(wecom_userid, code)
 
 
 def _bind(wecom_userid: str, code: str) -> User:
@@ -119,19 +116,19 @@ def _bind(wecom_userid: str, code: str) -> User:
     row.wecom_userid, row.bound_at = wecom_userid, utcnow()
     row.code_hash = row.code_expires_at = None
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # The same member bound to someone else at the same moment.
         raise _bound_elsewhere() from None
     return user
 
 
+@unit_of_work
 def unbind(user: User) -> None:
     """Forget ``user``'s WeCom identity and any pending code (nothing to do if none)."""
     row = _binding_row(user.id, lock=True)
     if row is not None:
         db.session.delete(row)
-    db.session.commit()
 
 
 def binding_of(user: User) -> BindingStatus:

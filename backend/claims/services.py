@@ -12,6 +12,7 @@ from backend.accounts.models import User
 from backend.claims.models import CLAIMS_NEWEST_FIRST, Claim
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, NotFound
 from backend.extensions import db
 from backend.places.models import Unit
@@ -20,6 +21,7 @@ from backend.places.models import Unit
 _CLAIM_DISPLAY = (joinedload(Claim.unit).joinedload(Unit.building), joinedload(Claim.estate))
 
 
+@unit_of_work
 def create_claim(user: User, estate_id: int, unit_id: int, real_name: str, phone: str) -> Claim:
     """An owner claims a unit of an estate; this is how an owner joins, so no membership
     is needed yet.
@@ -47,11 +49,9 @@ def create_claim(user: User, estate_id: int, unit_id: int, real_name: str, phone
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict("您对该房屋的认领正在审核中，请勿重复提交", code="claim_pending") from None
     if not user.real_name:
         user.real_name, user.phone = real_name, phone
-    db.session.commit()
     return claim
 
 
@@ -91,21 +91,21 @@ def _claim_for_verifier(user: User, claim_id: int) -> Claim:
     return claim
 
 
+@unit_of_work
 def verify_claim(user: User, claim_id: int) -> Claim:
     """Verify a claim against the register: the claimant becomes an owner of the unit."""
     claim = _claim_for_verifier(user, claim_id)
     claim.status, claim.decided_by_id, claim.decided_at = "verified", user.id, utcnow()
     accounts.add_membership(claim.user, Role.OWNER, ScopeKind.UNIT, claim.unit_id)
-    db.session.commit()
     return claim
 
 
+@unit_of_work
 def reject_claim(user: User, claim_id: int, reason: str) -> Claim:
     """Reject a claim with a reason the claimant will read."""
     claim = _claim_for_verifier(user, claim_id)
     claim.status, claim.reason = "rejected", reason
     claim.decided_by_id, claim.decided_at = user.id, utcnow()
-    db.session.commit()
     return claim
 
 

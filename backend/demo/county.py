@@ -12,6 +12,7 @@ from backend.accounts import services as accounts
 from backend.accounts.models import User
 from backend.claims.models import Claim
 from backend.common import xlsx
+from backend.common.unit_of_work import unit_of_work
 from backend.demo import governance as demo_governance
 from backend.demo import ledger as demo_ledger
 from backend.demo import meetings as demo_meetings
@@ -92,7 +93,8 @@ def is_loaded() -> bool:
 
 
 def seed() -> dict:
-    """Load the demo county once; a second call changes nothing."""
+    """Load the demo county once; a second call changes nothing. Each slice is its own unit of
+    work: the tickets slice's photo uploads end the open transaction (tickets.uploads)."""
     if is_loaded():
         return {"loaded": False}
     counts = places.import_county_register(io.BytesIO(register_workbook()))
@@ -128,6 +130,7 @@ def seed() -> dict:
 DEMO_APPCHAT = "linlidemo1"
 
 
+@unit_of_work
 def _group_chats_and_notices(estates: list[Estate], county: County) -> None:
     for n, estate in enumerate(estates, start=1):
         channel, address = (
@@ -140,7 +143,6 @@ def _group_chats_and_notices(estates: list[Estate], county: County) -> None:
                 estate_id=estate.id, name=f"{estate.name}监督群", channel=channel, address=address
             )
         )
-    db.session.commit()
     chair = _user("demo-chair-1")
     notices.publish(
         chair,
@@ -167,6 +169,7 @@ def group_chats_for_fake_wechat() -> list[GroupChat]:
     return list(db.session.scalars(select(GroupChat).where(GroupChat.active.is_(True))))
 
 
+@unit_of_work
 def _estate_people(n: int, estate: Estate) -> None:
     """Committee, manager, ten verified owners (one with two units) and two pending claims."""
     accounts.grant(f"demo-chair-{n}", Role.COMMITTEE_CHAIR, ScopeKind.ESTATE, estate.id)
@@ -197,7 +200,6 @@ def _estate_people(n: int, estate: Estate) -> None:
                 phone=f"1396{n:03d}{k:04d}",
             )
         )
-    db.session.commit()
 
 
 def _user(openid: str) -> User:

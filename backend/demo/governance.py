@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.governance.credit import figures as credit
 from backend.governance.credit import services
@@ -31,6 +32,7 @@ PENALTIES = (
 REVOKED = (4, "录入错误：扣分对象应为其他企业")  # the second deduction, entered by mistake
 
 
+@unit_of_work
 def seed(estates: list[Estate]) -> None:
     officer = db.session.scalar(select(User).where(User.username == "county"))
     made = []
@@ -102,7 +104,6 @@ def _problems(officer: User, estates: list[Estate]) -> None:
     )
     # Made overdue after the fact: the rules refuse a deadline already past.
     db.session.get(ProblemItem, late.id).deadline = today - timedelta(days=6)
-    db.session.commit()
     fixed = problem_services.create_problem(
         officer,
         {"estate_id": estates[-1].id, **_item("pavement", "小区主干道路面破损", "修补路面", 7)},

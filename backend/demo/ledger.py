@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.ledger import entries, periods, questions, statements, vouchers, workflow
 from backend.ledger.models import LedgerQuestion
@@ -81,6 +82,7 @@ def _walk(estate: Estate, period_id: int, steps) -> None:
         workflow.transition(person, estate.id, period_id, action)
 
 
+@unit_of_work
 def seed(estates: list[Estate]) -> None:
     first, second = estates[0], estates[1]
     manager, chair = _user("demo-manager-1"), _user("demo-chair-1")
@@ -131,4 +133,3 @@ def seed(estates: list[Estate]) -> None:
         _user("demo-owner-1-2"), first.id, middle.id, "电梯维修是否有三家比价？请公示报价单。"
     )
     db.session.get(LedgerQuestion, overdue.id).asked_at = utcnow() - timedelta(days=9)
-    db.session.commit()

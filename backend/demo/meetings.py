@@ -11,6 +11,7 @@ from sqlalchemy import select
 from backend.access.models import Membership
 from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.governance.meetings import services
 from backend.governance.meetings.schedule import last_completed
@@ -109,6 +110,7 @@ def _link_demo_records(rows: list[dict], estate: Estate) -> None:
         rows[1]["problem_item_id"] = found.id
 
 
+@unit_of_work
 def seed(estates: list[Estate]) -> None:
     last_month = last_completed()[0]
     communities = db.session.scalars(select(Community).order_by(Community.id)).all()

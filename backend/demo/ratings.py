@@ -9,6 +9,7 @@ from sqlalchemy import select
 from backend.access.models import Membership
 from backend.access.roles import Role
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.governance.ratings import appeals, reviews, services
 from backend.places.models import Estate
@@ -62,6 +63,7 @@ def _points_for(estate: Estate, target: int) -> dict:
     return given
 
 
+@unit_of_work
 def seed(estates: list[Estate]) -> None:
     county = _user(username="county")
     for n, (estate, target) in enumerate(zip(estates, TOTALS, strict=True)):

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.governance.credit.figures import today
 from backend.governance.register import places, services
@@ -90,6 +91,7 @@ def _ago(days: int) -> date:
     return today() - timedelta(days=days)
 
 
+@unit_of_work
 def seed(estates: list[Estate]) -> None:
     officer = db.session.scalar(select(User).where(User.username == "county"))
     by_name = {e.name: e for e in estates}

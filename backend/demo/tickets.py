@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.places.models import Building, Estate, PropertyCompany
 from backend.tickets import escalation, loop, reporting, support, uploads
@@ -53,6 +54,7 @@ def _step(person: User, ticket: Ticket, action: str, **args) -> None:
     loop.transition(person, ticket.id, {"action": action, **args})
 
 
+@unit_of_work
 def _age(ticket: Ticket, hours: int) -> None:
     """Move a ticket and its history back in time, as if it had been filed ``hours`` ago
     (in Python, not SQL: SQLite cannot subtract an interval from a timestamp)."""
@@ -64,10 +66,10 @@ def _age(ticket: Ticket, hours: int) -> None:
             setattr(ticket, column, getattr(ticket, column) - shift)
     for event in db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)):
         event.created_at -= shift
-    db.session.commit()
 
 
-def seed(estates: list[Estate]) -> None:
+@unit_of_work
+def _property_companies(estates: list[Estate]) -> None:
     county_id = estates[0].county_id
     for n, estate in enumerate(estates):
         name = COMPANIES[n % len(COMPANIES)]
@@ -77,8 +79,11 @@ def seed(estates: list[Estate]) -> None:
             db.session.add(company)
             db.session.flush()
         estate.property_company_id = company.id
-    db.session.commit()
 
+
+def seed(estates: list[Estate]) -> None:
+    """Not one unit of work: each photo upload ends the open transaction (tickets.uploads)."""
+    _property_companies(estates)
     first, second = estates[0], estates[1]
     manager = _user("demo-manager-1")
     owner = [None, *(_user(f"demo-owner-1-{k}") for k in range(1, 8))]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.common.clock import as_utc, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.places.models import Estate
 from backend.votes import lifecycle, services
@@ -41,15 +42,14 @@ def _move(motion: Motion, days: float) -> None:
     shift = timedelta(days=days)
     for name in ("announced_at", "opens_at", "closes_at", "created_at"):
         setattr(motion, name, as_utc(getattr(motion, name)) - shift)
-    db.session.commit()
 
 
 def _open(motion: Motion, opened_days_ago: float) -> None:
     _move(motion, (as_utc(motion.opens_at) - utcnow()).total_seconds() / 86400 + opened_days_ago)
     lifecycle.advance(motion.id)
-    db.session.commit()
 
 
+@unit_of_work
 def seed(estates: list[Estate]) -> None:
     estate = estates[0]
     chair = _user("demo-chair-1")
@@ -77,7 +77,6 @@ def seed(estates: list[Estate]) -> None:
         services.record_paper_ballot(chair, decided.id, elector_id, choice, "入户收集书面表决票")
     _move(decided, 6)
     lifecycle.advance(decided.id)
-    db.session.commit()
 
     elevator = _announce(
         chair,

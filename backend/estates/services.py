@@ -12,6 +12,7 @@ from backend.access.scope import (
 )
 from backend.accounts.models import User
 from backend.common.pagination import Page, paginate
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.places import register
@@ -71,6 +72,7 @@ def list_units(building_id: int, page: int, page_size: int) -> Page:
 # ---------------------------------------------------------------- registers
 
 
+@unit_of_work
 def import_estate_register(user: User, estate_id: int, stream) -> dict:
     """Load an estate's unit register (.xlsx); all rows or nothing.
 
@@ -81,10 +83,10 @@ def import_estate_register(user: User, estate_id: int, stream) -> dict:
     estate = require_estate_role(user, estate_id, REGISTER_ROLES)
     rows = register.read_register(stream, with_places=False)
     counts = _upsert_units(estate, rows)
-    db.session.commit()
     return counts
 
 
+@unit_of_work
 def import_county_register(stream) -> dict:
     """Load townships, communities, estates, buildings and units from one workbook.
     Re-importing the same file changes nothing.
@@ -102,7 +104,6 @@ def import_county_register(stream) -> dict:
         for key, value in _upsert_units(estate, estate_rows).items():
             counts[key] += value
         counts["estates"] += 1
-    db.session.commit()
     return counts
 
 

@@ -17,7 +17,6 @@ from backend.access.scope import visible_estates
 from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.masking import mask_name
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import load, page_arg, typed_int
 from backend.errors import NotFound
 from backend.extensions import db
@@ -152,7 +151,7 @@ def record(user: User, company_id: int, form, files) -> CreditPenalty:
         _optional_id(form, name, fields)
     args = load(PenaltyArgs(), fields)
     evidence = [(f.filename or "", f.read()) for f in files if f and f.filename]
-    return rollback_on_failure(lambda: services.record_penalty(user, company_id, args, evidence))
+    return services.record_penalty(user, company_id, args, evidence)
 
 
 def revoke(user: User, company_id: int, penalty_id: int, form) -> CreditPenalty:
@@ -166,4 +165,4 @@ def revoke(user: User, company_id: int, penalty_id: int, form) -> CreditPenalty:
     penalty = services.supervised_penalty(user, penalty_id)
     if penalty.property_company_id != company_id:
         raise NotFound("未找到该惩戒记录，或您无权查看")
-    return rollback_on_failure(lambda: services.revoke_penalty(user, penalty_id, args["reason"]))
+    return services.revoke_penalty(user, penalty_id, args["reason"])

@@ -11,7 +11,6 @@ from backend.accounts.models import User
 from backend.claims.models import Claim
 from backend.common.clock import local_text
 from backend.common.pagination import Page, paginate
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import page_arg
 from backend.console.group_chats.pages import group_row
 from backend.errors import Forbidden, NotFound
@@ -152,4 +151,4 @@ def requeue_delivery(user: User, estate_id: int, outbox_id: int) -> OutboxMessag
     owner = db.session.scalar(select(OutboxMessage.estate_id).where(OutboxMessage.id == outbox_id))
     if owner != estate_id:
         raise NotFound("投递记录不存在")
-    return rollback_on_failure(lambda: outbox.requeue(user, outbox_id))
+    return outbox.requeue(user, outbox_id)

@@ -4,7 +4,6 @@ registering a group chat or switching one on or off."""
 import marshmallow as ma
 
 from backend.accounts.models import User
-from backend.console.actions import rollback_on_failure
 from backend.errors import NotFound, ValidationFailed
 from backend.extensions import db
 from backend.group_chats import services as group_chats
@@ -37,7 +36,7 @@ def add_group_chat(user: User, estate_id: int, form) -> GroupChat:
         args = GroupChatArgs().load(fields)  # the API's own rules for name and channel
     except ma.ValidationError as exc:
         raise ValidationFailed(fields=exc.messages_dict) from exc
-    return rollback_on_failure(lambda: group_chats.register(user, estate_id, **args))
+    return group_chats.register(user, estate_id, **args)
 
 
 def set_group_active(user: User, estate_id: int, group_id: int, active: str) -> GroupChat:
@@ -53,4 +52,4 @@ def set_group_active(user: User, estate_id: int, group_id: int, active: str) -> 
     group = db.session.get(GroupChat, group_id)
     if group is None or group.estate_id != estate_id:
         raise NotFound("群聊不存在")
-    return rollback_on_failure(lambda: group_chats.update(user, group_id, active=active == "1"))
+    return group_chats.update(user, group_id, active=active == "1")

@@ -15,7 +15,6 @@ from backend.common.clock import as_utc, local_text, utcnow
 from backend.common.masking import mask_name
 from backend.common.money import format_fen
 from backend.common.text import excerpt
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import page_arg
 from backend.errors import ValidationFailed
 from backend.extensions import db
@@ -195,7 +194,7 @@ def ledger_transition(user: User, estate_id: int, period_id: int, form) -> Ledge
         args = TransitionArgs().load(fields)  # the API's own rules for the reason
     except ma.ValidationError as exc:
         raise ValidationFailed(fields=exc.messages_dict) from exc
-    return rollback_on_failure(lambda: workflow.transition(user, estate_id, period_id, **args))
+    return workflow.transition(user, estate_id, period_id, **args)
 
 
 def statement_file(user: User, estate_id: int, period_id: int, kind: str):

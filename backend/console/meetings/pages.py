@@ -16,7 +16,6 @@ from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
 from backend.common.schemas import parse_day
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import id_arg, load, page_arg, typed_int
 from backend.errors import ValidationFailed
 from backend.extensions import db
@@ -251,7 +250,7 @@ def record(user: User, form, minutes_file) -> JointMeeting:
         minutes = (minutes_file.filename, minutes_file.read())
     try:
         args = load(MeetingArgs(), fields)
-        return rollback_on_failure(lambda: services.record_meeting(user, args, minutes))
+        return services.record_meeting(user, args, minutes)
     except ValidationFailed as error:
         raise ValidationFailed(error.message, fields=_flat(error.fields, rows)) from error
 

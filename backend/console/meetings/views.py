@@ -6,7 +6,6 @@ services, and renders or redirects."""
 from flask import flash, g, redirect, render_template, request, url_for
 
 from backend.common import storage
-from backend.console.actions import rollback_on_failure
 from backend.console.blueprint import staff_required
 from backend.console.meetings import pages as meeting_pages
 from backend.console.routes import Routes
@@ -72,7 +71,7 @@ def meeting_minutes(minutes_id):
 
 def _act(meeting_id, action, done):
     try:
-        item = rollback_on_failure(action)
+        item = action()
     except DomainError as error:
         return _meeting_page(meeting_id, error=error)
     flash(f"{done}：{item.title}", "success")

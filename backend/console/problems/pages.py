@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload
 from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import load, page_arg, typed_int
 from backend.errors import ValidationFailed
 from backend.extensions import db
@@ -143,7 +142,7 @@ def create(user: User, form) -> ProblemItem:
     fields = _item_fields(form.get)
     fields["estate_id"] = typed_int(form.get("estate_id", ""))
     args = load(ProblemArgs(), fields)
-    return rollback_on_failure(lambda: problems.create_problem(user, args))
+    return problems.create_problem(user, args)
 
 
 def _filled(form, n: int) -> bool:
@@ -181,7 +180,7 @@ def create_inspection(user: User, form) -> Inspection:
     }
     try:
         args = load(InspectionArgs(), fields)
-        return rollback_on_failure(lambda: problems.create_inspection(user, args))
+        return problems.create_inspection(user, args)
     except ValidationFailed as error:
         raise ValidationFailed(error.message, fields=_flat(error.fields, rows)) from error
 
@@ -194,6 +193,4 @@ def close_out(user: User, problem_id: int, form, files) -> ProblemItem:
     problems.supervised_problem(user, problem_id)  # 404 before anything about the form
     args = load(CloseOutArgs(), {"close_note": form.get("close_note", "")})
     photos = [(f.filename or "", f.read()) for f in files if f and f.filename]
-    return rollback_on_failure(
-        lambda: problems.close_out(user, problem_id, args["close_note"], photos)
-    )
+    return problems.close_out(user, problem_id, args["close_note"], photos)

@@ -14,7 +14,6 @@ from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import page_arg, typed_int
 from backend.errors import NotFound
 from backend.extensions import db
@@ -197,7 +196,7 @@ def score(user: User, estate_id: int, year: int, form) -> EstateRating:
         if key.startswith("score-")
     }
     submit = form.get("action") == "submit"
-    return rollback_on_failure(lambda: services.score(user, estate_id, year, given, submit))
+    return services.score(user, estate_id, year, given, submit)
 
 
 def criteria_page(user: User, args) -> dict:
@@ -252,4 +251,4 @@ def criteria_rows(form) -> list[dict]:
 def set_criteria(user: User, form):
     """:raises ValidationFailed, Forbidden, Conflict: as criteria.set_sheet."""
     year = typed_int(form.get("year", ""))
-    return rollback_on_failure(lambda: criteria.set_sheet(user, year, criteria_rows(form)))
+    return criteria.set_sheet(user, year, criteria_rows(form))

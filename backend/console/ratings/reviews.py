@@ -14,7 +14,6 @@ from backend.accounts.models import User
 from backend.common.clock import local_text
 from backend.common.masking import mask_name
 from backend.common.pagination import paginate
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import page_arg, typed_int
 from backend.console.ratings.pages import year_arg
 from backend.extensions import db
@@ -123,7 +122,7 @@ def rate_manager(user: User, form) -> ManagerStar:
         "score": typed_int(form.get("score", "")),
         "comment": form.get("comment", ""),
     }
-    return rollback_on_failure(lambda: reviews.rate_manager(user, args))
+    return reviews.rate_manager(user, args)
 
 
 def committee_page(user: User, args) -> dict:
@@ -175,4 +174,4 @@ def review_committee(user: User, form) -> CommitteeReview:
         "score": typed_int(form.get("score", "")),
         "comment": form.get("comment", ""),
     }
-    return rollback_on_failure(lambda: reviews.review_committee(user, args))
+    return reviews.review_committee(user, args)

@@ -6,7 +6,6 @@ or redirects."""
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from backend.console.actions import rollback_on_failure
 from backend.console.blueprint import staff_required
 from backend.console.confirmation import confirmed
 from backend.console.ratings import pages as rating_pages
@@ -154,7 +153,7 @@ def _sheet(estate_id, year, error=None, form=None):
 
 def _act(estate_id, year, action, done, keep=None):
     try:
-        result = rollback_on_failure(action)
+        result = action()
     except DomainError as error:
         return _sheet(estate_id, year, error=error, form=keep)
     flash(done(result), "success")

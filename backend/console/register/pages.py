@@ -12,7 +12,6 @@ from backend.access.models import Membership
 from backend.access.roles import Role
 from backend.accounts.models import User
 from backend.common.masking import mask_phone
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import load, typed_int
 from backend.extensions import db
 from backend.governance.credit.figures import today
@@ -155,12 +154,12 @@ def record_committee(user: User, estate_id: int, form):
     _optional_id(form, "chair_candidate_id", fields)
     _optional_id(form, "replaces_id", fields)
     args = load(schemas.CommitteeArgs(), fields)
-    return rollback_on_failure(lambda: services.record_committee(user, estate_id, args))
+    return services.record_committee(user, estate_id, args)
 
 
 def end_committee(user: User, estate_id: int, committee_id: int, form):
     args = load(schemas.EndArgs(), {"on": form.get("on", ""), "reason": form.get("reason", "")})
-    return rollback_on_failure(lambda: services.end_committee(user, estate_id, committee_id, args))
+    return services.end_committee(user, estate_id, committee_id, args)
 
 
 def add_member(user: User, estate_id: int, committee_id: int, form):
@@ -169,40 +168,38 @@ def add_member(user: User, estate_id: int, committee_id: int, form):
     fields["is_branch_secretary"] = _flag(form, "is_branch_secretary")
     _optional_id(form, "candidate_id", fields)
     args = load(schemas.MemberArgs(), fields)
-    return rollback_on_failure(lambda: services.add_member(user, estate_id, committee_id, args))
+    return services.add_member(user, estate_id, committee_id, args)
 
 
 def remove_member(user: User, estate_id: int, member_id: int, form):
     args = load(schemas.LeaveArgs(), {"left_on": form.get("left_on", "")})
-    return rollback_on_failure(lambda: services.remove_member(user, estate_id, member_id, args))
+    return services.remove_member(user, estate_id, member_id, args)
 
 
 def add_branch(user: User, estate_id: int, form):
     fields = {k: form.get(k, "") for k in ("name", "secretary_name", "established_on")}
     fields["estate_ids"] = [typed_int(v) for v in form.getlist("estate_ids") if v.strip()]
     args = load(schemas.BranchArgs(), fields)
-    return rollback_on_failure(lambda: places.add_branch(user, estate_id, args))
+    return places.add_branch(user, estate_id, args)
 
 
 def dissolve_branch(user: User, estate_id: int, branch_id: int, form):
     args = load(schemas.DissolveBranchArgs(), {"dissolved_on": form.get("dissolved_on", "")})
-    return rollback_on_failure(lambda: places.dissolve_branch(user, estate_id, branch_id, args))
+    return places.dissolve_branch(user, estate_id, branch_id, args)
 
 
 def add_team(user: User, estate_id: int, form):
     fields = {k: form.get(k, "") for k in ("name", "leader_name", "leader_phone", "founded_on")}
     fields["member_count"] = typed_int(form.get("member_count", ""))
     args = load(schemas.TeamArgs(), fields)
-    return rollback_on_failure(lambda: places.add_team(user, estate_id, args))
+    return places.add_team(user, estate_id, args)
 
 
 def set_company(user: User, estate_id: int, form):
     fields = {}
     _optional_id(form, "property_company_id", fields)
     args = load(schemas.CompanyArgs(), fields)
-    return rollback_on_failure(
-        lambda: places.set_company(user, estate_id, args["property_company_id"])
-    )
+    return places.set_company(user, estate_id, args["property_company_id"])
 
 
 # -- a community's candidate pool ---------------------------------------------------------------
@@ -241,8 +238,8 @@ def add_candidate(user: User, community_id: int, form):
     fields["estate_id"] = typed_int(form.get("estate_id", ""))
     fields["is_party_member"] = _flag(form, "is_party_member")
     args = load(schemas.CandidateArgs(), fields)
-    return rollback_on_failure(lambda: places.add_candidate(user, community_id, args))
+    return places.add_candidate(user, community_id, args)
 
 
 def withdraw_candidate(user: User, community_id: int, candidate_id: int):
-    return rollback_on_failure(lambda: places.withdraw_candidate(user, community_id, candidate_id))
+    return places.withdraw_candidate(user, community_id, candidate_id)

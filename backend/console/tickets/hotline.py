@@ -3,7 +3,6 @@ and a case filed from the form with the API's own hotline rules."""
 
 from backend.accounts.models import User
 from backend.common.ids import IdField
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import load, typed_int
 from backend.console.tickets.pages import estates_for
 from backend.errors import Forbidden
@@ -61,4 +60,4 @@ def report_hotline(user: User, form) -> Ticket:
         fields["estate_id"] = typed_int(fields["estate_id"])
     args = load(HotlineForm(), fields)
     estate_id = args.pop("estate_id")
-    return rollback_on_failure(lambda: reporting.report_hotline(user, estate_id, args))
+    return reporting.report_hotline(user, estate_id, args)

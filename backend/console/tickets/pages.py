@@ -15,7 +15,6 @@ from backend.accounts.models import User
 from backend.common.clock import as_utc, local_text
 from backend.common.masking import mask_name, mask_phone
 from backend.common.ratios import percent
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import id_arg, load, page_arg, typed_int
 from backend.errors import ValidationFailed
 from backend.extensions import db
@@ -295,7 +294,7 @@ def transition(user: User, ticket_id: int, form) -> Ticket:
         if form.get(name, "").strip():
             fields[name] = typed_int(form[name])
     args = load(TicketTransitionArgs(), fields)
-    return rollback_on_failure(lambda: loop.transition(user, ticket_id, args))
+    return loop.transition(user, ticket_id, args)
 
 
 def photo_file(user: User, photo_id: int, size: str | None) -> tuple[str, str]:

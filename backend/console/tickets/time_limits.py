@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from backend.access.roles import ScopeKind
 from backend.accounts.models import User
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import id_arg, typed_int
 from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
@@ -110,5 +109,5 @@ def save_time_limits(user: User, county_id: int, form) -> int:
     if errors:
         raise ValidationFailed("时限有误，请按提示修改", fields=errors)
     if changed:
-        rollback_on_failure(lambda: oversight.set_time_limits(user, county_id, changed))
+        oversight.set_time_limits(user, county_id, changed)
     return len(changed)

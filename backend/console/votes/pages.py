@@ -15,7 +15,6 @@ from backend.access.scope import visible_estates
 from backend.accounts.models import User
 from backend.common.clock import as_utc, local_text, utcnow
 from backend.common.pagination import paginate
-from backend.console.actions import rollback_on_failure
 from backend.console.forms import load, page_arg, typed_int
 from backend.extensions import db
 from backend.places.models import Estate
@@ -256,7 +255,7 @@ def record_paper_ballot(user: User, motion_id: int, form) -> str:
     if form.get("elector_id", "").strip():
         fields["elector_id"] = typed_int(form["elector_id"])
     args = load(PaperBallotArgs(), fields)
-    ballot = rollback_on_failure(lambda: services.record_paper_ballot(user, motion_id, **args))
+    ballot = services.record_paper_ballot(user, motion_id, **args)
     label = db.session.get(Elector, ballot.elector_id).label
     return f"已录入「{label}」的纸质表决票：{CHOICE_LABELS[ballot.choice]}"
 
@@ -269,5 +268,5 @@ def close_now(user: User, motion_id: int) -> str:
     :raises Forbidden: the user may not tally this motion.
     :raises Conflict: voting has not ended yet, or the motion was cancelled.
     """
-    motion = rollback_on_failure(lambda: services.close_motion(user, motion_id))
+    motion = services.close_motion(user, motion_id)
     return f"已计票：{queries.result_of(motion)['outcome_label']}"

@@ -14,6 +14,7 @@ from backend.access.scope import visible_estates
 from backend.accounts.models import User
 from backend.common import uploads
 from backend.common.clock import utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.credit.figures import today
@@ -197,6 +198,7 @@ def _check_rules(args: dict) -> None:
         raise ValidationFailed(fields={"decided_on": ["决定日期不能晚于今天"]})
 
 
+@unit_of_work
 def record_penalty(user: User, company_id: int, args: dict, evidence=()) -> CreditPenalty:
     """Record a penalty with its evidence files ((filename, bytes) pairs); one transaction.
 
@@ -230,7 +232,6 @@ def record_penalty(user: User, company_id: int, args: dict, evidence=()) -> Cred
             filename, data, EVIDENCE_SUFFIXES, EVIDENCE_KINDS, max_bytes=EVIDENCE_MAX_BYTES
         )
         db.session.add(PenaltyEvidence(penalty_id=penalty.id, **stored))
-    db.session.commit()
     return penalty
 
 
@@ -243,6 +244,7 @@ def supervised_penalty(user: User, penalty_id: int) -> CreditPenalty:
     return penalty
 
 
+@unit_of_work
 def revoke_penalty(user: User, penalty_id: int, reason: str) -> CreditPenalty:
     """Revoke a mistaken penalty with a reason; it stays on record, marked 已撤销.
 
@@ -272,7 +274,6 @@ def revoke_penalty(user: User, penalty_id: int, reason: str) -> CreditPenalty:
     penalty.revoked_at = utcnow()
     penalty.revoked_by_id = user.id
     penalty.revoke_reason = reason.strip()
-    db.session.commit()
     return penalty
 
 

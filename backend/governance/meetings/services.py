@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.accounts.models import User
 from backend.common import uploads
 from backend.common.clock import utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.meetings import scope
@@ -103,6 +104,7 @@ def _keep_minutes(minutes) -> dict:
         raise ValidationFailed(error.message, fields={"minutes": [error.message]}) from error
 
 
+@unit_of_work
 def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
     """Record a meeting with its attendees, items and minutes ((filename, bytes) or None),
     as schemas.MeetingArgs; one transaction.
@@ -135,7 +137,6 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise Conflict(
             "该社区当天已登记同一主题的联席会议，请勿重复提交", code="meeting_exists"
         ) from None
@@ -166,13 +167,8 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
             )
         )
     if minutes:
-        try:
-            stored = _keep_minutes(minutes)
-        except ValidationFailed:
-            db.session.rollback()
-            raise
+        stored = _keep_minutes(minutes)
         db.session.add(MeetingMinutes(meeting_id=meeting.id, **stored))
-    db.session.commit()
     return meeting
 
 
@@ -188,6 +184,7 @@ def _locked(user: User, item_id: int, meeting_id: int | None) -> AgendaItem:
     )
 
 
+@unit_of_work
 def mark_done(user: User, item_id: int, meeting_id: int | None = None) -> AgendaItem:
     """Mark an item's decision carried out; one transaction.
 
@@ -196,17 +193,15 @@ def mark_done(user: User, item_id: int, meeting_id: int | None = None) -> Agenda
     """
     item = _locked(user, item_id, meeting_id)
     if not item.is_decided:
-        db.session.rollback()
         raise Conflict("该议题没有形成决议，无需落实", code="not_decided")
     if item.done_at is not None:
-        db.session.rollback()
         raise Conflict("该决议已标记为落实", code="already_done")
     item.done_at = utcnow()
     item.done_by_id = user.id
-    db.session.commit()
     return item
 
 
+@unit_of_work
 def mark_resolved(user: User, item_id: int, meeting_id: int | None = None) -> AgendaItem:
     """Mark a dispute item resolved (化解); one transaction.
 
@@ -215,13 +210,10 @@ def mark_resolved(user: User, item_id: int, meeting_id: int | None = None) -> Ag
     """
     item = _locked(user, item_id, meeting_id)
     if not item.is_dispute:
-        db.session.rollback()
         raise Conflict("该议题不是矛盾纠纷", code="not_a_dispute")
     if item.dispute_resolved:
-        db.session.rollback()
         raise Conflict("该矛盾纠纷已标记为化解", code="already_resolved")
     item.dispute_resolved = True
-    db.session.commit()
     return item
 
 

@@ -20,6 +20,7 @@ from backend.access.scope import visible_estates
 from backend.accounts.models import User
 from backend.common import uploads
 from backend.common.clock import SHANGHAI, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.credit.figures import SCOPE_KINDS, today
@@ -117,6 +118,7 @@ def _item(user: User, estate: Estate, item: dict, inspection_id: int | None) -> 
     return problem
 
 
+@unit_of_work
 def create_problem(user: User, args: dict) -> ProblemItem:
     """Record one problem of an estate (args as schemas.ProblemArgs); one transaction.
 
@@ -126,7 +128,7 @@ def create_problem(user: User, args: dict) -> ProblemItem:
     estate = supervised_estate(user, args["estate_id"])
     _check_item(estate, args)
     problem = _item(user, estate, args, None)
-    db.session.commit()
+    db.session.flush()  # the id, for a caller composing this into a larger unit of work
     return problem
 
 
@@ -134,6 +136,7 @@ def quarter_of(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+@unit_of_work
 def create_inspection(user: User, args: dict) -> Inspection:
     """Record an inspection with the 1–n problems it found (schemas.InspectionArgs); all of it
     or nothing.
@@ -158,10 +161,10 @@ def create_inspection(user: User, args: dict) -> Inspection:
     db.session.flush()
     for item in args["items"]:
         _item(user, estate, item, inspection.id)
-    db.session.commit()
     return inspection
 
 
+@unit_of_work
 def close_out(user: User, problem_id: int, close_note: str, photos=()) -> ProblemItem:
     """Close out (销号) a problem on the approving officer's word and 1–9 photos ((filename,
     bytes) pairs, JPG or PNG); one transaction.
@@ -189,23 +192,17 @@ def close_out(user: User, problem_id: int, close_note: str, photos=()) -> Proble
         .execution_options(populate_existing=True)
     )
     if problem.status != ProblemStatus.OPEN:
-        db.session.rollback()
         raise Conflict("该问题已销号", code="already_closed_out")
-    try:
-        for filename, data in photos:
-            stored = uploads.keep(
-                filename, data, PHOTO_SUFFIXES, PHOTO_KINDS, max_bytes=PHOTO_MAX_BYTES
-            )
-            db.session.add(ProblemEvidence(problem_id=problem.id, **stored))
-    except ValidationFailed:
-        db.session.rollback()
-        raise
+    for filename, data in photos:
+        stored = uploads.keep(
+            filename, data, PHOTO_SUFFIXES, PHOTO_KINDS, max_bytes=PHOTO_MAX_BYTES
+        )
+        db.session.add(ProblemEvidence(problem_id=problem.id, **stored))
     problem.status = ProblemStatus.CLOSED_OUT
     problem.closed_at = utcnow()
     problem.closed_on = problem.closed_at.astimezone(SHANGHAI).date()
     problem.closed_by_id = user.id
     problem.close_note = note
-    db.session.commit()
     return problem
 
 

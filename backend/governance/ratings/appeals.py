@@ -13,6 +13,7 @@ from backend.access.roles import Role
 from backend.access.scope import get_estate_for, roles_on_estate
 from backend.accounts.models import User
 from backend.common.clock import as_utc, utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.ratings import services
@@ -33,6 +34,7 @@ def appeal_deadline(rating: EstateRating):
     return as_utc(rating.confirmed_at) + timedelta(days=current_app.config["RATING_APPEAL_DAYS"])
 
 
+@unit_of_work
 def appeal(user: User, rating_id: int, reason: str) -> RatingAppeal:
     """Appeal a confirmed rating of the user's estate; one transaction.
 
@@ -54,23 +56,19 @@ def appeal(user: User, rating_id: int, reason: str) -> RatingAppeal:
         raise ValidationFailed(fields={"reason": [f"申诉理由不能超过 {REASON_MAX} 个字"]})
     rating = services.locked_rating(rating.id)
     if rating.status != RatingStatus.CONFIRMED:
-        db.session.rollback()
         raise Conflict("该评定尚未确认或正在重新评分，暂不能申诉", code="rating_not_confirmed")
     days = current_app.config["RATING_APPEAL_DAYS"]
     if utcnow() >= appeal_deadline(rating):
-        db.session.rollback()
         raise Conflict(f"已超过申诉期限（评定确认后 {days} 天内）", code="appeal_window_closed")
     if open_appeal(rating.id) is not None:
-        db.session.rollback()
         raise Conflict("该评定已有待处理的申诉，请等待处理结果", code="appeal_open")
     row = RatingAppeal(
         rating_id=rating.id, estate_id=rating.estate_id, appellant_id=user.id, reason=reason
     )
     db.session.add(row)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:  # the partial unique index: one open appeal per rating
-        db.session.rollback()
         raise Conflict("该评定已有待处理的申诉，请等待处理结果", code="appeal_open") from exc
     return row
 
@@ -93,6 +91,7 @@ def appeals_of(rating_id: int) -> list[RatingAppeal]:
     )
 
 
+@unit_of_work
 def decide(
     user: User, appeal_id: int, uphold: bool, reason: str = "", estate_id: int | None = None
 ) -> RatingAppeal:
@@ -124,7 +123,6 @@ def decide(
         .execution_options(populate_existing=True)
     )
     if row.status != AppealStatus.OPEN:
-        db.session.rollback()
         raise Conflict("该申诉已处理", code="appeal_decided")
     row.status = AppealStatus.UPHELD if uphold else AppealStatus.DISMISSED
     row.decided_at = utcnow()
@@ -138,5 +136,4 @@ def decide(
         rating.five_star_reason = None
         rating.confirmed_at = None
         rating.confirmed_by_id = None
-    db.session.commit()
     return row

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 
 from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.governance.credit.figures import today
@@ -172,6 +173,7 @@ def _validate(rows: list[dict]) -> list[Line]:
     return lines
 
 
+@unit_of_work
 def set_sheet(user: User, year, rows: list[dict]) -> list[Line]:
     """Replace the county's criteria for ``year`` (county officers); one transaction.
 
@@ -187,8 +189,6 @@ def set_sheet(user: User, year, rows: list[dict]) -> list[Line]:
     lines = _validate(rows)
     lock_county(county_id, share=False)
     if is_frozen(county_id, year):
-        db.session.rollback()
         raise Conflict(f"{year} 年度已有小区提交评分，评分标准不能再修改", code="criteria_frozen")
     _write(county_id, year, lines)
-    db.session.commit()
     return lines

@@ -15,6 +15,7 @@ from backend.access.models import Membership
 from backend.access.roles import Role
 from backend.accounts.models import User
 from backend.common.clock import utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.ratings import criteria, services
@@ -67,6 +68,7 @@ def managed_estate(user: User, manager_id, estate_id) -> Estate:
     return estate
 
 
+@unit_of_work
 def rate_manager(user: User, args: dict) -> ManagerStar:
     """Give a property manager stars for a year (args: manager_user_id, estate_id, year,
     stars, score, comment); replaces the year's earlier stars. One transaction.
@@ -103,10 +105,11 @@ def rate_manager(user: User, args: dict) -> ManagerStar:
     row.rated_by_id, row.rated_at = user.id, utcnow()
     for key, value in _places(estate).items():
         setattr(row, key, value)
-    _commit()
+    _flush()
     return row
 
 
+@unit_of_work
 def review_committee(user: User, args: dict) -> CommitteeReview:
     """Review an estate's committee for a year (args: estate_id, year, grade, score, comment);
     replaces the year's earlier review. One transaction.
@@ -140,13 +143,12 @@ def review_committee(user: User, args: dict) -> CommitteeReview:
         db.session.add(row)
     row.grade, row.score, row.comment = args["grade"], args["score"], comment
     row.reviewed_by_id, row.reviewed_at = user.id, utcnow()
-    _commit()
+    _flush()
     return row
 
 
-def _commit() -> None:
+def _flush() -> None:
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:  # two first reviews at once: the unique key keeps one
-        db.session.rollback()
         raise Conflict("另一位干部刚刚提交了评价，请刷新后查看") from exc

@@ -21,6 +21,7 @@ from backend.access.roles import Role
 from backend.access.scope import roles_on_estate, visible_estates
 from backend.accounts.models import User
 from backend.common.clock import utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.ratings import criteria, sources
@@ -149,14 +150,13 @@ def _draft(user: User, estate: Estate, year: int) -> EstateRating:
         try:
             db.session.flush()
         except IntegrityError as exc:
-            db.session.rollback()
             raise Conflict("另一位干部正在为该小区评分，请刷新后重试") from exc
     if rating.status != RatingStatus.DRAFT:
-        db.session.rollback()
         raise Conflict("该小区本年度评分已提交，不能再修改", code="rating_not_draft")
     return rating
 
 
+@unit_of_work
 def score(user: User, estate_id: int, year, given: dict, submit: bool = False) -> EstateRating:
     """Save the sheet of an estate's year (hand-scored points by criterion code; automatic
     ones from Linli's records), and with ``submit`` send it to the county; one transaction.
@@ -200,7 +200,6 @@ def score(user: User, estate_id: int, year, given: dict, submit: bool = False) -
         rating.status = RatingStatus.SUBMITTED
         rating.submitted_at = utcnow()
         rating.submitted_by_id = user.id
-    db.session.commit()
     return rating
 
 
@@ -231,6 +230,7 @@ def county_rating(user: User, estate_id: int, year: int) -> EstateRating:
     return rating
 
 
+@unit_of_work
 def confirm(user: User, estate_id: int, year: int) -> EstateRating:
     """Confirm a submitted rating (county officers): stars from the total; a total eligible
     for 5★ is confirmed as 4★ with the 5★ review pending. One transaction, row locked.
@@ -240,7 +240,6 @@ def confirm(user: User, estate_id: int, year: int) -> EstateRating:
     """
     rating = locked_rating(county_rating(user, estate_id, year).id)
     if rating.status != RatingStatus.SUBMITTED:
-        db.session.rollback()
         raise Conflict("该评定不是待确认状态（可能已被确认），请刷新后查看", code="not_submitted")
     stars, eligible = stars_for(rating.total)
     rating.status = RatingStatus.CONFIRMED
@@ -249,10 +248,10 @@ def confirm(user: User, estate_id: int, year: int) -> EstateRating:
     rating.five_star_reason = None
     rating.confirmed_at = utcnow()
     rating.confirmed_by_id = user.id
-    db.session.commit()
     return rating
 
 
+@unit_of_work
 def review_five_stars(
     user: User, estate_id: int, year: int, grant: bool, reason: str = ""
 ) -> EstateRating:
@@ -272,11 +271,9 @@ def review_five_stars(
     if rating.status != RatingStatus.CONFIRMED or rating.five_star_review != (
         FiveStarReview.PENDING
     ):
-        db.session.rollback()
         raise Conflict("该评定没有待审核的五星申请", code="no_five_star_review")
     rating.five_star_review = FiveStarReview.GRANTED if grant else FiveStarReview.DECLINED
     rating.stars = 5 if grant else rating.stars
     rating.five_star_reason = reason or None
     rating.five_star_by_id = user.id
-    db.session.commit()
     return rating

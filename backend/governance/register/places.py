@@ -8,6 +8,7 @@ from sqlalchemy import Select, or_, select
 from backend.access.models import Membership
 from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.register.models import (
@@ -40,6 +41,7 @@ def branches_of(estate_id: int) -> list[PartyBranch]:
     )
 
 
+@unit_of_work
 def add_branch(user: User, estate_id: int, args: dict) -> PartyBranch:
     """A branch covering the estate and, for a joint branch, ``estate_ids`` of its community.
 
@@ -68,10 +70,10 @@ def add_branch(user: User, estate_id: int, args: dict) -> PartyBranch:
     db.session.add(branch)
     db.session.flush()
     db.session.add_all(PartyBranchEstate(branch_id=branch.id, estate_id=i) for i in sorted(ids))
-    db.session.commit()
     return branch
 
 
+@unit_of_work
 def dissolve_branch(user: User, estate_id: int, branch_id: int, args: dict) -> PartyBranch:
     """Record that a branch covering the estate was dissolved on ``args["dissolved_on"]``.
 
@@ -89,13 +91,12 @@ def dissolve_branch(user: User, estate_id: int, branch_id: int, args: dict) -> P
         raise ValidationFailed(fields={"dissolved_on": ["撤销日期不能早于成立日期"]})
     branch = locked_row(PartyBranch, branch.id)
     if branch.dissolved_on is not None:
-        db.session.rollback()
         raise Conflict("该党支部已撤销", code="branch_dissolved")
     branch.dissolved_on = day
-    db.session.commit()
     return branch
 
 
+@unit_of_work
 def add_team(user: User, estate_id: int, args: dict) -> VolunteerTeam:
     """:raises NotFound, Forbidden: as editable_estate. :raises ValidationFailed: future date."""
     estate = editable_estate(user, estate_id)
@@ -109,10 +110,10 @@ def add_team(user: User, estate_id: int, args: dict) -> VolunteerTeam:
         founded_on=args["founded_on"],
     )
     db.session.add(team)
-    db.session.commit()
     return team
 
 
+@unit_of_work
 def set_company(user: User, estate_id: int, company_id: int | None) -> Estate:
     """Change (or clear, with None) the estate's property company.
 
@@ -125,7 +126,6 @@ def set_company(user: User, estate_id: int, company_id: int | None) -> Estate:
         if company is None or company.county_id != estate.county_id:
             raise ValidationFailed(fields={"property_company_id": ["请选择本县登记的物业企业"]})
     estate.property_company_id = company_id
-    db.session.commit()
     return estate
 
 
@@ -171,6 +171,7 @@ def candidates(community_id: int) -> list[CommitteeCandidate]:
     )
 
 
+@unit_of_work
 def add_candidate(user: User, community_id: int, args: dict) -> CommitteeCandidate:
     """Add a person to the community's pool (schemas.CandidateArgs).
 
@@ -191,10 +192,10 @@ def add_candidate(user: User, community_id: int, args: dict) -> CommitteeCandida
         added_by_id=user.id,
     )
     db.session.add(row)
-    db.session.commit()
     return row
 
 
+@unit_of_work
 def withdraw_candidate(user: User, community_id: int, candidate_id: int) -> CommitteeCandidate:
     """:raises NotFound: outside scope or not this community's. :raises Conflict: not active."""
     community = supervised_community(user, community_id)
@@ -203,8 +204,6 @@ def withdraw_candidate(user: User, community_id: int, candidate_id: int) -> Comm
         raise NotFound("未找到该人选，或您无权查看")
     row = locked_row(CommitteeCandidate, row.id)
     if row.status != CandidateStatus.ACTIVE:
-        db.session.rollback()
         raise Conflict("该人选已退出或已当选", code="candidate_not_active")
     row.status = CandidateStatus.WITHDRAWN
-    db.session.commit()
     return row

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from backend.access.scope import visible_estates
 from backend.accounts.models import User
 from backend.common.clock import utcnow
+from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.governance.credit.figures import today
 from backend.governance.register.figures import due_on, notice_days
@@ -47,6 +48,7 @@ def due_in_scope(user: User, on: date | None = None):
     )
 
 
+@unit_of_work
 def send_reminders(on: date | None = None) -> int:
     """Post the reminder for each live term due and not yet reminded; returns how many.
 
@@ -68,5 +70,4 @@ def send_reminders(on: date | None = None) -> int:
         ).all()
         outbox.add_for_groups(TOPIC, committee.id, groups)
         committee.reminded_at = utcnow()
-    db.session.commit()
     return len(due)

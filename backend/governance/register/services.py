@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.access.roles import Role
 from backend.access.scope import get_estate_for, require_estate_role, roles_on_estate
 from backend.accounts.models import User
+from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.credit.figures import today
@@ -124,14 +125,14 @@ def rederive(committee: Committee) -> None:
     committee.is_party_led, committee.party_led_since = rules.derive(serving, rule, percent)
 
 
-def _commit_or_conflict(message: str, code: str) -> None:
+def _flush_or_conflict(message: str, code: str) -> None:
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:  # the partial unique indexes: without a lock (SQLite) too
-        db.session.rollback()
         raise Conflict(message, code=code) from exc
 
 
+@unit_of_work
 def record_committee(user: User, estate_id: int, args: dict) -> Committee:
     """Record a committee term (args as schemas.CommitteeArgs) with its chair. A live term is
     ended the day the new one is filed; ``replaces_id`` must name it (what the officer saw).
@@ -152,11 +153,9 @@ def record_committee(user: User, estate_id: int, args: dict) -> Committee:
     locked_row(Estate, estate.id)  # serialises terms of one estate
     live = live_committee(estate.id)
     if (live.id if live else None) != args.get("replaces_id"):
-        db.session.rollback()
         raise Conflict("本小区业委会登记已有变化，请刷新页面后重试", code="committee_changed")
     if live is not None:
         if formed_on < live.formed_on:
-            db.session.rollback()
             raise ValidationFailed(fields={"formed_on": ["新一届备案日期不能早于上一届"]})
         live.ended_on = formed_on
         live.end_reason = (args.get("reason") or "").strip() or "换届选举"
@@ -185,7 +184,7 @@ def record_committee(user: User, estate_id: int, args: dict) -> Committee:
         candidate.status = CandidateStatus.ELECTED
     db.session.flush()
     rederive(committee)
-    _commit_or_conflict("本小区已有在任业委会，请刷新页面后重试", "committee_exists")
+    _flush_or_conflict("本小区已有在任业委会，请刷新页面后重试", "committee_exists")
     return committee
 
 
@@ -199,11 +198,11 @@ def _committee_of(estate: Estate, committee_id: int) -> Committee:
 def _live_locked(committee: Committee) -> Committee:
     committee = locked_row(Committee, committee.id)
     if committee.ended_on is not None:
-        db.session.rollback()
         raise Conflict("该届业委会已结束，不能再修改", code="committee_ended")
     return committee
 
 
+@unit_of_work
 def end_committee(user: User, estate_id: int, committee_id: int, args: dict) -> Committee:
     """Dissolve the live term on ``args["on"]`` with a reason (schemas.EndArgs).
 
@@ -219,10 +218,10 @@ def end_committee(user: User, estate_id: int, committee_id: int, args: dict) -> 
     committee = _live_locked(committee)
     committee.ended_on = args["on"]
     committee.end_reason = args["reason"].strip()
-    db.session.commit()
     return committee
 
 
+@unit_of_work
 def add_member(user: User, estate_id: int, committee_id: int, args: dict) -> CommitteeMember:
     """Add a member to the live term (schemas.MemberArgs) and re-derive the party-led flag.
 
@@ -240,7 +239,6 @@ def add_member(user: User, estate_id: int, committee_id: int, args: dict) -> Com
     candidate = _candidate(estate, args.get("candidate_id"), "candidate_id")
     committee = _live_locked(committee)
     if args["role"] == MemberRole.CHAIR and _current_chair(committee.id) is not None:
-        db.session.rollback()
         raise Conflict("本届已有主任，请先登记现任主任离任", code="chair_exists")
     member = CommitteeMember(
         committee_id=committee.id,
@@ -258,7 +256,7 @@ def add_member(user: User, estate_id: int, committee_id: int, args: dict) -> Com
         candidate.status = CandidateStatus.ELECTED
     db.session.flush()
     rederive(committee)
-    _commit_or_conflict("本届已有主任，请先登记现任主任离任", "chair_exists")
+    _flush_or_conflict("本届已有主任，请先登记现任主任离任", "chair_exists")
     return member
 
 
@@ -272,6 +270,7 @@ def _current_chair(committee_id: int) -> CommitteeMember | None:
     )
 
 
+@unit_of_work
 def remove_member(user: User, estate_id: int, member_id: int, args: dict) -> CommitteeMember:
     """Record that a member left the live term on ``args["left_on"]`` (the row stays), and
     re-derive the party-led flag.
@@ -291,15 +290,14 @@ def remove_member(user: User, estate_id: int, member_id: int, args: dict) -> Com
     committee = _live_locked(committee)
     db.session.refresh(member)
     if member.left_on is not None:
-        db.session.rollback()
         raise Conflict("该委员已离任", code="member_left")
     member.left_on = args["left_on"]
     db.session.flush()
     rederive(committee)
-    db.session.commit()
     return member
 
 
+@unit_of_work
 def recompute_party_led() -> int:
     """Re-derive every committee's flag (after the rule changed); returns how many changed.
 
@@ -311,5 +309,4 @@ def recompute_party_led() -> int:
         before = (committee.is_party_led, committee.party_led_since)
         rederive(committee)
         changed += (committee.is_party_led, committee.party_led_since) != before
-    db.session.commit()
     return changed
