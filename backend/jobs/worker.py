@@ -81,9 +81,10 @@ def run_worker(url: str, queues: list[str], burst: bool = False, scheduler: bool
             worker.work(burst=burst, with_scheduler=scheduler, logging_level="INFO")
         except REDIS_DOWN as exc:  # registering, or telling Redis of the loop's end
             log.warning("worker loop ended, Redis unreachable: %s", exc)
-            if worker is not None:
-                with suppress(Exception):
-                    worker.unsubscribe()  # its listener thread would retry forever
+            if worker is not None and worker.pubsub_thread:
+                # rq's unsubscribe asks Redis first, so fails now; its listener thread would
+                # go on retrying, and resubscribe to this loop's channel, for good.
+                worker.pubsub_thread.stop()
         if burst or (worker is not None and worker.stopping):
             return
         # rq's loop ended on an error (rq logged it). Our handlers until the next loop's own.
