@@ -7,6 +7,8 @@
 #   flask --app backend jobs worker    (rq worker + scheduler: delivers outbox rows)
 #   flask --app backend jobs relay     (hands due outbox rows to the queue)
 #   flask --app backend jobs scheduler (enqueues periodic jobs; one leads, others stand by)
+# They ride out a Redis outage; give every container a restart policy for anything worse
+# (`docker run --restart unless-stopped`, as config/compose.yaml does for all four).
 # Installed in place (-e) so migrations/ and config/ are found beside the code.
 FROM python:3.11-slim
 

@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     wire_delivery(app, Delivery(delivery.DELIVER_JOB, delivery.deliver_job, delivery.warm_up))
 
     import backend.claims.api  # noqa: F401  (its views join the accounts blueprint)
+    import backend.outbox.api  # noqa: F401  (its view joins the group chats' blueprint)
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
     from backend.estates.api import blp as places_blp

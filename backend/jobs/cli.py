@@ -5,15 +5,14 @@ import signal
 import threading
 
 import click
-import redis
 from flask import current_app
 from flask.cli import AppGroup
-from rq import Worker
 
 from backend.jobs.delivery import delivery_of
 from backend.jobs.queues import DEFAULT_QUEUE, DELIVERY_QUEUE, dispatch
 from backend.jobs.relay import run_relay
 from backend.jobs.schedule import run_scheduler
+from backend.jobs.worker import run_worker
 from backend.outbox import services as outbox
 
 jobs = AppGroup("jobs", help="后台任务：worker、outbox relay 与定时任务调度器。")
@@ -30,13 +29,11 @@ def _redis_url() -> str:
 @click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
 @click.option("--scheduler/--no-scheduler", default=True, help="Run rq's scheduler (retries).")
 def worker(burst: bool, scheduler: bool) -> None:
-    """Run an rq worker for deliveries, then periodic jobs (inside the app context)."""
-    # No socket timeout: the worker blocks on BLPOP for minutes at a time.
-    connection = redis.Redis.from_url(_redis_url())
+    """Run an rq worker for deliveries, then periodic jobs (inside the app context), through
+    Redis outages."""
+    url = _redis_url()
     delivery_of().warm_up(current_app)  # built once here, inherited by every forked work horse
-    Worker([DELIVERY_QUEUE, DEFAULT_QUEUE], connection=connection).work(
-        burst=burst, with_scheduler=scheduler, logging_level="INFO"
-    )
+    run_worker(url, [DELIVERY_QUEUE, DEFAULT_QUEUE], burst=burst, scheduler=scheduler)
 
 
 @jobs.command("relay")

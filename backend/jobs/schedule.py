@@ -18,6 +18,7 @@ from rq.cron import CronScheduler
 from rq.exceptions import SchedulerNotFound
 
 from backend.common.clock import utcnow
+from backend.jobs.outage import Backoff
 from backend.jobs.queues import DEFAULT_QUEUE
 
 log = logging.getLogger("backend.jobs")
@@ -104,6 +105,7 @@ def run_scheduler(
         _register(scheduler, entry)
     lock = connection.lock(LEADER_KEY, timeout=lock_ttl, thread_local=False)
     leading = None
+    backoff = Backoff(first=min(1.0, renew_every), cap=renew_every)
     try:
         while not stop.is_set():
             was_leading = leading
@@ -117,11 +119,18 @@ def run_scheduler(
                     if scheduler.enqueue_jobs():
                         scheduler.save()  # rq's record of each job's last and next run
                     scheduler.heartbeat()
-            except Exception as exc:  # Redis down: nobody can enqueue; try again next round
-                log.warning("scheduler round failed: %s: %s", type(exc).__name__, exc)
+            except Exception as exc:  # Redis down: nobody can enqueue; try again soon
+                wait = backoff.next_wait()
+                log.warning(
+                    "scheduler round failed, next in %gs: %s: %s", wait, type(exc).__name__, exc
+                )
                 if leading:
                     log.info("scheduler standby: %s", scheduler.name)
                 leading = False
+                stop.wait(wait)
+                continue
+            if backoff.reset():
+                log.info("scheduler resumed: %s", scheduler.name)
             due_in = scheduler.calculate_sleep_interval() if leading else renew_every
             stop.wait(min(due_in, renew_every))
     finally:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from backend.access.roles import Role
@@ -17,6 +17,7 @@ from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
+from backend.outbox import counts
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage, OutboxStatus
 
 S = OutboxStatus
@@ -249,13 +250,7 @@ def delivery_log(estate_id: int, status: str | None, page: int, page_size: int):
 
 
 def status_counts(estate_id: int) -> dict[str, int]:
-    return dict(
-        db.session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.estate_id == estate_id)
-            .group_by(OutboxMessage.status)
-        ).all()
-    )
+    return counts.by_estate([estate_id]).get(estate_id, {})
 
 
 def can_requeue(user: User) -> bool:

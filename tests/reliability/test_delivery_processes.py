@@ -1,15 +1,18 @@
 """Delivery through real `jobs worker` and `jobs relay` processes: exactly once per group,
-through 500s, token errors, a SIGKILLed worker and a Redis outage."""
+through 500s, token errors, a SIGKILLed worker and Redis outages."""
 
 import os
 import signal
+import time
 from collections import Counter
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from backend.access.roles import Role
 from backend.extensions import db
+from backend.jobs.schedule import LEADER_KEY
 from backend.outbox.models import OutboxMessage
 from bot.wechat import wecom_client
 from tests.reliability.conftest import process_env, wait_until
@@ -148,3 +151,29 @@ def test_redis_down_while_posting_then_back_delivery_catches_up(
     private_redis.start()
     wait_until(lambda: _sent_count() == 10, timeout=120, message="delivery after Redis is back")
     _assert_exactly_once(fake_wechat, groups)
+
+
+def test_worker_relay_and_scheduler_outlive_a_redis_outage_and_deliver_exactly_once(
+    client, make, auth, fake_wechat, processes, private_redis
+):
+    community, groups = _community_with_groups(make, count=12)
+    # Slow sends keep the worker busy (a work horse running) when Redis goes away.
+    fake_wechat.inject("slow", 1000, delay_seconds=0.3, paths=["/cgi-bin/webhook/send"])
+    processes.env = process_env(fake_wechat.base_url, private_redis.url)
+    running = [processes.start("relay"), processes.start("worker")]
+    scheduler = processes.start("scheduler", "--lock-ttl", "3")  # a round every second
+    leader = redis.Redis.from_url(private_redis.url)
+    wait_until(lambda: leader.get(LEADER_KEY), message="the scheduler to lead")
+
+    _post_to_community(client, auth, make, community)
+    wait_until(lambda: len(fake_wechat.messages()) >= 2, message="the first messages")
+    private_redis.stop()
+    time.sleep(4)
+    private_redis.start()
+
+    wait_until(lambda: _sent_count() == 12, timeout=90, message="delivery after the outage")
+    _assert_exactly_once(fake_wechat, groups)
+    # The same processes, never restarted; the scheduler leads again in the new Redis.
+    assert [p.poll() for p in [*running, scheduler]] == [None, None, None]
+    wait_until(lambda: leader.get(LEADER_KEY), timeout=30, message="the scheduler to lead again")
+    assert f":{scheduler.pid}:" in leader.get(LEADER_KEY).decode()
