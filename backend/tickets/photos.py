@@ -77,12 +77,14 @@ def process(
                 # nothing (a thousand-frame APNG would otherwise be a CPU bomb).
                 image.load()
                 turn = UPRIGHT.get(image.getexif().get(ExifTags.Base.Orientation))
-                full = _fit(_pixels_only(image), FULL_SIDE)
+                # Bicubic costs a quarter less than Lanczos (40 MP: 390 vs 510 ms), 52 dB PSNR
+                # apart: no one sees it in a photo kept at 4096.
+                full = _fit(_pixels_only(image), FULL_SIDE, Image.Resampling.BICUBIC, 2.0)
                 if turn is not None:  # turned once scaled down: fewer pixels to move
                     full = full.transpose(turn)
                 # 8×8 box averages then Lanczos: half the time of 4×4 first (12 MP: 11 vs 21
                 # ms), 49.5 dB PSNR to an exact Lanczos thumbnail (a JPEG at 85 is about 40).
-                thumb = _fit(full, THUMB_SIDE, reducing_gap=1.0)
+                thumb = _fit(full, THUMB_SIDE, Image.Resampling.LANCZOS, 1.0)
                 # Optimized Huffman tables save 13% of the full photo's bytes for twice a
                 # plain encode's time (12 MP: 40 vs 85 ms of CPU); on a thumbnail they cost
                 # nothing and it is the one fetched over and over, in every list and map.
@@ -136,13 +138,15 @@ def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def _fit(image: Image.Image, side: int, reducing_gap: float = 2.0) -> Image.Image:
+def _fit(
+    image: Image.Image, side: int, resample: Image.Resampling, reducing_gap: float
+) -> Image.Image:
     """``image`` scaled down to ``_fitted`` its size (never enlarged). Pillow first box-averages
     whole blocks of pixels down to ``reducing_gap`` times the size, then filters the rest."""
     size = _fitted(image.size, side)
     if size == image.size:
         return image
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=reducing_gap)
+    return image.resize(size, resample, reducing_gap=reducing_gap)
 
 
 def _jpeg(image: Image.Image, optimize: bool = True) -> bytes:
