@@ -88,6 +88,7 @@ def process(
                 # Optimized Huffman tables save 13-15% of the full photo's bytes for twice a
                 # plain encode's time (12 MP: 40 vs 85 ms of CPU); on a thumbnail they cost
                 # nothing and it is the one fetched over and over, in every list and map.
+                # Progressive would save 3% more for four times a plain encode (12 MP: 180 ms).
                 return ProcessedPhoto(
                     _jpeg(full, optimize=False), _jpeg(thumb), *full.size, source_format
                 )
