@@ -105,6 +105,62 @@ def test_jpeg_from_a_phone_comes_out_upright():
     assert photo.source_format == "JPEG"
 
 
+# What each EXIF Orientation asks to show, undone: how a camera stores an upright scene.
+STORED_AS = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,  # shown turned 90° clockwise
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,  # shown turned 90° anticlockwise
+}
+
+
+def with_orientation(upright: Image.Image, orientation: int) -> bytes:
+    turn = STORED_AS[orientation]
+    stored = upright.transpose(turn) if turn is not None else upright
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    return encode(stored, "JPEG", exif=exif)
+
+
+@pytest.mark.parametrize("orientation", STORED_AS)
+def test_every_exif_orientation_comes_out_upright_and_unmirrored(orientation):
+    upright = flat(BLUE, (80, 120))
+    upright.paste(RED, (0, 0, 24, 24))  # top left
+    upright.paste(GREEN, (56, 0, 80, 24))  # top right: a mirror image would swap them
+
+    photo = process(with_orientation(upright, orientation))
+
+    for data in (photo.full, photo.thumb):
+        image = opened(data)
+        assert image.size == (80, 120)
+        assert near(image.getpixel((10, 10)), RED, tolerance=30)
+        assert near(image.getpixel((70, 10)), GREEN, tolerance=30)
+        assert near(image.getpixel((40, 100)), BLUE, tolerance=30)
+
+
+def test_a_turned_panorama_is_scaled_down_then_upright(monkeypatch):
+    from PIL.JpegImagePlugin import JpegImageFile
+
+    upright = flat(BLUE, (1200, 9000))
+    upright.paste(RED, (0, 0, 1200, 3000))  # the top third
+    decoded = []
+    load = JpegImageFile.load
+    monkeypatch.setattr(JpegImageFile, "load", lambda self: decoded.append(self.size) or load(self))
+
+    photo = process(with_orientation(upright, 6))
+
+    full = opened(photo.full)
+    assert (photo.width, photo.height) == full.size == (546, FULL_SIDE)
+    assert near(full.getpixel((273, 500)), RED) and near(full.getpixel((273, 3500)), BLUE)
+    assert opened(photo.thumb).size == (64, THUMB_SIDE)
+    # libjpeg decoded it at half scale: 4500×600 (as stored) still covers 4096.
+    assert decoded[0] == (4500, 600)
+
+
 def test_no_exif_gps_xmp_icc_or_comment_survives():
     source = phone_jpeg()
     for trace in (b"Exif", b"WGS-84", b"LinliPhone", b"ns.adobe.com/xap", b"ICC_PROFILE"):
@@ -284,6 +340,7 @@ def test_png_named_jpg_with_a_script_inside_and_after_is_taken_as_png_without_it
         assert b"<script" not in output
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
 @pytest.mark.parametrize(
     ("size", "full", "thumb"),
     [
@@ -293,8 +350,9 @@ def test_png_named_jpg_with_a_script_inside_and_after_is_taken_as_png_without_it
         ((300, 200), (300, 200), (300, 200)),  # never enlarged
     ],
 )
-def test_full_is_capped_at_4096_and_thumb_at_480_keeping_the_aspect(size, full, thumb):
-    photo = process(encode(flat(GREEN, size), "PNG"))
+def test_full_is_capped_at_4096_and_thumb_at_480_keeping_the_aspect(size, full, thumb, fmt):
+    # 5000 wide is under twice 4096: a JPEG is decoded whole, never below what is kept.
+    photo = process(encode(flat(GREEN, size), fmt))
 
     assert (photo.width, photo.height) == opened(photo.full).size == full
     assert opened(photo.thumb).size == thumb
