@@ -28,6 +28,8 @@ import requests
 from sqlalchemy import event, text
 
 from backend import create_app
+from backend.accounts.models import User
+from backend.accounts.sessions import console_session_values
 from backend.common.clock import utcnow
 from backend.extensions import db
 from backend.governance.targets import periods
@@ -345,8 +347,11 @@ def _count_statements(app, path: str, staff_id: int) -> tuple[list, float]:
     """The (ms, statement) pairs one request of ``path`` runs in-process (after a first
     one), and how long that request took."""
     client = app.test_client()
+    with app.app_context():
+        values = console_session_values(db.session.get(User, staff_id))
+        db.session.remove()
     with client.session_transaction() as session:
-        session["staff_user_id"] = staff_id
+        session.update(values)
     if client.get(path).status_code != 200:
         raise SystemExit(f"{path}: not 200 in-process")
     with app.app_context():
