@@ -1,4 +1,5 @@
-"""dashboard roll-ups: each closed month's ticket figures per place, and the months built
+"""dashboard roll-ups: each closed month's ticket figures per place, and the months built;
+ticket indexes for the live current month of a township or community
 
 Revision ID: 0014
 Revises: 0013
@@ -42,9 +43,16 @@ def upgrade():
         batch_op.create_index('ix_place_month_figures_place', ['kind', 'place_id', 'month'], unique=False)
         batch_op.create_index('ix_place_month_figures_parent', ['kind', 'parent_id', 'month'], unique=False)
         batch_op.create_index(batch_op.f('ix_place_month_figures_month'), ['month'], unique=False)
+    # The current month is still counted live, for a township or community too.
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.create_index('ix_ticket_township_created', ['township_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_ticket_community_created', ['community_id', 'created_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.drop_index('ix_ticket_community_created')
+        batch_op.drop_index('ix_ticket_township_created')
     with op.batch_alter_table('place_month_figures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_place_month_figures_month'))
         batch_op.drop_index('ix_place_month_figures_parent')
