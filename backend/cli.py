@@ -184,3 +184,17 @@ def recompute_party_led():
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"party-led flags re-derived: {changed} changed")
+
+
+@linli.command("rebuild-rollups")
+@click.argument("since", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("until", type=click.DateTime(formats=["%Y-%m-%d"]))
+def rebuild_rollups(since, until):
+    """Rebuild the dashboards' roll-ups of the closed months from SINCE's to UNTIL's
+    (YYYY-MM-DD): a backfill, or after tickets were changed in bulk outside the services."""
+    from backend.governance.targets import rollup_build
+
+    if since > until:
+        raise click.ClickException("开始日期不能晚于结束日期")
+    built = rollup_build.rebuild(since.date(), until.date())
+    click.echo(f"roll-ups rebuilt: {built} months")

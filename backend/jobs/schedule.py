@@ -69,6 +69,9 @@ SCHEDULE: tuple[Periodic, ...] = (
         "backend.governance.register.jobs.reelection_reminders_job",
         cron="0 1 * * *",
     ),
+    # The dashboards' roll-ups of closed months: the newly closed month and any month a ticket
+    # changed in since its build, so a late edit shows within the hour.
+    Periodic("build-rollups", "backend.governance.targets.jobs.build_rollups_job", interval=3600),
 )
 
 

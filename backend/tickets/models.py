@@ -127,6 +127,9 @@ class Ticket(db.Model):
         Index("ix_ticket_community", "community_id", "id"),
         Index("ix_ticket_township", "township_id", "id"),
         Index("ix_ticket_county", "county_id", "created_at", "id"),
+        # The dashboards count a township's or community's current month live (targets/tickets.py).
+        Index("ix_ticket_township_created", "township_id", "created_at"),
+        Index("ix_ticket_community_created", "community_id", "created_at"),
         Index("ix_ticket_reporter", "reporter_id", "created_at", "id"),
         # Work lists: "assigned to me" OR "at my rung in my places", among handling tickets.
         # Each arm of the OR needs an index, or PostgreSQL reads the whole table.

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from backend.extensions import db
-from backend.governance.targets import periods
+from backend.governance.targets import periods, rollup_build
 from backend.places.models import Community
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
@@ -51,7 +51,10 @@ def test_the_home_link_opens_the_officers_own_place(as_township_a, gcast):
     )
 
 
-def test_county_page_shows_the_hand_counted_year(as_county, gcast, year_of_tickets):
+@pytest.mark.parametrize("rolled_up", [False, True])
+def test_county_page_shows_the_hand_counted_year(as_county, gcast, year_of_tickets, rolled_up):
+    if rolled_up:
+        assert rollup_build.refresh() > 12  # every closed month, read from the roll-ups
     response = as_county.get(f"/console/targets/county/{gcast.county.id}{YEAR_2025}")
     assert response.status_code == 200
     html = html_of(response)

@@ -1,6 +1,6 @@
 """The five targets (四升一降): ratios from integer counts, the places a staff user may open,
 and the ticket figures of a held-out year computed by hand — per place, per month (edges in
-Shanghai time) and per place one level down."""
+Shanghai time) and per place one level down — counted live and read from the roll-ups."""
 
 from datetime import date, datetime
 
@@ -9,7 +9,7 @@ import pytest
 from backend.common import ratios
 from backend.common.clock import SHANGHAI
 from backend.errors import NotFound
-from backend.governance.targets import periods, places, tickets
+from backend.governance.targets import periods, places, rollup_build, tickets
 from backend.governance.targets.tickets import TicketFigures
 from tests.target_support import YEAR
 
@@ -107,8 +107,17 @@ def test_home_is_the_widest_place_supervised(gcast):
 # -- ticket figures of a held-out year (tests/target_support.py) -----------------------------
 
 
-def test_figures_of_each_place_match_the_hand_count(year_of_tickets):
-    g = year_of_tickets
+@pytest.fixture(params=["live", "rolled_up"])
+def counted(request, year_of_tickets):
+    """The held-out year, counted live or with every closed month around it rolled up (a
+    period's edges cut into months are still counted live)."""
+    if request.param == "rolled_up":
+        assert rollup_build.rebuild(date(2024, 12, 1), date(2026, 1, 31)) == 14
+    return year_of_tickets
+
+
+def test_figures_of_each_place_match_the_hand_count(counted):
+    g = counted
     a, b, c = g.estate_a, g.estate_b, g.estate_c
     assert tickets.figures(("county", g.county.id), *YEAR) == TicketFigures(
         tickets=6, hotline=2, replied=5, on_time=3, rated=4, rating_sum=13, satisfied=2
@@ -126,8 +135,8 @@ def test_figures_of_each_place_match_the_hand_count(year_of_tickets):
     assert tickets.figures(("county", g.county.id), date(2025, 2, 1), date(2025, 2, 1)).tickets == 1
 
 
-def test_figures_per_place_one_level_down(year_of_tickets):
-    g = year_of_tickets
+def test_figures_per_place_one_level_down(counted):
+    g = counted
     found = tickets.by_place(("county", g.county.id), "township", *YEAR)
     assert found[g.estate_a.township_id].on_time == 1
     assert found[g.estate_b.township_id] == TicketFigures(3, 1, 3, 2, 2, 5, 1)
@@ -136,8 +145,8 @@ def test_figures_per_place_one_level_down(year_of_tickets):
     assert per_estate[g.estate_b.id].tickets == 2
 
 
-def test_figures_per_month_cut_at_shanghai_midnight(year_of_tickets):
-    g = year_of_tickets
+def test_figures_per_month_cut_at_shanghai_midnight(counted):
+    g = counted
     months = periods.months(*YEAR)
     found = tickets.by_month(("county", g.county.id), months)
     assert [found[m].tickets for m in months] == [2, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]
@@ -151,8 +160,8 @@ def test_figures_per_month_cut_at_shanghai_midnight(year_of_tickets):
     "since, until",
     [(date(2025, 1, 15), date(2025, 3, 6)), (date(2025, 2, 1), date(2025, 2, 1)), YEAR],
 )
-def test_months_cut_to_the_period_add_up_to_it(year_of_tickets, since, until):
-    scope = ("county", year_of_tickets.county.id)
+def test_months_cut_to_the_period_add_up_to_it(counted, since, until):
+    scope = ("county", counted.county.id)
     by_month = tickets.by_month(scope, periods.months(since, until), since, until)
     assert tickets.total(by_month.values()) == tickets.figures(scope, since, until)
 

@@ -165,13 +165,19 @@ def test_the_ticket_and_vote_jobs_are_scheduled_by_paths_that_import():
         ("advance-motions", 60, None),
         ("motion-turnout", None, "0 12 * * *"),  # 20:00 in Shanghai
         ("reelection-reminders", None, "0 1 * * *"),  # daily 09:00 in Shanghai
+        ("build-rollups", 3600, None),
     }
     assert all(callable(resolve(p.func_path)) for p in SCHEDULE)
 
 
 def test_embedded_runner_runs_the_periodic_jobs_on_an_empty_county(app, caplog):
     inline = InlineSchedule(app)
-    interval_jobs = ["escalate-overdue-tickets", "close-unrated-tickets", "advance-motions"]
+    interval_jobs = [
+        "escalate-overdue-tickets",
+        "close-unrated-tickets",
+        "advance-motions",
+        "build-rollups",
+    ]
 
     assert inline.run_due(MONDAY) == interval_jobs
     assert inline.run_due(MONDAY + timedelta(hours=1)) == [
@@ -180,8 +186,15 @@ def test_embedded_runner_runs_the_periodic_jobs_on_an_empty_county(app, caplog):
         "weekly-ticket-digests",
         "advance-motions",
         "reelection-reminders",  # daily at 01:00 UTC, as the weekly digest on Mondays
+        "build-rollups",
     ]
-    assert inline.run_due(MONDAY + timedelta(hours=12)) == [*interval_jobs, "motion-turnout"]
+    assert inline.run_due(MONDAY + timedelta(hours=12)) == [
+        "escalate-overdue-tickets",
+        "close-unrated-tickets",
+        "advance-motions",
+        "motion-turnout",
+        "build-rollups",
+    ]
     assert "failed" not in caplog.text
 
 

@@ -2,7 +2,7 @@
 instants stored rows are compared with."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from backend.common.clock import SHANGHAI, utcnow
 
@@ -14,8 +14,9 @@ def today() -> date:
 
 
 def start_of(day: date, plus_days: int = 0) -> datetime:
-    """The first instant of ``day`` (+ ``plus_days``) in Shanghai."""
-    return datetime.combine(day + timedelta(days=plus_days), time(), SHANGHAI)
+    """The first instant of ``day`` (+ ``plus_days``) in Shanghai, in UTC: SQLite compares
+    stored times as UTC text and drops a bound value's offset, so it must be UTC already."""
+    return datetime.combine(day + timedelta(days=plus_days), time(), SHANGHAI).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,18 @@ class Month:
         return f"{self.year}-{self.month:02d}"
 
 
-def months(since: date, until: date) -> list[Month]:
-    """The months from ``since``'s to ``until``'s, at most MAX_MONTHS (the latest kept)."""
+def months_between(since: date, until: date) -> list[Month]:
+    """The months from ``since``'s to ``until``'s."""
     found, month, last = [], Month(since.year, since.month), Month(until.year, until.month)
     while (month.year, month.month) <= (last.year, last.month):
         found.append(month)
         month = month.next
-    return found[-MAX_MONTHS:]
+    return found
+
+
+def months(since: date, until: date) -> list[Month]:
+    """The months from ``since``'s to ``until``'s, at most MAX_MONTHS (the latest kept)."""
+    return months_between(since, until)[-MAX_MONTHS:]
 
 
 def year_range(year: int) -> tuple[date, date]:
