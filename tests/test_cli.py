@@ -97,11 +97,11 @@ def _fresh(user_id) -> User:
 
 
 def test_deactivate_user_by_username_ends_sessions_and_tokens(runner, make):
-    from backend.accounts import services as accounts
+    from backend.accounts import login
     from backend.accounts.models import RefreshToken
 
     staff = _staff(make)
-    accounts._open_session(staff)
+    login.open_session(staff)
     db.session.commit()
 
     result = runner.invoke(args=["linli", "deactivate-user", "auditor-z"])

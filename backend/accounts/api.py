@@ -4,7 +4,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.accounts import schemas, services, throttle, wecom
+from backend.accounts import login, schemas, throttle, wecom
 from backend.accounts.auth import current_user, login_required
 from backend.extensions import limiter
 
@@ -41,7 +41,7 @@ class WeChatLogin(MethodView):
     @blp.response(200, schemas.SessionSchema)
     def post(self, args):
         """Exchange wx.login()'s code for an access token and a refresh token."""
-        return services.wechat_login(args["code"])
+        return login.wechat_login(args["code"])
 
 
 @blp.route("/auth/refresh")
@@ -56,7 +56,7 @@ class Refresh(MethodView):
     @blp.response(200, schemas.SessionSchema)
     def post(self, args):
         """Trade a refresh token for new tokens (the old one stops working)."""
-        return services.refresh_session(args["refresh_token"])
+        return login.refresh_session(args["refresh_token"])
 
 
 @blp.route("/me/wecom-binding")

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash
 
 from backend.access.models import Membership
 from backend.access.roles import STAFF_ROLES, Role, ScopeKind
+from backend.accounts import throttle
 from backend.accounts.models import User
 from backend.accounts.services import hash_password, revoke_api_tokens
 from backend.common.clock import utcnow
@@ -221,3 +222,13 @@ def set_active_by_admin(admin: User, user_id: int, active: bool) -> User:
     if not active and user.id == admin.id:
         raise Conflict("不能停用自己的账号", code="cannot_deactivate_self")
     return deactivate(user) if not active else reactivate(user)
+
+
+def unlock_by_admin(admin: User, user_id: int) -> User:
+    """An admin lifts the lock of a staff member of their counties.
+
+    :raises Forbidden: not an admin. :raises NotFound: outside the admin's counties.
+    """
+    user = staff_member_for_admin(admin, user_id)
+    throttle.unlock(user.username)
+    return user

@@ -17,8 +17,8 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 from sqlalchemy import select
 
-from backend.accounts import services, tokens
-from backend.accounts.models import RefreshToken, User
+from backend.accounts import tokens
+from backend.accounts.models import RefreshToken
 from backend.errors import DomainError
 from backend.extensions import db, limiter
 
@@ -95,7 +95,7 @@ def _seconds(minutes) -> int:
     return max(1, round(float(minutes) * 60))
 
 
-def _locked_error() -> AccountLocked:
+def locked_error() -> AccountLocked:
     minutes = math.ceil(float(current_app.config["LOGIN_LOCKOUT_MINUTES"]))
     # The same words for every username, existing or not: the lock says nothing about that.
     return AccountLocked(
@@ -107,7 +107,7 @@ def is_locked(username: str) -> bool:
     return limiter.storage.get(_LOCKED + username) > 0
 
 
-def _record_failure(username: str) -> bool:
+def record_failure(username: str) -> bool:
     """Count a wrong password for the username; True when this one locks it."""
     cfg, storage = current_app.config, limiter.storage
     # The window starts at the first failure (the counter expires with it).
@@ -125,32 +125,6 @@ def unlock(username: str) -> None:
     limiter.storage.clear(_FAILURES + username)
 
 
-def sign_in_staff(username: str, password: str) -> User:
-    """Check a console password, counting failures per username from any address.
-
-    :raises AccountLocked: too many wrong passwords for this username lately; the lock holds
-        for the right password too, whatever the address, until it expires or an admin lifts it.
-    :raises Unauthorized: wrong username or password.
-    """
-    if is_locked(username):
-        raise _locked_error()
-    try:
-        user = services.authenticate_staff(username, password)
-    except DomainError:
-        if _record_failure(username):
-            raise _locked_error() from None
-        raise
+def forget_failures(username: str) -> None:
+    """A right password: the failures counted so far no longer count towards a lock."""
     limiter.storage.clear(_FAILURES + username)
-    return user
-
-
-def unlock_by_admin(admin: User, user_id: int) -> User:
-    """An admin lifts the lock of a staff member of their counties.
-
-    :raises Forbidden: not an admin. :raises NotFound: outside the admin's counties.
-    """
-    from backend.accounts import sessions
-
-    user = sessions.staff_member_for_admin(admin, user_id)
-    unlock(user.username)
-    return user

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from backend.access.roles import Role, ScopeKind
+from backend.accounts import login
 from backend.accounts import services as accounts
 from backend.accounts.models import RefreshToken, User
 from backend.extensions import db
@@ -85,7 +86,7 @@ def test_admin_deactivates_a_staff_member_and_every_session_ends(app, as_admin, 
 
 
 def test_deactivation_revokes_the_users_refresh_tokens(as_admin, staff, client):
-    accounts._open_session(fresh(staff.auditor))
+    login.open_session(fresh(staff.auditor))
     db.session.commit()
     post_action(as_admin, staff.auditor, "deactivate")
     rows = db.session.query(RefreshToken).filter_by(user_id=staff.auditor.id).all()

@@ -6,6 +6,7 @@ are lifted (解除锁定). Each view calls one function of backend.accounts.sess
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 
+from backend.accounts import login as signing_in
 from backend.accounts import sessions, throttle
 from backend.console.blueprint import staff_required
 from backend.console.routes import Routes
@@ -37,7 +38,7 @@ def login():
     error, status = None, 200
     if request.method == "POST":
         try:
-            user = throttle.sign_in_staff(
+            user = signing_in.sign_in_staff(
                 throttle.console_username(), request.form.get("password", "")[:256]
             )
         except (Unauthorized, throttle.AccountLocked) as failure:
@@ -100,7 +101,7 @@ def users():
 @staff_required
 def user_unlock(user_id):
     # No confirmation page: lifting a lock only lets the owner of the password try again.
-    person = throttle.unlock_by_admin(g.staff, user_id)
+    person = sessions.unlock_by_admin(g.staff, user_id)
     flash(f"已解除账号「{person.username}」的登录锁定", "success")
     return redirect(url_for("console.users"), 303)
 
