@@ -531,12 +531,12 @@ def _run(engine, now, batch: int, seconds: float | None = None) -> dict:
     """escalate_overdue(now, batch), timed, with its SQL statements counted. With ``seconds``
     it is handed no new batch once they have passed (as if it had reached a job timeout,
     but at a batch boundary, so what it committed is whole)."""
-    due, deadline = escalation._due, time.perf_counter() + (seconds or float("inf"))
+    climb, deadline = escalation._climb, time.perf_counter() + (seconds or float("inf"))
 
-    def bounded(query, size):
-        return due(query, size) if time.perf_counter() < deadline else []
+    def bounded(now, size):
+        return climb(now, size) if time.perf_counter() < deadline else []
 
-    with patch.object(escalation, "_due", bounded), _statements(engine, keep=False) as seen:
+    with patch.object(escalation, "_climb", bounded), _statements(engine, keep=False) as seen:
         started = time.perf_counter()
         climbed = escalation.escalate_overdue(now, batch)
         elapsed = time.perf_counter() - started

@@ -6,19 +6,15 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import DateTime, case, insert, literal, null, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.access.models import Membership
-from backend.access.roles import ScopeKind
-from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
-from backend.places.models import Estate
-from backend.tickets import rules, stats
+from backend.tickets import escalation_digests, stats
 from backend.tickets.models import (
     CATEGORIES,
     HANDLING_STATUSES,
@@ -30,11 +26,11 @@ from backend.tickets.models import (
 )
 from backend.tickets.models import TicketStatus as S
 
-ESCALATIONS_TOPIC = "ticket.escalations"  # to the estate's groups, one per run
-ESCALATED_TO_YOU_TOPIC = "ticket.escalated"  # to each new handler, one per estate and run
 WEEKLY_TOPIC = "ticket.weekly"
 SYSTEM = "系统"
 BATCH = 500
+EVENT_CHUNK = 5000  # ticket ids per INSERT of events, well within any bound-parameter limit
+AT = DateTime(timezone=True)
 
 
 def _due(query, batch: int) -> list[Ticket]:
@@ -46,132 +42,108 @@ def escalate_overdue(now: datetime | None = None, batch: int = BATCH) -> int:
     """Move every overdue ticket one rung up; returns how many climbed.
 
     Each climb is an event (unique per ticket and rung), a notice to the new rung's people
-    and a line in the estate's escalation digest for its group chats.
+    and a line in the estate's escalation digest for its group chats. A batch is one UPDATE
+    and one INSERT of events, whatever its size, and a few statements for its estates.
     """
     now = now or utcnow()
     climbed = 0
     while True:
-        tickets = _due(
-            select(Ticket)
-            .where(
-                Ticket.escalate_at <= now,
-                Ticket.status.in_(HANDLING_STATUSES),
-                Ticket.escalation_level < Level.COUNTY,
-            )
-            .order_by(Ticket.escalate_at, Ticket.id),
-            batch,
-        )
-        if not tickets:
+        rows = _climb(now, batch)
+        if not rows:
             return climbed
+        _record_events([row.id for row in rows], now)
         by_estate = defaultdict(list)
-        for ticket in tickets:
-            by_estate[ticket.estate_id].append(_climb(ticket, now))
-        for estate_id, lines in by_estate.items():
-            _escalation_digest(estate_id, lines, now)
+        for row in sorted(rows, key=lambda row: row.id):
+            by_estate[row.estate_id].append(_line(row))
+        escalation_digests.write(by_estate, now)
         db.session.commit()  # early commit: per batch, so a crash keeps the batches done
-        climbed += len(tickets)
+        climbed += len(rows)
 
 
-def _climb(ticket: Ticket, now: datetime) -> dict:
-    late_for = "受理" if ticket.status == S.SUBMITTED else "办理反馈"
-    ticket.escalation_level += 1
-    ticket.escalated_at = ticket.updated_at = now
-    ticket.missed_deadline = True
-    ticket.escalate_at = rules.next_escalation(ticket)
-    level = Level(ticket.escalation_level)
-    db.session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            estate_id=ticket.estate_id,
-            kind="escalated",
-            from_status=ticket.status,
-            to_status=ticket.status,
-            actor_label=SYSTEM,
-            note=f"超过{late_for}时限，升级至{LEVEL_LABELS[level]}督办",
-            escalation_level=level,
-            created_at=now,
-        )
+def _climb(now: datetime, batch: int) -> list:
+    """Climb one batch of overdue tickets a rung, in one UPDATE; returns the climbed rows.
+
+    The batch's rows are locked with SKIP LOCKED (another run takes other rows), and the
+    UPDATE repeats the overdue test on the row it writes: a ticket another run climbed in
+    the meantime has its next look-at time after ``now`` and matches nothing.
+    """
+    overdue = (
+        Ticket.escalate_at <= now,
+        Ticket.status.in_(HANDLING_STATUSES),
+        Ticket.escalation_level < Level.COUNTY,
     )
+    due = (
+        select(Ticket.id)
+        .where(*overdue)
+        .order_by(Ticket.escalate_at, Ticket.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    # rules.next_escalation in SQL: the running deadline, but each further rung gets
+    # TICKET_ESCALATION_HOURS from now; nothing to look at once on the county's rung.
+    deadline = case((Ticket.status == S.SUBMITTED, Ticket.accept_due_at), else_=Ticket.reply_due_at)
+    step = literal(now + timedelta(hours=current_app.config["TICKET_ESCALATION_HOURS"]), AT)
+    return db.session.execute(
+        update(Ticket)
+        .where(Ticket.id.in_(due), *overdue)
+        .values(
+            escalation_level=Ticket.escalation_level + 1,
+            escalated_at=now,
+            updated_at=now,
+            missed_deadline=True,
+            escalate_at=case(
+                (Ticket.escalation_level + 1 >= Level.COUNTY, null()),
+                (deadline > step, deadline),
+                else_=step,
+            ),
+        )
+        .returning(
+            Ticket.id, Ticket.estate_id, Ticket.status, Ticket.category, Ticket.escalation_level
+        )
+        .execution_options(synchronize_session=False)
+    ).all()
+
+
+def _record_events(ticket_ids: list[int], now: datetime) -> None:
+    """The climbed tickets' "escalated" events, copied from their rows by INSERT … SELECT
+    (in chunks only so that a huge batch stays within the database's bound parameters)."""
+    late_for = case((Ticket.status == S.SUBMITTED, "受理"), else_="办理反馈")
+    label = case(
+        {int(level): text for level, text in LEVEL_LABELS.items()}, value=Ticket.escalation_level
+    )
+    columns = ("ticket_id", "estate_id", "kind", "from_status", "to_status", "actor_label")
+    columns += ("note", "escalation_level", "created_at")
+    for start in range(0, len(ticket_ids), EVENT_CHUNK):
+        chunk = ticket_ids[start : start + EVENT_CHUNK]
+        rows = select(
+            Ticket.id,
+            Ticket.estate_id,
+            literal("escalated"),
+            Ticket.status,
+            Ticket.status,
+            literal(SYSTEM),
+            literal("超过") + late_for + "时限，升级至" + label + "督办",
+            Ticket.escalation_level,
+            literal(now, AT),
+        ).where(Ticket.id.in_(chunk))
+        db.session.execute(insert(TicketEvent).from_select(columns, rows))
+
+
+def _line(row) -> dict:
+    level = Level(row.escalation_level)
     return {
-        "ticket_id": ticket.id,
-        "category": CATEGORIES[ticket.category],
+        "ticket_id": row.id,
+        "category": CATEGORIES[row.category],
         "level": int(level),
         "level_label": LEVEL_LABELS[level],
-        "late_for": late_for,
+        "late_for": "受理" if row.status == S.SUBMITTED else "办理反馈",
     }
-
-
-def _escalation_digest(estate_id: int, lines: list[dict], now: datetime) -> None:
-    """One digest per estate and run (a later batch of the same run adds to it)."""
-    digest = db.session.scalar(
-        select(TicketDigest)
-        .where(
-            TicketDigest.estate_id == estate_id,
-            TicketDigest.kind == "escalation",
-            TicketDigest.period_start == now,
-        )
-        .with_for_update()
-    )
-    if digest is None:
-        digest = TicketDigest(
-            estate_id=estate_id, kind="escalation", period_start=now, period_end=now, figures={}
-        )
-        db.session.add(digest)
-        db.session.flush()
-        outbox.add_for_groups(ESCALATIONS_TOPIC, digest.id, _groups(estate_id))
-    digest.figures = {"tickets": [*digest.figures.get("tickets", []), *lines]}
-    _notify_new_handlers(estate_id, digest, {line["level"] for line in lines})
 
 
 def _groups(estate_id: int) -> list[GroupChat]:
     return db.session.scalars(
         select(GroupChat).where(GroupChat.estate_id == estate_id, GroupChat.active.is_(True))
     ).all()
-
-
-def _notify_new_handlers(estate_id: int, digest: TicketDigest, levels: set[int]) -> None:
-    """A subscribe message to each person who became responsible (when a template is set)."""
-    if not current_app.config["TICKET_TEMPLATE_ID"]:
-        return
-    estate = db.session.get(Estate, estate_id)
-    place = {
-        ScopeKind.ESTATE: estate.id,
-        ScopeKind.COMMUNITY: estate.community_id,
-        ScopeKind.TOWNSHIP: estate.township_id,
-        ScopeKind.COUNTY: estate.county_id,
-    }
-    already = set(
-        db.session.scalars(
-            select(outbox.OutboxMessage.recipient_id).where(
-                outbox.OutboxMessage.topic == ESCALATED_TO_YOU_TOPIC,
-                outbox.OutboxMessage.subject_id == digest.id,
-            )
-        )
-    )
-    for level in sorted(levels):
-        roles = rules.new_rung_roles(level)
-        people = db.session.scalars(
-            select(Membership.user_id)
-            .join(User, User.id == Membership.user_id)
-            .where(
-                Membership.role.in_(roles),
-                Membership.scope_kind.in_(list(place)),
-                User.openid.is_not(None),
-            )
-            .where(
-                db.or_(
-                    *[
-                        db.and_(Membership.scope_kind == kind, Membership.scope_id == scope_id)
-                        for kind, scope_id in place.items()
-                    ]
-                )
-            )
-            .distinct()
-        )
-        for user_id in people:
-            if user_id not in already:
-                already.add(user_id)
-                outbox.add_for_person(ESCALATED_TO_YOU_TOPIC, digest.id, user_id, estate_id)
 
 
 def close_unrated(now: datetime | None = None, batch: int = BATCH) -> int:
