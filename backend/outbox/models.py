@@ -42,6 +42,9 @@ class OutboxMessage(db.Model):
         # The delivery log: an estate's rows newest first by created_at (read backwards).
         Index("ix_outbox_message_estate", "estate_id", "created_at", "id"),
         Index("ix_outbox_message_group", "group_chat_id", "id"),
+        # Who a subject was already sent to (the escalation job asks it every batch; the
+        # outbox keeps every row, so without it that is a scan of all ever sent).
+        Index("ix_outbox_message_topic_subject", "topic", "subject_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # What is announced, e.g. ("notice.published", notice id).

@@ -29,6 +29,11 @@ def add_for_groups(topic: str, subject_id: int, groups: list[GroupChat]) -> int:
     The unique dedupe key makes a second call for the same (topic, subject, group) fail
     loudly instead of sending twice.
     """
+    return add_for_each_group(topic, [(subject_id, group) for group in groups])
+
+
+def add_for_each_group(topic: str, pairs: list[tuple[int, GroupChat]]) -> int:
+    """Queue a message per (subject id, group) in ``pairs``, in one INSERT; as add_for_groups."""
     now = utcnow()
     rows = [
         {
@@ -43,7 +48,7 @@ def add_for_groups(topic: str, subject_id: int, groups: list[GroupChat]) -> int:
             "created_at": now,
             "updated_at": now,
         }
-        for group in groups
+        for subject_id, group in pairs
     ]
     if rows:
         db.session.execute(insert(OutboxMessage), rows)

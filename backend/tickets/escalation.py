@@ -72,10 +72,12 @@ def _climb(now: datetime, batch: int) -> list:
         Ticket.status.in_(HANDLING_STATUSES),
         Ticket.escalation_level < Level.COUNTY,
     )
+    # Oldest first along ix_ticket_escalate_at, which then stops after ``batch`` rows: an id
+    # tie-break would sort every ticket sharing a time (a whole backlog climbed at once).
     due = (
         select(Ticket.id)
         .where(*overdue)
-        .order_by(Ticket.escalate_at, Ticket.id)
+        .order_by(Ticket.escalate_at)
         .limit(batch)
         .with_for_update(skip_locked=True)
     )

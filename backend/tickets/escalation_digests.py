@@ -70,13 +70,13 @@ def write(lines: dict[int, list[dict]], now: datetime) -> None:
 
 def _to_groups(digest_ids: dict[int, int]) -> None:
     """One row per active group chat of each estate whose digest was just written."""
-    by_estate = defaultdict(list)
-    for group in db.session.scalars(
-        select(GroupChat).where(GroupChat.estate_id.in_(digest_ids), GroupChat.active.is_(True))
-    ):
-        by_estate[group.estate_id].append(group)
-    for estate_id, groups in by_estate.items():
-        outbox.add_for_groups(ESCALATIONS_TOPIC, digest_ids[estate_id], groups)
+    groups = db.session.scalars(
+        select(GroupChat)
+        .where(GroupChat.estate_id.in_(digest_ids), GroupChat.active.is_(True))
+        .order_by(GroupChat.id)
+    )
+    pairs = [(digest_ids[group.estate_id], group) for group in groups]
+    outbox.add_for_each_group(ESCALATIONS_TOPIC, pairs)
 
 
 def _to_new_handlers(digest_ids: dict[int, int], levels: dict[int, set[int]]) -> None:
