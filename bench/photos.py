@@ -1,6 +1,6 @@
 """Ticket photos: what backend.tickets.photos.process costs per upload, in milliseconds and as
 a ratio to what Pillow itself takes to decode the same photo and encode it again at the same
-JPEG quality (photos.QUALITY): the floor for any re-encoding pipeline.
+JPEG quality (images.QUALITY): the floor for any re-encoding pipeline.
 
 1. A 12-megapixel phone photo (4032×3024 JPEG, a phone's main camera; gradients, detail and
    grain so it compresses like a photo, with EXIF: Orientation 6 and GPS, and an sRGB ICC
@@ -26,7 +26,7 @@ import time
 from flask import Flask
 from PIL import ExifTags, Image, ImageCms
 
-from backend.common import storage
+from backend.common import images, storage
 from backend.tickets import photos
 
 RUNS = int(os.environ.get("LINLI_BENCH_PHOTOS_RUNS", "10"))
@@ -68,7 +68,7 @@ def _decode(data: bytes) -> Image.Image:
 def _decode_encode(data: bytes) -> bytes:
     """What Pillow alone does to re-encode a photo at our quality, nothing more."""
     out = io.BytesIO()
-    _decode(data).save(out, "JPEG", quality=photos.QUALITY)
+    _decode(data).save(out, "JPEG", quality=images.QUALITY)
     return out.getvalue()
 
 
@@ -151,7 +151,7 @@ def main() -> None:
     )
     print(
         f"  output: full {photo.width}×{photo.height} {len(photo.full) / 2**20:.1f} MB,"
-        f" thumb {len(photo.thumb) / 1024:.0f} KB, JPEG quality {photos.QUALITY};"
+        f" thumb {len(photo.thumb) / 1024:.0f} KB, JPEG quality {images.QUALITY};"
         f" Pillow's own encode: {len(_decode_encode(data)) / 2**20:.1f} MB"
     )
     _print(times)

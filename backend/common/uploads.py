@@ -1,5 +1,6 @@
-"""Uploaded documents (notice attachments, ledger vouchers): checked by what their bytes are,
-not by what their name says."""
+"""Uploaded documents (notice attachments, ledger vouchers, evidence, minutes): checked by what
+their bytes are, not by what their name says; pictures among them are kept as their pixels
+only (no EXIF GPS), documents as they came."""
 
 import io
 import logging
@@ -10,7 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from backend.common import storage
+from backend.common import images, storage
 from backend.errors import ValidationFailed
 
 # suffix -> content type, for every kind of document we take anywhere.
@@ -180,11 +181,14 @@ def check(
 
 def keep(filename: str, data: bytes, suffixes, kinds_text: str, max_bytes: int | None = None):
     """Check an upload (see ``check``) and store it; returns the columns every stored-file
-    row has: name, content_type, size, sha256, storage_key.
+    row has: name, content_type, size, sha256, storage_key (of the bytes stored). A picture is
+    stored re-encoded: upright, with no EXIF (GPS), XMP, ICC profile or text left.
 
-    :raises ValidationFailed: as ``check``.
+    :raises ValidationFailed: as ``check``; a picture of more than images.MAX_PIXELS.
     """
     name, content_type, suffix = check(filename, data, suffixes, kinds_text, max_bytes)
+    if suffix in IMAGE_FORMATS:
+        data = _pixels_only(data)
     key, digest = storage.put(data, suffix, content_type)
     return {
         "name": name,
@@ -193,3 +197,14 @@ def keep(filename: str, data: bytes, suffixes, kinds_text: str, max_bytes: int |
         "sha256": digest,
         "storage_key": key,
     }
+
+
+def _pixels_only(data: bytes) -> bytes:
+    """A checked JPEG or PNG as the same kind of picture with nothing but its pixels: a phone
+    photo of a receipt or of a repaired drain must not tell anyone where it was taken."""
+    try:
+        return images.reencoded(data)
+    except images.TooManyPixels:
+        _refuse(f"图片像素过多（不超过 {images.MAX_PIXELS / 10_000:g} 万像素），请缩小后再上传")
+    except images.NotAPicture:
+        _refuse("文件内容与扩展名不符或已损坏")

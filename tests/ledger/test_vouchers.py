@@ -14,6 +14,7 @@ from sqlalchemy import func, select, text
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from backend.common import images
 from backend.extensions import db
 from backend.ledger import chain
 from backend.ledger.models import LedgerVoucher
@@ -21,6 +22,7 @@ from tests import pdf_support
 from tests.download_support import assert_saved, assert_shown
 from tests.isolation import raw_sql
 from tests.pdf_support import plain_pdf
+from tests.tickets.test_photos import blank_png
 
 MB = 1024 * 1024
 
@@ -29,6 +31,11 @@ def image(fmt: str, color=(200, 60, 40), size=(64, 48)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
     return buffer.getvalue()
+
+
+def kept(name: str, data: bytes) -> bytes:
+    """What is stored for an upload: a picture re-encoded to its pixels, a PDF as it came."""
+    return data if name.lower().endswith(".pdf") else images.reencoded(data)
 
 
 def pdf(tag: str = "") -> bytes:
@@ -91,14 +98,15 @@ def test_jpeg_png_and_pdf_are_taken_with_their_content_types(app, ledger, cast, 
         response = upload(ledger, cast.manager, draft_entry, name, data)
         assert response.status_code == 201, response.json
         body = response.json
+        stored = kept(name, data)
         assert (body["name"], body["content_type"], body["size"]) == (
             name,
             content_type,
-            len(data),
+            len(stored),
         )
-        assert body["sha256"] == hashlib.sha256(data).hexdigest()
+        assert body["sha256"] == hashlib.sha256(stored).hexdigest()
         assert body["url"] == f"/api/v1/estates/{cast.estate.id}/ledger/vouchers/{body['id']}"
-        assert stored_file(app, data, suffix).read_bytes() == data
+        assert stored_file(app, stored, suffix).read_bytes() == stored
 
     detail = ledger.get(cast.manager, f"/entries/{draft_entry}").json
     assert detail["voucher_count"] == 4 and detail["vouchers_hidden"] is False
@@ -175,6 +183,14 @@ def test_decompression_bomb_is_422_not_500(ledger, cast, draft_entry):
     response = upload(ledger, cast.manager, draft_entry, "巨图.png", png_declaring(30000, 30000))
     assert response.status_code == 422, response.json
     assert response.json["error"]["fields"] == {"file": ["图片像素过多，请缩小后再上传"]}
+    assert voucher_rows() == 0
+
+
+def test_a_picture_over_forty_megapixels_is_422(ledger, cast, draft_entry):
+    response = upload(ledger, cast.manager, draft_entry, "扫描件.png", blank_png(8000, 5001))
+    assert response.status_code == 422, response.json
+    message = "图片像素过多（不超过 4000 万像素），请缩小后再上传"
+    assert response.json["error"]["fields"] == {"file": [message]}
     assert voucher_rows() == 0
 
 
@@ -309,10 +325,10 @@ def test_same_bytes_are_stored_once_and_serve_both_entries(app, ledger, cast, dr
     second = upload(ledger, cast.manager, other, "b.png", data).json
     keys = db.session.scalars(select(LedgerVoucher.storage_key).order_by(LedgerVoucher.id)).all()
     assert keys[0] == keys[1]
-    files = list(stored_file(app, data, ".png").parent.glob(f"{first['sha256']}*"))
+    files = list(stored_file(app, kept("a.png", data), ".png").parent.glob(f"{first['sha256']}*"))
     assert len(files) == 1
     for voucher in (first, second):
-        assert ledger.get(cast.manager, f"/vouchers/{voucher['id']}").data == data
+        assert ledger.get(cast.manager, f"/vouchers/{voucher['id']}").data == kept("a.png", data)
 
 
 @pytest.fixture
@@ -356,13 +372,14 @@ def test_owners_and_staff_see_and_download_vouchers(ledger, cast, published_with
         assert voucher["url"].startswith(prefix)
         download = ledger.client.get(voucher["url"], headers=ledger.auth(person))
         assert download.status_code == 200
-        assert download.data == data
+        stored = kept(voucher["name"], data)
+        assert download.data == stored
         assert download.mimetype == content_type
         if content_type == "application/pdf":
             assert_saved(download, voucher["name"])
         else:
             assert_shown(download)
-        assert voucher["content_type"] == content_type and voucher["size"] == len(data)
+        assert voucher["content_type"] == content_type and voucher["size"] == len(stored)
 
 
 def test_outsiders_see_neither_entry_nor_voucher(ledger, cast, published_with_vouchers, make):
@@ -407,7 +424,9 @@ def test_voucher_digests_are_part_of_the_hash_chain(ledger, cast, published_with
 
     # The published hash is the one over the entry *with* its vouchers' digests.
     entry = ledger.get(cast.owner, f"/entries/{entry_id}").json
-    digests = tuple(hashlib.sha256(data).hexdigest() for data, _type in files.values())
+    digests = tuple(
+        hashlib.sha256(kept(name, data)).hexdigest() for name, (data, _) in files.items()
+    )
 
     def head(voucher_digests):
         document = chain.statement_document(
