@@ -4,7 +4,7 @@ the page decorations that keep lists at a fixed number of queries."""
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from backend.access.models import Membership
 from backend.access.roles import ROLE_LABELS, Role, ScopeKind
@@ -45,10 +45,8 @@ def ticket_for(user: User, ticket_id: int, lock: bool = False) -> tuple[Ticket, 
 
 
 def list_options(query):
-    # Joined into the page query (each is one row by primary key per ticket) rather than a
-    # statement each: a list request runs three statements fewer.
     return query.options(
-        joinedload(Ticket.estate), joinedload(Ticket.building), joinedload(Ticket.reporter)
+        selectinload(Ticket.estate), selectinload(Ticket.building), selectinload(Ticket.reporter)
     )
 
 
