@@ -53,3 +53,13 @@ def test_me_and_claims_list_query_counts_do_not_grow_with_rows(app, client, make
             queries_for(app, client, f"/api/v1/estates/{estate.id}/claims", auth(chair)),
         )
     assert counts[1] == counts[6]
+
+
+def test_the_estate_read_takes_two_statements(app, client, make, auth):
+    """The user with their memberships, then the estate with its community, township,
+    property company and unit count: the scope check and my_roles read the memberships."""
+    estate, person, chair = owner_with(make, 3)
+    for who in (person, chair):
+        assert queries_for(app, client, f"/api/v1/estates/{estate.id}", auth(who)) == 2
+    other = make.estate()
+    assert client.get(f"/api/v1/estates/{other.id}", headers=auth(person)).status_code == 404

@@ -40,13 +40,32 @@ def visible_estates(user: "User", roles=None) -> Select:
     )
 
 
+def sees_estate(user: "User", estate: Estate, roles=None) -> bool:
+    """Whether ``estate`` is among ``visible_estates(user, roles)``, read from the memberships
+    the request already loaded (the login guard loads them with the user) instead of a query."""
+    places = {
+        ScopeKind.COMMUNITY: estate.community_id,
+        ScopeKind.TOWNSHIP: estate.township_id,
+        ScopeKind.COUNTY: estate.county_id,
+    }
+    for m in user.memberships:
+        if roles and m.role not in roles:
+            continue
+        if m.scope_kind in (ScopeKind.UNIT, ScopeKind.ESTATE):
+            if m.estate_id == estate.id:
+                return True
+        elif places.get(m.scope_kind) == m.scope_id:
+            return True
+    return False
+
+
 def get_estate_for(user: "User", estate_id: int, roles=None) -> Estate:
     """The estate, if ``user`` holds one of ``roles`` (any role if None) over it.
 
     :raises NotFound: no such estate, or outside the user's scope.
     """
-    estate = db.session.scalar(visible_estates(user, roles).where(Estate.id == estate_id))
-    if estate is None:
+    estate = db.session.get(Estate, estate_id)
+    if estate is None or not sees_estate(user, estate, roles):
         raise NotFound()
     return estate
 
