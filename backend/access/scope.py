@@ -43,20 +43,8 @@ def visible_estates(user: "User", roles=None) -> Select:
 def sees_estate(user: "User", estate: Estate, roles=None) -> bool:
     """Whether ``estate`` is among ``visible_estates(user, roles)``, read from the memberships
     the request already loaded (the login guard loads them with the user) instead of a query."""
-    places = {
-        ScopeKind.COMMUNITY: estate.community_id,
-        ScopeKind.TOWNSHIP: estate.township_id,
-        ScopeKind.COUNTY: estate.county_id,
-    }
-    for m in user.memberships:
-        if roles and m.role not in roles:
-            continue
-        if m.scope_kind in (ScopeKind.UNIT, ScopeKind.ESTATE):
-            if m.estate_id == estate.id:
-                return True
-        elif places.get(m.scope_kind) == m.scope_id:
-            return True
-    return False
+    held = roles_on_estate(user, estate)
+    return bool(set(held) & set(roles)) if roles else bool(held)
 
 
 def get_estate_for(user: "User", estate_id: int, roles=None) -> Estate:
