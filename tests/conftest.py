@@ -30,7 +30,7 @@ from backend.common.dbadmin import recreate_database
 from backend.extensions import db
 from bot.fakewechat.testing import serve_in_thread
 from tests import factories
-from tests.isolation import bind_sessions, empty_tables, end_test_transaction
+from tests.isolation import bind_sessions, empty_tables, end_test_transaction, unbound_sessions
 
 _BASE_DATABASE_URL = os.environ.get(
     "LINLI_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/linli_test"
@@ -222,3 +222,23 @@ def make(app):
 def auth(app):
     """Authorization headers for a user, as the mini-program sends them."""
     return factories.auth_headers
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, fake_wechat_server):
+    """An app as the embedded default runs it: a fresh SQLite file, migrated, with sessions not
+    bound to the test's PostgreSQL transaction. The test runs inside its app context."""
+    config = make_config(
+        fake_wechat_server.base_url,
+        tmp_path / "storage",
+        # Only the database differs: the limiter is one object shared with the test app, so
+        # its storage must stay the Redis the tests reset.
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'linli.db'}",
+        SQLALCHEMY_ENGINE_OPTIONS={},
+    )
+    app = create_app(config)
+    with unbound_sessions(), app.app_context():
+        upgrade()
+        assert db.session.get_bind().dialect.name == "sqlite"
+        yield app
+        db.session.remove()

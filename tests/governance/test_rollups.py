@@ -6,10 +6,8 @@ hand-counted year, on SQLite (the embedded default)."""
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from flask_migrate import upgrade
 from sqlalchemy import delete, func, select
 
-from backend import create_app
 from backend.common.clock import SHANGHAI, utcnow
 from backend.extensions import db
 from backend.governance.targets import periods, rollup_build, tickets
@@ -17,8 +15,6 @@ from backend.governance.targets.models import PlaceMonthFigures, RollupMonth
 from backend.governance.targets.tickets import TicketFigures
 from backend.tickets.models import Ticket
 from tests import factories
-from tests.conftest import make_config
-from tests.isolation import unbound_sessions
 from tests.target_support import YEAR, ticket
 
 
@@ -165,34 +161,24 @@ def test_the_rebuild_command_builds_the_closed_months_of_a_range(app, year_of_ti
     assert tickets.figures(("county", year_of_tickets.county.id), *YEAR).tickets == 6
 
 
-def test_the_hand_count_from_rollups_on_sqlite(tmp_path, fake_wechat_server):
-    config = make_config(
-        fake_wechat_server.base_url,
-        tmp_path / "storage",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'linli.db'}",
-        SQLALCHEMY_ENGINE_OPTIONS={},
-    )
-    app = create_app(config)
-    with unbound_sessions(), app.app_context():
-        upgrade()
-        assert db.session.get_bind().dialect.name == "sqlite"
-        county = factories.county("安溪县")
-        cb = factories.community(factories.township(county))
-        a = factories.estate(factories.community(factories.township(county)))
-        b, c = factories.estate(cb), factories.estate(cb)
-        ticket(a, datetime(2025, 1, 10, 9), replied="on_time", rating=5)
-        ticket(a, datetime(2025, 1, 31, 23, 30), "hotline", replied="late", rating=3)
-        ticket(a, datetime(2025, 2, 1, 0, 10))
-        ticket(b, datetime(2025, 3, 5, 10), "hotline", replied="on_time")
-        ticket(b, datetime(2025, 3, 6, 10), replied="on_time", rating=4)
-        ticket(c, datetime(2025, 3, 7, 10), replied="late", rating=1)
-        ticket(c, datetime(2024, 12, 31, 23, 59), replied="on_time", rating=5)
-        db.session.commit()
-        assert rollup_build.refresh() > 12
-        scope = ("county", county.id)
-        assert tickets.figures(scope, *YEAR) == TicketFigures(6, 2, 5, 3, 4, 13, 2)
-        by_month = tickets.by_month(scope, periods.months(*YEAR))
-        assert [f.tickets for f in by_month.values()] == [2, 1, 3] + [0] * 9
-        assert tickets.by_place(("community", cb.id), "estate", *YEAR)[b.id].tickets == 2
-        assert tickets.figures(scope, date(2025, 2, 1), date(2025, 2, 1)).tickets == 1
-        db.session.remove()
+def test_the_hand_count_from_rollups_on_sqlite(sqlite_app):
+    county = factories.county("安溪县")
+    cb = factories.community(factories.township(county))
+    a = factories.estate(factories.community(factories.township(county)))
+    b, c = factories.estate(cb), factories.estate(cb)
+    ticket(a, datetime(2025, 1, 10, 9), replied="on_time", rating=5)
+    ticket(a, datetime(2025, 1, 31, 23, 30), "hotline", replied="late", rating=3)
+    ticket(a, datetime(2025, 2, 1, 0, 10))
+    ticket(b, datetime(2025, 3, 5, 10), "hotline", replied="on_time")
+    ticket(b, datetime(2025, 3, 6, 10), replied="on_time", rating=4)
+    ticket(c, datetime(2025, 3, 7, 10), replied="late", rating=1)
+    ticket(c, datetime(2024, 12, 31, 23, 59), replied="on_time", rating=5)
+    db.session.commit()
+    assert rollup_build.refresh() > 12
+    scope = ("county", county.id)
+    assert tickets.figures(scope, *YEAR) == TicketFigures(6, 2, 5, 3, 4, 13, 2)
+    by_month = tickets.by_month(scope, periods.months(*YEAR))
+    assert [f.tickets for f in by_month.values()] == [2, 1, 3] + [0] * 9
+    assert tickets.by_place(("community", cb.id), "estate", *YEAR)[b.id].tickets == 2
+    assert tickets.figures(scope, date(2025, 2, 1), date(2025, 2, 1)).tickets == 1
+    db.session.remove()

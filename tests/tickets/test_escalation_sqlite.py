@@ -5,75 +5,58 @@ migrations."""
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from flask_migrate import upgrade
-
-from backend import create_app
 from backend.access.roles import Role
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from backend.tickets import escalation
 from backend.tickets.models import Ticket, TicketDigest, TicketEvent
 from tests import factories
-from tests.conftest import make_config
-from tests.isolation import unbound_sessions
 
 START = datetime(2030, 3, 4, 2, 0, tzinfo=UTC)
 
 
-def test_the_ladder_on_sqlite(tmp_path, fake_wechat_server):
+def test_the_ladder_on_sqlite(sqlite_app):
     assert sqlite3.sqlite_version_info >= (3, 35)
-    config = make_config(
-        fake_wechat_server.base_url,
-        tmp_path / "storage",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'linli.db'}",
-        SQLALCHEMY_ENGINE_OPTIONS={},
-    )
-    app = create_app(config)
-    with unbound_sessions(), app.app_context():
-        upgrade()
-        assert db.session.get_bind().dialect.name == "sqlite"
-        estate = factories.estate()
-        group = factories.group_chat(estate)
-        chair = factories.member(Role.COMMITTEE_CHAIR, estate)
-        submitted = factories.raw_ticket(estate, START, status="submitted")
-        accepted = factories.raw_ticket(estate, START, status="accepted")
-        for ticket in (submitted, accepted):
-            ticket.escalate_at = ticket.deadline
-        db.session.commit()
-        step = timedelta(hours=app.config["TICKET_ESCALATION_HOURS"])
-        now = accepted.reply_due_at
+    estate = factories.estate()
+    group = factories.group_chat(estate)
+    chair = factories.member(Role.COMMITTEE_CHAIR, estate)
+    submitted = factories.raw_ticket(estate, START, status="submitted")
+    accepted = factories.raw_ticket(estate, START, status="accepted")
+    for ticket in (submitted, accepted):
+        ticket.escalate_at = ticket.deadline
+    db.session.commit()
+    step = timedelta(hours=sqlite_app.config["TICKET_ESCALATION_HOURS"])
+    now = accepted.reply_due_at
 
-        assert escalation.escalate_overdue(now - timedelta(minutes=1)) == 1  # submitted only
-        assert escalation.escalate_overdue(now) == 1
-        assert escalation.escalate_overdue(now) == 0
-        for _ in range(3):
-            now += step
-            assert escalation.escalate_overdue(now) == 2
-        assert escalation.escalate_overdue(now + timedelta(days=30)) == 0
+    assert escalation.escalate_overdue(now - timedelta(minutes=1)) == 1  # submitted only
+    assert escalation.escalate_overdue(now) == 1
+    assert escalation.escalate_overdue(now) == 0
+    for _ in range(3):
+        now += step
+        assert escalation.escalate_overdue(now) == 2
+    assert escalation.escalate_overdue(now + timedelta(days=30)) == 0
 
-        db.session.expire_all()
-        for ticket in (submitted, accepted):
-            row = db.session.get(Ticket, ticket.id)
-            assert (row.escalation_level, row.escalate_at, row.missed_deadline) == (4, None, True)
-        notes = db.session.scalars(
-            db.select(TicketEvent.note)
-            .where(TicketEvent.ticket_id == submitted.id, TicketEvent.kind == "escalated")
-            .order_by(TicketEvent.escalation_level)
-        ).all()
-        assert notes == [
-            f"超过受理时限，升级至{label}督办"
-            for label in ("业委会", "社区", "街道（乡镇）", "县住建局")
-        ]
-        digests = db.session.scalars(db.select(TicketDigest).order_by(TicketDigest.id)).all()
-        assert [len(d.figures["tickets"]) for d in digests] == [1, 1, 2, 2, 2]
-        groups = db.session.scalars(
-            db.select(OutboxMessage.group_chat_id).where(
-                OutboxMessage.topic == "ticket.escalations"
-            )
-        ).all()
-        assert groups == [group.id] * 5
-        personal = db.session.scalars(
-            db.select(OutboxMessage.recipient_id).where(OutboxMessage.topic == "ticket.escalated")
-        ).all()
-        assert personal == [chair.id, chair.id]  # each ticket reached the committee in its own run
-        db.session.remove()
+    db.session.expire_all()
+    for ticket in (submitted, accepted):
+        row = db.session.get(Ticket, ticket.id)
+        assert (row.escalation_level, row.escalate_at, row.missed_deadline) == (4, None, True)
+    notes = db.session.scalars(
+        db.select(TicketEvent.note)
+        .where(TicketEvent.ticket_id == submitted.id, TicketEvent.kind == "escalated")
+        .order_by(TicketEvent.escalation_level)
+    ).all()
+    assert notes == [
+        f"超过受理时限，升级至{label}督办"
+        for label in ("业委会", "社区", "街道（乡镇）", "县住建局")
+    ]
+    digests = db.session.scalars(db.select(TicketDigest).order_by(TicketDigest.id)).all()
+    assert [len(d.figures["tickets"]) for d in digests] == [1, 1, 2, 2, 2]
+    groups = db.session.scalars(
+        db.select(OutboxMessage.group_chat_id).where(OutboxMessage.topic == "ticket.escalations")
+    ).all()
+    assert groups == [group.id] * 5
+    personal = db.session.scalars(
+        db.select(OutboxMessage.recipient_id).where(OutboxMessage.topic == "ticket.escalated")
+    ).all()
+    assert personal == [chair.id, chair.id]  # each ticket reached the committee in its own run
+    db.session.remove()
