@@ -241,3 +241,41 @@ def test_credit_pages_outside_the_owners_county_are_404(client, auth, record):
     assert get(client, auth, record.outsider, url).status_code == 404
     listed = get(client, auth, record.owner_elsewhere, "/api/v1/property-companies").json
     assert listed["items"] == [] and listed["total"] == 0
+
+
+# -- statements ---------------------------------------------------------------------------------
+
+
+def test_statements_do_not_grow_with_rows(app, client, auth, record):
+    from tests.test_query_counts import queries_for
+
+    e = record.estate_a.id
+    paths = [
+        f"/api/v1/estates/{e}/public-record",
+        f"/api/v1/estates/{e}/problems",
+        f"/api/v1/estates/{e}/meeting-decisions",
+        "/api/v1/property-companies",
+    ]
+    headers = auth(record.owner_a)
+    before = [queries_for(app, client, path, headers) for path in paths]
+    officer = record.county_officer
+    item = {"category": "cleaning", "plan": "清运", "deadline": problems.today()}
+    for n in range(3):
+        row = problems.create_problem(officer, {"estate_id": e, "title": f"问题{n}", **item})
+        photos = [(f"{k}.jpg", jpeg_bytes()) for k in range(2)]
+        problems.close_out(officer, row.id, "已整改", photos)
+    community = db.session.get(Community, record.estate_a.community_id)
+    for n in range(2):
+        meetings.record_meeting(
+            record.auditor_a,
+            meeting_args(
+                community,
+                topic=f"第{n}次会议",
+                items=[decided(f"决议{n}{k}", estate_id=e) for k in range(2)],
+            ),
+            ("纪要.pdf", PDF),
+        )
+    penalty(record.other_company, "deduction", 3, points=2, recorded_by_id=officer.id)
+    after = [queries_for(app, client, path, headers) for path in paths]
+    assert after == before
+    assert before[0] <= 11
