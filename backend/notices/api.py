@@ -71,12 +71,15 @@ class NoticeWithdraw(MethodView):
 class AttachmentUpload(MethodView):
     decorators = [login_required]
 
+    @blp.arguments(schemas.AttachmentNameArgs, location="form")
     @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, schemas.AttachmentSchema)
-    def post(self, files):
-        """Upload a file (PDF, Word, Excel, JPG, PNG) to attach to the notice I am writing."""
+    def post(self, form, files):
+        """Upload a file (PDF, Word, Excel, JPG, PNG) to attach to the notice I am writing;
+        ``filename`` (a form field) names it when the file part cannot."""
         upload = files["file"]
-        return services.upload_attachment(current_user(), upload.filename, upload.read())
+        name = form["filename"] or upload.filename or ""
+        return services.upload_attachment(current_user(), name, upload.read())
 
 
 @blp.route("/notices/<int:notice_id>/attachments/<int:attachment_id>")

@@ -54,6 +54,14 @@ class AudienceSchema(ma.Schema):
     estate_count = ma.fields.Integer(metadata={"description": "发布到此处将送达的小区数"})
 
 
+class AttachmentNameArgs(BaseSchema):
+    # wx.uploadFile names the part after its temporary file (tmp_…pdf): the person's own
+    # file name comes as a form field.
+    filename = ma.fields.String(
+        load_default=None, validate=ma.validate.Length(max=200, error="文件名不能超过 200 个字")
+    )
+
+
 class WithdrawArgs(BaseSchema):
     reason = text_field("撤回原因", REASON_MAX)
 

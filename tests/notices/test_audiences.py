@@ -76,10 +76,11 @@ def test_officer_sends_a_notice_to_a_township_with_an_attachment_and_an_owner_re
     [(name, label, count)] = choices(client, auth, officer, "township")
     assert count == 3
     files = []
+    # The phone's part is named after its temp file; the person's name comes as a field.
     for filename, data in (("整治方案.pdf", plain_pdf()), ("现场.jpg", jpeg_bytes())):
         uploaded = client.post(
             "/api/v1/notices/attachments",
-            data={"file": (io.BytesIO(data), filename)},
+            data={"file": (io.BytesIO(data), "tmp_8f3a" + filename[-4:]), "filename": filename},
             headers=auth(officer),
             content_type="multipart/form-data",
         )
