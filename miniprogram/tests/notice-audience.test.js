@@ -135,7 +135,7 @@ test('a file from a chat and a photo upload at once, with their names, and go wi
   const uploads = calls('POST', ATTACHMENTS);
   expect(uploads.map((r) => r.file.filePath)).toEqual(['wxfile://tmp_a.pdf', 'wxfile://tmp_b.JPG']);
   expect(uploads[0].data).toEqual({ filename: '整治方案.pdf' });
-  expect(uploads[1].data.filename).toMatch(/^照片\d+-1\.jpg$/);
+  expect(uploads[1].data.filename).toMatch(/^照片\d{8}-\d{4}-1\.jpg$/);
   const shown = page.querySelectorAll('.file').map(textOf);
   expect(shown[0]).toBe('整治方案.pdf200 KB');
   await fillIn(page);

@@ -1,3 +1,4 @@
+const { shanghaiClock } = require('../../utils/clock');
 const { getEstate } = require('../../utils/estates');
 const { showError, showFormError, toast, toastSuccess } = require('../../utils/feedback');
 const { formatSize } = require('../../utils/format');
@@ -143,7 +144,9 @@ Component({
           mediaType: ['image'],
           sourceType: ['album', 'camera'],
           success: (res) => {
-            const stamp = Date.now();
+            // A photo has no name of its own: named by when it was picked, as people read it.
+            const { date, time } = shanghaiClock(Date.now());
+            const stamp = `${date.replace(/-/g, '')}-${time.replace(':', '')}`;
             const picked = res.tempFiles.map((f, i) => ({
               path: f.tempFilePath,
               name: `照片${stamp}-${i + 1}.${extensionOf(f.tempFilePath).toLowerCase()}`,
