@@ -20,7 +20,12 @@ from backend.governance.credit import figures as credit
 from backend.governance.meetings.models import AgendaItem
 from backend.governance.problems.models import ProblemItem, ProblemStatus
 from backend.governance.ratings import appeals
-from backend.governance.ratings.models import EstateRating, RatingAppeal, RatingStatus
+from backend.governance.ratings.models import (
+    AppealStatus,
+    EstateRating,
+    RatingAppeal,
+    RatingStatus,
+)
 from backend.governance.register.models import Committee, CommitteeMember, MemberRole
 from backend.places.models import Estate
 
@@ -123,7 +128,7 @@ def _rating(estate: Estate, viewer: Viewer) -> dict | None:
         .order_by(RatingAppeal.created_at.desc(), RatingAppeal.id.desc())
     ).all()
     deadline = appeals.appeal_deadline(rating)
-    is_open = any(a.status == "open" for a in lodged)
+    is_open = any(a.status == AppealStatus.OPEN for a in lodged)
     may = viewer.holds(appeals.APPELLANT_ROLES)
     return {
         "id": rating.id,
