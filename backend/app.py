@@ -58,6 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from backend.apidocs import bp as apidocs_bp
     from backend.estates.api import blp as places_blp
     from backend.governance.credit.api import blp as governance_blp
+    from backend.governance.public_record.api import blp as public_record_blp
     from backend.governance.ratings.api import blp as ratings_blp
     from backend.group_chats.api import blp as group_chats_blp
     from backend.health import bp as health_bp
@@ -76,6 +77,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         votes_blp,
         governance_blp,
         ratings_blp,
+        public_record_blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API

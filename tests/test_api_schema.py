@@ -22,6 +22,8 @@ from backend.accounts.models import User
 from backend.claims.models import Claim
 from backend.extensions import db
 from backend.governance.credit.models import CreditPenalty
+from backend.governance.meetings.models import AgendaItem, MeetingMinutes
+from backend.governance.problems.models import ProblemEvidence, ProblemItem
 from backend.governance.ratings.models import EstateRating
 from backend.group_chats.models import GroupChat
 from backend.ledger.models import LedgerEntry, LedgerPeriod, LedgerQuestion, LedgerVoucher
@@ -92,7 +94,19 @@ def _real_ids(estate: Estate) -> dict[str, list[int]]:
         "notice_id": ids(NoticeEstate.notice_id, NoticeEstate.estate_id == e),
         "company_id": [estate.property_company_id] if estate.property_company_id else [],
         "penalty_id": ids(CreditPenalty.id, CreditPenalty.property_company_id.is_not(None)),
-        "photo_id": ids(TicketPhoto.id, TicketPhoto.estate_id == e),
+        "photo_id": ids(TicketPhoto.id, TicketPhoto.estate_id == e)
+        + ids(
+            ProblemEvidence.id,
+            ProblemEvidence.problem_id.in_(
+                select(ProblemItem.id).where(ProblemItem.estate_id == e)
+            ),
+        ),
+        "minutes_id": ids(
+            MeetingMinutes.id,
+            MeetingMinutes.meeting_id.in_(
+                select(AgendaItem.meeting_id).where(AgendaItem.estate_id == e)
+            ),
+        ),
         "ticket_id": ids(Ticket.id, Ticket.estate_id == e),
     }
 

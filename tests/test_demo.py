@@ -139,3 +139,26 @@ def test_demo_county_has_a_spread_of_2025_ratings(demo):
         five=1, four=1, three=1, two=1, one=1, no_star=1, unrated=2
     )
     assert db.session.scalar(select(RatingAppeal.status)) == AppealStatus.OPEN
+
+
+def test_demo_estate_shows_its_whole_public_record_to_an_owner(demo, client, auth):
+    from backend.notices.models import Notice
+
+    owner = db.session.scalar(select(User).where(User.openid == "demo-owner-1-2"))
+    first = db.session.scalar(select(Estate).order_by(Estate.id).limit(1))
+    url = f"/api/v1/estates/{first.id}/public-record"
+    body = client.get(url, headers=auth(owner)).json
+    assert body["committee"]["members"] and body["committee"]["members"][0]["role_label"] == "主任"
+    assert body["company"]["name"] and body["company"]["managers"]
+    assert (body["rating"]["year"], body["rating"]["stars"]) == (2025, 5)
+    assert body["problems_closed_out"] == 1 and body["problems_open"] == 1
+    assert body["decisions"] >= 1
+    problems = client.get(
+        f"/api/v1/estates/{first.id}/problems",
+        headers=auth(owner),
+        query_string={"status": "closed_out"},
+    ).json
+    [photo] = problems["items"][0]["photo_urls"]
+    assert client.get(photo, headers=auth(owner)).status_code == 200
+    township = db.session.scalar(select(Notice).where(Notice.audience_kind == "township"))
+    assert township.attachment_count == 2

@@ -16,6 +16,7 @@ from backend.common.unit_of_work import unit_of_work
 from backend.demo import governance as demo_governance
 from backend.demo import ledger as demo_ledger
 from backend.demo import meetings as demo_meetings
+from backend.demo import public_record as demo_public_record
 from backend.demo import ratings as demo_ratings
 from backend.demo import register as demo_register
 from backend.demo import tickets as demo_tickets
@@ -122,6 +123,7 @@ def seed() -> dict:
     demo_register.seed(estates)
     demo_meetings.seed(estates)
     demo_ratings.seed(estates)
+    demo_public_record.seed(estates)
     return {"loaded": True, **counts}
 
 

@@ -8,7 +8,7 @@ from backend.common import storage
 from backend.common.pagination import PageArgs, page_schema
 from backend.common.schemas import FileUploadSchema
 from backend.common.uploads import download_doc
-from backend.notices import schemas, services
+from backend.notices import audiences, schemas, services
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="公告")
 
@@ -22,6 +22,17 @@ class Notices(MethodView):
     def post(self, args):
         """Post a notice to an estate, or to every estate of a community, township or county."""
         return services.publish_and_read(current_user(), **args)
+
+
+@blp.route("/notices/audiences")
+class NoticeAudiences(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.AudienceArgs, location="query")
+    @blp.response(200, page_schema(schemas.AudienceSchema))
+    def get(self, args):
+        """Places of one kind I may post notices to, each with how many estates it reaches."""
+        return audiences.audiences(current_user(), **args)
 
 
 @blp.route("/estates/<int:estate_id>/notices")
@@ -60,12 +71,15 @@ class NoticeWithdraw(MethodView):
 class AttachmentUpload(MethodView):
     decorators = [login_required]
 
+    @blp.arguments(schemas.AttachmentNameArgs, location="form")
     @blp.arguments(FileUploadSchema, location="files")
     @blp.response(201, schemas.AttachmentSchema)
-    def post(self, files):
-        """Upload a file (PDF, Word, Excel, JPG, PNG) to attach to the notice I am writing."""
+    def post(self, form, files):
+        """Upload a file (PDF, Word, Excel, JPG, PNG) to attach to the notice I am writing;
+        ``filename`` (a form field) names it when the file part cannot."""
         upload = files["file"]
-        return services.upload_attachment(current_user(), upload.filename, upload.read())
+        name = form["filename"] or upload.filename or ""
+        return services.upload_attachment(current_user(), name, upload.read())
 
 
 @blp.route("/notices/<int:notice_id>/attachments/<int:attachment_id>")

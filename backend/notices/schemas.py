@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from backend.access.roles import ROLE_LABELS
 from backend.common.ids import IdField
+from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema, JsonBoolean, UtcDateTime, text_field
 from backend.common.text import excerpt
 from backend.notices.services import AUDIENCE_KINDS
@@ -29,6 +30,35 @@ class NoticeArgs(BaseSchema):
         load_default=None,
         validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$", error="client_token 格式不正确"),
         metadata={"description": "8–64 位字母、数字、_ 或 -；再发同一值返回第一次发布的通知"},
+    )
+
+
+class AudienceArgs(PageArgs, BaseSchema):
+    kind = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(
+            [str(k) for k in AUDIENCE_KINDS], error="发布范围应为小区、社区、街道或县"
+        ),
+    )
+    q = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=64, error="搜索内容不能超过 64 个字"),
+    )
+
+
+class AudienceSchema(ma.Schema):
+    kind = ma.fields.String()
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    label = ma.fields.String(metadata={"description": "业主看到的发布范围，如“凤城镇全体小区”"})
+    estate_count = ma.fields.Integer(metadata={"description": "发布到此处将送达的小区数"})
+
+
+class AttachmentNameArgs(BaseSchema):
+    # wx.uploadFile names the part after its temporary file (tmp_…pdf): the person's own
+    # file name comes as a form field.
+    filename = ma.fields.String(
+        load_default=None, validate=ma.validate.Length(max=200, error="文件名不能超过 200 个字")
     )
 
 

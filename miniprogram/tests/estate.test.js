@@ -1,5 +1,6 @@
 const { fire, textOf, toastMessage, openPage } = require('./helpers');
 const { ok, fail, route, signIn } = require('./wx');
+const { publicRecord } = require('./record-factories');
 
 const detail = {
   id: 7,
@@ -105,4 +106,90 @@ test('without a property company there is no credit link', async () => {
   const page = await openEstate();
 
   expect(page.querySelector('#company-cell')).toBeFalsy();
+});
+
+describe('the public record', () => {
+  const RECORD = '/api/v1/estates/7/public-record';
+  const withCompany = { ...detail, property_company_id: 3, property_company_name: '安溪宜家物业' };
+
+  test('shows the roster, term, company, rating and counts', async () => {
+    route({ 'GET /api/v1/estates/7': ok(withCompany), [`GET ${RECORD}`]: ok(publicRecord()) });
+    const page = await openEstate();
+
+    expect(textOf(page.querySelector('#committee-cell'))).toBe('业主委员会主任 林** · 副主任 陈**任期至 2029-05-01');
+    expect(textOf(page.querySelector('#company-cell'))).toContain('项目经理 王** · 信用分 94');
+    expect(textOf(page.querySelector('#rating-cell'))).toBe('2025 年度星级评定★★★★☆ 86 分');
+    expect(textOf(page.querySelector('#problems-cell'))).toBe('问题清单其中逾期 1 项整改中 2 · 已销号 3');
+    expect(textOf(page.querySelector('#decisions-cell'))).toBe('联席会议决议4 项');
+  });
+
+  test('an estate with nothing on record says so', async () => {
+    route({
+      'GET /api/v1/estates/7': ok(detail),
+      [`GET ${RECORD}`]: ok(
+        publicRecord({
+          committee: null,
+          rating: null,
+          company: { id: null, name: null, score: null, managers: [] },
+          problems_open: 0,
+          problems_overdue: 0,
+          problems_closed_out: 0,
+          decisions: 0,
+        }),
+      ),
+    });
+    const page = await openEstate();
+
+    expect(textOf(page.querySelector('#committee-cell'))).toContain('本小区暂未成立业委会');
+    expect(textOf(page.querySelector('#rating-cell'))).toContain('暂无评定结果');
+    expect(textOf(page.querySelector('#decisions-cell'))).toContain('暂无');
+    await fire(page.querySelector('#rating-cell'), 'click');
+    expect(wx.navigateTo).not.toHaveBeenCalled();
+  });
+
+  test('says it is loading until the record comes', async () => {
+    route({ 'GET /api/v1/estates/7': ok(detail), [`GET ${RECORD}`]: () => new Promise(() => {}) });
+    const page = await openEstate();
+
+    expect(textOf(page)).toContain('阳光小区');
+    expect(textOf(page.querySelector('#record-loading'))).toBe('公示信息加载中…');
+  });
+
+  test('a failed record says so, toasts why, and loads again on 重试', async () => {
+    route({
+      'GET /api/v1/estates/7': ok(detail),
+      [`GET ${RECORD}`]: [fail(500, 'server_error', '服务暂时不可用，请稍后重试'), ok(publicRecord())],
+    });
+    const page = await openEstate();
+
+    expect(textOf(page.querySelector('#record-failed'))).toBe('公示信息暂时无法加载重试');
+    expect(toastMessage(page)).toBe('服务暂时不可用，请稍后重试');
+    await fire(page.querySelector('#record-retry'), 'tap');
+    expect(page.querySelector('#record-failed')).toBeFalsy();
+    expect(textOf(page.querySelector('#committee-cell'))).toContain('主任 林**');
+  });
+
+  test.each([
+    ['#rating-cell', '/pages/estate-rating/index?estate_id=7'],
+    ['#problems-cell', '/pages/estate-problems/index?estate_id=7'],
+    ['#decisions-cell', '/pages/estate-decisions/index?estate_id=7'],
+    ['#companies-cell', '/pages/companies/index'],
+  ])('%s opens %s', async (cell, url) => {
+    route({ 'GET /api/v1/estates/7': ok(detail), [`GET ${RECORD}`]: ok(publicRecord()) });
+    const page = await openEstate();
+
+    await fire(page.querySelector(cell), 'click');
+
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url });
+  });
+
+  test('a lapsed term and an open appeal are told', async () => {
+    const rating = { ...publicRecord().rating, appeals: [{ id: 1, status: 'open', status_label: '待处理' }] };
+    const committee = { ...publicRecord().committee, lapsed: true, term_ends_on: '2026-01-01' };
+    route({ 'GET /api/v1/estates/7': ok(detail), [`GET ${RECORD}`]: ok(publicRecord({ rating, committee })) });
+    const page = await openEstate();
+
+    expect(textOf(page.querySelector('#committee-cell'))).toContain('任期已于 2026-01-01 届满，待换届');
+    expect(textOf(page.querySelector('#rating-cell'))).toContain('申诉：待处理');
+  });
 });

@@ -15,7 +15,13 @@ async function fillIn(page, { title = '停水通知', body = '　　明日停水
 
 const submit = (page) => fire(page.querySelector('#submit-button'), 'click');
 
-beforeEach(() => signIn());
+const estateWith = (...roles) =>
+  ok({ id: 7, name: '阳光小区', my_roles: roles.map((role) => ({ role, role_label: role })) });
+
+beforeEach(() => {
+  signIn();
+  route({ 'GET /api/v1/estates/7': estateWith('committee_chair') });
+});
 
 test('an empty form is refused locally without calling the API', async () => {
   const page = await openCompose();
@@ -54,6 +60,7 @@ test('posts to the estate, toasts 已发布 and replaces itself with the new not
       title: '停水通知',
       body: '　　明日停水。\n请提前储水。',
       pinned: true,
+      attachment_ids: [],
       client_token: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/),
     },
   ]);

@@ -5,9 +5,22 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.accounts.auth import current_user, login_required
+from backend.common.pagination import page_schema
 from backend.governance.credit import queries, schemas, services
 
 blp = Blueprint("governance", __name__, url_prefix="/api/v1", description="失信惩戒与企业信用")
+
+
+@blp.route("/property-companies")
+class PublicCompanies(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(schemas.CompanySearchArgs, location="query")
+    @blp.response(200, page_schema(schemas.CompanySummarySchema))
+    def get(self, args):
+        """Property companies of my county (of every estate I belong to or supervise), by
+        name, with their credit scores: each one's credit page is open to me."""
+        return queries.public_page(current_user(), **args)
 
 
 @blp.route("/property-companies/<int:company_id>/credit")
@@ -16,8 +29,8 @@ class CompanyCredit(MethodView):
 
     @blp.response(200, schemas.CreditSchema)
     def get(self, company_id):
-        """The company's credit score and penalties, newest first (owners of the estates it
-        serves, and staff of its county; 404 otherwise)."""
+        """The company's credit score and penalties, newest first (anyone who belongs to or
+        supervises an estate of its county, or an estate it serves; 404 otherwise)."""
         return queries.public_credit(current_user(), company_id)
 
 

@@ -68,3 +68,30 @@ def supervised_page(user: User, q: str, page: int, page_size: int) -> Page:
     if q:
         query = query.where(PropertyCompany.name.contains(q, autoescape=True))
     return paginate(query, page, page_size)
+
+
+def public_page(user: User, q: str | None, page: int, page_size: int) -> Page:
+    """One page of the companies whose credit page the user may read (services.
+    public_companies), by name, each with its score and live penalty count (two statements
+    for the page, whatever its size)."""
+    query = (
+        select(PropertyCompany)
+        .where(PropertyCompany.id.in_(services.public_companies(user)))
+        .order_by(PropertyCompany.name, PropertyCompany.id)
+    )
+    if q:
+        query = query.where(PropertyCompany.name.contains(q.strip(), autoescape=True))
+    result = paginate(query, page, page_size)
+    counts = company_figures(c.id for c in result.items)
+    full = {"live": 0, "score": figures.base_score()}
+    result.items = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "credit_code": c.credit_code,
+            "score": counts.get(c.id, full)["score"],
+            "penalty_count": counts.get(c.id, full)["live"],
+        }
+        for c in result.items
+    ]
+    return result

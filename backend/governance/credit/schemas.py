@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from backend.common.ids import IdField
 from backend.common.masking import mask_name
+from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema, BoundedDate, UtcDateTime, text_field
 from backend.governance.credit.models import KIND_LABELS, MAX_POINTS
 
@@ -31,6 +32,21 @@ class PenaltyArgs(BaseSchema):
 
 class RevokeArgs(BaseSchema):
     reason = text_field("撤销原因", REVOKE_REASON_MAX)
+
+
+class CompanySearchArgs(PageArgs, BaseSchema):
+    q = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=64, error="搜索内容不能超过 64 个字"),
+    )
+
+
+class CompanySummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    credit_code = ma.fields.String(allow_none=True)
+    score = ma.fields.Integer()
+    penalty_count = ma.fields.Integer(metadata={"description": "有效的惩戒记录数（不含已撤销）"})
 
 
 class PublicPenaltySchema(ma.Schema):

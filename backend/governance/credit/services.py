@@ -81,20 +81,31 @@ def supervised_company(user: User, company_id: int) -> PropertyCompany:
     return company
 
 
-def public_company(user: User, company_id: int) -> PropertyCompany:
-    """The company, for its public credit page: open to whoever belongs to or supervises an
-    estate it serves, and to the staff of its county.
+def public_companies(user: User):
+    """A SELECT of the ids of the companies whose credit page the user may read: those serving
+    an estate the user belongs to or supervises, every company of the county of such an estate
+    (an owner choosing a company looks beyond their own), and every company of a county the
+    user works in as staff."""
+    mine = visible_estates(user)
+    served = mine.with_only_columns(Estate.property_company_id)
+    counties = mine.with_only_columns(Estate.county_id)
+    return select(PropertyCompany.id).where(
+        or_(
+            PropertyCompany.id.in_(served),
+            PropertyCompany.county_id.in_(counties),
+            PropertyCompany.county_id.in_(staff_county_ids(user)),
+        )
+    )
 
-    :raises NotFound: no such company, or none of the above.
+
+def public_company(user: User, company_id: int) -> PropertyCompany:
+    """The company, for its public credit page (see ``public_companies``).
+
+    :raises NotFound: no such company, or not one the user may read.
     """
-    served = visible_estates(user).with_only_columns(Estate.property_company_id)
     company = db.session.scalar(
         select(PropertyCompany).where(
-            PropertyCompany.id == company_id,
-            or_(
-                PropertyCompany.id.in_(served),
-                PropertyCompany.county_id.in_(staff_county_ids(user)),
-            ),
+            PropertyCompany.id == company_id, PropertyCompany.id.in_(public_companies(user))
         )
     )
     if company is None:

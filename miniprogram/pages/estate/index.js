@@ -1,18 +1,45 @@
 const { getEstate } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
+const { getPublicRecord, recordView } = require('../../utils/public-record-api');
 
 Component({
-  data: { estate: null },
+  // record: the public record once loaded; recordState: 'loading' | 'ready' | 'failed'.
+  data: { estate: null, record: null, recordState: 'loading' },
 
   methods: {
     async onLoad(query) {
       this.estateId = query.id;
+      await Promise.all([this.loadEstate(), this.loadRecord()]);
+    },
+
+    async onPullDownRefresh() {
+      await Promise.all([this.loadEstate(), this.loadRecord()]);
+      wx.stopPullDownRefresh();
+    },
+
+    async loadEstate() {
       try {
         const estate = await getEstate(this.estateId);
         this.setData({ estate: { ...estate, my_roles: estate.my_roles || [] } });
       } catch (err) {
         showError(this, err);
       }
+    },
+
+    // The record is a second request: the estate shows at once, its record when it comes.
+    async loadRecord() {
+      this.setData({ recordState: this.data.record ? 'ready' : 'loading' });
+      try {
+        const record = recordView(await getPublicRecord(this.estateId));
+        this.setData({ record, recordState: 'ready' });
+      } catch (err) {
+        this.setData({ recordState: this.data.record ? 'ready' : 'failed' });
+        if (this.data.estate) showError(this, err);
+      }
+    },
+
+    onRetryRecord() {
+      return this.loadRecord();
     },
 
     onNotices() {
@@ -38,6 +65,23 @@ Component({
 
     onCompany() {
       wx.navigateTo({ url: `/pages/company-credit/index?id=${this.data.estate.property_company_id}` });
+    },
+
+    onRating() {
+      if (!this.data.record || !this.data.record.rating) return;
+      wx.navigateTo({ url: `/pages/estate-rating/index?estate_id=${this.estateId}` });
+    },
+
+    onProblems() {
+      wx.navigateTo({ url: `/pages/estate-problems/index?estate_id=${this.estateId}` });
+    },
+
+    onDecisions() {
+      wx.navigateTo({ url: `/pages/estate-decisions/index?estate_id=${this.estateId}` });
+    },
+
+    onCompanies() {
+      wx.navigateTo({ url: '/pages/companies/index' });
     },
 
     onClaim() {
