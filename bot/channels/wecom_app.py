@@ -32,6 +32,8 @@ class WecomAppChannel:
     def prepare(self, messages: list[dict]) -> list[dict]:
         parts = []
         for message in messages:
+            if message["type"] == "image":
+                continue  # one-to-one answers are words; group posts carry the pictures
             if message["type"] == "vote_card":
                 parts.append(self._vote_card(message))
             elif message["type"] == "card":
