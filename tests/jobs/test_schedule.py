@@ -196,6 +196,9 @@ def test_embedded_runner_runs_the_periodic_jobs_on_an_empty_county(app, caplog):
         "close-unrated-tickets",
         "advance-motions",
         "motion-turnout",
+        "overdue-ledger-questions",  # daily at 01:10 UTC
+        "late-ledger-periods",
+        "waiting-claims",  # daily at 01:20 UTC
         "build-rollups",
     ]
     assert "failed" not in caplog.text
