@@ -1,4 +1,5 @@
-"""What an owner typed to the Linli WeCom app, as a command: vote, bind, or help.
+"""What an owner typed to the Linli WeCom app, as a command: vote, bind, look up (账目, 工单,
+投票 alone), or help.
 
 People type on phones: full-width digits and spaces (１２、全角空格), no space at all
 ("投票12赞成"), a trailing full stop. NFKC folds the full-width forms to ASCII first.
@@ -25,6 +26,17 @@ _END = r"[\s。.!！]*$"
 _VOTE = re.compile(rf"^投票\s*#?([0-9]{{1,10}})\s*({_CHOICES})?{_END}")
 _BIND = re.compile(rf"^绑定\s*([0-9]*){_END}")
 _BIND_CODE = re.compile(r"^[0-9]{6}$")
+_END_MARKS = " 。.!！?？"
+# A word alone asks for the owner's own pages.
+LOOKUP_WORDS = {
+    "账目": "ledger",
+    "账目公示": "ledger",
+    "工单": "tickets",
+    "我的工单": "tickets",
+    "随手拍": "tickets",
+    "投票": "votes",
+    "表决": "votes",
+}
 
 
 @dataclass(frozen=True)
@@ -46,12 +58,22 @@ class Help:
     topic: str | None = None
 
 
-Command = Vote | Bind | Help
+@dataclass(frozen=True)
+class Lookup:
+    """The owner asks for their pages on ``topic``: "ledger", "tickets" or "votes"."""
+
+    topic: str
+
+
+Command = Vote | Bind | Lookup | Help
 
 
 def parse(text: str) -> Command:
     """The command in ``text``; Help for anything else (never raises)."""
     normalized = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    word = normalized.rstrip(_END_MARKS)
+    if word in LOOKUP_WORDS:
+        return Lookup(LOOKUP_WORDS[word])
     vote = _VOTE.match(normalized)
     if vote:
         motion_id = int(vote.group(1))

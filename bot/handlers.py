@@ -15,7 +15,7 @@ from backend.errors import DomainError, NotFound
 from backend.jobs.job import job
 from backend.votes import services as votes
 from backend.votes.models import CHOICE_LABELS
-from bot import commands, replies
+from bot import commands, owner_pages, replies
 from bot.channels import DeliveryError, channels
 
 log = logging.getLogger(__name__)
@@ -113,19 +113,47 @@ def handle(event: dict) -> str:
     if event["kind"] == "card":
         outcome, text = _card(sender, event)
     elif event["kind"] == "text":
-        outcome, text = _text(sender, event["content"])
+        command = commands.parse(event["content"])
+        if isinstance(command, commands.Lookup):
+            return _lookup(sender, command.topic)
+        outcome, text = _text(sender, command)
     else:
         outcome, text = "help", replies.HELP
     return outcome if _reply(sender, text) else f"{outcome}, reply failed"
 
 
-def _text(sender: str, content: str) -> tuple[str, str]:
-    command = commands.parse(content)
+def _text(sender: str, command: commands.Command) -> tuple[str, str]:
     if isinstance(command, commands.Vote):
         return _cast(sender, command.motion_id, command.choice, "wecom_text")
     if isinstance(command, commands.Bind):
         return _bind(sender, command.code)
     return "help", replies.usage(command.topic)
+
+
+def _lookup(sender: str, topic: str) -> str:
+    """Answer 账目, 工单 or 投票 with the bound owner's own pages: the lines as text, then a
+    notice that opens the main page."""
+    user = wecom.user_for_wecom(sender)
+    if user is None:
+        return "unbound lookup" if _reply(sender, replies.LOOKUP_UNBOUND) else "reply failed"
+    estates = owner_pages.owned_estates(user)
+    if not estates:
+        return "not an owner" if _reply(sender, owner_pages.not_an_owner()) else "reply failed"
+    if topic == "tickets":
+        answer = owner_pages.tickets(user)
+    elif topic == "ledger":
+        answer = owner_pages.ledger(estates)
+    else:
+        answer = owner_pages.votes(estates)
+    if not _reply(sender, answer.text):
+        return f"{topic}, reply failed"
+    try:
+        channels(current_app)["wecom_app"].notice(
+            sender, answer.title, answer.description, answer.page, answer.items
+        )
+    except DeliveryError as exc:  # the text with its page paths is there already
+        log.warning("notice to WeCom member %s failed: %s", sender, exc)
+    return topic
 
 
 def _card(sender: str, event: dict) -> tuple[str, str]:

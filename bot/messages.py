@@ -1,7 +1,8 @@
 """Every text the bot sends, in one place (Chinese), as channel-neutral messages.
 
-A message is a dict: ``{"type": "text"|"markdown", "content"}`` or ``{"type": "card", "title",
-"subtitle", "description", "body", "fields": [[key, value]], "page"}``. Channels
+A message is a dict: ``{"type": "text"|"markdown", "content"}``, ``{"type": "card", "title",
+"subtitle", "description", "body", "fields": [[key, value]], "page"}`` or ``{"type": "image",
+"storage_key"}`` (a stored upload: a JPG or PNG, fitted to 2 MB when sent). Channels
 (``bot.channels``) turn them into their own wire format and cut them to their limits.
 """
 
@@ -15,7 +16,7 @@ from backend.ledger.models import LedgerPeriod
 from backend.notices.models import Notice
 from backend.places.models import Estate
 from backend.tickets.models import TicketDigest, TicketEvent
-from bot import register_messages, vote_messages
+from bot import group_posts, register_messages, vote_messages
 
 EXCERPT_CHARS = 100
 
@@ -185,6 +186,7 @@ TOPICS = {
     **{f"vote.{kind}": vote_messages.render_post for kind in vote_messages.RENDERERS},
     "vote.card": vote_messages.render_card,
     "register.reelection": register_messages.reelection,
+    **group_posts.TOPICS,
 }
 
 

@@ -197,3 +197,18 @@ def ticket_time_limits(value: str) -> dict[str, tuple[int, int]]:
             raise Refused(f"{item!r} is out of range")
         limits[category] = (accept, reply)
     return limits
+
+
+@expecting("county id=days, comma-separated, such as 3=20,7=30 (days 0–365; empty: none)")
+def days_by_county(value: str) -> dict[int, int]:
+    days = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        county, _, number = item.partition("=")
+        try:
+            county_id, count = int(county), int(number)
+        except ValueError:
+            raise Refused(f"{item!r} is not county id=days") from None
+        if county_id < 1 or not 0 <= count <= 365:
+            raise Refused(f"{item!r} is out of range")
+        days[county_id] = count
+    return days

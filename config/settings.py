@@ -138,6 +138,14 @@ SETTINGS: list[Setting] = [
           "days an owner's question may wait for an answer before it is flagged"),
         S("LINLI_LEDGER_PUBLISH_DAYS", "LEDGER_PUBLISH_DAYS", "15", NATURAL,
           "days after a ledger period ends in which publishing it counts as on time"),
+        S("LINLI_LEDGER_PUBLISH_DAYS_BY_COUNTY", "LEDGER_PUBLISH_DAYS_BY_COUNTY", "",
+          p.days_by_county,
+          "counties' own publish days (county id=days); the group hears 'accounts late' after it"),
+    ),
+    *_group(
+        "Claims",
+        S("LINLI_CLAIM_WAITING_DAYS", "CLAIM_WAITING_DAYS", "3", POSITIVE,
+          "days a claim on a unit may wait before the committee's internal group is told"),
     ),
     *_group(
         "Tickets (随手拍)",

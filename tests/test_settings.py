@@ -238,6 +238,12 @@ BAD_VALUES = [
     ("LINLI_LEDGER_APPROVALS_REQUIRED", "0", AT_LEAST_1),
     ("LINLI_LEDGER_QUESTION_DAYS", "7d", AT_LEAST_1),
     ("LINLI_LEDGER_PUBLISH_DAYS", "-1", AT_LEAST_0),
+    (
+        "LINLI_LEDGER_PUBLISH_DAYS_BY_COUNTY",
+        "安溪=20",
+        "county id=days, comma-separated, such as 3=20,7=30 (days 0–365; empty: none)",
+    ),
+    ("LINLI_CLAIM_WAITING_DAYS", "3d", AT_LEAST_1),
     ("LINLI_TICKET_ACCEPT_HOURS", "0", AT_LEAST_1),
     ("LINLI_TICKET_REPLY_HOURS", "3.5", AT_LEAST_1),
     (
@@ -362,3 +368,11 @@ def test_places_before_the_app_read_the_same_parsed_values(monkeypatch):
     monkeypatch.setenv("LINLI_BIND", ":8000")
     with pytest.raises(ValueError, match=r"LINLI_BIND must be host:port"):
         settings.read("LINLI_BIND")
+
+
+def test_counties_publish_days_are_parsed_once_into_days_per_county_id(monkeypatch):
+    monkeypatch.setenv("LINLI_LEDGER_PUBLISH_DAYS_BY_COUNTY", " 3 = 20, 7=0,")
+    assert settings.load()["LEDGER_PUBLISH_DAYS_BY_COUNTY"] == {3: 20, 7: 0}
+    monkeypatch.setenv("LINLI_LEDGER_PUBLISH_DAYS_BY_COUNTY", "3=400")
+    with pytest.raises(ValueError, match="'3=400' is out of range"):
+        settings.load()

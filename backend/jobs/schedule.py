@@ -69,6 +69,13 @@ SCHEDULE: tuple[Periodic, ...] = (
         "backend.governance.register.jobs.reelection_reminders_job",
         cron="0 1 * * *",
     ),
+    # 09:10 in Asia/Shanghai: questions unanswered for days, periods not published in time.
+    Periodic(
+        "overdue-ledger-questions", "backend.ledger.jobs.overdue_questions_job", cron="10 1 * * *"
+    ),
+    Periodic("late-ledger-periods", "backend.ledger.jobs.late_periods_job", cron="10 1 * * *"),
+    # 09:20 in Asia/Shanghai: claims on units waiting for a decision, to the committee.
+    Periodic("waiting-claims", "backend.claims.jobs.waiting_claims_job", cron="20 1 * * *"),
     # The dashboards' roll-ups of closed months: the newly closed month and any month a ticket
     # changed in since its build, so a late edit shows within the hour.
     Periodic("build-rollups", "backend.governance.targets.jobs.build_rollups_job", interval=3600),

@@ -15,6 +15,7 @@ from backend.common.pagination import paginate
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
+from backend.ledger import posts
 from backend.ledger.access import ANSWER_ROLES, period_for, require_role
 from backend.ledger.models import LedgerEntry, LedgerPeriod, LedgerQuestion
 from backend.places.models import Estate
@@ -67,6 +68,7 @@ def answer(user: User, estate_id: int, question_id: int, body: str) -> LedgerQue
         f"{estate.name}物业服务中心" if role == Role.PROPERTY_MANAGER else f"{estate.name}业委会"
     )
     question.answered_at = utcnow()
+    posts.question_answered(question)
     return _with_flags(user, roles, [question])[0]
 
 

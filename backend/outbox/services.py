@@ -5,7 +5,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from backend.access.roles import Role
@@ -34,8 +35,36 @@ def add_for_groups(topic: str, subject_id: int, groups: list[GroupChat]) -> int:
 
 def add_for_each_group(topic: str, pairs: list[tuple[int, GroupChat]]) -> int:
     """Queue a message per (subject id, group) in ``pairs``, in one INSERT; as add_for_groups."""
+    rows = _group_rows(topic, pairs)
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+def add_once_for_groups(topic: str, subject_id: int, groups: list[GroupChat]) -> int:
+    """As add_for_groups, but a (topic, subject, group) queued before is skipped rather than
+    an error: an event seen twice (a job run again, a retried request) posts once. Returns
+    how many rows were new."""
+    return add_once_for_each_group(topic, [(subject_id, group) for group in groups])
+
+
+def add_once_for_each_group(topic: str, pairs: list[tuple[int, GroupChat]]) -> int:
+    """As add_for_each_group, skipping the dedupe keys already in the outbox."""
+    rows = _group_rows(topic, pairs)
+    if not rows:
+        return 0
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    )
+    return len(db.session.execute(statement, rows).all())
+
+
+def _group_rows(topic: str, pairs: list[tuple[int, GroupChat]]) -> list[dict]:
     now = utcnow()
-    rows = [
+    return [
         {
             "topic": topic,
             "subject_id": subject_id,
@@ -50,9 +79,14 @@ def add_for_each_group(topic: str, pairs: list[tuple[int, GroupChat]]) -> int:
         }
         for subject_id, group in pairs
     ]
-    if rows:
-        db.session.execute(insert(OutboxMessage), rows)
-    return len(rows)
+
+
+def not_posted(topic: str, subject_id_column):
+    """A WHERE clause: no row of ``topic`` was queued for the subject in ``subject_id_column``
+    (indexed by topic and subject), for jobs that post each subject once."""
+    return ~exists().where(
+        OutboxMessage.topic == topic, OutboxMessage.subject_id == subject_id_column
+    )
 
 
 def add_for_person(topic: str, subject_id: int, user_id: int, estate_id: int | None) -> None:

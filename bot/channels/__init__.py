@@ -33,7 +33,7 @@ def channels(app: Flask) -> dict[str, Channel]:
         built = [
             RobotChannel(cfg["WECOM_API_BASE"], cfg["WECHAT_APPID"]),
             AppChatChannel(wecom),
-            WecomAppChannel(wecom, cfg["WECOM_AGENT_ID"]),
+            WecomAppChannel(wecom, cfg["WECOM_AGENT_ID"], cfg["WECHAT_APPID"]),
             SubscribeChannel(mp),
         ]
         app.extensions["linli_channels"] = {channel.kind: channel for channel in built}

@@ -1,13 +1,16 @@
 """WeCom app chat (应用群聊): groups the Linli WeCom app created, sent to through
 wechatpy.enterprise. Cards become markdown: app chats cannot open a mini-program page."""
 
+import io
+
+from . import images
 from .base import wechatpy_errors
 from .split import split_numbered
 
 TEXT_MAX_BYTES = 2048
 MARKDOWN_MAX_BYTES = 2048
-# Unknown chat, chat not made by this app, bad message type or content.
-REJECTED_ERRCODES = {86003, 86004, 40008, 40058, 44004, 47001}
+# Unknown chat, chat not made by this app, bad message type, content or media.
+REJECTED_ERRCODES = {86003, 86004, 40005, 40006, 40007, 40008, 40058, 44004, 47001}
 MINIPROGRAM_HINT = "\n\n> 在「邻里」小程序中查看全文与附件"
 
 
@@ -21,7 +24,9 @@ class AppChatChannel:
     def prepare(self, messages: list[dict]) -> list[dict]:
         parts = []
         for message in messages:
-            if message["type"] == "card":
+            if message["type"] == "image":
+                parts.append({"msgtype": "image", "storage_key": message["storage_key"]})
+            elif message["type"] == "card":
                 header = f"**{message['title']}**\n"
                 fields = "".join(f"> {key}：{value}\n" for key, value in message.get("fields", []))
                 body = message.get("body") or message.get("description", "")
@@ -38,5 +43,16 @@ class AppChatChannel:
         return parts
 
     def send(self, address: str, part: dict) -> None:
+        if part["msgtype"] == "image":
+            self._send_image(address, part["storage_key"])
+            return
         with wechatpy_errors(REJECTED_ERRCODES):
             self.client.appchat.send(address, part["msgtype"], content=part["content"])
+
+    def _send_image(self, address: str, storage_key: str) -> None:
+        """An app chat takes a picture by media id: upload it as temporary media (kept three
+        days by WeCom), then send. Uploaded again on a retry: a media id is cheap."""
+        picture = images.stored_picture(storage_key)
+        with wechatpy_errors(REJECTED_ERRCODES):
+            uploaded = self.client.media.upload("image", ("photo.jpg", io.BytesIO(picture)))
+            self.client.appchat.send(address, "image", media_id=uploaded["media_id"])

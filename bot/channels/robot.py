@@ -7,6 +7,7 @@ import requests
 
 from backend.common.text import excerpt
 
+from . import images
 from .base import (
     THROTTLE_ERRCODES,
     THROTTLE_SECONDS,
@@ -26,7 +27,7 @@ CARD_KEY_CHARS = 5
 CARD_VALUE_CHARS = 26
 
 # Answers that no retry can fix: bad key, bad message, bad parameters.
-REJECTED_ERRCODES = {93000, 93004, 93008, 40008, 40058, 44004, 47001, 40003}
+REJECTED_ERRCODES = {93000, 93004, 93008, 40008, 40009, 40058, 44004, 47001, 40003}
 
 
 class RobotChannel:
@@ -45,6 +46,9 @@ class RobotChannel:
         for message in messages:
             if message["type"] == "card":
                 parts.append(self._card(message))
+            elif message["type"] == "image":
+                # The picture is read, fitted and encoded when sent: the row keeps its key only.
+                parts.append({"msgtype": "image", "image": {"storage_key": message["storage_key"]}})
             elif message["type"] == "markdown":
                 parts += [
                     {"msgtype": "markdown", "markdown": {"content": chunk}}
@@ -90,6 +94,9 @@ class RobotChannel:
         return {"msgtype": "template_card", "template_card": card}
 
     def send(self, address: str, part: dict) -> None:
+        if part["msgtype"] == "image":
+            picture = images.stored_picture(part["image"]["storage_key"])
+            part = {"msgtype": "image", "image": images.robot_image(picture)}
         try:
             response = self.http.post(
                 self.url, params={"key": address}, json=part, timeout=self.timeout

@@ -17,6 +17,11 @@ DESC_CHARS = 44
 OPTION_CHARS = 11
 BUTTON_TEXT = "提交投票"
 MAX_OPTIONS = 20
+# miniprogram_notice limits: title and description 4–12 characters, key 10, value 30, 10 items.
+NOTICE_TITLE_CHARS = 12
+NOTICE_KEY_CHARS = 10
+NOTICE_VALUE_CHARS = 30
+NOTICE_ITEMS = 10
 # Bad userid, agent id, message type or content; no valid recipient at all.
 REJECTED_ERRCODES = {40003, 40008, 40031, 40056, 40058, 44004, 47001, 81013}
 
@@ -24,14 +29,18 @@ REJECTED_ERRCODES = {40003, 40008, 40031, 40056, 40058, 44004, 47001, 81013}
 class WecomAppChannel:
     kind = "wecom_app"
 
-    def __init__(self, client, agent_id: int):
-        """``client`` is a bot.wechat WeCom client (token shared through Redis)."""
+    def __init__(self, client, agent_id: int, miniprogram_appid: str = ""):
+        """``client`` is a bot.wechat WeCom client (token shared through Redis);
+        ``miniprogram_appid`` the mini-program the app is associated with (notices open it)."""
         self.client = client
         self.agent_id = agent_id
+        self.appid = miniprogram_appid
 
     def prepare(self, messages: list[dict]) -> list[dict]:
         parts = []
         for message in messages:
+            if message["type"] == "image":
+                continue  # one-to-one answers are words; group posts carry the pictures
             if message["type"] == "vote_card":
                 parts.append(self._vote_card(message))
             elif message["type"] == "card":
@@ -95,6 +104,33 @@ class WecomAppChannel:
             with wechatpy_errors(REJECTED_ERRCODES):
                 result = self.client.message.send_text(self.agent_id, address, chunk)
             _require_delivered(result, address)
+
+    def notice(self, address: str, title: str, description: str, page: str, items=()) -> None:
+        """A mini-program notice (小程序通知消息) to the member ``address``: tapping it opens
+        ``page`` in the mini-program the app is associated with.
+
+        :raises DeliveryError: or a subclass.
+        """
+        part = {
+            "msgtype": "miniprogram_notice",
+            "miniprogram_notice": {
+                "appid": self.appid,
+                "page": page,
+                "title": excerpt(title, NOTICE_TITLE_CHARS),
+                "description": excerpt(description, NOTICE_TITLE_CHARS),
+                "emphasis_first_item": False,
+                "content_item": [
+                    {
+                        "key": excerpt(key, NOTICE_KEY_CHARS),
+                        "value": excerpt(value, NOTICE_VALUE_CHARS),
+                    }
+                    for key, value in list(items)[:NOTICE_ITEMS]
+                ],
+            },
+        }
+        with wechatpy_errors(REJECTED_ERRCODES):
+            result = self.client.message.send(self.agent_id, address, msg=part)
+        _require_delivered(result, address)
 
 
 def _require_delivered(result, address: str) -> None:

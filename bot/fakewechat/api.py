@@ -4,7 +4,9 @@ Answers use WeChat's shapes: HTTP 200 with ``{"errcode": ..., "errmsg": ...}`` f
 """
 
 import base64
+import binascii
 import functools
+import hashlib
 import re
 import secrets
 import time
@@ -31,6 +33,10 @@ APPCHAT_TYPES = {
 }
 APP_MESSAGE_TYPES = APPCHAT_TYPES | {"miniprogram_notice", "template_card"}
 CONTENT_TYPES = {"text", "markdown", "markdown_v2"}
+# A robot's image: JPG or PNG of at most 2 MB before base64; temporary media: 10 MB.
+ROBOT_IMAGE_MAX_BYTES = 2 * 1024 * 1024
+MEDIA_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+PICTURE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
 def store() -> FakeStore:
@@ -195,8 +201,28 @@ def robot_send(body: dict):
     problem = message_error(body, ROBOT_TYPES)
     if problem:
         return problem
+    if body["msgtype"] == "image":
+        picture = robot_picture(body["image"])
+        if not isinstance(picture, bytes):
+            return picture
+        store().add_media(picture, body["image"]["md5"])
     store().record(f"robot:{key}", body["msgtype"], body)
     return ok()
+
+
+def robot_picture(section: dict):
+    """The picture of a robot's image message, or WeCom's error when it is not one."""
+    try:
+        picture = base64.b64decode(str(section.get("base64", "")), validate=True)
+    except (binascii.Error, ValueError):
+        return error(40058, "invalid parameter: image.base64")
+    if not picture.startswith(PICTURE_MAGIC):
+        return error(40058, "invalid parameter: image must be jpg or png")
+    if len(picture) > ROBOT_IMAGE_MAX_BYTES:
+        return error(40009, "invalid image size")
+    if section.get("md5") != hashlib.md5(picture).hexdigest():
+        return error(40058, "invalid parameter: image.md5 does not match")
+    return picture
 
 
 @bp.post("/cgi-bin/appchat/create")
@@ -220,8 +246,30 @@ def appchat_send(body: dict):
     problem = message_error(body, APPCHAT_TYPES)
     if problem:
         return problem
+    if body["msgtype"] == "image" and store().media(str(body["image"].get("media_id"))) is None:
+        return error(40007, "invalid media_id")
     store().record(f"appchat:{chatid}", body["msgtype"], body)
     return ok()
+
+
+@bp.post("/cgi-bin/media/upload")
+def media_upload():
+    """Temporary media (临时素材), as an app chat's image needs it: multipart field "media"."""
+    problem = token_error("wecom")
+    if problem:
+        return problem
+    kind = request.args.get("type")
+    if kind not in ("image", "voice", "video", "file"):
+        return error(40004, "invalid media type")
+    upload = request.files.get("media")
+    data = upload.read() if upload else b""
+    if not data:
+        return error(41005, "media data missing")
+    if kind == "image" and not data.startswith(PICTURE_MAGIC):
+        return error(40005, "invalid file type")
+    if kind == "image" and len(data) > MEDIA_IMAGE_MAX_BYTES:
+        return error(40006, "invalid file size")
+    return ok(type=kind, media_id=store().add_media(data), created_at=str(int(time.time())))
 
 
 @bp.post("/cgi-bin/message/send")

@@ -1,6 +1,6 @@
 """``/_fake/`` endpoints tests and developers use to inspect and steer the fake server."""
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from .api import store
 from .store import FAULT_KINDS, Fault
@@ -70,6 +70,16 @@ def name_group():
 @bp.get("/messages")
 def messages():
     return jsonify({"messages": store().messages(request.args.get("group"))})
+
+
+@bp.get("/media/<media_id>")
+def media(media_id: str):
+    """A picture a robot was sent or an app uploaded, for the chat page to show."""
+    data = store().media(media_id)
+    if data is None:
+        return jsonify({"error": "no such media"}), 404
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return Response(data, mimetype=kind)
 
 
 @bp.get("/calls")

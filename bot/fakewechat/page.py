@@ -21,7 +21,7 @@ GROUP_LABELS = {
     "subscribe": "小程序订阅消息 → 用户",
 }
 
-PLACEHOLDERS = {"image": "[图片]", "file": "[文件]", "voice": "[语音]", "video": "[视频]"}
+PLACEHOLDERS = {"file": "[文件]", "voice": "[语音]", "video": "[视频]"}
 
 
 def local_time(received_at: str) -> str:
@@ -73,6 +73,9 @@ def describe(message: dict) -> dict:
         mentions = section.get("mentioned_list") or []
         text = section.get("content", "") + "".join(f" @{m.lstrip('@')}" for m in mentions)
         view["text"] = text if msgtype == "text" else markdown.render(text)
+    elif msgtype == "image":
+        # A robot's picture is kept under its MD5, an app chat's under its media id.
+        view["image"] = f"/_fake/media/{section.get('md5') or section.get('media_id')}"
     elif msgtype == "template_card":
         view["cards"] = [template_card(section)]
     elif msgtype == "textcard":
@@ -145,6 +148,7 @@ PAGE = """<!doctype html>
   .card .page { color: #576b95; font-size: 13px; margin-top: 6px; }
   .tag { font-size: 11px; color: #888; border: 1px solid #ccc; border-radius: 3px;
          padding: 0 4px; margin-left: 4px; }
+  .picture { max-width: 240px; max-height: 240px; border-radius: 6px; display: block; }
   .empty { color: #888; text-align: center; padding: 40px; }
   .mine { text-align: right; }
   .mine .bubble { background: #fff; text-align: left; }
@@ -170,6 +174,7 @@ PAGE = """<!doctype html>
     <div class="msg">
       <div class="meta">#{{ m.seq }} · {{ m.time }} · {{ m.msgtype }}</div>
       {% if m.text is defined %}<div class="bubble">{{ m.text }}</div>{% endif %}
+      {% if m.image is defined %}<img class="picture" src="{{ m.image }}" alt="图片">{% endif %}
       {% if m.member is defined %}<div class="mine"><div class="bubble">{{ m.member }}</div>
         {% if m.problem %}<div class="problem">{{ m.problem }}</div>{% endif %}</div>{% endif %}
       {% for c in m.cards or [] %}

@@ -49,6 +49,7 @@ class FakeStore:
             self._faults: list[Fault] = []
             self._chats: dict[str, dict] = {}
             self._names: dict[str, str] = {}
+            self._media: dict[str, bytes] = {}
             self._seq = itertools.count(1)
 
     # -- access tokens -------------------------------------------------------------------
@@ -129,6 +130,18 @@ class FakeStore:
     def chats(self) -> dict[str, dict]:
         with self._lock:
             return {chatid: dict(chat) for chatid, chat in self._chats.items()}
+
+    # -- pictures (temporary media, and what robots were sent) ---------------------------
+
+    def add_media(self, data: bytes, media_id: str | None = None) -> str:
+        media_id = media_id or secrets.token_urlsafe(24)
+        with self._lock:
+            self._media[media_id] = data
+        return media_id
+
+    def media(self, media_id: str) -> bytes | None:
+        with self._lock:
+            return self._media.get(media_id)
 
     # -- group names (a robot belongs to a named group the fake cannot know) --------------
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.commands import Bind, Help, Vote, parse
+from bot.commands import Bind, Help, Lookup, Vote, parse
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_vote_commands_are_read_with_their_motion_and_choice(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["投票 12", "投票 赞成", "投票 12 也许", "投票 0 赞成", "投票 99999999999 赞成", "投票"],
+    ["投票 12", "投票 赞成", "投票 12 也许", "投票 0 赞成", "投票 99999999999 赞成", "投票 吧"],
 )
 def test_incomplete_or_impossible_votes_get_the_vote_usage(text):
     assert parse(text) == Help("vote")
@@ -48,6 +48,23 @@ def test_incomplete_or_impossible_votes_get_the_vote_usage(text):
 )
 def test_bind_commands_need_exactly_six_digits(text, expected):
     assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("账目", "ledger"),
+        ("账目公示。", "ledger"),
+        ("　工单　", "tickets"),
+        ("我的工单？", "tickets"),
+        ("随手拍", "tickets"),
+        ("投票", "votes"),
+        ("投票！", "votes"),
+        ("表决", "votes"),
+    ],
+)
+def test_a_lookup_word_alone_asks_for_the_owners_pages(text, topic):
+    assert parse(text) == Lookup(topic)
 
 
 @pytest.mark.parametrize("text", ["你好", "", "帮助", "赞成", "12 赞成", "我要投票 12 赞成"])

@@ -1,6 +1,13 @@
 """bot.fakewechat over real HTTP: WeChat-shaped answers, recording and fault injection."""
 
+import base64
+import hashlib
+import io
+
 import pytest
+from wechatpy.exceptions import WeChatClientException
+
+from tests.ledger_support import png_bytes
 
 
 @pytest.fixture
@@ -174,3 +181,50 @@ def test_reset_clears_messages_calls_faults_and_tokens(http, url, fake_wechat, m
     assert fake_wechat.calls() == {}
     assert http.get(url("/_fake/faults")).json() == {"faults": []}
     assert send_subscribe(http, url, mp_token)["errcode"] == 40001
+
+
+def _image(picture: bytes, md5: str | None = None) -> dict:
+    section = {
+        "base64": base64.b64encode(picture).decode(),
+        "md5": md5 or hashlib.md5(picture).hexdigest(),
+    }
+    return {"msgtype": "image", "image": section}
+
+
+@pytest.mark.parametrize(
+    "body, errcode",
+    [
+        (_image(png_bytes(), md5="0" * 32), 40058),  # MD5 of other bytes
+        (_image(b"GIF89a not a jpg or png"), 40058),
+        (_image(b"\x89PNG\r\n\x1a\n" + b"\0" * (2 * 1024 * 1024)), 40009),  # over 2 MB
+        ({"msgtype": "image", "image": {"base64": "**not base64**", "md5": "x"}}, 40058),
+    ],
+)
+def test_robot_refuses_an_image_that_is_not_a_jpg_or_png_within_2_mb(
+    fake_wechat, http, url, body, errcode
+):
+    assert robot(http, url, "k", body)["errcode"] == errcode
+    assert fake_wechat.messages() == []
+
+
+def test_robot_keeps_a_good_image_for_the_page(fake_wechat, http, url):
+    picture = png_bytes()
+    assert robot(http, url, "k", _image(picture))["errcode"] == 0
+    served = http.get(url(f"/_fake/media/{hashlib.md5(picture).hexdigest()}"))
+    assert (served.status_code, served.content) == (200, picture)
+
+
+def test_an_app_chat_image_needs_media_uploaded_first(fake_wechat, wecom):
+    chat = wecom.appchat.create(name="监督群", owner="zhang", user_list=["zhang", "li"])["chatid"]
+    with pytest.raises(WeChatClientException) as refused:
+        wecom.appchat.send(chat, "image", media_id="never-uploaded")
+    assert refused.value.errcode == 40007
+
+    uploaded = wecom.media.upload("image", ("p.png", io.BytesIO(png_bytes())))
+    wecom.appchat.send(chat, "image", media_id=uploaded["media_id"])
+
+    [message] = fake_wechat.messages(f"appchat:{chat}")
+    assert message["body"]["image"] == {"media_id": uploaded["media_id"]}
+    with pytest.raises(WeChatClientException) as refused:
+        wecom.media.upload("image", ("p.txt", io.BytesIO(b"plain text")))
+    assert refused.value.errcode == 40005

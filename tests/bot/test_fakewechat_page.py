@@ -1,8 +1,12 @@
 """The fake server's HTML page and the serve_in_thread helper."""
 
+import base64
+import hashlib
+
 import requests
 
 from bot.fakewechat.testing import serve_in_thread
+from tests.ledger_support import png_bytes
 
 
 def post_robot(http, fake, body, key="estate-a"):
@@ -87,7 +91,9 @@ def test_serve_in_thread_stops_serving_on_exit():
 def test_page_renders_news_textcard_notice_and_subscribe_messages(fake_wechat, http, wecom):
     article = {"title": "维修基金公示", "description": "10 月收支", "url": "https://example.org/a"}
     post_robot(http, fake_wechat, {"msgtype": "news", "news": {"articles": [article]}})
-    post_robot(http, fake_wechat, {"msgtype": "image", "image": {"base64": "AA==", "md5": "x"}})
+    picture = png_bytes()
+    image = {"base64": base64.b64encode(picture).decode(), "md5": hashlib.md5(picture).hexdigest()}
+    post_robot(http, fake_wechat, {"msgtype": "image", "image": image})
     chatid = wecom.appchat.create(name="监督群", owner="zhang", user_list=["zhang", "li"])["chatid"]
     wecom.appchat.send(chatid, "textcard", title="停水通知", description="周六 9-12 点", url="u")
     notice = {"appid": "wx1", "page": "pages/report/index", "title": "随手拍已受理"}
@@ -109,7 +115,7 @@ def test_page_renders_news_textcard_notice_and_subscribe_messages(fake_wechat, h
 
     for expected in (
         "维修基金公示",
-        "[图片]",
+        f'<img class="picture" src="/_fake/media/{image["md5"]}"',
         "停水通知",
         "监督群",
         "随手拍已受理",

@@ -41,6 +41,14 @@ TOPIC_LABELS = {
     "vote.cancelled": "表决取消",
     "vote.card": "表决卡片",
     "register.reelection": "换届提醒",
+    "ledger.question_answered": "质询已答复",
+    "ledger.question_overdue": "质询逾期未答复",
+    "ledger.late": "账目逾期未公示",
+    "problem.closed_out": "问题销号",
+    "meeting.decisions": "联席会议决定",
+    "rating.confirmed": "星级评定",
+    "credit.penalty": "物业信用惩戒",
+    "claim.waiting": "认证待审核",
 }
 
 

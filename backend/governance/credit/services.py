@@ -19,6 +19,8 @@ from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.credit.figures import today
 from backend.governance.credit.models import CreditPenalty, PenaltyEvidence, PenaltyKind
+from backend.group_chats.audience import active_groups
+from backend.outbox import services as outbox
 from backend.places.models import Community, Estate, PropertyCompany, Township
 
 COUNTY_ROLES = (Role.COUNTY_OFFICER, Role.ADMIN)
@@ -27,6 +29,8 @@ EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 EVIDENCE_KINDS = "PDF、JPG、PNG"
 EVIDENCE_MAX_FILES = 9
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Every estate the company serves hears of a penalty against it.
+PENALTY_TOPIC = "credit.penalty"
 COMPANY_NOT_FOUND = "未找到该物业企业，或您无权查看"
 
 
@@ -243,7 +247,16 @@ def record_penalty(user: User, company_id: int, args: dict, evidence=()) -> Cred
             filename, data, EVIDENCE_SUFFIXES, EVIDENCE_KINDS, max_bytes=EVIDENCE_MAX_BYTES
         )
         db.session.add(PenaltyEvidence(penalty_id=penalty.id, **stored))
+    _post(penalty)
     return penalty
+
+
+def _post(penalty: CreditPenalty) -> None:
+    """Queue the penalty for the group chats of every estate its company serves today."""
+    served = db.session.scalars(
+        select(Estate.id).where(Estate.property_company_id == penalty.property_company_id)
+    ).all()
+    outbox.add_once_for_groups(PENALTY_TOPIC, penalty.id, active_groups(served))
 
 
 def supervised_penalty(user: User, penalty_id: int) -> CreditPenalty:

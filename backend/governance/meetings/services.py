@@ -26,9 +26,12 @@ from backend.governance.meetings.models import (
 )
 from backend.governance.meetings.schedule import today
 from backend.governance.problems.models import ProblemItem
+from backend.group_chats.audience import active_groups
+from backend.outbox import services as outbox
 from backend.places.models import Community, Estate, Township
 from backend.tickets.models import Ticket
 
+DECISIONS_TOPIC = "meeting.decisions"
 MINUTES_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 MINUTES_KINDS = "PDF、JPG、PNG"
 MINUTES_MAX_BYTES = 20 * 1024 * 1024
@@ -150,9 +153,10 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
                 estate_id=a["estate_id"],
             )
         )
+    rows = []
     for item in args["items"]:
         decided = bool(item["decision"].strip())
-        db.session.add(
+        rows.append(
             AgendaItem(
                 meeting_id=meeting.id,
                 estate_id=item["estate_id"],
@@ -166,10 +170,25 @@ def record_meeting(user: User, args: dict, minutes=None) -> JointMeeting:
                 deadline=item["deadline"] if decided else None,
             )
         )
+    db.session.add_all(rows)
+    db.session.flush()
+    _post_decisions(rows)
     if minutes:
         stored = _keep_minutes(minutes)
         db.session.add(MeetingMinutes(meeting_id=meeting.id, **stored))
     return meeting
+
+
+def _post_decisions(items: list[AgendaItem]) -> None:
+    """Queue the decisions that name an estate for that estate's group chats: one post per
+    estate, its subject the estate's first decided item (the post lists them all)."""
+    first: dict[int, int] = {}
+    for item in items:
+        if item.estate_id and item.decision:
+            first.setdefault(item.estate_id, item.id)
+    groups = active_groups(first)
+    pairs = [(first[group.estate_id], group) for group in groups]
+    outbox.add_once_for_each_group(DECISIONS_TOPIC, pairs)
 
 
 def _locked(user: User, item_id: int, meeting_id: int | None) -> AgendaItem:

@@ -30,6 +30,8 @@ from backend.governance.problems.models import (
     ProblemItem,
     ProblemStatus,
 )
+from backend.group_chats.audience import active_groups
+from backend.outbox import services as outbox
 from backend.places.models import Estate
 from backend.tickets.models import Ticket
 
@@ -39,6 +41,8 @@ PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 PHOTO_KINDS = "JPG、PNG"
 PHOTO_MAX_FILES = 9
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# The group hears each close-out once, with its first photo.
+CLOSED_OUT_TOPIC = "problem.closed_out"
 PROBLEM_NOT_FOUND = "未找到该问题，或您无权查看"
 ESTATE_NOT_FOUND = "未找到该小区，或您无权查看"
 
@@ -203,6 +207,8 @@ def close_out(user: User, problem_id: int, close_note: str, photos=()) -> Proble
     problem.closed_on = problem.closed_at.astimezone(SHANGHAI).date()
     problem.closed_by_id = user.id
     problem.close_note = note
+    db.session.flush()  # the photos' ids: the post shows the first one
+    outbox.add_once_for_groups(CLOSED_OUT_TOPIC, problem.id, active_groups([problem.estate_id]))
     return problem
 
 

@@ -31,11 +31,14 @@ from backend.governance.ratings.models import (
     RatingScore,
     RatingStatus,
 )
+from backend.group_chats.audience import active_groups
+from backend.outbox import services as outbox
 from backend.places.models import Estate
 
 STAFF_ROLES = (Role.AUDITOR, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN)
 SCORER_ROLES = (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.ADMIN)
 COUNTY_ROLES = criteria.COUNTY_ROLES
+CONFIRMED_TOPIC = "rating.confirmed"
 ESTATE_NOT_FOUND = "未找到该小区，或您无权查看"
 REASON_MAX = 500
 
@@ -248,6 +251,7 @@ def confirm(user: User, estate_id: int, year: int) -> EstateRating:
     rating.five_star_reason = None
     rating.confirmed_at = utcnow()
     rating.confirmed_by_id = user.id
+    outbox.add_once_for_groups(CONFIRMED_TOPIC, rating.id, active_groups([rating.estate_id]))
     return rating
 
 

@@ -6,15 +6,16 @@ Without records (no replied ticket, no rating, no period due) there is no figure
 criterion is scored by hand, never invented."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from flask import current_app
 from sqlalchemy import select
 
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.extensions import db
 from backend.governance.ratings.models import Source
+from backend.ledger import posts
 from backend.ledger.models import LedgerPeriod
+from backend.places.models import Estate
 from backend.tickets import stats
 from backend.tickets.models import Ticket
 
@@ -63,13 +64,6 @@ def _ticket_figures(estate_id: int, year: int) -> dict[str, Figure | None]:
     return {Source.TICKET_ON_TIME: on_time, Source.SATISFACTION: satisfaction}
 
 
-def publish_deadline(period: LedgerPeriod) -> datetime:
-    """Publishing counts as on time before midnight (Shanghai) that ends the
-    LINLI_LEDGER_PUBLISH_DAYS-th day after the period's last day (end_date is exclusive)."""
-    days = current_app.config["LEDGER_PUBLISH_DAYS"]
-    return shanghai_midnight(period.end_date + timedelta(days=days))
-
-
 def _ledger_figure(estate_id: int, year: int, now: datetime) -> Figure | None:
     periods = db.session.scalars(
         select(LedgerPeriod).where(
@@ -78,9 +72,11 @@ def _ledger_figure(estate_id: int, year: int, now: datetime) -> Figure | None:
             LedgerPeriod.start_date < date(year + 1, 1, 1),
         )
     ).all()
+    county_id = db.session.get(Estate, estate_id).county_id  # loaded already, as a rule
     due = on_time = 0
     for period in periods:
-        deadline = publish_deadline(period)
+        # The rule the group's "accounts late" post follows too: one deadline, per county.
+        deadline = posts.publish_deadline(period, county_id)
         published = as_utc(period.published_at) if period.published_at else None
         if published is None and deadline > now:
             continue  # still time to publish: not yet late, not yet on time
