@@ -118,13 +118,16 @@ def claim(person, unit_row, status="pending") -> Claim:
     return row
 
 
-def group_chat(estate_row, channel="wecom_robot", address=None, active=True) -> GroupChat:
+def group_chat(
+    estate_row, channel="wecom_robot", address=None, active=True, profile="internal"
+) -> GroupChat:
     row = GroupChat(
         estate_id=estate_row.id,
         name=f"{estate_row.name}监督群",
         channel=channel,
         address=address or f"robot-key-{next(_seq):06d}",
         active=active,
+        profile=profile,
     )
     db.session.add(row)
     db.session.commit()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from backend.extensions import db
-from backend.group_chats.models import GroupChat
+from backend.group_chats.models import GroupChat, GroupProfile
 
 
 def active_groups(estate_ids: Iterable[int]) -> list[GroupChat]:
@@ -25,10 +25,5 @@ def active_groups(estate_ids: Iterable[int]) -> list[GroupChat]:
 
 def internal_groups(estate_id: int) -> list[GroupChat]:
     """The estate's active group chats whose members are all WeCom staff (the committee's own
-    chat), for posts owners at large should not receive.
-
-    Group chats carry no internal/external profile yet, so this answers every active group of
-    the estate; once GroupChat has a profile, this one function narrows to the internal ones
-    and every caller follows.
-    """
-    return active_groups([estate_id])
+    chat), for posts owners at large should not receive."""
+    return [group for group in active_groups([estate_id]) if group.profile == GroupProfile.INTERNAL]

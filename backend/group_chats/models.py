@@ -16,6 +16,21 @@ class ChannelKind(StrEnum):
     WECOM_APPCHAT = "wecom_appchat"  # address: the chat id of a group the WeCom app created
 
 
+class GroupProfile(StrEnum):
+    """Who is in a group, which decides what the bot may post there: WeCom members see every
+    robot message type, personal-WeChat members of an external group (客户群) see only text,
+    images and news links (WECHAT.md)."""
+
+    INTERNAL = "internal"  # WeCom members only: the committee's or the workers' own chat
+    EXTERNAL = "external"  # has owners who joined from personal WeChat
+
+
+PROFILE_LABELS = {
+    GroupProfile.INTERNAL: "内部群（仅企业微信成员）",
+    GroupProfile.EXTERNAL: "外部群（含个人微信业主）",
+}
+
+
 CHANNEL_LABELS = {
     ChannelKind.WECOM_ROBOT: "企业微信群机器人",
     ChannelKind.WECOM_APPCHAT: "企业微信应用群聊",
@@ -33,6 +48,13 @@ class GroupChat(db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(default=True)
+    profile: Mapped[str] = mapped_column(
+        String(10), default=GroupProfile.INTERNAL, server_default=GroupProfile.INTERNAL.value
+    )
+    # The member count a community worker last read off the group; WeCom's robot API cannot
+    # tell it, so it is recorded by hand (with when) for the group's liveness figures.
+    member_count: Mapped[int | None]
+    member_count_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

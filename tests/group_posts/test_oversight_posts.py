@@ -197,6 +197,7 @@ def test_a_claim_waiting_three_days_is_told_once_to_the_internal_groups(
 ):
     estate = make.estate()
     groups = groups_of(estate)
+    make.group_chat(estate, profile="external")  # owners are in it: no claimant's details there
     waiting = make.claim(make.user(), make.unit(estate, number="302"))
     make.claim(make.user(), make.unit(estate, number="303"))
     decided_claim = make.claim(make.user(), make.unit(estate, number="304"), status="verified")
