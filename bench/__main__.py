@@ -1,9 +1,9 @@
-"""`python -m bench [api|dashboard|delivery|ledger|logins|photos|tickets|votes]` (`make bench`):
+"""`python -m bench [api|dashboard|delivery|ledger|logins|photos|soak|tickets|votes]` (`make bench`):
 each prints its results as ratios."""
 
 import sys
 
-from bench import api, dashboard, delivery, ledger, logins, photos, tickets, votes
+from bench import api, dashboard, delivery, ledger, logins, photos, soak, tickets, votes
 
 BENCHES = {
     "api": api.main,
@@ -12,6 +12,7 @@ BENCHES = {
     "ledger": ledger.main,
     "logins": logins.main,
     "photos": photos.main,
+    "soak": soak.main,
     "tickets": tickets.main,
     "votes": votes.main,
 }

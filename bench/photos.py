@@ -36,7 +36,7 @@ WORST = (7744, 5160)  # just under 40 MP
 BASE = "Pillow decode + encode"
 
 
-def _phone_photo(size: tuple[int, int]) -> bytes:
+def phone_photo(size: tuple[int, int]) -> bytes:
     """A JPEG that compresses like a photo (smooth sky, sharp detail, sensor grain), with EXIF
     and a colour profile; the same bytes every run."""
     # Seeded grain, uniform over 128 ± 31 (Pillow's effect_noise follows no seed).
@@ -106,7 +106,7 @@ def _print(times: dict[str, tuple[list, list]]) -> None:
 
 
 def main() -> None:
-    data = _phone_photo(SIZE)
+    data = phone_photo(SIZE)
     photo = photos.process(data)
     root = tempfile.mkdtemp(prefix="linli-bench-photos-")
     app = Flask(__name__)  # storage.put only needs an app's config; no database here
@@ -133,7 +133,7 @@ def main() -> None:
                 RUNS,
                 after=empty_storage,
             )
-        worst_data = _phone_photo(WORST)
+        worst_data = phone_photo(WORST)
         worst = _times_ms(
             {
                 BASE: lambda: _decode_encode(worst_data),
