@@ -1,0 +1,27 @@
+// A keypad for an amount in yuan: digits, one point, delete and 完成. It keeps no amount of its
+// own: the page holds the typed text (value) and turns it into fen with utils/money-input.
+// Events: change (detail: the text after the key), done.
+const { pressKey } = require('../../utils/money-input');
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '.', '0', 'delete'];
+
+Component({
+  properties: {
+    value: String,
+    error: String,
+  },
+
+  data: { keys: KEYS },
+
+  methods: {
+    onKey(event) {
+      const { key } = event.currentTarget.dataset;
+      const next = pressKey(this.data.value, key);
+      if (next !== this.data.value) this.triggerEvent('change', next);
+    },
+
+    onDone() {
+      this.triggerEvent('done');
+    },
+  },
+});
