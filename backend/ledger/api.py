@@ -95,10 +95,11 @@ class PeriodEntries(MethodView):
 class EntryImport(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.FileNameArgs, location="form")
+    # The file first: a request without one is told so, whatever else its form holds.
     @blp.arguments(FileUploadSchema, location="files")
+    @blp.arguments(schemas.FileNameArgs, location="form")
     @blp.response(201, schemas.EntryImportResultSchema)
-    def post(self, form, files, estate_id, period_id):
+    def post(self, files, form, estate_id, period_id):
         """Add entries from an .xlsx sheet: every row, or none if any row is wrong;
         ``filename`` (a form field) names it when the file part cannot."""
         upload = files["file"]
@@ -143,10 +144,10 @@ class EntryItem(MethodView):
 class VoucherUpload(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.FileNameArgs, location="form")
     @blp.arguments(FileUploadSchema, location="files")
+    @blp.arguments(schemas.FileNameArgs, location="form")
     @blp.response(201, schemas.VoucherSchema)
-    def post(self, form, files, estate_id, entry_id):
+    def post(self, files, form, estate_id, entry_id):
         """Attach a voucher (JPG, PNG or PDF, at most 10 MB) to an entry of a draft period;
         ``filename`` (a form field) names it when the file part cannot."""
         upload = files["file"]
