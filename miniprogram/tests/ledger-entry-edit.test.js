@@ -138,11 +138,21 @@ describe('an existing entry', () => {
     expect(cellValue(page, '#date-cell')).toBe('2026-10-08');
     expect(page.querySelectorAll('.voucher').map(textOf)).toEqual(['合同.pdf1.2 MB']);
 
-    await typeAmount(page, [...Array(8).fill('delete'), '1', '1', '5', '0', '0']);
+    // The stored amount is replaced by what is typed, not extended.
+    await typeAmount(page, ['1', '1', '5', '0', '0']);
     await fire(page.querySelector('#save-button'), 'click');
 
     expect(calls('PATCH', ENTRY)[0].data).toMatchObject({ amount_fen: 1150000, category: 'parking', entry_date: '2026-10-08' });
     expect(toastMessage(page)).toBe('已保存');
+  });
+
+  test('delete first keeps the stored amount to correct it', async () => {
+    route({ [`PATCH ${ENTRY}`]: ok(entryDetail()) });
+    const page = await openExisting();
+
+    await typeAmount(page, ['delete', 'delete', '5']);
+
+    expect(cellValue(page, '#amount-cell')).toBe('¥12000.5');
   });
 
   test('a PDF picked from a chat uploads under the name it had there', async () => {

@@ -50,3 +50,16 @@ test('shows the error it is given', async () => {
 
   expect(textOf(keypad.querySelector('.keypad__error'))).toBe('金额应在 0.01 元到 1,000,000,000 元之间');
 });
+
+test('with replace, the first digit or point starts a new amount; delete still edits', async () => {
+  const keypad = render({ value: '1280.50', replace: true });
+  const heard = [];
+  keypad.addEventListener('change', (event) => heard.push(event.detail));
+  await settle();
+
+  await tap(keypad, 'key-9');
+  await tap(keypad, 'key-point');
+  await tap(keypad, 'key-delete');
+
+  expect(heard).toEqual(['9', '0.', '1280.5']);
+});

@@ -31,6 +31,7 @@ Component({
     saving: false,
     keypadShown: false,
     keypadError: '',
+    keypadReplace: false,
     pickingCategory: false,
     categoryColumns: columnsOf('income'),
     pickingDate: false,
@@ -118,11 +119,12 @@ Component({
     },
 
     onOpenKeypad() {
-      this.setData({ keypadShown: true, keypadError: '' });
+      // An amount already there is replaced by typing, as a calculator's result is.
+      this.setData({ keypadShown: true, keypadError: '', keypadReplace: Boolean(this.data.amountText) });
     },
 
     onKeypad(event) {
-      this.setData({ amountText: event.detail, keypadError: '', 'errors.amount_fen': '' });
+      this.setData({ amountText: event.detail, keypadError: '', keypadReplace: false, 'errors.amount_fen': '' });
     },
 
     onKeypadDone() {
