@@ -28,6 +28,7 @@ async function typeAmount(page, keys) {
 beforeEach(() => {
   signIn();
   wx.showModal = jest.fn();
+  wx.setNavigationBarTitle = jest.fn();
   route({ [`GET ${PERIOD}`]: ok(draft()), [`GET ${ENTRY}`]: ok(entryDetail({ vouchers: [pdf] })) });
 });
 
@@ -133,6 +134,7 @@ describe('an existing entry', () => {
     route({ [`PATCH ${ENTRY}`]: ok(entryDetail({ amount_fen: 1150000 })) });
     const page = await openExisting();
 
+    expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '修改收支' });
     expect(cellValue(page, '#amount-cell')).toBe('¥12000.00');
     expect(cellValue(page, '#category-cell')).toBe('停车收益');
     expect(cellValue(page, '#date-cell')).toBe('2026-10-08');
@@ -205,6 +207,7 @@ describe('an existing entry', () => {
   test('a new entry has no vouchers or delete until it is saved', async () => {
     const page = await openNew();
 
+    expect(wx.setNavigationBarTitle).not.toHaveBeenCalled();
     expect(page.querySelector('#pdf-button')).toBeUndefined();
     expect(page.querySelector('#delete-button')).toBeUndefined();
   });

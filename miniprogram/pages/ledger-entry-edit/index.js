@@ -49,6 +49,7 @@ Component({
       this.estateId = query.estate_id;
       this.periodId = query.period_id;
       this.setData({ entryId: query.id ? Number(query.id) : null });
+      if (query.id) wx.setNavigationBarTitle({ title: '修改收支' });
       this.load();
     },
 
