@@ -204,3 +204,43 @@ def test_the_chain_check_is_ok_then_says_altered_after_tampering(ledger, cast):
     assert altered["periods_checked"] == detail["chain_seq"]
     assert altered["broken"]["period_id"] == period["id"]
     assert "不一致" in altered["broken"]["reason"]
+
+
+def test_the_preparer_opens_a_month_writes_changes_and_deletes_an_entry(ledger, cast):
+    created = ledger.post(cast.manager, "/periods", {"kind": "month", "start_date": "2026-11-01"})
+    assert created.status_code == 201
+    assert (created.json["status"], created.json["actions"]) == ("draft", ["submit"])
+    period_id = created.json["id"]
+    body = {
+        "entry_date": "2026-11-12",
+        "direction": "expense",
+        "category": "maintenance",
+        "amount_fen": 128050,
+        "counterparty": "安溪电梯维保公司",
+        "description": "2号梯维修",
+    }
+    entry = ledger.post(cast.manager, f"/periods/{period_id}/entries", body).json
+    changed = ledger.patch(cast.manager, f"/entries/{entry['id']}", {**body, "amount_fen": 1})
+    assert changed.json["amount_fen"] == 1
+    send_file(
+        ledger,
+        cast.manager,
+        f"/entries/{entry['id']}/vouchers",
+        plain_pdf("gone"),
+        "t.pdf",
+        "单.pdf",
+    )
+
+    deleted = ledger.delete(cast.manager, f"/entries/{entry['id']}")
+
+    assert deleted.status_code == 204
+    assert entries_of(ledger, cast.manager, period_id) == []
+    detail = ledger.get(cast.manager, f"/periods/{period_id}").json
+    assert (detail["entry_count"], detail["expense_total_fen"]) == (0, 0)
+
+
+def test_the_import_page_opens_the_template_for_preparers_only(ledger, cast):
+    template = ledger.get(cast.manager, "/import-template")
+    assert template.status_code == 200
+    assert template.mimetype == XLSX_TYPE
+    assert ledger.get(cast.owner, "/import-template").status_code == 403
