@@ -82,6 +82,8 @@ describe('a new entry', () => {
     expect(toastMessage(page)).toBe('已记账，可继续添加凭证');
     expect(page.querySelector('#pdf-button')).toBeTruthy();
     expect(textOf(page)).toContain('第140笔');
+    await fire(page.querySelector('#add-another-button'), 'click');
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/ledger-entry-edit/index?estate_id=7&period_id=12' });
   });
 
   test('the keypad keeps itself open on an amount the server would refuse', async () => {
@@ -139,6 +141,7 @@ describe('an existing entry', () => {
     expect(cellValue(page, '#category-cell')).toBe('停车收益');
     expect(cellValue(page, '#date-cell')).toBe('2026-10-08');
     expect(page.querySelectorAll('.voucher').map(textOf)).toEqual(['合同.pdf1.2 MB']);
+    expect(page.querySelector('#add-another-button')).toBeUndefined();
 
     // The stored amount is replaced by what is typed, not extended.
     await typeAmount(page, ['1', '1', '5', '0', '0']);

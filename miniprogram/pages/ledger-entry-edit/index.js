@@ -29,6 +29,7 @@ Component({
     description: '',
     errors: {},
     saving: false,
+    justAdded: false,
     keypadShown: false,
     keypadError: '',
     keypadReplace: false,
@@ -160,7 +161,7 @@ Component({
           toast(this, '已保存');
         } else {
           const entry = await prepare.addEntry(this.estateId, this.periodId, data);
-          this.setData({ entryId: entry.id, vouchers: [] });
+          this.setData({ entryId: entry.id, vouchers: [], justAdded: true });
           toast(this, '已记账，可继续添加凭证');
         }
       } catch (err) {
@@ -168,6 +169,11 @@ Component({
       } finally {
         this.setData({ saving: false });
       }
+    },
+
+    // Bookkeepers enter a month's entries one after another: a blank form in place of this one.
+    onAddAnother() {
+      wx.redirectTo({ url: `/pages/ledger-entry-edit/index?estate_id=${this.estateId}&period_id=${this.periodId}` });
     },
 
     onDelete() {
