@@ -95,12 +95,15 @@ class PeriodEntries(MethodView):
 class EntryImport(MethodView):
     decorators = [login_required]
 
+    # The file first: a request without one is told so, whatever else its form holds.
     @blp.arguments(FileUploadSchema, location="files")
+    @blp.arguments(schemas.FileNameArgs, location="form")
     @blp.response(201, schemas.EntryImportResultSchema)
-    def post(self, files, estate_id, period_id):
-        """Add entries from an .xlsx sheet: every row, or none if any row is wrong."""
+    def post(self, files, form, estate_id, period_id):
+        """Add entries from an .xlsx sheet: every row, or none if any row is wrong;
+        ``filename`` (a form field) names it when the file part cannot."""
         upload = files["file"]
-        if not (upload.filename or "").lower().endswith(".xlsx"):
+        if not (form["filename"] or upload.filename or "").lower().endswith(".xlsx"):
             raise ValidationFailed("请上传 .xlsx 格式的表格", fields={"file": ["仅支持 .xlsx"]})
         return entries.import_entries(current_user(), estate_id, period_id, upload.stream)
 
@@ -142,13 +145,14 @@ class VoucherUpload(MethodView):
     decorators = [login_required]
 
     @blp.arguments(FileUploadSchema, location="files")
+    @blp.arguments(schemas.FileNameArgs, location="form")
     @blp.response(201, schemas.VoucherSchema)
-    def post(self, files, estate_id, entry_id):
-        """Attach a voucher (JPG, PNG or PDF, at most 10 MB) to an entry of a draft period."""
+    def post(self, files, form, estate_id, entry_id):
+        """Attach a voucher (JPG, PNG or PDF, at most 10 MB) to an entry of a draft period;
+        ``filename`` (a form field) names it when the file part cannot."""
         upload = files["file"]
-        return vouchers.upload_voucher(
-            current_user(), estate_id, entry_id, upload.filename, upload.read()
-        )
+        name = form["filename"] or upload.filename
+        return vouchers.upload_voucher(current_user(), estate_id, entry_id, name, upload.read())
 
 
 @blp.route(f"{PREFIX}/vouchers/<int:voucher_id>")

@@ -59,6 +59,14 @@ class EntryChangeArgs(EntryArgs):
     """The fields of an entry to change (use with partial=True)."""
 
 
+class FileNameArgs(BaseSchema):
+    # wx.uploadFile names the part after its temporary file (tmp_…pdf): the person's own
+    # file name, as a file picked from a chat has it, comes as a form field.
+    filename = ma.fields.String(
+        load_default=None, validate=ma.validate.Length(max=200, error="文件名不能超过 200 个字")
+    )
+
+
 class QuestionArgs(BaseSchema):
     body = text_field("质询内容", QUESTION_MAX)
     entry_id = IdField(load_default=None, allow_none=True)

@@ -119,6 +119,28 @@ test('a property manager prepares accounts but approves none: no 待我审批 li
   expect(page.querySelector('#pending-cell')).toBeUndefined();
 });
 
+test.each(['property_manager', 'committee_member', 'committee_chair'])('a %s may open a new period', async (role) => {
+  route({ 'GET /api/v1/estates/7': estateWith(role), [`GET ${PERIODS}`]: [ok(pageOf([])), ok(pageOf([periodSummary({ status: 'draft' })]))] });
+  const page = await openLedger();
+
+  await fire(page.querySelector('#new-period-cell'), 'click');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/ledger-period-new/index?estate_id=7' });
+
+  // Back from the form (it redirected to the new period): the list starts again with it.
+  page.instance.onShow();
+  await settle();
+  expect(calls('GET', PERIODS)).toHaveLength(2);
+  expect(listed(page)).toHaveLength(1);
+});
+
+test.each(['owner', 'auditor'])('an %s sees no 新建账期', async (role) => {
+  route({ 'GET /api/v1/estates/7': estateWith(role), [`GET ${PERIODS}`]: ok(pageOf([])) });
+  const page = await openLedger();
+
+  expect(page.querySelector('#new-period-cell')).toBeUndefined();
+  expect(textOf(page)).not.toContain('新建账期');
+});
+
 test('账目公示 on the estate page opens the ledger of this estate', async () => {
   route({ 'GET /api/v1/estates/7': ok({ id: 7, name: '阳光小区', my_roles: [] }) });
   const page = await openPage('estate', 'onLoad', { id: '7' });

@@ -16,6 +16,8 @@ class ApiError extends Error {
     this.status = status;
     this.code = code;
     this.fields = flattenFields(fields);
+    // As sent, for the few pages whose fields are not one message each (an import's rows).
+    this.rawFields = fields || {};
   }
 }
 

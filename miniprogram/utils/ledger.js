@@ -98,6 +98,10 @@ function periodView(period) {
     events: (period.events || []).map((e, index) => ({ ...e, key: index, atText: formatTime(e.at) })),
     canApprove: (period.actions || []).includes('approve'),
     canReturn: (period.actions || []).includes('return'),
+    // Submitting is open exactly while the caller may still write the draft's entries.
+    canSubmit: (period.actions || []).includes('submit'),
+    // Only a detail says; a summary's undefined is not "unpublished".
+    previousUnpublished: period.previous_published === false,
   };
 }
 

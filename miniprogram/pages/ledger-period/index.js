@@ -1,5 +1,8 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
+const { openFileFor } = require('../../utils/files');
 const ledger = require('../../utils/ledger');
+const ledgerAnswers = require('../../utils/ledger-answers');
+const { chainCheckView, statementFiles, verifyChain } = require('../../utils/ledger-chain');
 const pagedList = require('../../utils/paged-list');
 
 const QUESTIONS_PAGE_SIZE = 20;
@@ -7,7 +10,7 @@ const QUESTIONS_PAGE_SIZE = 20;
 // The entries are the long list at the bottom: they page with paged-list as the user scrolls.
 // Questions come 20 at a time behind a 查看更多 button.
 Component({
-  behaviors: [pagedList],
+  behaviors: [pagedList, ledgerAnswers],
 
   data: {
     period: null,
@@ -24,6 +27,9 @@ Component({
     errors: {},
     questionMax: ledger.QUESTION_BODY_MAX,
     reasonMax: ledger.RETURN_REASON_MAX,
+    files: [],
+    verifying: false,
+    chainCheck: null,
   },
 
   methods: {
@@ -33,11 +39,14 @@ Component({
       this.loadAll();
     },
 
-    // Back from an entry: a question may have been asked about it there.
+    // Back from an entry: a question may have been asked about it there. Back from writing
+    // entries or importing them: the entries and totals have changed.
     onShow() {
-      const { openedEntry } = this;
+      const { openedEntry, preparing } = this;
       this.openedEntry = false;
-      if (openedEntry) this.loadQuestions(1);
+      this.preparing = false;
+      if (preparing) Promise.all([this.loadDetail(), this.loadStatement(), this.reload()]);
+      else if (openedEntry) this.loadQuestions(1);
     },
 
     async onPullDownRefresh() {
@@ -52,7 +61,8 @@ Component({
     async loadDetail() {
       try {
         const period = await ledger.getPeriod(this.estateId, this.periodId);
-        this.setData({ period: ledger.periodView(period) });
+        const files = period.status === 'published' ? statementFiles(this.estateId, period) : [];
+        this.setData({ period: ledger.periodView(period), files });
       } catch (err) {
         showError(this, err);
       }
@@ -94,10 +104,54 @@ Component({
       return { ...body, items: body.items.map(ledger.entryView) };
     },
 
+    // A draft's preparer opens an entry to change it; everyone else to read it and ask.
     onOpenEntry(event) {
-      this.openedEntry = true;
       const { id } = event.currentTarget.dataset;
+      if (this.data.period && this.data.period.canSubmit) {
+        this.openEntryEditor(`&id=${id}`);
+        return;
+      }
+      this.openedEntry = true;
       wx.navigateTo({ url: `/pages/ledger-entry/index?estate_id=${this.estateId}&id=${id}` });
+    },
+
+    // ---- Preparing a draft ----
+
+    openEntryEditor(extra = '') {
+      this.preparing = true;
+      wx.navigateTo({ url: `/pages/ledger-entry-edit/index?estate_id=${this.estateId}&period_id=${this.periodId}${extra}` });
+    },
+
+    onAddEntry() {
+      this.openEntryEditor();
+    },
+
+    onImport() {
+      this.preparing = true;
+      wx.navigateTo({ url: `/pages/ledger-import/index?estate_id=${this.estateId}&period_id=${this.periodId}` });
+    },
+
+    onSubmit() {
+      this.transition({ action: 'submit' }, '已提交审批');
+    },
+
+    // ---- A published period in hand ----
+
+    onOpenStatementFile(event) {
+      openFileFor(this, this.data.files[event.currentTarget.dataset.index]);
+    },
+
+    async onVerify() {
+      if (this.data.verifying) return;
+      this.setData({ verifying: true, chainCheck: null });
+      try {
+        const result = await verifyChain(this.estateId);
+        this.setData({ chainCheck: chainCheckView(result, this.data.period) });
+      } catch (err) {
+        showError(this, err);
+      } finally {
+        this.setData({ verifying: false });
+      }
     },
 
     onCopyHash() {

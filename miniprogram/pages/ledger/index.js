@@ -1,12 +1,13 @@
 const { myRoles } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
 const { canApprovePeriods, getPeriod, listPeriods, periodView } = require('../../utils/ledger');
+const { canPrepare } = require('../../utils/ledger-prepare');
 const pagedList = require('../../utils/paged-list');
 
 Component({
   behaviors: [pagedList],
 
-  data: { canApprove: false },
+  data: { canApprove: false, canPrepare: false },
 
   methods: {
     onLoad(query) {
@@ -20,7 +21,8 @@ Component({
 
     async loadRoles() {
       try {
-        this.setData({ canApprove: canApprovePeriods(await myRoles(this.estateId)) });
+        const roles = await myRoles(this.estateId);
+        this.setData({ canApprove: canApprovePeriods(roles), canPrepare: canPrepare(roles) });
       } catch (err) {
         showError(this, err);
       }
@@ -38,6 +40,12 @@ Component({
     onOpen(event) {
       this.openedId = event.currentTarget.dataset.id;
       wx.navigateTo({ url: `/pages/ledger-period/index?estate_id=${this.estateId}&id=${this.openedId}` });
+    },
+
+    // The new period opens in place of the form: back here, the list starts again at the top.
+    onNewPeriod() {
+      this.composing = true;
+      wx.navigateTo({ url: `/pages/ledger-period-new/index?estate_id=${this.estateId}` });
     },
 
     onPending() {
