@@ -7,9 +7,7 @@ from backend.group_chats.models import CHANNEL_LABELS, PROFILE_LABELS, ChannelKi
 
 NAME = ma.validate.Length(min=1, max=64, error="群名称应为 1 到 64 个字")
 ADDRESS = ma.validate.Length(min=1, max=300, error="地址长度不正确")
-PROFILE = ma.validate.OneOf(
-    [str(p) for p in GroupProfile], error="群类型应为 internal（内部群）或 external（外部群）"
-)
+PROFILE = ma.validate.OneOf([str(p) for p in GroupProfile], error="请选择群类型：内部群或外部群")
 # A WeCom group holds at most 2,000 members (an external group 500 of them from personal WeChat).
 MAX_MEMBERS = 2000
 MEMBERS = ma.validate.Range(min=0, max=MAX_MEMBERS, error=f"群人数应在 0 到 {MAX_MEMBERS} 之间")
