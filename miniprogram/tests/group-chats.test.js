@@ -159,6 +159,9 @@ test('sends a test message and shows it queued', async () => {
   expect(calls('POST', TEST)).toHaveLength(1);
   expect(toastMessage(page)).toBe('测试消息已发出，请到群里查看');
   expect(textOf(page.querySelector('#group-3'))).toContain('测试消息：待发送（2026-12-07 10:00）');
+  const button = page.querySelectorAll('.test-button')[0];
+  expect(textOf(button)).toBe('测试消息发送中');
+  expect(button.data.disabled).toBe(true);
 });
 
 test('a test refused while the last one is sending says why', async () => {

@@ -63,6 +63,8 @@ function groupView(item) {
     isActive: item.is_active,
     testText: test ? `测试消息：${test.status_label}（${formatTime(test.created_at)}）` : '尚未发送测试消息',
     testFailed: Boolean(test && test.status === 'dead'),
+    // The server refuses a second test while one is on its way: say so by disabling the button.
+    testPending: Boolean(test && ['pending', 'queued', 'retrying'].includes(test.status)),
     hasJoinQr: group.has_join_qr,
   };
 }

@@ -64,6 +64,7 @@ def test_a_worker_moves_a_group_in_step_by_step(as_auditor, make, estate, fake_w
     html = page_of(as_auditor, estate)
     assert "测试消息已排队发送" in html
     assert table_rows(html, "group-chats")[0][9].startswith("待发送（")
+    assert "发送测试消息" not in table_rows(html, "group-chats")[0][10]  # one at a time
     assert deliver(row.id) == "sent"
     [message] = fake_wechat.messages(f"robot:{SECRET_KEY}")
     assert message["body"]["text"]["content"].startswith("【测试消息】")

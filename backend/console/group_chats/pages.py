@@ -16,7 +16,7 @@ from backend.group_chats.models import CHANNEL_LABELS, PROFILE_LABELS, GroupChat
 from backend.group_chats.schemas import MAX_MEMBERS, GroupChatArgs
 from backend.outbox import group_checks
 from backend.outbox.group_checks import Liveness
-from backend.outbox.models import STATUS_LABELS, OutboxMessage
+from backend.outbox.models import OPEN_STATUSES, STATUS_LABELS, OutboxMessage
 
 
 def group_row(item: Liveness) -> dict:
@@ -42,6 +42,8 @@ def group_row(item: Liveness) -> dict:
         "is_active": item.is_active,
         "test": test
         and f"{STATUS_LABELS.get(test.status, test.status)}（{local_text(test.created_at)}）",
+        # A second test is refused while one is on its way: the page offers none meanwhile.
+        "test_pending": test is not None and test.status in OPEN_STATUSES,
         "has_join_qr": group.has_join_qr,
     }
 
