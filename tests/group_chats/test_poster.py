@@ -121,3 +121,22 @@ def test_the_community_auditor_may_make_the_poster(client, make, auth, setup):
     assert upload(client, auth, auditor, group, qr_png()).status_code == 200
     response = client.get(f"/api/v1/group-chats/{group.id}/poster.png", headers=auth(auditor))
     assert response.status_code == 200
+
+
+def test_a_server_without_a_chinese_font_says_so_503(client, auth, setup, monkeypatch):
+    _estate, chair, group = setup
+    assert upload(client, auth, chair, group, qr_png()).status_code == 200
+    monkeypatch.setattr(poster, "FONT_CANDIDATES", (("/nonexistent/font.ttc", 0),))
+    response = client.get(f"/api/v1/group-chats/{group.id}/poster.png", headers=auth(chair))
+    assert response.status_code == 503
+    assert response.json["error"]["message"].startswith("服务器未安装中文字体")
+
+
+def test_a_long_estate_name_is_set_smaller_to_fit():
+    name = "安溪县凤城镇城东社区阳光花园二期北区业主自治小区"
+    code = Image.open(io.BytesIO(qr_png()))
+    picture = Image.open(io.BytesIO(poster.render(name, "业主群", code, "城东社区 · 邻里物业监督")))
+    band = picture.convert("RGB").crop((0, 330, poster.WIDTH, 470))
+    # The name's ink stays inside the page's margins.
+    left, _top, right, _bottom = ImageChops.invert(band).getbbox()
+    assert left >= 40 and right <= poster.WIDTH - 40
