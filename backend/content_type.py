@@ -10,6 +10,7 @@ UPLOAD_ENDPOINTS = {
     "ledger.VoucherUpload",
     "tickets.PhotoUpload",
     "votes.AttachmentUpload",
+    "group_chats.GroupChatJoinQr",
 }
 
 

@@ -36,6 +36,7 @@ CONSOLE_URLS = {
         ("/console/meetings", "联席会议"),
         ("/console/meetings/schedule", "联席会议逾期的社区"),
         ("/console/communities/1/candidates", "业委会人选库"),
+        ("/console/estates/1/group-chats/guide", "把小区群搬进来：建群、登记、测试、入群海报"),
     ],
     "街道、县住建局 (township1, county)": [
         ("/console/targets", "四升一降 监管看板"),

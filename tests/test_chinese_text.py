@@ -37,6 +37,7 @@ ALLOWED = {
     "PNG",
     "API",  # the developer documentation link
     "WeCom",  # the channel's own name, beside 企业微信
+    "Webhook",  # the group robot's address, as WeCom's own Chinese screens label it
     # Only an API client's developer meets these (the mini-program always sends JSON and
     # booleans from switches): the format's name and its two literals (JsonBoolean).
     "JSON",

@@ -55,6 +55,9 @@ class GroupChat(db.Model):
     # tell it, so it is recorded by hand (with when) for the group's liveness figures.
     member_count: Mapped[int | None]
     member_count_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The group's join QR code as WeCom shows it (a stored upload), framed into the poster
+    # owners scan to join; WeCom has no API that hands it to a robot.
+    join_qr_key: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -65,3 +68,7 @@ class GroupChat(db.Model):
     @property
     def address_hint(self) -> str:
         return "••••" + self.address[-4:]
+
+    @property
+    def has_join_qr(self) -> bool:
+        return self.join_qr_key is not None

@@ -4,7 +4,8 @@ import marshmallow as ma
 
 from backend.common.ids import MAX_ID
 from backend.common.pagination import PageArgs
-from backend.common.schemas import BaseSchema
+from backend.common.schemas import BaseSchema, UtcDateTime
+from backend.group_chats.schemas import GroupChatSchema
 from backend.outbox.models import STATUS_LABELS
 
 
@@ -45,3 +46,38 @@ class StatusCountPageSchema(ma.Schema):
         StatusCountsSchema,
         metadata={"description": "我范围内全部小区合计；unsent 为 0 即已全部发出"},
     )
+
+
+class TestMessageSchema(ma.Schema):
+    id = ma.fields.Integer()
+    group_chat_id = ma.fields.Integer()
+    status = ma.fields.String()
+    status_label = ma.fields.Function(lambda row: STATUS_LABELS.get(row.status, row.status))
+    last_error = ma.fields.String(allow_none=True)
+    created_at = UtcDateTime()
+    sent_at = UtcDateTime(allow_none=True)
+
+
+MEMBER_SOURCES = {"recorded": "人工记录", "bound_owners": "已绑定企业微信的业主数"}
+
+
+class GroupLivenessSchema(ma.Schema):
+    group = ma.fields.Nested(GroupChatSchema)
+    delivered_30d = ma.fields.Integer(
+        attribute="delivered",
+        metadata={"description": "最近 30 天送达本群的消息条数（测试消息不计）"},
+    )
+    members = ma.fields.Integer(allow_none=True)
+    members_source = ma.fields.String(metadata={"description": "recorded 或 bound_owners"})
+    members_source_label = ma.fields.Function(lambda item: MEMBER_SOURCES[item.members_source])
+    last_activity_at = UtcDateTime(
+        allow_none=True, metadata={"description": "最近一条送达本群的消息（含测试消息）"}
+    )
+    is_active = ma.fields.Boolean(metadata={"description": "已启用且最近 30 天有消息送达"})
+    last_test = ma.fields.Nested(TestMessageSchema, allow_none=True)
+
+
+class EstateLivenessSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(GroupLivenessSchema))
+    estate_active = ma.fields.Boolean(metadata={"description": "至少一个群处于活跃状态"})
+    window_days = ma.fields.Integer()

@@ -193,3 +193,23 @@ describe('the public record', () => {
     expect(textOf(page.querySelector('#rating-cell'))).toContain('申诉：待处理');
   });
 });
+
+test('the committee sees 监督群 and it opens the group chats page; an owner does not see it', async () => {
+  route({ 'GET /api/v1/estates/7': ok({ ...detail, my_roles: [{ role: 'committee_chair', role_label: '业委会主任' }] }) });
+  const page = await openEstate();
+
+  expect(textOf(page.querySelector('#group-chats-cell'))).toContain('监督群');
+  await fire(page.querySelector('#group-chats-cell'), 'click');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/group-chats/index?estate_id=7' });
+
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const ownersPage = await openEstate();
+  expect(ownersPage.querySelector('#group-chats-cell')).toBeFalsy();
+});
+
+test('the property manager does not see 监督群: the group supervises their company', async () => {
+  route({ 'GET /api/v1/estates/7': ok({ ...detail, my_roles: [{ role: 'property_manager', role_label: '物业项目经理' }] }) });
+  const page = await openEstate();
+
+  expect(page.querySelector('#group-chats-cell')).toBeFalsy();
+});

@@ -22,6 +22,11 @@ PASSWORD = "correct-horse-battery"
 SECRET_KEY = "0f1e2d3c-secret-robot-key-7a8b"
 WEBHOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + SECRET_KEY
 _keys = itertools.count(1)
+# A group nothing reached yet: delivered in 30 days, members (no owner bound), last activity,
+# liveness, test message.
+NEVER_HEARD = ["0", "0", "从未", "不活跃", "未发送"]
+ROW_ACTIONS_ON = "停用 发送测试消息 群人数 记录 入群二维码 上传"
+ROW_ACTIONS_OFF = "启用 群人数 记录 入群二维码 上传"
 
 
 @pytest.fixture
@@ -125,9 +130,10 @@ def test_page_shows_group_chats_with_the_address_masked_never_in_full(as_auditor
     html = page_of(as_auditor, estate)
 
     assert "凤城花园" in html and "中山社区" in html
+    internal, on, off = "内部群（仅企业微信成员）", ROW_ACTIONS_ON, ROW_ACTIONS_OFF
     assert table_rows(html, "group-chats") == [
-        ["凤城花园监督群", "企业微信群机器人", "••••7a8b", "启用", "停用"],
-        ["凤城花园监督群", "企业微信应用群聊", "••••ET42", "已停用", "启用"],
+        ["凤城花园监督群", "企业微信群机器人", internal, "••••7a8b", "启用", *NEVER_HEARD, on],
+        ["凤城花园监督群", "企业微信应用群聊", internal, "••••ET42", "已停用", *NEVER_HEARD, off],
     ]
     assert SECRET_KEY not in html and "chatSECRET42" not in html
 
@@ -168,8 +174,17 @@ def test_robot_webhook_url_is_reduced_to_its_key_and_shown_masked(as_auditor, es
     assert (group.name, group.channel, group.address) == ("业委会监督群", "wecom_robot", SECRET_KEY)
     html = page_of(as_auditor, estate)
     assert "已添加监督群「业委会监督群」" in html
+    external = "外部群（含个人微信业主）"
     assert table_rows(html, "group-chats") == [
-        ["业委会监督群", "企业微信群机器人", "••••7a8b", "启用", "停用"]
+        [
+            "业委会监督群",
+            "企业微信群机器人",
+            external,
+            "••••7a8b",
+            "启用",
+            *NEVER_HEARD,
+            ROW_ACTIONS_ON,
+        ]
     ]
     assert SECRET_KEY not in html
 

@@ -66,6 +66,7 @@ def test_county_page_shows_the_hand_counted_year(as_county, gcast, year_of_ticke
         "service_quality": ("60.00%", "已反馈 5 件，按时 3 件"),
         "satisfaction": ("3.25 分", "4 件有评价，满意率 50.00%"),
         "complaints": ("6 件", "其中 12345 热线 2 件"),
+        "group_liveness": ("0.00%", "截至 2025-12-31：0 / 3 个小区（目标 95%，未达标）"),
     }
     assert "按时办结率 = 期内新建工单中已反馈的" in unescape(html)  # the definition is shown
     monthly = table_rows(html, "monthly")
@@ -78,8 +79,32 @@ def test_county_page_shows_the_hand_counted_year(as_county, gcast, year_of_ticke
     assert monthly[2][:4] == ["2025-03", "33.33%", "33.33%", "100.00%"]  # filed 15 March
     assert len(monthly) == 12
     assert table_rows(html, "children") == [
-        ["凤城镇", "1", "0.00%", "100.00%", "100.00%", "3", "1", "50.00%", "4.00", "50.00%"],
-        ["城厢镇", "2", "50.00%", "0.00%", "暂无数据", "3", "1", "66.67%", "2.50", "50.00%"],
+        [
+            "凤城镇",
+            "1",
+            "0.00%",
+            "100.00%",
+            "100.00%",
+            "3",
+            "1",
+            "50.00%",
+            "4.00",
+            "50.00%",
+            "0.00%",
+        ],
+        [
+            "城厢镇",
+            "2",
+            "50.00%",
+            "0.00%",
+            "暂无数据",
+            "3",
+            "1",
+            "66.67%",
+            "2.50",
+            "50.00%",
+            "0.00%",
+        ],
     ]
     assert 'id="trend"' in html and "echarts-5.6.0.min.js" in html
 

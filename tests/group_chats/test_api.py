@@ -1,5 +1,6 @@
 """Registering group chats: committee and officers only, addresses never returned."""
 
+import pytest
 from sqlalchemy import select
 
 from backend.access.roles import Role
@@ -91,3 +92,92 @@ def test_switch_off_and_rename(client, make, auth):
         ).status_code
         == 404
     )
+
+
+# -- profile and member count -------------------------------------------------------------
+
+
+def test_an_unsaid_profile_is_external_and_the_committee_may_choose_internal(client, make, auth):
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+
+    owners = _register(client, auth, chair, estate)
+    committee = _register(
+        client, auth, chair, estate, address="committee-robot-1", profile="internal"
+    )
+
+    assert owners.status_code == 201 and committee.status_code == 201
+    assert (owners.json["profile"], owners.json["profile_label"]) == (
+        "external",
+        "外部群（含个人微信业主）",
+    )
+    assert committee.json["profile"] == "internal"
+    profiles = db.session.scalars(select(GroupChat.profile).order_by(GroupChat.id)).all()
+    assert profiles == ["external", "internal"]
+
+
+def test_an_unknown_profile_is_422(client, make, auth):
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    response = _register(client, auth, chair, estate, profile="personal")
+    assert response.status_code == 422
+    assert "profile" in response.json["error"]["fields"]
+
+
+def test_recording_the_member_count_stamps_when(client, make, auth):
+    estate = make.estate()
+    member = make.member(Role.COMMITTEE_MEMBER, estate)
+    group = make.group_chat(estate)
+
+    response = client.patch(
+        f"/api/v1/group-chats/{group.id}", json={"member_count": 312}, headers=auth(member)
+    )
+
+    assert response.status_code == 200, response.json
+    assert response.json["member_count"] == 312
+    db.session.refresh(group)
+    assert group.member_count == 312 and group.member_count_recorded_at is not None
+    assert response.json["member_count_recorded_at"].endswith("+00:00")
+
+
+def test_switching_the_profile_from_the_phone(client, make, auth):
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    group = make.group_chat(estate, profile="internal")
+    response = client.patch(
+        f"/api/v1/group-chats/{group.id}", json={"profile": "external"}, headers=auth(chair)
+    )
+    assert response.status_code == 200 and response.json["profile"] == "external"
+
+
+@pytest.mark.parametrize("count", [-1, 2001, "12", 3.5, True, None])
+def test_a_bad_member_count_is_422_and_changes_nothing(client, make, auth, count):
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    group = make.group_chat(estate)
+
+    response = client.patch(
+        f"/api/v1/group-chats/{group.id}", json={"member_count": count}, headers=auth(chair)
+    )
+
+    assert response.status_code == 422
+    assert "member_count" in response.json["error"]["fields"]
+    db.session.refresh(group)
+    assert group.member_count is None and group.member_count_recorded_at is None
+
+
+def test_owner_and_manager_may_not_record_members_403_and_another_estate_404(client, make, auth):
+    estate = make.estate()
+    group = make.group_chat(estate)
+    body = {"member_count": 10}
+    for person in (
+        make.member(Role.OWNER, make.unit(estate)),
+        make.member(Role.PROPERTY_MANAGER, estate),
+    ):
+        response = client.patch(f"/api/v1/group-chats/{group.id}", json=body, headers=auth(person))
+        assert response.status_code == 403
+    stranger = make.member(Role.COMMITTEE_CHAIR, make.estate())
+    response = client.patch(f"/api/v1/group-chats/{group.id}", json=body, headers=auth(stranger))
+    assert response.status_code == 404
+    db.session.refresh(group)
+    assert group.member_count is None

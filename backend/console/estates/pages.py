@@ -12,11 +12,10 @@ from backend.claims.models import Claim
 from backend.common.clock import local_text
 from backend.common.pagination import Page, paginate
 from backend.console.forms import page_arg
-from backend.console.group_chats.pages import group_row
+from backend.console.group_chats.pages import group_rows
 from backend.errors import Forbidden, NotFound
 from backend.extensions import db
-from backend.group_chats import services as group_chats
-from backend.group_chats.models import CHANNEL_LABELS
+from backend.group_chats.models import CHANNEL_LABELS, PROFILE_LABELS
 from backend.outbox import services as outbox
 from backend.outbox.models import STATUS_LABELS, OutboxMessage, OutboxStatus
 from backend.places.models import Community, Estate, Unit
@@ -49,6 +48,7 @@ TOPIC_LABELS = {
     "rating.confirmed": "星级评定",
     "credit.penalty": "物业信用惩戒",
     "claim.waiting": "认证待审核",
+    "group.test": "测试消息",
 }
 
 
@@ -100,16 +100,19 @@ def estate_page(user: User, estate_id: int, status: str | None = None, page: int
     """
     estate = get_estate_for(user, estate_id)
     try:
-        groups = [group_row(group) for group in group_chats.list_for_estate(user, estate_id)]
+        groups, groups_active = group_rows(user, estate_id)
     except Forbidden:
-        groups = None  # sees the estate but holds no role that manages its group chats
+        # Sees the estate but holds no role that manages its group chats.
+        groups, groups_active = None, False
     status, page = log_filter(status, page)
     log = outbox.delivery_log(estate_id, status, page, LOG_PAGE_SIZE)
     counts = outbox.status_counts(estate_id)
     return {
         "estate": estate,
         "groups": groups,
+        "groups_active": groups_active,
         "channels": CHANNEL_LABELS,
+        "profiles": PROFILE_LABELS,
         "status": status,
         "counts": [
             {"status": str(s), "label": label, "count": counts.get(s, 0)}

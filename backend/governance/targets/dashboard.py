@@ -20,6 +20,8 @@ from backend.governance.register.figures import RegisterFigures
 from backend.governance.targets import periods, tickets
 from backend.governance.targets.definitions import DEFINITIONS
 from backend.governance.targets.places import KIND_LABELS, Place, children_query
+from backend.outbox import group_checks
+from backend.outbox.group_checks import LivenessFigures
 
 CHILDREN_PAGE_SIZE = 50
 
@@ -128,6 +130,23 @@ def _register_targets(on: date, r: RegisterFigures) -> list[Target]:
     ]
 
 
+def _liveness_target(on: date, f: LivenessFigures) -> Target:
+    target = group_checks.TARGET_PERCENT
+    met = (
+        ""
+        if not f.estates
+        else ("，已达标" if f.active * 100 >= target * f.estates else "，未达标")
+    )
+    return Target(
+        "group_liveness",
+        "监督群常态化运行率",
+        "up",
+        percent(f.active, f.estates),
+        f"截至 {on.isoformat()}：{f.active} / {f.estates} 个小区（目标 {target}%{met}）",
+        DEFINITIONS["group_liveness"],
+    )
+
+
 def as_of(until: date) -> date:
     """The day a period's standing figures are read on: its last day, or today if sooner."""
     return min(until, periods.today())
@@ -169,6 +188,7 @@ def targets(place: Place, until: date, s: Series) -> list[Target]:
         *_register_targets(s.day, s.register_now),
         _star_target(until.year, distribution(place.scope, until.year)),
         *_ticket_targets(s.ticket_totals),
+        _liveness_target(s.day, group_checks.figures_on(place.scope, s.day)),
     ]
 
 
@@ -238,13 +258,21 @@ def children(place: Place, since: date, until: date, page: int | None = 1) -> Ta
         found = paginate_rows(query, page, CHILDREN_PAGE_SIZE)
     by_place = tickets.by_place(place.scope, kind, since, until)
     standing = register_figures.figures_by(place.scope, kind, as_of(until))
-    headers = [KIND_LABELS[kind], "小区数", *REGISTER_HEADERS, *TICKET_HEADERS]
+    liveness = group_checks.figures_by(place.scope, kind, as_of(until))
+    headers = [KIND_LABELS[kind], "小区数", *REGISTER_HEADERS, *TICKET_HEADERS, "监督群活跃率"]
     table = Table("children", f"下辖{KIND_LABELS[kind]}", headers)
     table.page = found
     nothing = RegisterFigures(0, 0, 0, 0, 0)
     for child_id, name in found.items:
         r = standing.get(child_id, nothing)
         f = by_place.get(child_id, tickets.TicketFigures())
-        cells = [name, r.estates, *_register_cells(r), *_ticket_cells(f)]
+        g = liveness.get(child_id, LivenessFigures(0, 0))
+        cells = [
+            name,
+            r.estates,
+            *_register_cells(r),
+            *_ticket_cells(f),
+            percent(g.active, g.estates),
+        ]
         table.rows.append(Row(cells, (kind, child_id)))
     return table

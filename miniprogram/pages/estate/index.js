@@ -1,10 +1,12 @@
 const { getEstate } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
+const { canManageGroups } = require('../../utils/group-chats-api');
 const { getPublicRecord, recordView } = require('../../utils/public-record-api');
 
 Component({
   // record: the public record once loaded; recordState: 'loading' | 'ready' | 'failed'.
-  data: { estate: null, record: null, recordState: 'loading' },
+  // canManageGroups: the committee (or an officer) sees the link to the group chats page.
+  data: { estate: null, record: null, recordState: 'loading', canManageGroups: false },
 
   methods: {
     async onLoad(query) {
@@ -20,7 +22,8 @@ Component({
     async loadEstate() {
       try {
         const estate = await getEstate(this.estateId);
-        this.setData({ estate: { ...estate, my_roles: estate.my_roles || [] } });
+        const roles = estate.my_roles || [];
+        this.setData({ estate: { ...estate, my_roles: roles }, canManageGroups: canManageGroups(roles) });
       } catch (err) {
         showError(this, err);
       }
@@ -82,6 +85,10 @@ Component({
 
     onCompanies() {
       wx.navigateTo({ url: '/pages/companies/index' });
+    },
+
+    onGroupChats() {
+      wx.navigateTo({ url: `/pages/group-chats/index?estate_id=${this.estateId}` });
     },
 
     onClaim() {
