@@ -13,7 +13,7 @@ from backend.accounts import wecom
 from backend.accounts.models import User
 from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
-from backend.group_chats.models import GroupChat
+from backend.group_chats.models import GroupChat, GroupProfile
 from backend.jobs.job import job
 from backend.outbox import services as outbox
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage
@@ -61,9 +61,10 @@ def _send_next_part(row: OutboxMessage):
     if isinstance(target, str):
         outbox.cancel(row, target)
         return "cancelled"
-    channel, address, destination = target
+    channel, address, destination, profile = target
     if not row.payload:
-        row.payload = channel.prepare(messages.render(row.topic, row.subject_id))
+        # Rendered for who reads the destination, once: a retry resends the same parts.
+        row.payload = channel.prepare(messages.render(row.topic, row.subject_id), profile)
         if not row.payload:
             outbox.cancel(row, "内容已不存在")
             return "cancelled"
@@ -90,23 +91,24 @@ def _send_next_part(row: OutboxMessage):
 
 
 def _target(row: OutboxMessage):
-    """(channel, address, rate-limit key), or why the row can no longer be sent."""
+    """(channel, address, rate-limit key, group profile), or why the row can no longer be
+    sent."""
     kinds = channels(current_app)
     if row.group_chat_id:
         group = db.session.get(GroupChat, row.group_chat_id)
         if group is None or not group.active:
             return "群聊已停用"
-        return kinds[group.channel], group.address, f"group:{group.id}"
+        return kinds[group.channel], group.address, f"group:{group.id}", group.profile
     user = db.session.get(User, row.recipient_id)
     if row.topic in WECOM_APP_TOPICS:
         # Vote cards go to the owner's WeCom identity: a click there casts the ballot.
         wecom_userid = wecom.wecom_userid_of(row.recipient_id) if user else None
         if not wecom_userid:
             return "收件人未绑定企业微信"
-        return kinds["wecom_app"], wecom_userid, f"user:{user.id}"
+        return kinds["wecom_app"], wecom_userid, f"user:{user.id}", GroupProfile.INTERNAL
     if user is None or not user.openid:
         return "收件人没有微信身份"
-    return kinds["mp_subscribe"], user.openid, f"user:{user.id}"
+    return kinds["mp_subscribe"], user.openid, f"user:{user.id}", GroupProfile.INTERNAL
 
 
 def warm_up(app) -> None:
