@@ -30,3 +30,9 @@ def in_words(page: str) -> str:
     """Where ``page`` is, for a reader with no link: 「邻里」小程序的“公告详情”页面."""
     name = PAGE_NAMES.get(split_page(page)[0])
     return f"{APP}的“{name}”页面" if name else APP
+
+
+def link_title(page: str) -> str:
+    """The title of a news article that opens ``page``."""
+    name = PAGE_NAMES.get(split_page(page)[0])
+    return f"在{APP}中查看“{name}”" if name else f"打开{APP}"

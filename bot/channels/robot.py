@@ -90,49 +90,46 @@ class RobotChannel:
         return parts
 
     def _external(self, messages: list[dict]) -> list[dict]:
-        """The parts personal-WeChat members can see: text, images and news only."""
+        """The parts personal-WeChat members can see: text, images and news only. A message
+        with a page gets a news article opening it; without a link, the page in words."""
         parts = []
         for message in messages:
             if message["type"] == "image":
                 parts.append({"msgtype": "image", "image": {"storage_key": message["storage_key"]}})
                 continue
+            page = message.get("page")
+            url = self._link(page) if page else None
+            if message["type"] == "card" and url:
+                parts.append(_news(message["title"], _card_lines(message), url))
+                continue
             if message["type"] == "card":
-                news = self._news(message)
-                if news:
-                    parts.append(news)
-                    continue
                 content = _card_text(message)
             elif message["type"] == "markdown":
                 content = _plain(message["content"])
             else:
                 content = message["content"]
+            if page and not url and message["type"] != "card":
+                content += f"\n请在微信中打开{pages.in_words(page)}查看。"
             parts += [
                 {"msgtype": "text", "text": {"content": chunk}}
                 for chunk in split_numbered(content, TEXT_MAX_BYTES)
             ]
+            if url and message["type"] != "card":
+                # The text says it all; the article is the way into the page.
+                headline = content.split("\n", 1)[0]
+                parts.append(_news(pages.link_title(page), [headline], url))
         return parts
 
-    def _news(self, message: dict) -> dict | None:
-        """A card as a news article opening its page through a URL Link; None when it has no
-        page or no link could be had (the caller then sends its words as text)."""
-        if not message.get("page"):
-            return None
+    def _link(self, page: str) -> str | None:
+        """The URL Link of ``page``, or None (logged) when none could be had."""
         if self.links is None:
-            log.warning("no URL links configured: %s named in words", message["page"])
+            log.warning("no URL links configured: %s named in words", page)
             return None
         try:
-            url = self.links.link(message["page"])
+            return self.links.link(page)
         except UrlLinkError as exc:
-            log.warning("URL link for %s failed, page named in words: %s", message["page"], exc)
+            log.warning("URL link for %s failed, page named in words: %s", page, exc)
             return None
-        lines = [message.get("subtitle"), message.get("description")]
-        lines += [f"{key}：{value}" for key, value in message.get("fields", [])]
-        article = {
-            "title": _clip_bytes(message["title"], NEWS_TITLE_BYTES),
-            "description": _clip_bytes("\n".join(x for x in lines if x), NEWS_DESCRIPTION_BYTES),
-            "url": url,
-        }
-        return {"msgtype": "news", "news": {"articles": [article]}}
 
     def _card(self, message: dict) -> dict:
         """A text_notice card; the whole card opens the mini-program page when tapped."""
@@ -209,15 +206,29 @@ def _clip_bytes(text: str, max_bytes: int) -> str:
     return cut + "…"
 
 
-def _card_text(message: dict) -> str:
-    """A card in words, with where to read it in full: what an external group gets when no
-    link could be made (the message is never lost for want of a link)."""
-    # As an app chat shows a card: its title, then its full text (or its short parts).
-    short = [
+def _news(title: str, lines: list, url: str) -> dict:
+    article = {
+        "title": _clip_bytes(title, NEWS_TITLE_BYTES),
+        "description": _clip_bytes("\n".join(x for x in lines if x), NEWS_DESCRIPTION_BYTES),
+        "url": url,
+    }
+    return {"msgtype": "news", "news": {"articles": [article]}}
+
+
+def _card_lines(message: dict) -> list[str]:
+    """What a card shows under its title: subtitle, description, then its fields."""
+    return [
         message.get("subtitle"),
         message.get("description"),
         *(f"{key}：{value}" for key, value in message.get("fields", [])),
     ]
+
+
+def _card_text(message: dict) -> str:
+    """A card in words, with where to read it in full: what an external group gets when no
+    link could be made (the message is never lost for want of a link)."""
+    # As an app chat shows a card: its title, then its full text (or its short parts).
+    short = _card_lines(message)
     body = "\n".join(
         x for x in [message["title"], message.get("body") or "\n".join(x for x in short if x)] if x
     )

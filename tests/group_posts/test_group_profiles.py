@@ -151,10 +151,15 @@ def test_every_group_post_renders_for_internal_and_external_groups(app, every_po
         assert {p["msgtype"] for p in external} <= EXTERNAL_MSGTYPES, topic
         cards = [m for m in built if m["type"] == "card"]
         assert sum(p["msgtype"] == "template_card" for p in internal) == len(cards), topic
-        # Each card is a news article for external groups, with its title and a link.
+        # Each card is a news article for external groups; each text is sent whole, and
+        # followed by an article opening its page when it names one.
         news = [p["news"]["articles"][0] for p in external if p["msgtype"] == "news"]
-        assert [a["title"] for a in news] == [c["title"] for c in cards], topic
+        assert len(news) == sum(bool(m.get("page")) for m in built), topic
         assert all(a["url"].startswith("https://wxaurl.cn/") for a in news), topic
+        titles = {a["title"] for a in news}
+        assert {c["title"] for c in cards} <= titles, topic
+        words = "".join(p["text"]["content"] for p in external if p["msgtype"] == "text")
+        assert all(m["content"] in words for m in built if m["type"] == "text"), topic
         images = sum(m["type"] == "image" for m in built)
         assert sum(p["msgtype"] == "image" for p in external) == images, topic
 
@@ -182,17 +187,21 @@ def test_no_external_group_is_ever_sent_a_type_its_members_cannot_see(
     heard = fake_wechat.messages(f"robot:{external.address}")
     assert {m["msgtype"] for m in heard} <= EXTERNAL_MSGTYPES
     assert len(heard) >= len(every_post)
-    news = [m["body"]["news"]["articles"][0] for m in heard if m["msgtype"] == "news"]
-    assert len(news) == 6  # notice, accounts, answered question, announced, opened, result
+    # Every page a post names is opened by a news article's URL Link, query and all.
+    named = sorted(
+        m["page"]
+        for topic, subject_id in every_post.items()
+        for m in messages.render(topic, subject_id)
+        if m.get("page")
+    )
     store = fake_wechat.app.extensions["fakewechat"]
-    opened = {store.url_link(a["url"])["path"] for a in news}
-    assert opened == {
-        "pages/notice/index",
-        "pages/ledger-period/index",
-        "pages/motion/index",
-        "pages/motion-result/index",
-    }
-    assert opened <= miniprogram_pages()
+    links = [
+        store.url_link(m["body"]["news"]["articles"][0]["url"])
+        for m in heard
+        if m["msgtype"] == "news"
+    ]
+    assert sorted(f"{link['path']}?{link['query']}" for link in links) == named
+    assert {link["path"] for link in links} <= miniprogram_pages()
     sent_inside = {m["msgtype"] for m in fake_wechat.messages(f"robot:{internal.address}")}
     assert "template_card" in sent_inside  # internal groups keep their cards
 
