@@ -129,6 +129,25 @@ def message_error(body: dict, allowed: set[str]):
         return error(40058, "invalid parameter: template_card.card_type is required")
     elif msgtype == "template_card" and section["card_type"] == "vote_interaction":
         return vote_card_error(section)
+    elif msgtype == "news":
+        return news_error(section)
+    return None
+
+
+def news_error(section: dict):
+    """What WeCom checks on news (图文): 1-8 articles, each with a title of at most 128 bytes
+    and a link; None when fine."""
+    articles = section.get("articles")
+    if not isinstance(articles, list) or not 1 <= len(articles) <= 8:
+        return error(40058, "invalid parameter: news.articles")
+    for article in articles:
+        title = article.get("title") if isinstance(article, dict) else None
+        if not isinstance(title, str) or not title or len(title.encode()) > 128:
+            return error(40058, "invalid parameter: news.articles.title")
+        if not isinstance(article.get("url"), str) or not article["url"].startswith("http"):
+            return error(40058, "invalid parameter: news.articles.url")
+        if len(str(article.get("description", "")).encode()) > 512:
+            return error(40058, "invalid parameter: news.articles.description")
     return None
 
 
