@@ -19,6 +19,7 @@ from backend.outbox import services as outbox
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage
 from bot import messages
 from bot.channels import DeliveryError, DeliveryRejected, DeliveryThrottled, channels
+from bot.channels.robot import EXTERNAL_MSGTYPES
 from bot.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,15 @@ def _send_next_part(row: OutboxMessage):
         outbox.cancel(row, target)
         return "cancelled"
     channel, address, destination, profile = target
-    if not row.payload:
-        # Rendered for who reads the destination, once: a retry resends the same parts.
-        row.payload = channel.prepare(messages.render(row.topic, row.subject_id), profile)
-        if not row.payload:
+    if not row.payload or _unseen_parts(channel, row, profile):
+        # Rendered for who reads the destination, once: a retry resends the same parts. A
+        # group made external since (a requeued or waiting row) gets the post rendered anew,
+        # after whatever it already received.
+        fresh = channel.prepare(messages.render(row.topic, row.subject_id), profile)
+        if not fresh:
             outbox.cancel(row, "内容已不存在")
             return "cancelled"
+        row.payload = (row.payload or [])[: row.parts_sent] + fresh
     wait = _limiter().acquire(destination)
     if wait:
         outbox.defer(row, wait)
@@ -88,6 +92,14 @@ def _send_next_part(row: OutboxMessage):
         return "dead"
     outbox.part_sent(row)
     return "sent" if row.status == "sent" else "part"
+
+
+def _unseen_parts(channel, row: OutboxMessage, profile: str) -> bool:
+    """Whether parts still to send were rendered for WeCom members but the group is now
+    external: its personal-WeChat members would not see them."""
+    if channel.kind != "wecom_robot" or profile != GroupProfile.EXTERNAL:
+        return False
+    return any(part["msgtype"] not in EXTERNAL_MSGTYPES for part in row.payload[row.parts_sent :])
 
 
 def _target(row: OutboxMessage):

@@ -22,7 +22,7 @@ from backend.votes.models import MotionPost
 from bot import delivery, messages
 from bot.channels import channels
 from bot.channels.robot import EXTERNAL_MSGTYPES
-from bot.delivery import deliver
+from bot.delivery import RetryLater, deliver
 from bot.fakewechat.api import miniprogram_pages
 from bot.vote_messages import RENDERERS
 from tests.group_posts.conftest import rows_of
@@ -223,3 +223,24 @@ def test_a_post_whose_link_cannot_be_made_still_goes_out_naming_its_page(
     words = text["body"]["text"]["content"]
     assert words.startswith("停水通知\n明天 9 点停水。")
     assert words.endswith("请在微信中打开「邻里」小程序的“公告详情”页面查看。")
+
+
+def test_a_post_rendered_for_wecom_members_is_rendered_anew_once_the_group_is_external(
+    app, vcast, make, fake_wechat
+):
+    group = make.group_chat(vcast.estate)
+    notices.publish(vcast.chair, "estate", vcast.estate.id, "停水通知", "明天 9 点停水。")
+    [row] = rows_of("notice.published")
+    fake_wechat.inject("http_500", paths=["/cgi-bin/webhook/send"])
+    with pytest.raises(RetryLater):
+        deliver(row.id)
+    [row] = rows_of("notice.published")
+    assert [part["msgtype"] for part in row.payload] == ["template_card"]
+
+    group.profile = GroupProfile.EXTERNAL  # owners joined before the retry
+    db.session.commit()
+    assert deliver(row.id) == "sent"
+
+    [news] = fake_wechat.messages(f"robot:{group.address}")
+    assert news["msgtype"] == "news"
+    assert news["body"]["news"]["articles"][0]["title"] == "停水通知"
