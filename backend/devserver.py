@@ -107,7 +107,7 @@ def _introduce_group_chats(fake) -> None:
             store.create_chat(group.address, group.name, "linli-bot", ["linli-bot", "owner"])
             store.name_group(f"appchat:{group.address}", group.name)
         else:
-            store.name_group(f"robot:{group.address}", group.name)
+            store.name_group(f"robot:{group.address}", group.name, group.profile)
 
 
 def main() -> None:

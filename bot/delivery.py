@@ -13,12 +13,13 @@ from backend.accounts import wecom
 from backend.accounts.models import User
 from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
-from backend.group_chats.models import GroupChat
+from backend.group_chats.models import GroupChat, GroupProfile
 from backend.jobs.job import job
 from backend.outbox import services as outbox
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage
 from bot import messages
 from bot.channels import DeliveryError, DeliveryRejected, DeliveryThrottled, channels
+from bot.channels.robot import EXTERNAL_MSGTYPES
 from bot.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
@@ -61,12 +62,16 @@ def _send_next_part(row: OutboxMessage):
     if isinstance(target, str):
         outbox.cancel(row, target)
         return "cancelled"
-    channel, address, destination = target
-    if not row.payload:
-        row.payload = channel.prepare(messages.render(row.topic, row.subject_id))
-        if not row.payload:
+    channel, address, destination, profile = target
+    if not row.payload or _unseen_parts(channel, row, profile):
+        # Rendered for who reads the destination, once: a retry resends the same parts. A
+        # group made external since (a requeued or waiting row) gets the post rendered anew,
+        # after whatever it already received.
+        fresh = channel.prepare(messages.render(row.topic, row.subject_id), profile)
+        if not fresh:
             outbox.cancel(row, "内容已不存在")
             return "cancelled"
+        row.payload = (row.payload or [])[: row.parts_sent] + fresh
     wait = _limiter().acquire(destination)
     if wait:
         outbox.defer(row, wait)
@@ -89,24 +94,33 @@ def _send_next_part(row: OutboxMessage):
     return "sent" if row.status == "sent" else "part"
 
 
+def _unseen_parts(channel, row: OutboxMessage, profile: str) -> bool:
+    """Whether parts still to send were rendered for WeCom members but the group is now
+    external: its personal-WeChat members would not see them."""
+    if channel.kind != "wecom_robot" or profile != GroupProfile.EXTERNAL:
+        return False
+    return any(part["msgtype"] not in EXTERNAL_MSGTYPES for part in row.payload[row.parts_sent :])
+
+
 def _target(row: OutboxMessage):
-    """(channel, address, rate-limit key), or why the row can no longer be sent."""
+    """(channel, address, rate-limit key, group profile), or why the row can no longer be
+    sent."""
     kinds = channels(current_app)
     if row.group_chat_id:
         group = db.session.get(GroupChat, row.group_chat_id)
         if group is None or not group.active:
             return "群聊已停用"
-        return kinds[group.channel], group.address, f"group:{group.id}"
+        return kinds[group.channel], group.address, f"group:{group.id}", group.profile
     user = db.session.get(User, row.recipient_id)
     if row.topic in WECOM_APP_TOPICS:
         # Vote cards go to the owner's WeCom identity: a click there casts the ballot.
         wecom_userid = wecom.wecom_userid_of(row.recipient_id) if user else None
         if not wecom_userid:
             return "收件人未绑定企业微信"
-        return kinds["wecom_app"], wecom_userid, f"user:{user.id}"
+        return kinds["wecom_app"], wecom_userid, f"user:{user.id}", GroupProfile.INTERNAL
     if user is None or not user.openid:
         return "收件人没有微信身份"
-    return kinds["mp_subscribe"], user.openid, f"user:{user.id}"
+    return kinds["mp_subscribe"], user.openid, f"user:{user.id}", GroupProfile.INTERNAL
 
 
 def warm_up(app) -> None:

@@ -33,6 +33,10 @@ def _period_page(period: LedgerPeriod) -> str:
     return f"pages/ledger-period/index?estate_id={period.estate_id}&id={period.id}"
 
 
+def _estate_page(page: str, estate_id: int) -> str:
+    return f"pages/{page}/index?estate_id={estate_id}"
+
+
 def _today():
     return utcnow().astimezone(SHANGHAI).date()
 
@@ -74,6 +78,7 @@ def question_overdue(question: LedgerQuestion) -> list[dict]:
             f"{period.label}账目提出的质询已超过 {days} 天未答复：“"
             f"{excerpt(question.body, QUOTE_CHARS)}”\n请业委会或物业尽快在小程序"
             "“账目公示”中答复，社区已同步督办。",
+            "page": _period_page(period),
         }
     ]
 
@@ -90,6 +95,7 @@ def period_late(period: LedgerPeriod) -> list[dict]:
             "content": f"【账目逾期未公示】{estate.name}{period.label}账目已于"
             f"{last_day.isoformat()}结束，按规定应在结束后 {days} 天内公示，目前仍为"
             f"“{period.status_label}”。请业委会抓紧办理，社区将跟进督促。",
+            "page": _estate_page("ledger", period.estate_id),
         }
     ]
 
@@ -105,6 +111,7 @@ def problem_closed_out(problem: ProblemItem) -> list[dict]:
         "content": f"【问题销号】{estate.name}“{problem.title}”（{category}）已整改完毕，"
         f"于{local_text(problem.closed_at)}销号（{on_time}，整改期限"
         f"{problem.deadline.isoformat()}）。\n销号说明：{problem.close_note}",
+        "page": _estate_page("estate-problems", problem.estate_id),
     }
     photos = problem.evidence[:1]
     return [text, *({"type": "image", "storage_key": p.storage_key} for p in photos)]
@@ -127,6 +134,7 @@ def meeting_decisions(first: AgendaItem) -> list[dict]:
             f"（{meeting.topic}）涉及{estate.name}的决定：\n"
             + "\n".join(lines)
             + "\n落实情况将由社区跟进。",
+            "page": _estate_page("estate-decisions", first.estate_id),
         }
     ]
 
@@ -146,6 +154,7 @@ def rating_confirmed(rating: EstateRating) -> list[dict]:
             "content": f"【星级评定】{estate.name}{rating.year}年度物业服务星级评定结果："
             f"{rating.stars} 星（总分 {rating.total}）{pending}。"
             f"如有异议，业委会可在 {current_app.config['RATING_APPEAL_DAYS']} 日内申诉。",
+            "page": _estate_page("estate-rating", rating.estate_id),
         }
     ]
 
@@ -161,6 +170,7 @@ def penalty_recorded(penalty: CreditPenalty) -> list[dict]:
             "content": f"【信用惩戒】为本小区提供服务的{company.name}于"
             f"{penalty.decided_on.isoformat()}受到{penalty.kind_label}{points}。\n"
             f"事由：{penalty.reason}\n企业信用记录可在小程序中查看。",
+            "page": f"pages/company-credit/index?id={company.id}",
         }
     ]
 

@@ -1,9 +1,20 @@
 """Every text the bot sends, in one place (Chinese), as channel-neutral messages.
 
-A message is a dict: ``{"type": "text"|"markdown", "content"}``, ``{"type": "card", "title",
-"subtitle", "description", "body", "fields": [[key, value]], "page"}`` or ``{"type": "image",
-"storage_key"}`` (a stored upload: a JPG or PNG, fitted to 2 MB when sent). Channels
-(``bot.channels``) turn them into their own wire format and cut them to their limits.
+A post is built once, as a list of neutral messages, and rendered for each destination when it
+is sent (``bot.channels``: each channel's ``prepare`` for the group's profile), so no post can
+lack a form for any group. A message is a dict:
+
+- ``{"type": "text", "content", "page"?}``: words; ``page`` ("pages/x/index?query") names the
+  mini-program page that tells more.
+- ``{"type": "card", "title", "subtitle", "description", "body", "fields": [[key, value]],
+  "page"}``: a headline with short fields and its full text (``body``) for chats that show
+  no cards.
+- ``{"type": "image", "storage_key"}``: a stored upload (a JPG or PNG, fitted to 2 MB when sent).
+- ``{"type": "markdown", "content"}``: WeCom markdown (no post uses it at present).
+
+Internal groups get cards as template cards; external groups (personal-WeChat owners) get
+only text, images and news articles whose URL Link opens ``page`` (bot/channels/robot.py).
+Channels cut each message to their limits.
 """
 
 from flask import current_app
@@ -99,6 +110,10 @@ def ticket_page(ticket_id: int) -> str:
     return f"pages/ticket/index?id={ticket_id}"
 
 
+def tickets_page(estate_id: int) -> str:
+    return f"pages/tickets/index?estate_id={estate_id}"
+
+
 def ticket_escalations(digest: TicketDigest) -> list[dict]:
     """One run's escalations in an estate, as one message to its group (not one per ticket)."""
     estate = db.session.get(Estate, digest.estate_id)
@@ -112,6 +127,7 @@ def ticket_escalations(digest: TicketDigest) -> list[dict]:
             "type": "text",
             "content": f"【工单督办】{estate.name}有 {len(lines)} 件随手拍工单超时未办，"
             "已逐级升级：\n" + "\n".join(lines) + "\n业主可在小程序“随手拍”中查看办理进度。",
+            "page": tickets_page(digest.estate_id),
         }
     ]
 
@@ -127,6 +143,7 @@ def ticket_weekly(digest: TicketDigest) -> list[dict]:
             "content": f"【随手拍周报】{estate.name}（{start} 至 {end}）\n"
             f"新增工单：{f['new']} 件\n办结工单：{f['closed']} 件\n"
             f"当前超时：{f['overdue']} 件\n平均满意度：{average}",
+            "page": tickets_page(digest.estate_id),
         }
     ]
 

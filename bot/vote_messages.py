@@ -97,6 +97,7 @@ def closing(post: MotionPost) -> list[dict]:
             "content": f"【投票提醒】{motion.estate.name}《{motion.title}》将于"
             f"{local_text(motion.closes_at)}截止。{_turnout_line(post.figures)}。"
             "尚未投票的业主请在小程序“业主表决”中投票。",
+            "page": motion_page(motion.id),
         }
     ]
 
@@ -108,6 +109,7 @@ def turnout(post: MotionPost) -> list[dict]:
             "type": "text",
             "content": f"【投票进度】{motion.estate.name}《{motion.title}》："
             f"{_turnout_line(post.figures)}。投票中只公布参与情况，结果在截止后公布。",
+            "page": motion_page(motion.id),
         }
     ]
 
@@ -120,6 +122,7 @@ def quorum(post: MotionPost) -> list[dict]:
             "content": f"【参与人数达标】{motion.estate.name}《{motion.title}》参与表决的业主"
             f"人数和专有部分面积均已达到三分之二：{_turnout_line(post.figures)}。"
             f"投票继续进行至{local_text(motion.closes_at)}。",
+            "page": motion_page(motion.id),
         }
     ]
 
@@ -174,6 +177,7 @@ def cancelled(post: MotionPost) -> list[dict]:
             "content": f"【表决取消】{motion.estate.name}《{motion.title}》已于"
             f"{local_text(motion.cancelled_at)}取消，原因：{motion.cancel_reason}。"
             "原定投票不再进行。",
+            "page": motion_page(motion.id),
         }
     ]
 

@@ -251,6 +251,14 @@ SETTINGS: list[Setting] = [
         S("LINLI_STAFF_PASSWORD", "STAFF_PASSWORD", "", p.text,
           "password `flask linli create-staff` gives (empty: asked for)"),
     ),
+    *_group(
+        "Mini-program URL links (external groups)",
+        S("LINLI_URL_LINK_ENV_VERSION", "URL_LINK_ENV_VERSION", "release",
+          p.one_of("release", "trial", "develop"),
+          "which version of the mini-program the links in external groups open"),
+        S("LINLI_URL_LINK_DAYS", "URL_LINK_DAYS", "30", p.integer(8, 30),
+          "days a generated URL link lives (WeChat allows 30; renewed 7 days before)"),
+    ),
 ]
 # fmt: on
 del S

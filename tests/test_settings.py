@@ -297,6 +297,8 @@ BAD_VALUES = [
     ("LINLI_PORT", "70000", PORT),
     ("LINLI_FAKE_WECHAT_PORT", "http", PORT),
     ("LINLI_FAKE_WECOM_CALLBACK_URL", "localhost:5000/bot/wecom/callback", HTTP_URL_OR_EMPTY),
+    ("LINLI_URL_LINK_ENV_VERSION", "beta", "one of release, trial, develop"),
+    ("LINLI_URL_LINK_DAYS", "31", "a whole number from 8 to 30"),
 ]
 
 

@@ -23,7 +23,7 @@ from backend.demo import tickets as demo_tickets
 from backend.demo import votes as demo_votes
 from backend.estates import services as places
 from backend.extensions import db
-from backend.group_chats.models import ChannelKind, GroupChat
+from backend.group_chats.models import ChannelKind, GroupChat, GroupProfile
 from backend.notices import services as notices
 from backend.places.models import Community, County, Estate, Township, Unit
 from backend.places.register import PLACE_COLUMNS, UNIT_COLUMNS
@@ -145,6 +145,17 @@ def _group_chats_and_notices(estates: list[Estate], county: County) -> None:
                 estate_id=estate.id, name=f"{estate.name}监督群", channel=channel, address=address
             )
         )
+    # The second estate's owners also have an external group (客户群) they joined from
+    # personal WeChat: the fake server's page shows it as they see it.
+    db.session.add(
+        GroupChat(
+            estate_id=estates[1].id,
+            name=f"{estates[1].name}业主群（外部群）",
+            channel=ChannelKind.WECOM_ROBOT,
+            address="demo-robot-02-owners-7d41",
+            profile=GroupProfile.EXTERNAL,
+        )
+    )
     chair = _user("demo-chair-1")
     notices.publish(
         chair,

@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from bot.urllinks import UrlLinks
 from bot.wechat import wechat_client, wecom_client
 
 from .appchat import AppChatChannel
@@ -31,7 +32,11 @@ def channels(app: Flask) -> dict[str, Channel]:
             redis_client=redis_client,
         )
         built = [
-            RobotChannel(cfg["WECOM_API_BASE"], cfg["WECHAT_APPID"]),
+            RobotChannel(
+                cfg["WECOM_API_BASE"],
+                cfg["WECHAT_APPID"],
+                UrlLinks(mp, redis_client, cfg["URL_LINK_ENV_VERSION"], cfg["URL_LINK_DAYS"]),
+            ),
             AppChatChannel(wecom),
             WecomAppChannel(wecom, cfg["WECOM_AGENT_ID"], cfg["WECHAT_APPID"]),
             SubscribeChannel(mp),

@@ -21,7 +21,8 @@ class AppChatChannel:
         """``client`` is a bot.wechat WeCom client (token shared through Redis)."""
         self.client = client
 
-    def prepare(self, messages: list[dict]) -> list[dict]:
+    def prepare(self, messages: list[dict], profile: str = "internal") -> list[dict]:
+        # ``profile`` changes nothing: only members of the company can be in an app chat.
         parts = []
         for message in messages:
             if message["type"] == "image":

@@ -1,7 +1,8 @@
 """What every outbound channel does, and the three ways a send can fail.
 
 A channel turns Linli's channel-neutral messages (``bot.messages``) into its own wire parts
-(``prepare``, at the time the outbox row is written) and later sends one part (``send``).
+for the destination's group profile (``prepare``, before the row's first send; the parts are
+kept on the row, so a retry sends the same parts) and sends one part (``send``).
 """
 
 from contextlib import contextmanager
@@ -33,8 +34,10 @@ class DeliveryThrottled(DeliveryError):
 class Channel(Protocol):
     kind: str
 
-    def prepare(self, messages: list[dict]) -> list[dict]:
-        """Wire parts for ``messages``, each within the platform's limits, in sending order."""
+    def prepare(self, messages: list[dict], profile: str = "internal") -> list[dict]:
+        """Wire parts for ``messages``, each within the platform's limits, in sending order,
+        of the types a group of ``profile`` can see (GroupProfile; channels that reach WeCom
+        members only, or one person, have nothing to adapt)."""
 
     def send(self, address: str, part: dict) -> None:
         """Send one part to ``address``.

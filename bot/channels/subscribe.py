@@ -14,7 +14,8 @@ class SubscribeChannel:
         """``client`` is a bot.wechat mini-program client."""
         self.client = client
 
-    def prepare(self, messages: list[dict]) -> list[dict]:
+    def prepare(self, messages: list[dict], profile: str = "internal") -> list[dict]:
+        # One person, no group: ``profile`` changes nothing.
         # Template data are short fields fixed by the template: nothing to cut.
         return [
             {"template_id": m["template_id"], "data": m["data"], "page": m.get("page")}

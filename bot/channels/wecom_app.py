@@ -36,7 +36,8 @@ class WecomAppChannel:
         self.agent_id = agent_id
         self.appid = miniprogram_appid
 
-    def prepare(self, messages: list[dict]) -> list[dict]:
+    def prepare(self, messages: list[dict], profile: str = "internal") -> list[dict]:
+        # One person, no group: ``profile`` changes nothing.
         parts = []
         for message in messages:
             if message["type"] == "image":

@@ -7,10 +7,12 @@ import base64
 import binascii
 import functools
 import hashlib
+import json
 import re
 import secrets
 import time
 import uuid
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -37,6 +39,9 @@ CONTENT_TYPES = {"text", "markdown", "markdown_v2"}
 ROBOT_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 MEDIA_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 PICTURE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+# The pages a URL Link may open are the published mini-program's: this repository's.
+APP_JSON = Path(__file__).resolve().parents[2] / "miniprogram" / "app.json"
+URL_LINK_QUERY = re.compile(r"[0-9a-zA-Z!#$&'()*+,/:;=?@\-._~%]*")
 
 
 def store() -> FakeStore:
@@ -124,6 +129,25 @@ def message_error(body: dict, allowed: set[str]):
         return error(40058, "invalid parameter: template_card.card_type is required")
     elif msgtype == "template_card" and section["card_type"] == "vote_interaction":
         return vote_card_error(section)
+    elif msgtype == "news":
+        return news_error(section)
+    return None
+
+
+def news_error(section: dict):
+    """What WeCom checks on news (图文): 1-8 articles, each with a title of at most 128 bytes
+    and a link; None when fine."""
+    articles = section.get("articles")
+    if not isinstance(articles, list) or not 1 <= len(articles) <= 8:
+        return error(40058, "invalid parameter: news.articles")
+    for article in articles:
+        title = article.get("title") if isinstance(article, dict) else None
+        if not isinstance(title, str) or not title or len(title.encode()) > 128:
+            return error(40058, "invalid parameter: news.articles.title")
+        if not isinstance(article.get("url"), str) or not article["url"].startswith("http"):
+            return error(40058, "invalid parameter: news.articles.url")
+        if len(str(article.get("description", "")).encode()) > 512:
+            return error(40058, "invalid parameter: news.articles.description")
     return None
 
 
@@ -315,3 +339,48 @@ def subscribe_send(body: dict):
         return error(47003, "argument invalid! data is required")
     store().record(f"subscribe:{body['touser']}", "subscribe", body)
     return ok(msgid=secrets.randbelow(10**12))
+
+
+# -- mini-program URL Link -------------------------------------------------------------
+
+
+@functools.cache
+def miniprogram_pages() -> frozenset[str] | None:
+    """The page paths of miniprogram/app.json; None when the file is not there (any path
+    then passes)."""
+    try:
+        return frozenset(json.loads(APP_JSON.read_text(encoding="utf-8"))["pages"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+@bp.post("/wxa/generate_urllink")
+@json_api("mp")
+def generate_urllink(body: dict):
+    """As WeChat checks a URL Link request: an existing page with no query in it (else
+    40165), a query of allowed characters within 1,024, a known env_version, an expiry
+    within 30 days."""
+    path = body.get("path", "")
+    query = body.get("query", "")
+    if not isinstance(path, str) or "?" in path:
+        return error(40165, "invalid weapp pagepath")
+    path = path.lstrip("/")
+    known = miniprogram_pages()
+    if path and known is not None and path not in known:
+        return error(40165, "invalid weapp pagepath")
+    if not isinstance(query, str) or len(query) > 1024 or not URL_LINK_QUERY.fullmatch(query):
+        return error(40212, "invalid query")
+    env_version = body.get("env_version", "release")
+    if env_version not in ("release", "trial", "develop"):
+        return error(40097, "invalid args: env_version")
+    now = time.time()
+    if body.get("expire_type", 0) == 1:
+        days = body.get("expire_interval")
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 30:
+            return error(40097, "invalid args: expire_interval")
+        expires_at = now + days * 86400
+    else:
+        expires_at = body.get("expire_time")
+        if not isinstance(expires_at, int) or not now < expires_at <= now + 30 * 86400:
+            return error(40097, "invalid args: expire_time")
+    return ok(url_link=store().add_url_link(path, query, env_version, expires_at))

@@ -56,14 +56,18 @@ def reset():
 
 @bp.post("/groups")
 def name_group():
-    """Give a destination such as ``robot:KEY`` the name of its group, for the page."""
+    """Give a destination such as ``robot:KEY`` the name of its group, and optionally its
+    profile (internal or external), for the page."""
     body = request.get_json(force=True, silent=True)
     if not isinstance(body, dict):
         return bad_request("body must be a JSON object")
     group, name = body.get("group"), body.get("name")
     if not isinstance(group, str) or ":" not in group or not isinstance(name, str) or not name:
         return bad_request("group (kind:address) and name are required")
-    store().name_group(group, name[:64])
+    profile = body.get("profile")
+    if profile not in (None, "internal", "external"):
+        return bad_request("profile must be internal or external")
+    store().name_group(group, name[:64], profile)
     return jsonify({"ok": True})
 
 

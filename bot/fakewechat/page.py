@@ -22,6 +22,11 @@ GROUP_LABELS = {
 }
 
 PLACEHOLDERS = {"file": "[文件]", "voice": "[语音]", "video": "[视频]"}
+# What a member on personal WeChat sees of a robot's messages in an external group (客户群);
+# anything else is flagged (WECHAT.md: treat markdown and template_card as internal only).
+EXTERNAL_VISIBLE = {"text", "image", "news"}
+UNSEEN = "个人微信成员看不到此消息"
+EXTERNAL = "外部群：按个人微信成员所见显示"
 
 
 def local_time(received_at: str) -> str:
@@ -87,7 +92,7 @@ def describe(message: dict) -> dict:
             card(
                 a.get("title"),
                 [a.get("description") or a.get("digest")],
-                a.get("pagepath"),
+                a.get("pagepath") or opened_page(a.get("url")),
                 a.get("url"),
             )
             for a in section.get("articles") or []
@@ -107,6 +112,14 @@ def describe(message: dict) -> dict:
     else:
         view["text"] = PLACEHOLDERS.get(msgtype, f"[{msgtype} 消息]")
     return view
+
+
+def opened_page(url) -> str | None:
+    """The mini-program page a URL Link of this server opens (path?query)."""
+    link = store().url_link(url) if isinstance(url, str) else None
+    if link is None:
+        return None
+    return link["path"] + (f"?{link['query']}" if link["query"] else "")
 
 
 def group_title(group: str, chats: dict, names: dict) -> str:
@@ -153,6 +166,9 @@ PAGE = """<!doctype html>
   .mine { text-align: right; }
   .mine .bubble { background: #fff; text-align: left; }
   .problem { color: #c00; font-size: 12px; }
+  .unseen { color: #c00; font-size: 13px; font-weight: bold; margin: 2px 0; }
+  .unseen-body { opacity: .45; }
+  h2 .external { color: #c00; font-weight: normal; font-size: 12px; margin-left: 6px; }
   form.as-member { background: #f5f5f5; border-radius: 8px; margin: 16px 0; padding: 8px 12px; }
   form.as-member input[name=content] { width: 50%; }
   .vote label { margin-right: 10px; }
@@ -169,10 +185,13 @@ PAGE = """<!doctype html>
 </form>
 {% for group in groups %}
   <section>
-    <h2>{{ group.title }}</h2>
+    <h2>{{ group.title }}{% if group.external %}<span class="external">{{ external }}</span>
+      {% endif %}</h2>
     {% for m in group.messages %}
     <div class="msg">
       <div class="meta">#{{ m.seq }} · {{ m.time }} · {{ m.msgtype }}</div>
+      {% if group.external and m.msgtype not in visible %}<div class="unseen">{{ unseen }}</div>
+      <div class="unseen-body">{% endif %}
       {% if m.text is defined %}<div class="bubble">{{ m.text }}</div>{% endif %}
       {% if m.image is defined %}<img class="picture" src="{{ m.image }}" alt="图片">{% endif %}
       {% if m.member is defined %}<div class="mine"><div class="bubble">{{ m.member }}</div>
@@ -195,6 +214,7 @@ PAGE = """<!doctype html>
         {% endif %}
       </div>
       {% endfor %}
+      {% if group.external and m.msgtype not in visible %}</div>{% endif %}
     </div>
     {% else %}
     <p class="empty">群里还没有消息。</p>
@@ -213,6 +233,7 @@ PAGE = """<!doctype html>
 def index():
     messages = store().messages()
     chats, names = store().chats(), store().group_names()
+    profiles = store().group_profiles()
     # Named groups show even before their first message: each estate's chat is visible.
     grouped: dict[str, list] = {group: [] for group in names}
     for message in messages:
@@ -223,7 +244,15 @@ def index():
             "messages": ms,
             # A member's own chat with the app: its vote cards can be clicked from here.
             "member": g.partition(":")[2] if g.startswith("wecom-user:") else None,
+            "external": profiles.get(g) == "external",
         }
         for g, ms in grouped.items()
     ]
-    return render_template_string(PAGE, groups=groups, total=len(messages))
+    return render_template_string(
+        PAGE,
+        groups=groups,
+        total=len(messages),
+        visible=EXTERNAL_VISIBLE,
+        unseen=UNSEEN,
+        external=EXTERNAL,
+    )

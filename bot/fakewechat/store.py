@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 TOKEN_TTL_SECONDS = 7200
+URL_LINK_BASE = "https://wxaurl.cn/"
 FAULT_KINDS = ("token_expired", "invalid_token", "rate_limit", "http_500", "slow")
 
 
@@ -49,6 +50,8 @@ class FakeStore:
             self._faults: list[Fault] = []
             self._chats: dict[str, dict] = {}
             self._names: dict[str, str] = {}
+            self._profiles: dict[str, str] = {}
+            self._url_links: dict[str, dict] = {}
             self._media: dict[str, bytes] = {}
             self._seq = itertools.count(1)
 
@@ -145,13 +148,42 @@ class FakeStore:
 
     # -- group names (a robot belongs to a named group the fake cannot know) --------------
 
-    def name_group(self, group: str, name: str) -> None:
+    def name_group(self, group: str, name: str, profile: str | None = None) -> None:
+        """``profile`` "external": owners on personal WeChat are in it (the page shows what
+        they see)."""
         with self._lock:
             self._names[group] = name
+            if profile is not None:
+                self._profiles[group] = profile
 
     def group_names(self) -> dict[str, str]:
         with self._lock:
             return dict(self._names)
+
+    def group_profiles(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._profiles)
+
+    # -- mini-program URL links -----------------------------------------------------------
+
+    def add_url_link(self, path: str, query: str, env_version: str, expires_at: float) -> str:
+        token = secrets.token_urlsafe(9)
+        with self._lock:
+            self._url_links[token] = {
+                "path": path,
+                "query": query,
+                "env_version": env_version,
+                "expires_at": expires_at,
+            }
+        return f"{URL_LINK_BASE}{token}"
+
+    def url_link(self, url: str) -> dict | None:
+        """What a link this server made opens, or None for any other URL."""
+        if not url.startswith(URL_LINK_BASE):
+            return None
+        with self._lock:
+            link = self._url_links.get(url[len(URL_LINK_BASE) :])
+            return dict(link) if link else None
 
     # -- recorded messages ---------------------------------------------------------------
 

@@ -35,8 +35,11 @@ class FakeServer:
         """Queue a fault; ``kw`` may carry ``delay_seconds`` and ``paths``."""
         return self._call("POST", "/_fake/faults", json={"kind": kind, "count": count, **kw})
 
-    def name_group(self, group: str, name: str) -> None:
-        self._call("POST", "/_fake/groups", json={"group": group, "name": name})
+    def name_group(self, group: str, name: str, profile: str | None = None) -> None:
+        body = {"group": group, "name": name}
+        if profile is not None:
+            body["profile"] = profile
+        self._call("POST", "/_fake/groups", json=body)
 
     def expire_tokens(self) -> int:
         return self._call("POST", "/_fake/expire-tokens")["expired"]

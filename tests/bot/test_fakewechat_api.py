@@ -68,6 +68,13 @@ def test_robot_answers_ok_in_wechat_shape(http, url):
         ({"msgtype": "text", "text": {"content": "  "}}, 44004),
         ({"msgtype": "markdown"}, 44004),
         ({"msgtype": "template_card", "template_card": {"main_title": {"title": "x"}}}, 40058),
+        ({"msgtype": "news", "news": {"articles": []}}, 40058),
+        ({"msgtype": "news", "news": {"articles": [{"title": "停水"}]}}, 40058),
+        ({"msgtype": "news", "news": {"articles": [{"url": "https://wxaurl.cn/a"}]}}, 40058),
+        (
+            {"msgtype": "news", "news": {"articles": [{"title": "停" * 43, "url": "https://a"}]}},
+            40058,
+        ),
     ],
 )
 def test_robot_rejects_malformed_messages_without_recording(fake_wechat, http, url, body, errcode):

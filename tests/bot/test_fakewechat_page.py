@@ -142,3 +142,40 @@ def test_naming_a_group_needs_kind_address_and_name(fake_wechat, http):
     for body in ({"group": "nokind", "name": "x"}, {"group": "robot:k"}, []):
         response = http.post(fake_wechat.base_url + "/_fake/groups", json=body)
         assert response.status_code == 400
+
+
+def test_an_external_group_shows_what_personal_wechat_members_see(fake_wechat, http):
+    fake_wechat.name_group("robot:outside", "阳光小区业主群", profile="external")
+    fake_wechat.name_group("robot:inside", "阳光小区业委会群", profile="internal")
+    for key in ("outside", "inside"):
+        post_robot(
+            http, fake_wechat, {"msgtype": "markdown", "markdown": {"content": "**公示**"}}, key
+        )
+        post_robot(http, fake_wechat, {"msgtype": "text", "text": {"content": "停水通知"}}, key)
+
+    page = http.get(fake_wechat.base_url + "/").text
+    # Named groups are drawn in the order they were named: the external one first.
+    outside, inside = page.split("群机器人：阳光小区业委会群")
+
+    assert "外部群：按个人微信成员所见显示" in outside
+    assert outside.count("个人微信成员看不到此消息") == 1  # the markdown, not the text
+    assert "个人微信成员看不到此消息" not in inside
+
+
+def test_a_news_link_shows_the_mini_program_page_it_opens(fake_wechat, http, mp_client):
+    answer = mp_client.post(
+        "wxa/generate_urllink",
+        data={
+            "path": "pages/notice/index",
+            "query": "id=5",
+            "expire_type": 1,
+            "expire_interval": 30,
+        },
+        api_base_url=mp_client.wxa.API_BASE_URL,
+    )
+    article = {"title": "停水通知", "description": "明天停水", "url": answer["url_link"]}
+    post_robot(http, fake_wechat, {"msgtype": "news", "news": {"articles": [article]}}, "outside")
+
+    page = http.get(fake_wechat.base_url + "/").text
+    assert "小程序页面：pages/notice/index?id=5" in page
+    assert answer["url_link"] in page

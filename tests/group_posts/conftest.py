@@ -14,6 +14,7 @@ from bot.wechat import wecom_client
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
 from tests.ledger_support import cast, ledger  # noqa: F401  (an estate's ledger people)
 from tests.ratings_support import rcast  # noqa: F401  (the credit cast with a chair)
+from tests.vote_support import vcast, votes  # noqa: F401  (an estate ready for a vote)
 
 
 @dataclass
