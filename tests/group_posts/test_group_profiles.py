@@ -16,6 +16,7 @@ from backend.group_chats.models import GroupProfile
 from backend.ledger import posts as ledger_posts
 from backend.ledger import questions
 from backend.notices import services as notices
+from backend.outbox import group_checks
 from backend.outbox import services as outbox
 from backend.tickets.models import TicketDigest
 from backend.votes.models import MotionPost
@@ -131,6 +132,8 @@ def every_post(gcast, rcast, cast, ledger, vcast, votes, make) -> dict[str, int]
     )
     subjects["credit.penalty"] = penalty.id
     subjects["claim.waiting"] = make.claim(make.user(), make.unit(cast.estate, number="302")).id
+    tested = make.group_chat(cast.estate)
+    subjects[group_checks.TEST_TOPIC] = group_checks.send_test_message(cast.chair, tested.id).id
     db.session.commit()
     return subjects
 
