@@ -111,6 +111,7 @@ def _register_models() -> None:
     import backend.access.models  # noqa: F401
     import backend.accounts.models  # noqa: F401
     import backend.claims.models  # noqa: F401
+    import backend.funds.models  # noqa: F401
     import backend.governance.credit.models  # noqa: F401
     import backend.governance.meetings.models  # noqa: F401
     import backend.governance.problems.models  # noqa: F401
