@@ -136,8 +136,9 @@ def _labels(unit_ids) -> dict[int, str]:
     return {u.id: u.label for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
 
 
-def payment_detail(payment: RepairPayment) -> dict:
-    """The payment with its chain link and its split over units (and the balances after)."""
+def payment_detail(payment: RepairPayment, only_units=None) -> dict:
+    """The payment with its chain link and its split over units (and the balances now); given
+    ``only_units`` (an owner's), the split shows those units alone."""
     movement = db.session.get(FundMovement, payment.movement_id)
     shares = dict(
         db.session.execute(
@@ -146,6 +147,8 @@ def payment_detail(payment: RepairPayment) -> dict:
             )
         ).all()
     )
+    if only_units is not None:
+        shares = {u: fen for u, fen in shares.items() if u in only_units}
     after = accounts.unit_balances(movement.fund_id, shares)
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(list(shares))))}
     vouchers = db.session.scalars(
