@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.common.clock import utcnow
+from backend.common.money import format_fen
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, ValidationFailed
 from backend.extensions import db
@@ -48,7 +49,7 @@ def pay(user: User, estate_id: int, project_id: int, args: dict) -> RepairPaymen
     left = project.budget_fen - project.paid_fen
     if amount > left:
         raise Conflict(
-            f"支付金额超过预算余额（¥{left / 100:,.2f}）", fields={"amount_fen": ["超过预算余额"]}
+            f"支付金额超过预算余额（{format_fen(left)}）", fields={"amount_fen": ["超过预算余额"]}
         )
     vouchers = _vouchers(project.id, set(args["voucher_ids"]))
     fund = accounts.lock_fund(project.estate_id)
