@@ -2,7 +2,7 @@
 sign-offs, documents, payments, ratings and events; a motion's building scope
 
 Revision ID: 0022
-Revises: 0016
+Revises: 0020
 Create Date: 2026-12-07 14:30:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-down_revision = "0016"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
