@@ -1,5 +1,5 @@
-"""`python -m bench [api|dashboard|delivery|ledger|logins|photos|soak|tickets|votes]` (`make bench`):
-each prints its results as ratios."""
+"""`python -m bench [api|dashboard|delivery|ledger|logins|photos|soak|tickets|votes]`
+(`make bench`): each prints its results as ratios."""
 
 import sys
 

@@ -299,6 +299,11 @@ BAD_VALUES = [
     ("LINLI_FAKE_WECOM_CALLBACK_URL", "localhost:5000/bot/wecom/callback", HTTP_URL_OR_EMPTY),
     ("LINLI_URL_LINK_ENV_VERSION", "beta", "one of release, trial, develop"),
     ("LINLI_URL_LINK_DAYS", "31", "a whole number from 8 to 30"),
+    ("LINLI_FUND_QUOTES_MIN", "0", AT_LEAST_1),
+    ("LINLI_FUND_QUOTES_ABOVE_FEN", "200000.00", AT_LEAST_0),
+    ("LINLI_FUND_BUDGET_RISE_PERCENT", "-5", AT_LEAST_0),
+    ("LINLI_FUND_EMERGENCY_NOTICE_DAYS", "three", AT_LEAST_1),
+    ("LINLI_FUND_RATING_DAYS", "0", AT_LEAST_1),
 ]
 
 
