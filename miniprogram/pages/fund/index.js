@@ -1,0 +1,53 @@
+const fundsApi = require('../../utils/funds-api');
+const fundsView = require('../../utils/funds-view');
+const pagedList = require('../../utils/paged-list');
+
+// 维修资金: the estate's maintenance fund, my units' and my buildings' balances (every building's
+// for staff), and its movements, newest first. The fund's repair projects are one tap away.
+Component({
+  behaviors: [pagedList],
+
+  // fundState: 'loading' | 'ready' | 'failed'; the movements keep the paged list's own states.
+  data: { fund: null, fundState: 'loading' },
+
+  methods: {
+    onLoad(query) {
+      this.estateId = query.estate_id;
+      return Promise.all([this.loadFund(), this.reload()]);
+    },
+
+    async onPullDownRefresh() {
+      await Promise.all([this.loadFund(), this.reload()]);
+      wx.stopPullDownRefresh();
+    },
+
+    async loadFund() {
+      this.setData({ fundState: this.data.fund ? 'ready' : 'loading' });
+      try {
+        const fund = fundsView.fundView(await fundsApi.getFund(this.estateId));
+        this.setData({ fund, fundState: 'ready' });
+      } catch (err) {
+        // The movements' load reports the same failure in the toast; this only keeps the place.
+        this.setData({ fundState: this.data.fund ? 'ready' : 'failed' });
+      }
+    },
+
+    onRetry() {
+      return Promise.all([this.loadFund(), this.reload()]);
+    },
+
+    async fetchPage(paging) {
+      const body = await fundsApi.listMovements(this.estateId, paging);
+      return { ...body, items: body.items.map(fundsView.movementView) };
+    },
+
+    onProjects() {
+      wx.navigateTo({ url: `/pages/repair-projects/index?estate_id=${this.estateId}` });
+    },
+
+    onProject(event) {
+      const { id } = event.currentTarget.dataset;
+      if (id) wx.navigateTo({ url: `/pages/repair-project/index?estate_id=${this.estateId}&id=${id}` });
+    },
+  },
+});
