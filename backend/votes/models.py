@@ -86,6 +86,9 @@ class Motion(db.Model):
     tally: Mapped[dict | None] = mapped_column(JSON)
     quorum_met: Mapped[bool | None]
     passed: Mapped[bool | None]
+    # Art. 278 (5): a use of the maintenance fund is decided by the owners who bear the cost.
+    # Given, only units in these buildings are electors; empty means the whole estate.
+    building_ids: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     estate: Mapped[Estate] = relationship()
     attachments: Mapped[list["MotionAttachment"]] = relationship(
