@@ -121,7 +121,7 @@ const project = (overrides = {}) => ({
     }),
   ],
   payments: [],
-  rating: null,
+  rating: { count: 0, average: null, open_until: null, my_score: null, can_rate: false },
   events: [
     {
       action: 'submit',
@@ -151,8 +151,8 @@ const emergencyProject = (overrides = {}) =>
     status_label: '待表决或应急签批',
     motion: null,
     sign_offs: [
-      { kind: 'committee', kind_label: '业委会', user_name: '李建国', role: 'committee_chair', signed_at: '2026-10-03T02:00:00Z', note: '' },
-      { kind: 'community', kind_label: '社区', user_name: '林慧', role: 'auditor', signed_at: '2026-10-03T03:00:00Z', note: '同意' },
+      { kind: 'committee', kind_label: '业委会', approval_round: 1, user_name: '李建国', role: 'committee_chair', signed_at: '2026-10-03T02:00:00Z', note: '' },
+      { kind: 'community', kind_label: '社区', approval_round: 1, user_name: '林慧', role: 'auditor', signed_at: '2026-10-03T03:00:00Z', note: '同意' },
     ],
     ...overrides,
   });

@@ -62,12 +62,27 @@ test('an emergency repair shows its three signatures and the owners notice due',
   expect(textOf(page.querySelector('#owners-told-cell'))).toBe('告知业主须于 2026-10-08 前告知');
 });
 
+test('after a budget rise only the new round of signatures counts', async () => {
+  route({ [`GET ${DETAIL}`]: ok(emergencyProject({ approval_round: 2, status: 'stopped', status_label: '预算超限待重新批准' })) });
+  const page = await openProject();
+
+  expect(textOf(page.querySelector('#sign-offs-title'))).toBe('应急维修签批 0/3（第 2 轮）');
+  expect(textOf(page.querySelector('#stopped-banner'))).toBe('预算增加超过上限，项目已暂停，待重新签批后继续');
+});
+
+test('before acceptance there is no rating section', async () => {
+  route({ [`GET ${DETAIL}`]: ok(project()) });
+  const page = await openProject();
+
+  expect(page.querySelector('#rating')).toBeFalsy();
+});
+
 test('a township officer signs the emergency repair', async () => {
   const signed = emergencyProject({
     actions: [],
     sign_offs: [
       ...emergencyProject().sign_offs,
-      { kind: 'township', kind_label: '街道', user_name: '黄伟', role: 'township_officer', signed_at: '2026-10-04T02:00:00Z', note: '' },
+      { kind: 'township', kind_label: '街道', approval_round: 1, user_name: '黄伟', role: 'township_officer', signed_at: '2026-10-04T02:00:00Z', note: '' },
     ],
   });
   route({
@@ -163,19 +178,19 @@ test('a paid project shows its payment with its chain link', async () => {
 });
 
 describe('the owners rating', () => {
-  const accepted = (rating) => project({ status: 'paid', status_label: '已支付', rating });
+  const accepted = (rating) => project({ status: 'paid', status_label: '已支付', accepted_at: '2026-11-05T02:00:00Z', accepted_by_name: '李*', rating });
 
   test('an owner who bears the cost rates 1–5 once', async () => {
     route({
       [`GET ${DETAIL}`]: [
-        ok(accepted({ count: 2, average: '4.5', open_until: '2026-11-20', my_score: null, can_rate: true })),
+        ok(accepted({ count: 2, average: '4.5', open_until: '2026-11-20T15:59:59Z', my_score: null, can_rate: true })),
         ok(accepted({ count: 3, average: '4.3', open_until: '2026-11-20', my_score: 4, can_rate: false })),
       ],
       [`POST ${DETAIL}/ratings`]: ok({ score: 4, comment: '', created_at: '2026-11-10T02:00:00Z' }, 201),
     });
     const page = await openProject();
     expect(textOf(page.querySelector('#rating'))).toContain('2 位业主评价，平均 4.5 分');
-    expect(textOf(page.querySelector('#rating'))).toContain('评价截止 2026-11-20');
+    expect(textOf(page.querySelector('#rating'))).toContain('评价截止 2026-11-20 23:59');
 
     await fire(page.querySelector('#rate-button'), 'click');
     expect(toastMessage(page)).toBe('请选择评分');

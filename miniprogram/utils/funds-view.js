@@ -116,7 +116,9 @@ function authorisationView(project) {
     const outcome = motion.status === 'closed' ? (motion.passed ? '已通过' : '未通过') : motion.status_label;
     return { text: `业主表决：${outcome}`, motion: { ...motion, outcomeText: outcome }, signOffs: [] };
   }
-  const signed = project.sign_offs || [];
+  // A budget rise over the limit starts a new round: only this round's signatures count.
+  const round = project.approval_round || 1;
+  const signed = (project.sign_offs || []).filter((s) => (s.approval_round || 1) === round);
   const signOffs = SIGN_OFF_KINDS.map(({ kind, label }) => {
     const found = signed.find((s) => s.kind === kind);
     return {
@@ -128,16 +130,19 @@ function authorisationView(project) {
     };
   });
   const count = signOffs.filter((s) => s.signed).length;
-  return { text: `应急维修签批 ${count}/3（第 ${project.approval_round || 1} 轮）`, motion: null, signOffs };
+  return { text: `应急维修签批 ${count}/3（第 ${round} 轮）`, motion: null, signOffs };
 }
 
-/** The owners' rating: the average so far, my score, and whether I may still rate. */
-function ratingView(rating) {
-  if (!rating) return null;
+/**
+ * The owners' rating once the works are accepted (null before): the average so far, my score,
+ * and whether I may still rate.
+ */
+function ratingView(rating, acceptedAt) {
+  if (!rating || (!acceptedAt && !rating.count)) return null;
   return {
     ...rating,
     summaryText: rating.count ? `${rating.count} 位业主评价，平均 ${rating.average} 分` : '暂无业主评价',
-    untilText: rating.open_until ? `评价截止 ${rating.open_until}` : '',
+    untilText: rating.open_until ? `评价截止 ${formatTime(rating.open_until)}` : '',
     myText: rating.my_score ? `您的评价：${rating.my_score} 分` : '',
     canRate: Boolean(rating.can_rate),
   };
@@ -183,7 +188,7 @@ function projectView(project) {
       detailText: `${p.paid_on} · ${p.payee}`,
       hashText: p.hash ? `第 ${p.chain_seq} 链 · ${shortHash(p.hash)}` : '',
     })),
-    rating: ratingView(project.rating),
+    rating: ratingView(project.rating, project.accepted_at),
     events: eventsView(project.events),
     createdText: formatTime(project.created_at),
     canSubmit: can('submit'),

@@ -60,7 +60,8 @@ Component({
       try {
         const project = fundsView.projectView(await fundsApi.getProject(this.estateId, this.projectId));
         const chosen = project.quotes.find((q) => q.is_chosen);
-        const left = (project.approved_budget_fen || project.budget_fen) - (project.paid_fen || 0);
+        // The server pays up to the budget less what is paid: offer that as the amount.
+        const left = project.budget_fen - (project.paid_fen || 0);
         this.setData({
           project,
           state: 'ready',
