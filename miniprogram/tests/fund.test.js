@@ -21,7 +21,7 @@ test('shows the estate balance, my unit and my building, and the movements with 
   expect(row).toContain('维修支出 · 1号楼');
   expect(row).toContain('2026-11-02 · 1号楼屋面防水');
   expect(row).toContain('我的房屋：-¥12.50');
-  expect(row).toContain('第 5 链 · 9f86d081884c7d65…');
+  expect(row).toContain('资金链第 5 笔 · 9f86d081884c7d65…');
   expect(row).toContain('-¥3,000.00');
   expect(calls('GET', MOVEMENTS)[0].query).toEqual({ page: '1', page_size: '20' });
 });

@@ -233,7 +233,7 @@ describe('payment', () => {
       final: true,
       overdraft_reason: null,
     });
-    expect(toastMessage(page)).toBe('已支付，记入资金链第 13 链');
+    expect(toastMessage(page)).toBe('已支付，记入资金链第 13 笔');
     expect(textOf(page)).toContain('已支付');
   });
 

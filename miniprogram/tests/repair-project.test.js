@@ -174,7 +174,7 @@ test('a paid project shows its payment with its chain link', async () => {
   });
   const page = await openProject();
 
-  expect(textOf(page.querySelector('.payment'))).toBe('2026-11-02 · 安溪防水工程公司第 5 链 · c0ffee00c0ffee00…¥29,900.00');
+  expect(textOf(page.querySelector('.payment'))).toBe('2026-11-02 · 安溪防水工程公司资金链第 5 笔 · c0ffee00c0ffee00…¥29,900.00');
 });
 
 describe('the owners rating', () => {

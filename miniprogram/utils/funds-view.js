@@ -78,7 +78,7 @@ function movementView(movement) {
     amountClass: movement.amount_fen < 0 ? 'money--out' : 'money--in',
     whereText: where,
     myShareText: Number.isSafeInteger(movement.my_amount_fen) ? `我的房屋：${signedMoney(movement.my_amount_fen)}` : '',
-    linkText: movement.hash ? `第 ${movement.chain_seq} 链 · ${shortHash(movement.hash)}` : '',
+    linkText: movement.hash ? `资金链第 ${movement.chain_seq} 笔 · ${shortHash(movement.hash)}` : '',
   };
 }
 
@@ -186,7 +186,7 @@ function projectView(project) {
       ...p,
       amountText: formatMoney(p.amount_fen),
       detailText: `${p.paid_on} · ${p.payee}`,
-      hashText: p.hash ? `第 ${p.chain_seq} 链 · ${shortHash(p.hash)}` : '',
+      hashText: p.hash ? `资金链第 ${p.chain_seq} 笔 · ${shortHash(p.hash)}` : '',
     })),
     rating: ratingView(project.rating, project.accepted_at),
     events: eventsView(project.events),

@@ -300,7 +300,7 @@ Component({
       try {
         const paid = await fundsApi.recordPayment(this.estateId, this.projectId, payment);
         this.setData({ overdraftUnits: [], overdraftReason: '', 'uploads.voucher': [], payAmount: '' });
-        toast(this, `已支付，记入资金链第 ${paid.chain_seq} 链`);
+        toast(this, `已支付，记入资金链第 ${paid.chain_seq} 笔`);
         await this.load();
       } catch (err) {
         // Units that would go below zero: the committee may decide to pay anyway, with a reason.
