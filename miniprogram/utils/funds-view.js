@@ -201,7 +201,8 @@ function projectView(project) {
     canAccept: can('accept'),
     canPay: can('pay'),
     canQuote: can('add_quote'),
-    canUpload: can('upload'),
+    // Contract and progress photos belong to the works; once accepted, only vouchers remain.
+    canUpload: can('upload') && !['accepted', 'paid', 'cancelled'].includes(project.status),
     signActions: SIGN_OFF_KINDS.filter(({ action }) => can(action)),
     // The committee's forms live on the work page; one flag keeps its entry visible.
     canWork: ['cite_motion', 'change_budget', 'accept', 'pay', 'add_quote', 'upload'].some(can),
