@@ -132,6 +132,20 @@ describe('the vote', () => {
   });
 });
 
+test('a draft offers quote sheets, not the contract or progress photos', async () => {
+  route({
+    [`GET ${DETAIL}`]: ok(draft({ actions: ['add_quote', 'upload'] })),
+    [`POST ${DETAIL}/documents`]: ok(document(20, { kind: 'quote' }), 201),
+  });
+  const page = await openWork();
+
+  expect(page.querySelector('#contract-uploader')).toBeFalsy();
+  expect(page.querySelector('#progress-uploader')).toBeFalsy();
+  await fire(page.querySelector('#quote-uploader'), 'after-read', { file: { url: 'wxfile://tmp_q.pdf', name: '报价单.pdf' } });
+  await settle();
+  expect(calls('POST', `${DETAIL}/documents`)[0].data).toEqual({ kind: 'quote', caption: '报价单', filename: '报价单.pdf' });
+});
+
 test('uploads the contract and progress photos under their kinds', async () => {
   route({
     [`GET ${DETAIL}`]: ok(project({ actions: ['upload'] })),

@@ -201,11 +201,15 @@ function projectView(project) {
     canAccept: can('accept'),
     canPay: can('pay'),
     canQuote: can('add_quote'),
-    // Contract and progress photos belong to the works; once accepted, only vouchers remain.
-    canUpload: can('upload') && !['accepted', 'paid', 'cancelled'].includes(project.status),
+    // Each file has its stage: quote sheets while quoting, the contract once the works are
+    // approved, progress photos while they run; once accepted only vouchers remain.
+    canUploadQuote: can('upload') && can('add_quote'),
+    canUpload: can('upload') && ['prechecked', 'authorised', 'in_progress', 'stopped'].includes(project.status),
+    canUploadProgress: can('upload') && ['in_progress', 'stopped'].includes(project.status),
     signActions: SIGN_OFF_KINDS.filter(({ action }) => can(action)),
     // The committee's forms live on the work page; one flag keeps its entry visible.
-    canWork: ['cite_motion', 'change_budget', 'accept', 'pay', 'add_quote', 'upload'].some(can),
+    canWork: ['cite_motion', 'change_budget', 'accept', 'pay', 'add_quote'].some(can) ||
+      (can('upload') && ['prechecked', 'authorised', 'in_progress', 'stopped'].includes(project.status)),
   };
 }
 
