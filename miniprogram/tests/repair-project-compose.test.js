@@ -112,3 +112,44 @@ test('buildings loading, failing with a retry, and none registered', async () =>
   await settle();
   expect(textOf(page.querySelector('#buildings-empty'))).toBe('本小区尚未登记楼栋');
 });
+
+describe('changing a draft or returned project', () => {
+  const DETAIL = '/api/v1/estates/7/repair-projects/2';
+  const returned = project({
+    status: 'returned',
+    status_label: '已退回修改',
+    budget_fen: 3000050,
+    buildings: [{ building_id: 3, name: '1号楼', unit_count: 24, area_dm2: 240000 }],
+  });
+
+  test('starts from the project as it is and saves the changes with PATCH', async () => {
+    route({ [`GET ${BUILDINGS}`]: buildings, [`GET ${DETAIL}`]: ok(returned), 'PATCH /api/v1/estates/7/repair-projects/2': ok(returned) });
+    const page = await openPage('repair-project-compose', 'onLoad', { estate_id: '7', id: '2' });
+
+    expect(page.instance.data).toMatchObject({
+      title: '1号楼屋面防水',
+      category: 'roof_wall_leak',
+      categoryLabel: '屋面、外墙渗漏',
+      path: 'vote',
+      buildingIds: ['3'],
+      budget: '30000.50',
+    });
+    expect(textOf(page.querySelector('#submit-button'))).toBe('保存修改');
+
+    await fire(page.querySelector('#budget'), 'change', '28000');
+    await fire(page.querySelector('#buildings'), 'change', ['3', '4']);
+    await fire(page.querySelector('#submit-button'), 'click');
+
+    expect(calls('PATCH', DETAIL)[0].data).toEqual({
+      title: '1号楼屋面防水',
+      scope: '1号楼屋面防水层整体翻新，约 600 ㎡',
+      category: 'roof_wall_leak',
+      path: 'vote',
+      budget_fen: 2800000,
+      building_ids: [3, 4],
+      unit_ids: [],
+    });
+    expect(calls('POST', CREATE)).toHaveLength(0);
+    expect(wx.navigateBack).toHaveBeenCalled();
+  });
+});

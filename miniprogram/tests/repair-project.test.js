@@ -248,3 +248,15 @@ test('a project out of reach shows the server message', async () => {
 
   expect(toastMessage(page)).toBe('项目不存在或无权查看');
 });
+
+test('a returned project may be changed on the form, and coming back shows it again', async () => {
+  route({ [`GET ${DETAIL}`]: ok(project({ status: 'returned', status_label: '已退回修改', precheck_comment: '请补充施工方案', actions: ['edit', 'submit'] })) });
+  const page = await openProject();
+
+  expect(textOf(page.querySelector('#returned-banner'))).toBe('事前指导退回：请补充施工方案');
+  await fire(page.querySelector('#edit-button'), 'click');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/repair-project-compose/index?estate_id=7&id=2' });
+  page.instance.onShow();
+  await settle();
+  expect(calls('GET', DETAIL)).toHaveLength(2);
+});

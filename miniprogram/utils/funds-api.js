@@ -22,6 +22,10 @@ const getProject = (estateId, projectId) => request({ path: projectPath(estateId
 /** data: {title, scope, category, path, budget_fen, building_ids, unit_ids}; resolves to the new detail (201). */
 const createProject = (estateId, data) => request({ method: 'POST', path: projectsPath(estateId), data });
 
+/** A draft or returned project's changed fields; resolves to the detail. */
+const updateProject = (estateId, projectId, data) =>
+  request({ method: 'PATCH', path: projectPath(estateId, projectId), data });
+
 /** action: submit, authorise, start, accept, cancel (…); resolves to the detail. 409 with the rule refused. */
 const transition = (estateId, projectId, action, note) =>
   request({
@@ -92,6 +96,7 @@ module.exports = {
   listProjects,
   getProject,
   createProject,
+  updateProject,
   transition,
   addQuote,
   chooseQuote,

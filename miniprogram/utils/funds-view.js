@@ -191,6 +191,7 @@ function projectView(project) {
     rating: ratingView(project.rating, project.accepted_at),
     events: eventsView(project.events),
     createdText: formatTime(project.created_at),
+    canEdit: can('edit'),
     canSubmit: can('submit'),
     canCancel: can('cancel'),
     canStart: can('start'),

@@ -287,3 +287,34 @@ def test_an_owner_of_another_estate_reaches_none_of_the_fund_pages(phone, fund, 
     ):
         response = phone.client.get(path, headers=phone.auth(fcast.outsider))
         assert response.status_code == 404, path
+
+
+def test_a_returned_project_is_changed_on_the_form_and_submitted_again(phone, fund, fcast):
+    cast = fcast
+    b1 = building_id(phone, cast.chair, "1栋")
+    b2 = building_id(phone, cast.chair, "2栋")
+    pid = create_project(phone, cast.chair, [b1])["id"]
+    phone.step(cast.chair, pid, "submit")
+    fund.step(cast.township, pid, "precheck_return", "请把2栋一并纳入")
+
+    returned = phone.get(cast.chair, phone.project(pid))
+    assert (returned["status"], returned["precheck_comment"]) == ("returned", "请把2栋一并纳入")
+    assert {"edit", "submit"} <= set(returned["actions"])
+    # repair-project-compose in edit mode sends the whole form back.
+    response = phone.client.patch(
+        phone.project(pid),
+        json={
+            "title": "1栋、2栋屋面防水",
+            "scope": "屋面防水层整体翻新",
+            "category": "roof_wall_leak",
+            "path": "vote",
+            "budget_fen": 4_500_000,
+            "building_ids": [b1, b2],
+            "unit_ids": [],
+        },
+        headers=phone.auth(cast.chair),
+    )
+    assert response.status_code == 200, response.json
+    changed = response.json
+    assert (changed["budget_fen"], changed["bearing_unit_count"]) == (4_500_000, 3)
+    assert phone.step(cast.chair, pid, "submit")["status"] == "submitted"

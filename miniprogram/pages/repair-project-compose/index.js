@@ -3,7 +3,7 @@ const { showError, showFormError, toast, toastSuccess } = require('../../utils/f
 const fundsApi = require('../../utils/funds-api');
 const fundsForm = require('../../utils/funds-form');
 
-// The committee starts a repair project (维修项目): what is repaired, of which category, by vote
+// The committee starts a repair project (维修项目), or changes a draft or returned one (?id=): what is repaired, of which category, by vote
 // or as an emergency, which buildings bear the cost and the budget, typed in yuan on the
 // digit keypad and sent as exact fen. It is saved as a draft; quotes and submitting come next.
 Component({
@@ -23,6 +23,7 @@ Component({
     budget: '',
     errors: {},
     submitting: false,
+    editing: false,
     titleMax: fundsForm.TITLE_MAX,
     scopeMax: fundsForm.SCOPE_MAX,
   },
@@ -30,7 +31,28 @@ Component({
   methods: {
     onLoad(query) {
       this.estateId = Number(query.estate_id);
-      return this.loadBuildings();
+      this.projectId = Number(query.id) || 0;
+      this.setData({ editing: Boolean(this.projectId) });
+      return Promise.all([this.loadBuildings(), this.projectId ? this.loadProject() : null]);
+    },
+
+    /** Editing: the form starts from the project as it is. */
+    async loadProject() {
+      try {
+        const project = await fundsApi.getProject(this.estateId, this.projectId);
+        const category = fundsForm.CATEGORIES.find((c) => c.code === project.category);
+        this.setData({
+          title: project.title,
+          scope: project.scope,
+          category: project.category,
+          categoryLabel: category ? category.label : project.category_label,
+          path: project.path,
+          buildingIds: project.buildings.map((b) => String(b.building_id)),
+          budget: fundsForm.yuanText(project.budget_fen),
+        });
+      } catch (err) {
+        showError(this, err);
+      }
     },
 
     async loadBuildings() {
@@ -104,6 +126,12 @@ Component({
         unit_ids: [],
       };
       try {
+        if (this.projectId) {
+          await fundsApi.updateProject(this.estateId, this.projectId, data);
+          toastSuccess('已保存修改');
+          wx.navigateBack();
+          return;
+        }
         const project = await fundsApi.createProject(this.estateId, data);
         toastSuccess('已保存草稿');
         // Stay "submitting" while the page is replaced, so a late tap cannot create it twice.

@@ -39,7 +39,7 @@ Component({
     },
 
     onShow() {
-      // Back from the work page: quotes, documents, budget or payments changed there.
+      // Back from the work or edit page: the project changed there.
       if (!this.openedWork) return;
       this.openedWork = false;
       this.load();
@@ -81,6 +81,11 @@ Component({
     onWork() {
       this.openedWork = true;
       wx.navigateTo({ url: `/pages/repair-project-work/index?estate_id=${this.estateId}&id=${this.projectId}` });
+    },
+
+    onEdit() {
+      this.openedWork = true;
+      wx.navigateTo({ url: `/pages/repair-project-compose/index?estate_id=${this.estateId}&id=${this.projectId}` });
     },
 
     // ---- One-tap steps: submit, authorise, start, tell the owners, sign ----
