@@ -58,7 +58,7 @@ test('an emergency repair shows its three signatures and the owners notice due',
 
   expect(textOf(page.querySelector('#sign-offs-title'))).toBe('应急维修签批 2/3（第 1 轮）');
   const rows = page.querySelectorAll('.sign-off').map(textOf);
-  expect(rows).toEqual(['业委会签批李建国 · 2026-10-03 10:00', '社区签批同意林慧 · 2026-10-03 11:00', '街道（乡镇）签批待签批']);
+  expect(rows).toEqual(['业委会签批2026-10-03 10:00李建国', '社区签批2026-10-03 11:00 · 同意林慧', '街道（乡镇）签批待签批']);
   expect(textOf(page.querySelector('#owners-told-cell'))).toBe('告知业主须于 2026-10-08 前告知');
 });
 

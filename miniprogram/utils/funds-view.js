@@ -125,8 +125,8 @@ function authorisationView(project) {
       kind,
       label,
       signed: Boolean(found),
-      text: found ? `${found.user_name} · ${formatTime(found.signed_at)}` : '待签批',
-      note: found ? found.note || '' : '',
+      text: found ? found.user_name : '待签批',
+      note: found ? [formatTime(found.signed_at), found.note].filter(Boolean).join(' · ') : '',
     };
   });
   const count = signOffs.filter((s) => s.signed).length;
