@@ -13,7 +13,7 @@ test('shows the estate balance, my unit and my building, and the movements with 
   route({ [`GET ${FUND}`]: ok(fund()), [`GET ${MOVEMENTS}`]: ok(page([movement()])) });
   const page_ = await openFund();
 
-  expect(textOf(page_.querySelector('#balance'))).toBe('阳光小区 维修资金余额¥1,234,567.89共 12 笔 · 链头 ab12cd34ef56ab78…');
+  expect(textOf(page_.querySelector('#balance'))).toBe('阳光小区 维修资金余额¥1,234,567.89共 12 笔 · 链头 ab12cd34ef56ab78…核验资金链');
   expect(textOf(page_.querySelector('.my-unit'))).toBe('1号楼10189.12 ㎡¥22,500.50');
   expect(textOf(page_.querySelector('.building'))).toBe('1号楼24 户 · 2,400.00 ㎡¥600,000.00');
   expect(textOf(page_)).toContain('我的楼栋');
@@ -99,4 +99,60 @@ test('维修项目 opens the projects, and a payment opens its project', async (
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/repair-projects/index?estate_id=7' });
   await fire(page_.querySelector('.movement'), 'click');
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/repair-project/index?estate_id=7&id=2' });
+});
+
+describe('核验资金链', () => {
+  const VERIFY = '/api/v1/estates/7/fund/verify';
+
+  test('an intact chain says every movement is as booked, with the head hash', async () => {
+    route({
+      [`GET ${FUND}`]: ok(fund()),
+      [`GET ${MOVEMENTS}`]: ok(page([])),
+      [`GET ${VERIFY}`]: ok({ ok: true, links_checked: 12, head_hash: fund().head_hash, broken: null }),
+    });
+    const page_ = await openFund();
+
+    await fire(page_.querySelector('#verify-button'), 'click');
+
+    expect(calls('GET', VERIFY)).toHaveLength(1);
+    expect(textOf(page_.querySelector('#verified'))).toBe(
+      '资金链完整：12 笔收支均与入账时一致链头 ab12cd34ef56ab78…（与小区群公布的一致即未被改动）',
+    );
+  });
+
+  test('an altered movement is named', async () => {
+    route({
+      [`GET ${FUND}`]: ok(fund()),
+      [`GET ${MOVEMENTS}`]: ok(page([])),
+      [`GET ${VERIFY}`]: ok({
+        ok: false,
+        links_checked: 5,
+        head_hash: 'x',
+        broken: { movement_id: 5, chain_seq: 5, reason: '记录内容与入账时不一致（金额、分摊或凭证被改动）' },
+      }),
+    });
+    const page_ = await openFund();
+
+    await fire(page_.querySelector('#verify-button'), 'click');
+
+    expect(textOf(page_.querySelector('#verified'))).toBe('第 5 笔已被改动：记录内容与入账时不一致（金额、分摊或凭证被改动）');
+    expect(page_.querySelector('.verified--broken')).toBeTruthy();
+  });
+
+  test('a failed check shows the message; a fund not set up offers no check', async () => {
+    route({
+      [`GET ${FUND}`]: ok(fund()),
+      [`GET ${MOVEMENTS}`]: ok(page([])),
+      [`GET ${VERIFY}`]: NETWORK_DOWN,
+    });
+    const page_ = await openFund();
+    await fire(page_.querySelector('#verify-button'), 'click');
+    expect(toastMessage(page_)).toBe('网络异常，请稍后重试');
+    expect(page_.querySelector('#verified')).toBeFalsy();
+
+    route({ [`GET ${FUND}`]: ok(fund({ exists: false })) });
+    await page_.instance.loadFund();
+    await settle();
+    expect(page_.querySelector('#verify-button')).toBeFalsy();
+  });
 });

@@ -11,6 +11,9 @@ const projectPath = (estateId, projectId) => `${projectsPath(estateId)}/${projec
 /** Resolves to the Fund: balance, buildings, my_units (exists false before the first import). */
 const getFund = (estateId) => request({ path: fundPath(estateId) });
 
+/** Recomputes the fund's hash chain; resolves to {ok, links_checked, head_hash, broken}. */
+const verifyFund = (estateId) => request({ path: `${fundPath(estateId)}/verify` });
+
 /** query: {page, page_size, building_id?}; resolves to a page of movements, newest first. */
 const listMovements = (estateId, query) => request({ path: `${fundPath(estateId)}/movements`, data: query });
 
@@ -92,6 +95,7 @@ const rateProject = (estateId, projectId, score, comment) =>
 module.exports = {
   DOCUMENT_TOO_LARGE_MESSAGE,
   getFund,
+  verifyFund,
   listMovements,
   listProjects,
   getProject,

@@ -82,6 +82,23 @@ function movementView(movement) {
   };
 }
 
+/**
+ * The chain check in plain words: every movement as it was booked, or the first one that is
+ * not, with the head hash the group was shown.
+ */
+function verifyView(result) {
+  if (result.ok) {
+    return {
+      ok: true,
+      text: result.links_checked ? `资金链完整：${result.links_checked} 笔收支均与入账时一致` : '尚无入账记录',
+      hashText: result.head_hash ? `链头 ${shortHash(result.head_hash)}` : '',
+    };
+  }
+  const { broken } = result;
+  const where = broken && broken.chain_seq ? `第 ${broken.chain_seq} 笔` : '资金链';
+  return { ok: false, text: `${where}已被改动：${broken ? broken.reason : ''}`, hashText: '' };
+}
+
 /** A project of the list: stage, budget, paid and the buildings that bear it. */
 function projectSummaryView(project) {
   return {
@@ -222,6 +239,7 @@ module.exports = {
   shortHash,
   fundView,
   movementView,
+  verifyView,
   projectSummaryView,
   documentView,
   authorisationView,

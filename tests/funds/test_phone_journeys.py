@@ -190,6 +190,10 @@ def test_the_committee_runs_a_voted_repair_and_an_owner_who_bears_it_rates_it(ph
         paid["hash"],
     )
     assert payment["my_amount_fen"] == -2_066_667
+    # 核验资金链: the owner recomputes the chain, the payment's link included.
+    verified = phone.get(cast.owner, f"/api/v1/estates/{estate_id}/fund/verify")
+    assert verified["ok"] and verified["head_hash"] == paid["hash"]
+    assert verified["links_checked"] == payment["chain_seq"]
     shown = phone.get(cast.owner, phone.project(pid))
     assert shown["status"] == "paid" and shown["payments"][0]["hash"] == paid["hash"]
     assert shown["rating"]["can_rate"] and "rate" in shown["actions"]

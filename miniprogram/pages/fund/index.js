@@ -1,3 +1,4 @@
+const { showError } = require('../../utils/feedback');
 const fundsApi = require('../../utils/funds-api');
 const fundsView = require('../../utils/funds-view');
 const pagedList = require('../../utils/paged-list');
@@ -8,7 +9,7 @@ Component({
   behaviors: [pagedList],
 
   // fundState: 'loading' | 'ready' | 'failed'; the movements keep the paged list's own states.
-  data: { fund: null, fundState: 'loading' },
+  data: { fund: null, fundState: 'loading', verifying: false, verified: null },
 
   methods: {
     onLoad(query) {
@@ -39,6 +40,19 @@ Component({
     async fetchPage(paging) {
       const body = await fundsApi.listMovements(this.estateId, paging);
       return { ...body, items: body.items.map(fundsView.movementView) };
+    },
+
+    // Anyone who sees the fund may recompute its chain: no payment can be altered unseen.
+    async onVerify() {
+      if (this.data.verifying) return;
+      this.setData({ verifying: true });
+      try {
+        this.setData({ verified: fundsView.verifyView(await fundsApi.verifyFund(this.estateId)) });
+      } catch (err) {
+        showError(this, err);
+      } finally {
+        this.setData({ verifying: false });
+      }
     },
 
     onProjects() {
