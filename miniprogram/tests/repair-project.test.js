@@ -26,7 +26,7 @@ test('shows the stage, scope, buildings, budget, quotes, the authorising vote, p
   expect(textOf(page.querySelector('#motion-cell'))).toBe('业主表决：已通过关于使用维修资金翻新1号楼屋面的表决');
   expect(textOf(page.querySelector('#precheck'))).toBe('黄* · 2026-10-05 10:00方案可行，注意施工安全');
   expect(textOf(page.querySelector('.file'))).toBe('施工合同施工合同 · 1.2 MB · 2026-10-20 10:00');
-  expect(textOf(page.querySelector('.photo'))).toBe('铺设防水卷材施工照片 · 200 KB · 2026-10-20 10:00');
+  expect(textOf(page.querySelector('.photo'))).toBe('施工照片 · 铺设防水卷材');
   expect(textOf(page.querySelector('#timeline'))).toContain('提交事前指导李*');
   // An owner with nothing to do sees no buttons.
   expect(page.querySelector('#submit-button')).toBeFalsy();
@@ -259,4 +259,20 @@ test('a returned project may be changed on the form, and coming back shows it ag
   page.instance.onShow();
   await settle();
   expect(calls('GET', DETAIL)).toHaveLength(2);
+});
+
+test('photos are fetched with the session and open in the viewer', async () => {
+  route({
+    [`GET ${DETAIL}`]: ok(project()),
+    [`GET ${DETAIL}/documents/12`]: ok('jpeg-bytes'),
+  });
+  const page = await openProject();
+  await settle();
+
+  expect(calls('GET', `${DETAIL}/documents/12`)[0].header.Authorization).toBe('Bearer access-1');
+  const path = page.instance.data.thumbs[12];
+  expect(path).toMatch(/^wxfile:\/\/tmp_/);
+  expect(page.querySelector('.photo-image').data.src).toBe(path);
+  await fire(page.querySelector('.photo-image'), 'click');
+  expect(wx.previewImage).toHaveBeenCalledWith({ urls: [path], current: path });
 });

@@ -1,6 +1,6 @@
 // The maintenance fund (公维金) API: the estate's fund and its movements, repair projects
 // (维修项目) with their quotes, authorisation, documents, budget, payments and owners' ratings.
-const { request, upload } = require('./api');
+const { download, request, upload } = require('./api');
 
 const DOCUMENT_TOO_LARGE_MESSAGE = '文件太大，请压缩后再上传';
 
@@ -80,6 +80,16 @@ async function uploadDocument(estateId, projectId, { filePath, kind, caption, fi
   }
 }
 
+/** Resolves to {document id: temp path} for those of the documents that could be fetched. */
+async function documentPaths(documents) {
+  const paths = await Promise.all(documents.map((doc) => download({ path: doc.url }).catch(() => '')));
+  const found = {};
+  documents.forEach((doc, index) => {
+    if (paths[index]) found[doc.id] = paths[index];
+  });
+  return found;
+}
+
 /** payment: {amount_fen, paid_on, payee, voucher_ids, final, overdraft_reason}; resolves to the payment (201). */
 const recordPayment = (estateId, projectId, payment) =>
   request({ method: 'POST', path: `${projectPath(estateId, projectId)}/payments`, data: payment });
@@ -109,6 +119,7 @@ module.exports = {
   notifyOwners,
   changeBudget,
   uploadDocument,
+  documentPaths,
   recordPayment,
   rateProject,
 };

@@ -19,6 +19,8 @@ const STEPS = {
 Component({
   data: {
     project: null,
+    // Photo id → its downloaded file, for the grid and the viewer.
+    thumbs: {},
     // 'loading' until the first answer, 'failed' if it never came, then 'ready'.
     state: 'loading',
     busy: '',
@@ -65,7 +67,28 @@ Component({
     },
 
     show(detail) {
-      this.setData({ project: fundsView.projectView(detail), state: 'ready' });
+      const project = fundsView.projectView(detail);
+      this.setData({ project, state: 'ready' });
+      this.loadThumbs(project.photos);
+    },
+
+    // The photos need the bearer token, so each is fetched to a temp file once; a failed one
+    // stays a grey square and is tried again on the next load.
+    async loadThumbs(photos) {
+      const missing = photos.filter((photo) => !this.data.thumbs[photo.id]);
+      if (!missing.length) return;
+      const paths = await fundsApi.documentPaths(missing);
+      const changes = {};
+      Object.keys(paths).forEach((id) => (changes[`thumbs.${id}`] = paths[id]));
+      if (Object.keys(changes).length) this.setData(changes);
+    },
+
+    onPreview(event) {
+      const { index } = event.currentTarget.dataset;
+      const { photos } = this.data.project;
+      const urls = photos.map((photo) => this.data.thumbs[photo.id]).filter(Boolean);
+      const current = this.data.thumbs[photos[index].id];
+      if (current) wx.previewImage({ urls, current });
     },
 
     onMotion() {
