@@ -26,7 +26,7 @@ test('shows the stage, scope, buildings, budget, quotes, the authorising vote, p
   expect(textOf(page.querySelector('#motion-cell'))).toBe('业主表决：已通过关于使用维修资金翻新1号楼屋面的表决');
   expect(textOf(page.querySelector('#precheck'))).toBe('黄* · 2026-10-05 10:00方案可行，注意施工安全');
   expect(textOf(page.querySelector('.file'))).toBe('施工合同施工合同 · 1.2 MB · 2026-10-20 10:00');
-  expect(textOf(page.querySelector('.photo'))).toBe('施工照片 · 铺设防水卷材');
+  expect(textOf(page.querySelector('.photo'))).toBe('铺设防水卷材');
   expect(textOf(page.querySelector('#timeline'))).toContain('提交事前指导李*');
   // An owner with nothing to do sees no buttons.
   expect(page.querySelector('#submit-button')).toBeFalsy();
@@ -174,7 +174,7 @@ test('a paid project shows its payment with its chain link', async () => {
   });
   const page = await openProject();
 
-  expect(textOf(page.querySelector('.payment'))).toBe('2026-11-02 · 安溪防水工程公司资金链第 5 笔 · c0ffee00c0ffee00…¥29,900.00');
+  expect(textOf(page.querySelector('.payment'))).toBe('安溪防水工程公司2026-11-02 · 资金链第 5 笔 · c0ffee00c0ffee00…¥29,900.00');
 });
 
 describe('the owners rating', () => {

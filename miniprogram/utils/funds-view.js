@@ -202,8 +202,7 @@ function projectView(project) {
     payments: (project.payments || []).map((p) => ({
       ...p,
       amountText: formatMoney(p.amount_fen),
-      detailText: `${p.paid_on} · ${p.payee}`,
-      hashText: p.hash ? `资金链第 ${p.chain_seq} 笔 · ${shortHash(p.hash)}` : '',
+      detailText: [p.paid_on, p.hash ? `资金链第 ${p.chain_seq} 笔 · ${shortHash(p.hash)}` : ''].filter(Boolean).join(' · '),
     })),
     rating: ratingView(project.rating, project.accepted_at),
     events: eventsView(project.events),
