@@ -276,3 +276,14 @@ test('photos are fetched with the session and open in the viewer', async () => {
   await fire(page.querySelector('.photo-image'), 'click');
   expect(wx.previewImage).toHaveBeenCalledWith({ urls: [path], current: path });
 });
+
+test('the owners notice of an emergency repair opens as a notice', async () => {
+  route({
+    [`GET ${DETAIL}`]: ok(emergencyProject({ status: 'authorised', owners_notice_id: 44, owners_told_at: '2026-10-04T03:00:00Z' })),
+  });
+  const page = await openProject();
+
+  expect(textOf(page.querySelector('#owners-told-cell'))).toBe('告知业主2026-10-04 11:00');
+  await fire(page.querySelector('#owners-told-cell'), 'click');
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/notice/index?id=44' });
+});

@@ -96,6 +96,11 @@ Component({
       if (motion) wx.navigateTo({ url: `/pages/motion/index?id=${motion.id}` });
     },
 
+    onOwnersNotice() {
+      const id = this.data.project.owners_notice_id;
+      if (id) wx.navigateTo({ url: `/pages/notice/index?id=${id}` });
+    },
+
     onOpenFile(event) {
       const { list, index } = event.currentTarget.dataset;
       openFileFor(this, this.data.project[list][index]);
