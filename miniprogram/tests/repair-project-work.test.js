@@ -117,6 +117,10 @@ describe('the vote', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({
       url: '/pages/motion-compose/index?estate_id=7&matter=use_maintenance_fund&building_ids=3',
     });
+    // Back from announcing it: the new vote is listed to cite.
+    page.instance.onShow();
+    await settle();
+    expect(calls('GET', MOTIONS)).toHaveLength(2);
   });
 
   test('a motion of the wrong buildings is refused with the rule', async () => {
