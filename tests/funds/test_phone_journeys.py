@@ -12,6 +12,33 @@ from tests.fund_support import FundApi
 from tests.ledger_support import png_bytes
 from tests.pdf_support import plain_pdf
 
+# What the pages read of each answer (miniprogram/utils/funds-view.js): a rename breaks here first.
+READS = {
+    "fund": {"estate_name", "exists", "balance_fen", "chain_length", "head_hash", "buildings"}
+    | {"my_units"},
+    "building": {"building_id", "name", "unit_count", "area_dm2", "balance_fen"},
+    "movement": {"id", "kind_label", "occurred_on", "amount_fen", "building_name", "unit_label"}
+    | {"description", "project_id", "chain_seq", "hash", "my_amount_fen"},
+    "summary": {"id", "title", "category_label", "path_label", "status", "status_label"}
+    | {"budget_fen", "paid_fen", "building_names"},
+    "project": {"title", "scope", "category", "category_label", "path", "path_label", "status"}
+    | {"status_label", "budget_fen", "approved_budget_fen", "paid_fen", "choice_reason"}
+    | {"buildings", "bearing_unit_count", "bearing_area_dm2", "quotes", "quotes_required"}
+    | {"motion", "approval_round", "sign_offs", "owners_notice_due_on", "owners_notice_id"}
+    | {"owners_told_at", "precheck_comment", "prechecked_at", "prechecked_by_name"}
+    | {"acceptance_note", "accepted_at", "accepted_by_name", "documents", "payments"}
+    | {"rating", "events", "actions", "created_at"},
+    "document": {"id", "kind", "kind_label", "caption", "filename", "content_type", "size", "url"},
+    "payment": {"id", "amount_fen", "paid_on", "payee", "hash", "chain_seq", "overdraft_reason"},
+    "rating": {"count", "average", "open_until", "my_score", "can_rate"},
+    "event": {"action_label", "actor_name", "note", "created_at"},
+}
+
+
+def reads(kind, body):
+    missing = READS[kind] - set(body)
+    assert not missing, (kind, missing)
+
 
 class Phone:
     """The requests of the fund pages, with the bodies they build."""
@@ -196,6 +223,16 @@ def test_the_committee_runs_a_voted_repair_and_an_owner_who_bears_it_rates_it(ph
     assert verified["links_checked"] == payment["chain_seq"]
     shown = phone.get(cast.owner, phone.project(pid))
     assert shown["status"] == "paid" and shown["payments"][0]["hash"] == paid["hash"]
+    reads("fund", mine)
+    reads("building", mine["buildings"][0])
+    reads("movement", payment)
+    reads("project", shown)
+    reads("document", shown["documents"][0])
+    reads("payment", shown["payments"][0])
+    reads("rating", shown["rating"])
+    reads("event", shown["events"][0])
+    listed = phone.get(cast.owner, f"/api/v1/estates/{estate_id}/repair-projects", page=1)
+    reads("summary", listed["items"][0])
     assert shown["rating"]["can_rate"] and "rate" in shown["actions"]
 
     rated = phone.post(cast.owner, phone.project(pid, "/ratings"), {"score": 4, "comment": ""}, 201)
