@@ -156,3 +156,17 @@ describe('核验资金链', () => {
     expect(page_.querySelector('#verify-button')).toBeFalsy();
   });
 });
+
+test('a building lists its movements alone, and 查看全部 lists them all again', async () => {
+  route({ [`GET ${FUND}`]: ok(fund()), [`GET ${MOVEMENTS}`]: ok(page([movement()])) });
+  const page_ = await openFund();
+
+  await fire(page_.querySelector('.building'), 'click');
+  expect(calls('GET', MOVEMENTS)[1].query).toEqual({ page: '1', page_size: '20', building_id: '3' });
+  expect(textOf(page_)).toContain('资金明细：1号楼');
+
+  page_.querySelector('#all-movements').dispatchEvent('tap');
+  await settle();
+  expect(calls('GET', MOVEMENTS)[2].query).toEqual({ page: '1', page_size: '20' });
+  expect(textOf(page_)).not.toContain('资金明细：1号楼');
+});

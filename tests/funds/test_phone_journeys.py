@@ -217,6 +217,16 @@ def test_the_committee_runs_a_voted_repair_and_an_owner_who_bears_it_rates_it(ph
         paid["hash"],
     )
     assert payment["my_amount_fen"] == -2_066_667
+    # Tapping 1栋 on 维修资金 lists its movements alone.
+    of_b1 = phone.get(
+        cast.owner,
+        f"/api/v1/estates/{estate_id}/fund/movements",
+        page=1,
+        page_size=20,
+        building_id=b1,
+    )
+    assert payment["id"] in [m["id"] for m in of_b1["items"]]
+    assert {m["building_id"] for m in of_b1["items"]} <= {b1, None}
     # 核验资金链: the owner recomputes the chain, the payment's link included.
     verified = phone.get(cast.owner, f"/api/v1/estates/{estate_id}/fund/verify")
     assert verified["ok"] and verified["head_hash"] == paid["hash"]

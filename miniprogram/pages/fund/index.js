@@ -9,7 +9,8 @@ Component({
   behaviors: [pagedList],
 
   // fundState: 'loading' | 'ready' | 'failed'; the movements keep the paged list's own states.
-  data: { fund: null, fundState: 'loading', verifying: false, verified: null },
+  // building: the building whose movements alone are listed ({building_id, name}), or null.
+  data: { fund: null, fundState: 'loading', verifying: false, verified: null, building: null },
 
   methods: {
     onLoad(query) {
@@ -38,7 +39,9 @@ Component({
     },
 
     async fetchPage(paging) {
-      const body = await fundsApi.listMovements(this.estateId, paging);
+      const { building } = this.data;
+      const query = building ? { ...paging, building_id: building.building_id } : paging;
+      const body = await fundsApi.listMovements(this.estateId, query);
       return { ...body, items: body.items.map(fundsView.movementView) };
     },
 
@@ -53,6 +56,19 @@ Component({
       } finally {
         this.setData({ verifying: false });
       }
+    },
+
+    /** A building's row lists its movements alone; tapping it again lists them all. */
+    onBuilding(event) {
+      const picked = this.data.fund.buildings[event.currentTarget.dataset.index];
+      const same = this.data.building && this.data.building.building_id === picked.building_id;
+      this.setData({ building: same ? null : { building_id: picked.building_id, name: picked.name }, items: [], page: 0, finished: false });
+      return this.reload();
+    },
+
+    onAllMovements() {
+      this.setData({ building: null, items: [], page: 0, finished: false });
+      return this.reload();
     },
 
     onProjects() {
