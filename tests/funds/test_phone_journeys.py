@@ -369,3 +369,14 @@ def test_a_returned_project_is_changed_on_the_form_and_submitted_again(phone, fu
     changed = response.json
     assert (changed["budget_fen"], changed["bearing_unit_count"]) == (4_500_000, 3)
     assert phone.step(cast.chair, pid, "submit")["status"] == "submitted"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", str(2**40), "1.5"])
+def test_a_bad_building_filter_is_a_422(phone, fcast, value):
+    response = phone.client.get(
+        f"/api/v1/estates/{phone.estate_id}/fund/movements",
+        query_string={"building_id": value},
+        headers=phone.auth(fcast.owner),
+    )
+    assert response.status_code == 422, response.json
+    assert "building_id" in response.json["error"]["fields"]
