@@ -39,7 +39,7 @@ def _ids(max_items: int, label: str, required: bool = False) -> ma.fields.List:
 
 
 class FundMovementListArgs(PageArgs, BaseSchema):
-    # A query string is text: IdField is strict (JSON ints only) and would refuse ?building_id=3.
+    # A query string's values are text: not the strict IdField of JSON bodies.
     building_id = ma.fields.Integer(
         load_default=None, validate=ma.validate.Range(min=1, max=MAX_ID, error="编号无效")
     )
