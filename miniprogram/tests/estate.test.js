@@ -62,6 +62,15 @@ test('业主表决 opens the motions of this estate', async () => {
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/motions/index?estate_id=7' });
 });
 
+test('维修资金 opens the fund of this estate', async () => {
+  route({ 'GET /api/v1/estates/7': ok(detail) });
+  const page = await openEstate();
+
+  await fire(page.querySelector('#fund-cell'), 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/fund/index?estate_id=7' });
+});
+
 test('随手拍 opens the report form for this estate, naming it for the claim link', async () => {
   route({ 'GET /api/v1/estates/7': ok(detail) });
   const page = await openEstate();

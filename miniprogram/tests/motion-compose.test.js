@@ -457,3 +457,68 @@ describe('documents', () => {
     expect(page.querySelector('#uploader').querySelector('.van-uploader__upload')).toBeUndefined();
   });
 });
+
+describe('the building scope of a use of the fund', () => {
+  const BUILDINGS = '/api/v1/directory/estates/7/buildings';
+  const buildings = ok({ items: [{ id: 3, name: '1号楼', unit_count: 24 }, { id: 4, name: '2号楼', unit_count: 30 }] });
+
+  async function fillInUse(page) {
+    await pickMatter(page, 4);
+    await fire(page.querySelector('#title'), 'change', '关于使用维修资金翻新1号楼屋面的表决');
+    await fire(page.querySelector('#body'), 'change', '预算 ¥30,000.00，由1号楼业主按面积分摊。');
+  }
+
+  test('other matters offer no scope and send none', async () => {
+    route({ [`POST ${MOTIONS}`]: ok(announcedMotion({ id: 31 }), 201) });
+    const page = await openCompose();
+    await fillIn(page);
+
+    expect(page.querySelector('#buildings')).toBeFalsy();
+    expect(calls('GET', BUILDINGS)).toHaveLength(0);
+    await announce(page);
+    expect(calls('POST', MOTIONS)[0].data).not.toHaveProperty('building_ids');
+  });
+
+  test('using the fund offers the buildings and sends the ones picked', async () => {
+    route({ [`GET ${BUILDINGS}`]: buildings, [`POST ${MOTIONS}`]: ok(announcedMotion({ id: 31 }), 201) });
+    const page = await openCompose();
+    await fillInUse(page);
+
+    expect(textOf(page)).toContain('表决范围');
+    expect(page.querySelectorAll('.building').map(textOf)).toEqual(['1号楼24 户', '2号楼30 户']);
+    await fire(page.querySelector('#buildings'), 'change', ['3']);
+    await announce(page);
+
+    expect(calls('POST', MOTIONS)[0].data).toMatchObject({ matter: 'use_maintenance_fund', building_ids: [3] });
+  });
+
+  test('none picked is the whole estate: no building_ids are sent', async () => {
+    route({ [`GET ${BUILDINGS}`]: buildings, [`POST ${MOTIONS}`]: ok(announcedMotion({ id: 31 }), 201) });
+    const page = await openCompose();
+    await fillInUse(page);
+    await announce(page);
+
+    expect(calls('POST', MOTIONS)[0].data).not.toHaveProperty('building_ids');
+  });
+
+  test('from a repair project the matter and its buildings come picked', async () => {
+    route({ [`GET ${BUILDINGS}`]: buildings });
+    const page = await openPage('motion-compose', 'onLoad', { estate_id: '7', matter: 'use_maintenance_fund', building_ids: '3,4' });
+
+    expect(page.instance.data.matter).toBe('use_maintenance_fund');
+    expect(page.instance.data.buildingIds).toEqual(['3', '4']);
+    expect(page.querySelector('#buildings').data.value).toEqual(['3', '4']);
+  });
+
+  test('buildings that fail to load say so, with a retry', async () => {
+    route({ [`GET ${BUILDINGS}`]: [NETWORK_DOWN, buildings] });
+    const page = await openCompose();
+    await pickMatter(page, 4);
+
+    expect(textOf(page.querySelector('#buildings-failed'))).toContain('楼栋暂时无法加载');
+    expect(toastMessage(page)).toBe('网络异常，请稍后重试');
+    page.querySelector('#buildings-retry').dispatchEvent('tap');
+    await settle();
+    expect(page.querySelectorAll('.building')).toHaveLength(2);
+  });
+});

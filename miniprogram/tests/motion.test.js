@@ -450,3 +450,42 @@ describe('the organiser', () => {
     expect(open.querySelector('#cancel-button')).toBeUndefined();
   });
 });
+
+describe('the scope (表决范围)', () => {
+  const BUILDINGS = '/api/v1/directory/estates/7/buildings';
+
+  test('a motion of the whole estate is put to all owners', async () => {
+    route({ 'GET /api/v1/motions/12': ok(motion({ building_ids: null })) });
+    const page = await openPage('motion', 'onLoad', { id: '12' });
+
+    expect(textOf(page.querySelector('#scope-cell'))).toBe('表决范围全体业主');
+  });
+
+  test('a use of the fund put to some buildings names them', async () => {
+    route({
+      'GET /api/v1/motions/12': ok(motion({ matter: 'use_maintenance_fund', building_ids: [3, 5] })),
+      [`GET ${BUILDINGS}`]: ok({ items: [{ id: 3, name: '1号楼' }, { id: 4, name: '2号楼' }, { id: 5, name: '3号楼' }] }),
+    });
+    const page = await openPage('motion', 'onLoad', { id: '12' });
+
+    expect(textOf(page.querySelector('#scope-cell'))).toBe('表决范围1号楼、3号楼业主');
+  });
+
+  test('names the server sends are used as they are', async () => {
+    route({ 'GET /api/v1/motions/12': ok(motion({ building_ids: [3], building_names: ['1号楼'] })) });
+    const page = await openPage('motion', 'onLoad', { id: '12' });
+
+    expect(textOf(page.querySelector('#scope-cell'))).toBe('表决范围1号楼业主');
+    expect(calls('GET', BUILDINGS)).toHaveLength(0);
+  });
+
+  test('without the directory it still says only some buildings vote', async () => {
+    route({
+      'GET /api/v1/motions/12': ok(motion({ building_ids: [3] })),
+      [`GET ${BUILDINGS}`]: fail(404, 'not_found', '小区不存在'),
+    });
+    const page = await openPage('motion', 'onLoad', { id: '12' });
+
+    expect(textOf(page.querySelector('#scope-cell'))).toBe('表决范围部分楼栋业主');
+  });
+});

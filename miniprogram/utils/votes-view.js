@@ -104,6 +104,17 @@ function countdownText(motion, now = Date.now()) {
 
 // ---- Views ----
 
+/**
+ * 表决范围: "全体业主" for a motion of the whole estate, else its buildings' names; names maps a
+ * building id to its name where the answer carries only ids ('' until they are known).
+ */
+function scopeText(motion, names = {}) {
+  const ids = motion.building_ids;
+  if (!ids || !ids.length) return '全体业主';
+  const found = motion.building_names || ids.map((id) => names[id]).filter(Boolean);
+  return found.length === ids.length ? `${found.join('、')}业主` : '';
+}
+
 const labelOf = (labels, code, given) => given || labels[code] || code || '';
 
 /** One bar: what it counts, how much of what, its share and width. */
@@ -159,6 +170,7 @@ function motionView(motion, now = Date.now()) {
     turnoutText,
     metaText: [turnoutText, countdown].filter(Boolean).join(' · '),
     turnoutBars: turnoutBars(turnout),
+    scopeText: scopeText(motion),
     outcomeText: result ? result.outcome_label : '',
     outcomeTagType: result ? OUTCOME_TAG_TYPES[result.outcome] || 'default' : '',
     myBallotText: myBallotText(motion.my_ballot),
@@ -278,6 +290,7 @@ module.exports = {
   barStyle,
   durationText,
   countdownText,
+  scopeText,
   motionView,
   resultView,
   ballotView,

@@ -57,6 +57,10 @@ Component({
       wx.navigateTo({ url: `/pages/motions/index?estate_id=${this.estateId}` });
     },
 
+    onFund() {
+      wx.navigateTo({ url: `/pages/fund/index?estate_id=${this.estateId}` });
+    },
+
     onReport() {
       const name = encodeURIComponent(this.data.estate.name);
       wx.navigateTo({ url: `/pages/ticket-report/index?estate_id=${this.estateId}&name=${name}` });

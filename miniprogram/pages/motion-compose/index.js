@@ -1,10 +1,14 @@
 const { showError, showFormError, toast, toastSuccess } = require('../../utils/feedback');
 const clock = require('../../utils/clock');
+const { listBuildings } = require('../../utils/estates');
 const votesApi = require('../../utils/votes-api');
 const votesForm = require('../../utils/votes-form');
 
 const WAITING = '等待上传';
 const IMAGE_NAME = /\.(jpe?g|png)$/i;
+// Art. 278 (5): using the fund is decided by the owners of the buildings that bear the cost, so
+// that matter may be put to some buildings only.
+const SCOPED_MATTER = 'use_maintenance_fund';
 
 /** The form's four picked parts, and the ISO times the API takes from them. */
 function timesData({ opensDate, opensTime, closesDate, closesTime }) {
@@ -26,6 +30,11 @@ Component({
     matter: '',
     matterLabel: '',
     thresholdText: '',
+    // The building scope of a use of the fund: picked building ids (strings, as van-checkbox
+    // hands them back); none picked means the whole estate votes.
+    buildings: [],
+    buildingIds: [],
+    buildingsState: '',
     showMatters: false,
     title: '',
     body: '',
@@ -60,6 +69,10 @@ Component({
       // Until the organiser picks a closing of their own, it follows the opening a week later.
       this.closesChosen = false;
       this.setData(timesData(votesForm.defaultTimes(Date.now())));
+      // From a repair project: the fund's matter, scoped to the buildings bearing its cost.
+      const preset = votesForm.MATTERS.findIndex(({ code }) => code === query.matter);
+      if (preset >= 0) this.onPickMatter({ detail: { index: preset } });
+      if (query.building_ids) this.setData({ buildingIds: String(query.building_ids).split(',').filter(Boolean) });
     },
 
     // ---- Matter, title and text ----
@@ -75,6 +88,26 @@ Component({
     onPickMatter(event) {
       const { code, label, thresholdText } = votesForm.MATTERS[event.detail.index];
       this.setData({ matter: code, matterLabel: label, thresholdText, showMatters: false, 'errors.matter': '' });
+      if (code === SCOPED_MATTER && !this.data.buildingsState) this.loadBuildings();
+    },
+
+    async loadBuildings() {
+      this.setData({ buildingsState: 'loading' });
+      try {
+        const body = await listBuildings(this.estateId);
+        this.setData({ buildings: body.items, buildingsState: 'ready' });
+      } catch (err) {
+        this.setData({ buildingsState: 'failed' });
+        showError(this, err);
+      }
+    },
+
+    onRetryBuildings() {
+      return this.loadBuildings();
+    },
+
+    onBuildings(event) {
+      this.setData({ buildingIds: event.detail, 'errors.building_ids': '' });
     },
 
     onTitle(event) {
@@ -230,6 +263,7 @@ Component({
         closes_at: closesAt,
         attachment_ids: uploads.filter((upload) => upload.status === 'done').map((upload) => upload.id),
       };
+      if (matter === SCOPED_MATTER && this.data.buildingIds.length) data.building_ids = this.data.buildingIds.map(Number);
       try {
         const motion = await votesApi.createMotion(this.estateId, data);
         toastSuccess('已公告');

@@ -1,3 +1,4 @@
+const { listBuildings } = require('../../utils/estates');
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const { openFileFor } = require('../../utils/files');
 const votesApi = require('../../utils/votes-api');
@@ -10,6 +11,7 @@ const TICK_MS = 30 * 1000;
 Component({
   data: {
     motion: null,
+    scopeText: '',
     choices: votesView.CHOICES,
     pendingChoice: '',
     confirmText: '',
@@ -55,7 +57,8 @@ Component({
     /** Shows a Motion from any answer and keeps its countdown running while it can change. */
     show(detail) {
       this.detail = detail;
-      this.setData({ motion: votesView.motionView(detail) });
+      this.setData({ motion: votesView.motionView(detail), scopeText: this.scopeOf(detail) });
+      if (!this.data.scopeText) this.loadBuildingNames(detail.estate_id);
       if (!['announced', 'open'].includes(detail.status)) this.stopTicking();
       else if (!this.timer) this.timer = setInterval(() => this.tick(), TICK_MS);
     },
@@ -63,6 +66,22 @@ Component({
     // Recomputed from the answer already here: the countdown, and 立即计票 once closes_at passes.
     tick() {
       this.setData({ motion: votesView.motionView(this.detail) });
+    },
+
+    scopeOf(detail) {
+      return votesView.scopeText(detail, this.buildingNames);
+    },
+
+    // A motion put to some buildings names them by id: their names come from the directory.
+    async loadBuildingNames(estateId) {
+      try {
+        const body = await listBuildings(estateId);
+        this.buildingNames = Object.fromEntries(body.items.map((b) => [b.id, b.name]));
+        this.setData({ scopeText: this.scopeOf(this.detail) || '部分楼栋业主' });
+      } catch (err) {
+        // Silent: the scope then reads 部分楼栋业主, and the motion itself is all there.
+        this.setData({ scopeText: '部分楼栋业主' });
+      }
     },
 
     stopTicking() {
