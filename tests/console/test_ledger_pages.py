@@ -159,6 +159,7 @@ def test_officer_opens_the_queue_and_sees_that_it_is_empty(client, cast, period)
         Role.TOWNSHIP_OFFICER,
         ScopeKind.TOWNSHIP,
         community.township_id,
+        "黄伟",
     )
     sign_in(client, "township1")
 
