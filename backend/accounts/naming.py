@@ -1,20 +1,22 @@
 """How a person is named to a given viewer: the one place that decides it (DESIGN.md "People
 and trails").
 
-Staff and committee of the estate read names in full (they must know who acted); owners read
-them masked (张*); a person always reads their own name unmasked. Someone with no real name on
-record (an owner who never claimed, an old account) is "用户", never the WeChat default
-nickname: "微信用户" names nobody.
+Staff and committee of the estate read names in full (they must know who acted); owners and
+the property company read them masked (张*); a person always reads their own name unmasked.
+Someone with no real name on record (an owner who never claimed, an old account) is "用户",
+never the WeChat default nickname: "微信用户" names nobody.
 """
 
-from backend.access.roles import STAFF_ROLES, VERIFIER_ROLES
+from backend.access.roles import STAFF_ROLES, Role
 from backend.access.scope import roles_on_estate
 from backend.accounts.models import User
 from backend.common.masking import mask_name
 from backend.places.models import Estate
 
-# Who reads names in full on an estate: its committee and manager, and the officers over it.
-FULL_NAME_ROLES = frozenset({*VERIFIER_ROLES, *STAFF_ROLES})
+# Who reads names in full on an estate: its committee and the staff over it. Not the property
+# manager: the company is what the trails supervise (a claim's details are another matter:
+# claims.services.claim_detail shows them to every verifier, and records each look).
+FULL_NAME_ROLES = frozenset({Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, *STAFF_ROLES})
 UNNAMED = "用户"
 
 

@@ -49,7 +49,10 @@ class ClaimDetailSchema(OwnClaimSchema):
     unit_number = ma.fields.String(attribute="unit.number")
     owner_of_record_match = ma.fields.String(
         allow_none=True,
-        metadata={"enum": list(MATCH_LABELS), "description": "实名与房屋清册产权人是否一致"},
+        metadata={
+            "description": "实名与房屋清册产权人是否一致：match / mismatch / unregistered；"
+            "申请人本人查看时为 null"
+        },
     )
     owner_of_record_match_label = ma.fields.Function(
         lambda c: MATCH_LABELS.get(c.owner_of_record_match), allow_none=True

@@ -70,7 +70,9 @@ def register_workbook(seed: int = 278) -> bytes:
     book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = "房屋清册"
-    sheet.append([*PLACE_COLUMNS.values(), *UNIT_COLUMNS.values()])
+    # Without the optional 产权人 column: the demo's owners of record are set with its people.
+    units = [title for key, title in UNIT_COLUMNS.items() if key != "owner_of_record"]
+    sheet.append([*PLACE_COLUMNS.values(), *units])
     for township, communities in TREE.items():
         for community, estates in communities.items():
             for estate in estates:
@@ -238,6 +240,13 @@ def _estate_people(n: int, estate: Estate) -> None:
         accounts.grant(f"demo-owner-{n}-{k}", Role.OWNER, ScopeKind.UNIT, unit.id)
         _name(f"demo-owner-{n}-{k}", OWNER_NAMES[k % len(OWNER_NAMES)], f"1385{n:03d}{k:04d}")
     accounts.grant(f"demo-owner-{n}-1", Role.OWNER, ScopeKind.UNIT, units[10].id)
+    # The housing authority's owners of record: the verified owners', and for the two waiting
+    # claims one that matches the claimant's name (-11) and one that does not (-12).
+    for k, unit in enumerate(units[:10], start=1):
+        unit.owner_of_record_name = OWNER_NAMES[k % len(OWNER_NAMES)]
+    units[10].owner_of_record_name = OWNER_NAMES[1]  # demo-owner-N-1's second unit
+    units[11].owner_of_record_name = OWNER_NAMES[11 % len(OWNER_NAMES)]
+    units[12].owner_of_record_name = "洪金山"
     for k, unit in enumerate(units[11:13], start=11):
         openid = f"demo-claimant-{n}-{k}"
         user = _user(openid)
