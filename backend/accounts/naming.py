@@ -24,6 +24,7 @@ class Naming:
     """Names as one viewer sees them on one estate (or outside any estate: staff only)."""
 
     def __init__(self, viewer: User | None, full: bool):
+        self.viewer = viewer
         self.viewer_id = viewer.id if viewer is not None else None
         self.full = full
 

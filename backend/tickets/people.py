@@ -40,6 +40,9 @@ def shown_label(stored: str, actor: User | None, naming: Naming) -> str:
     if actor is None:
         return stored
     role_label = stored.split(" ", 1)[0]
+    if role_label == ROLE_LABELS[Role.OWNER]:
+        # A reporting owner is not a workflow's actor: masked to all but themself, as in lists.
+        naming = Naming(naming.viewer, full=False)
     return naming.label(role_label, actor)
 
 

@@ -264,7 +264,8 @@ def _event_row(event) -> dict:
             if before and after and before != after
             else STATUS_LABELS.get(after, "")
         ),
-        "by": event.actor_label,
+        # Named for the reader by queries.detail_view: staff read names in full.
+        "by": getattr(event, "shown_label", event.actor_label),
         "note": event.note or "",
         "level": LEVEL_LABELS[event.escalation_level],
         # The report's own photos head the page; the history shows those of later steps.
