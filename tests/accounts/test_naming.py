@@ -129,3 +129,12 @@ def test_someone_without_a_real_name_is_never_called_by_the_wechat_nickname(make
     viewer = make.user(real_name="李建国")
     assert Naming(viewer, full=True).name(nobody) == "用户"
     assert naming_for(viewer, None).name(nobody) == "用户"
+
+
+def test_login_answers_with_my_own_name_not_the_wechat_nickname(client, make, fake_wechat):
+    make.user(openid="wx-named", real_name="王芳")
+    named = client.post("/api/v1/auth/wechat-login", json={"code": "fake:wx-named"})
+    assert named.status_code == 200, named.json
+    assert named.json["user"]["display_name"] == "王芳"
+    fresh = client.post("/api/v1/auth/wechat-login", json={"code": "fake:wx-new"})
+    assert fresh.json["user"]["display_name"] == "用户"
