@@ -138,3 +138,23 @@ def test_login_answers_with_my_own_name_not_the_wechat_nickname(client, make, fa
     assert named.json["user"]["display_name"] == "王芳"
     fresh = client.post("/api/v1/auth/wechat-login", json={"code": "fake:wx-new"})
     assert fresh.json["user"]["display_name"] == "用户"
+
+
+def test_a_notice_names_its_author_in_full_to_the_committee_and_masked_to_owners(
+    client, make, auth
+):
+    from backend.access.roles import Role
+    from backend.notices import services as notices
+
+    estate = make.estate()
+    owner = make.member(Role.OWNER, make.unit(estate))
+    member = make.member(Role.COMMITTEE_MEMBER, estate, make.user(real_name="王芳"))
+    chair = make.member(Role.COMMITTEE_CHAIR, estate, make.user(real_name="李建国"))
+    notice = notices.publish(chair, "estate", estate.id, "停水通知", "周六停水")
+
+    def author_as(person):
+        response = client.get(f"/api/v1/notices/{notice.id}", headers=auth(person))
+        assert response.status_code == 200, response.json
+        return response.json["author_name"]
+
+    assert (author_as(member), author_as(owner), author_as(chair)) == ("李建国", "李**", "李建国")
