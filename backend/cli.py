@@ -41,9 +41,10 @@ def import_register(path: Path):
 @click.argument("role")
 @click.argument("scope_kind")
 @click.argument("scope_id", type=int)
-def grant(openid, role, scope_kind, scope_id):
+@click.option("--real-name", help="Their real name, named in every trail (needed once).")
+def grant(openid, role, scope_kind, scope_id, real_name):
     """Give a mini-program user (by openid) a role on a place."""
-    membership = _run(lambda: accounts.grant(openid, role, scope_kind, scope_id))
+    membership = _run(lambda: accounts.grant(openid, role, scope_kind, scope_id, real_name))
     click.echo(f"granted {membership.role} on {membership.scope_kind} {membership.scope_id}")
 
 
@@ -57,11 +58,14 @@ def grant(openid, role, scope_kind, scope_id):
     default=lambda: read("LINLI_STAFF_PASSWORD"),
     help="Defaults to $LINLI_STAFF_PASSWORD, else asked for.",
 )
-def create_staff(username, role, scope_kind, scope_id, password):
+@click.option("--real-name", required=True, help="Their real name, named in every trail.")
+def create_staff(username, role, scope_kind, scope_id, password, real_name):
     """Create a console account (auditor, officer, admin) with a password."""
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = _run(lambda: accounts.create_staff(username, password, role, scope_kind, scope_id))
+    user = _run(
+        lambda: accounts.create_staff(username, password, role, scope_kind, scope_id, real_name)
+    )
     click.echo(f"created staff user {user.username} ({role} on {scope_kind} {scope_id})")
 
 

@@ -9,17 +9,29 @@ from backend.places.models import Estate, Unit
 def test_grant_creates_user_and_role_once(runner, make):
     estate = make.estate()
     args = ["linli", "grant", "wx-openid-1", "committee_member", "estate", str(estate.id)]
-    assert runner.invoke(args=args).exit_code == 0
-    assert runner.invoke(args=args).exit_code == 0
+    assert runner.invoke(args=[*args, "--real-name", "王芳"]).exit_code == 0
+    assert runner.invoke(args=args).exit_code == 0  # the name is on record from the first
     membership = db.session.query(Membership).one()
     assert (membership.role, membership.estate_id) == ("committee_member", estate.id)
+    assert membership.user.real_name == "王芳"
+
+
+def test_grant_of_a_workflow_role_asks_for_a_real_name(runner, make):
+    estate = make.estate()
+    args = ["linli", "grant", "wx-openid-2", "committee_member", "estate", str(estate.id)]
+    result = runner.invoke(args=args)
+    assert result.exit_code != 0 and "真实姓名" in result.output and "real_name" in result.output
+    assert db.session.query(Membership).count() == 0
 
 
 def test_grant_refuses_wrong_scope_and_unknown_place(runner, make):
     estate = make.estate()
-    wrong = runner.invoke(args=["linli", "grant", "x", "auditor", "estate", str(estate.id)])
+    named = ["--real-name", "王芳"]
+    wrong = runner.invoke(args=["linli", "grant", "x", "auditor", "estate", str(estate.id), *named])
     assert wrong.exit_code != 0 and "角色与范围不匹配" in wrong.output
-    missing = runner.invoke(args=["linli", "grant", "x", "committee_member", "estate", "999"])
+    missing = runner.invoke(
+        args=["linli", "grant", "x", "committee_member", "estate", "999", *named]
+    )
     assert missing.exit_code != 0 and "不存在" in missing.output
     assert db.session.query(Membership).count() == 0
 
@@ -27,7 +39,7 @@ def test_grant_refuses_wrong_scope_and_unknown_place(runner, make):
 def test_create_staff_hashes_password_and_refuses_a_taken_username(runner, make):
     community = make.community()
     args = ["linli", "create-staff", "auditor-x", "auditor", "community", str(community.id),
-            "--password", "long-enough-pw"]  # fmt: skip
+            "--password", "long-enough-pw", "--real-name", "林慧"]  # fmt: skip
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     user = db.session.query(User).filter_by(username="auditor-x").one()
@@ -48,6 +60,8 @@ def test_create_staff_refuses_short_password_and_owner_role(runner, make):
             str(community.id),
             "--password",
             "short",
+            "--real-name",
+            "林慧",
         ]  # fmt: skip
     )
     assert short.exit_code != 0 and "8" in short.output
@@ -61,6 +75,8 @@ def test_create_staff_refuses_short_password_and_owner_role(runner, make):
             str(community.id),
             "--password",
             "long-enough-pw",
+            "--real-name",
+            "林慧",
         ]  # fmt: skip
     )
     assert owner.exit_code != 0
@@ -87,7 +103,7 @@ def _staff(make, username="auditor-z"):
     from backend.accounts import services as accounts
 
     return accounts.create_staff(
-        username, "long-enough-pw", "auditor", "community", make.community().id
+        username, "long-enough-pw", "auditor", "community", make.community().id, "林慧"
     )
 
 

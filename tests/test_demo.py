@@ -162,3 +162,26 @@ def test_demo_estate_shows_its_whole_public_record_to_an_owner(demo, client, aut
     assert client.get(photo, headers=auth(owner)).status_code == 200
     township = db.session.scalar(select(Notice).where(Notice.audience_kind == "township"))
     assert township.attachment_count == 2
+
+
+def test_every_demo_actor_has_a_real_name_and_claims_meet_the_register(demo):
+    from backend.access.models import Membership
+    from backend.claims.models import Claim
+    from backend.claims.services import owner_of_record_match
+
+    actors = (
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role != "owner")
+        )
+        .unique()
+        .all()
+    )
+    assert actors and all(u.real_name and u.real_name != "微信用户" for u in actors)
+    names = {u.real_name for u in actors}
+    assert len(names) == len({u.id for u in actors})  # one name each: trails tell them apart
+    matches = sorted(
+        owner_of_record_match(c.real_name, c.unit) for c in db.session.scalars(select(Claim))
+    )
+    assert set(matches) == {"match", "mismatch"}

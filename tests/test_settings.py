@@ -75,7 +75,12 @@ def test_console_passwords_are_hashed_with_the_configured_method(app, make):
     from backend.accounts import services as accounts
 
     staff = accounts.create_staff(
-        "hash-check", "long-enough-pw", Role.COUNTY_OFFICER, ScopeKind.COUNTY, make.county().id
+        "hash-check",
+        "long-enough-pw",
+        Role.COUNTY_OFFICER,
+        ScopeKind.COUNTY,
+        make.county().id,
+        "周敏",
     )
     assert staff.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
     assert accounts.authenticate_staff("hash-check", "long-enough-pw").id == staff.id

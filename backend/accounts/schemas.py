@@ -4,6 +4,7 @@ masked."""
 import marshmallow as ma
 
 from backend.access.roles import ROLE_LABELS
+from backend.accounts.naming import UNNAMED
 from backend.common.schemas import BaseSchema, UtcDateTime
 
 
@@ -21,7 +22,8 @@ class RefreshArgs(BaseSchema):
 
 class UserBriefSchema(ma.Schema):
     id = ma.fields.Integer()
-    display_name = ma.fields.String()
+    # The signed-in person's own name (unmasked), not the WeChat nickname "微信用户".
+    display_name = ma.fields.Function(lambda user: user.real_name or UNNAMED)
 
 
 class SessionSchema(ma.Schema):

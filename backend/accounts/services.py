@@ -8,11 +8,15 @@ from backend.access.lineage import estate_id_of_scope, scope_names
 from backend.access.models import Membership
 from backend.access.roles import SCOPE_OF_ROLE, STAFF_ROLES, Role, ScopeKind
 from backend.accounts.models import RefreshToken, User
+from backend.accounts.naming import shown_name
 from backend.common.clock import utcnow
 from backend.common.schemas import CONTROL_CHARS
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Unauthorized, ValidationFailed
 from backend.extensions import db
+
+REAL_NAME_MAX = 32
+REAL_NAME_ERROR = "请填写 2 到 32 个字的真实姓名"
 
 
 def revoke_api_tokens(user_id: int) -> None:
@@ -42,11 +46,18 @@ def hash_password(password: str) -> str:
 
 
 @unit_of_work
-def create_staff(username: str, password: str, role: str, scope_kind: str, scope_id: int) -> User:
-    """Create a console user with a hashed password and one role.
+def create_staff(
+    username: str,
+    password: str,
+    role: str,
+    scope_kind: str,
+    scope_id: int,
+    real_name: str | None = None,
+) -> User:
+    """Create a console user with a hashed password, their real name and one role.
 
     :raises Conflict: username taken.
-    :raises ValidationFailed: not a staff role, or the wrong kind of place.
+    :raises ValidationFailed: not a staff role, the wrong kind of place, or no real name.
     """
     if role not in STAFF_ROLES:
         raise ValidationFailed("控制台账号只能授予监管角色", fields={"role": ["不是监管角色"]})
@@ -55,6 +66,7 @@ def create_staff(username: str, password: str, role: str, scope_kind: str, scope
     if db.session.scalar(select(User).where(User.username == username)):
         raise Conflict("该用户名已存在")
     user = User(username=username, display_name=username, password_hash=hash_password(password))
+    take_real_name(user, real_name)
     db.session.add(user)
     db.session.flush()
     add_membership(user, role, scope_kind, scope_id)
@@ -79,18 +91,36 @@ def authenticate_staff(username: str, password: str) -> User:
 
 
 @unit_of_work
-def grant(openid: str, role: str, scope_kind: str, scope_id: int) -> Membership:
-    """Give the mini-program user ``openid`` a role on a place (created on first grant).
+def grant(
+    openid: str, role: str, scope_kind: str, scope_id: int, real_name: str | None = None
+) -> Membership:
+    """Give the mini-program user ``openid`` a role on a place (created on first grant),
+    recording their real name if given.
 
-    :raises ValidationFailed: unknown role or wrong kind of place for it.
+    :raises ValidationFailed: unknown role, wrong kind of place for it, or no real name on
+        record for a role that acts in a workflow.
     :raises NotFound: no such place.
     """
     user = db.session.scalar(select(User).where(User.openid == openid))
     if user is None:
         user = User(openid=openid, display_name="微信用户")
         db.session.add(user)
-        db.session.flush()
+    take_real_name(user, real_name)
+    db.session.flush()
     return add_membership(user, role, scope_kind, scope_id)
+
+
+def take_real_name(user: User, real_name: str | None) -> None:
+    """Record ``real_name`` on ``user`` when given (trimmed, 2 to 32 characters).
+
+    :raises ValidationFailed: a name too short, too long or with control characters.
+    """
+    if real_name is None:
+        return
+    real_name = real_name.strip()
+    if not 2 <= len(real_name) <= REAL_NAME_MAX or CONTROL_CHARS.search(real_name):
+        raise ValidationFailed("请填写真实姓名", fields={"real_name": [REAL_NAME_ERROR]})
+    user.real_name = real_name
 
 
 def add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Membership:
@@ -103,6 +133,12 @@ def add_membership(user: User, role: str, scope_kind: str, scope_id: int) -> Mem
         role = Role(role)
     except ValueError:
         raise ValidationFailed("未知角色", fields={"role": [f"可选：{', '.join(Role)}"]}) from None
+    # Whoever acts in a workflow is named in its trail (DESIGN.md "People and trails");
+    # an owner's name comes with the claim that made them one.
+    if role != Role.OWNER and not user.real_name:
+        raise ValidationFailed(
+            "授予该角色前请先登记真实姓名", fields={"real_name": [REAL_NAME_ERROR]}
+        )
     if SCOPE_OF_ROLE[role] != scope_kind:
         raise ValidationFailed(
             "角色与范围不匹配",
@@ -143,7 +179,8 @@ def profile(user: User) -> dict:
     ]
     return {
         "id": user.id,
-        "display_name": user.display_name,
+        # My own name as I see it (unmasked), not the WeChat nickname "微信用户".
+        "display_name": shown_name(user, user, None),
         "user": user,
         "memberships": memberships,
     }

@@ -36,6 +36,17 @@ class EstateClaims(MethodView):
         return services.create_claim(current_user(), estate_id, **args)
 
 
+@blp.route("/claims/<int:claim_id>")
+class ClaimItem(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, schemas.ClaimDetailSchema)
+    def get(self, claim_id):
+        """One claim in full for its estate's committee and manager (the read is recorded),
+        with how the name compares with the register's owner of record; or my own claim."""
+        return services.claim_detail(current_user(), claim_id)
+
+
 @blp.route("/claims/<int:claim_id>/verify")
 class VerifyClaim(MethodView):
     decorators = [login_required]

@@ -48,3 +48,15 @@ class Claim(db.Model):
 
 # Claim lists, newest first by when the claim was made (shown on it); id breaks ties.
 CLAIMS_NEWEST_FIRST = (Claim.created_at.desc(), Claim.id.desc())
+
+
+class ClaimView(db.Model):
+    """One look at a claim's details with the claimant's full name and phone: who, when,
+    which claim (DESIGN.md: viewing a claimant's full name and phone is recorded)."""
+
+    __table_args__ = (Index("ix_claim_view_claim", "claim_id", "viewed_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id"))
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

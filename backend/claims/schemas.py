@@ -1,5 +1,6 @@
 """Request and response shapes for claims and for me (which lists my claims). Names and
-phones are masked."""
+phones are masked in lists; a person reads their own unmasked, and a verifier reads one
+claim's in full (claims.services.claim_detail records it)."""
 
 import marshmallow as ma
 
@@ -29,13 +30,44 @@ class ClaimSchema(ma.Schema):
     decided_at = UtcDateTime(allow_none=True)
 
 
+MATCH_LABELS = {"match": "匹配", "mismatch": "不匹配", "unregistered": "未登记"}
+
+
+class OwnClaimSchema(ClaimSchema):
+    """A claim as its claimant reads it: their own name and phone, unmasked."""
+
+    real_name = ma.fields.String()
+    phone = ma.fields.String()
+
+
+class ClaimDetailSchema(OwnClaimSchema):
+    """One claim in full, for its estate's verifiers (each read is recorded) or its
+    claimant; the comparison with the owner of record is for verifiers only (null to the
+    claimant), and the recorded name itself is never sent."""
+
+    building_name = ma.fields.String(attribute="unit.building.name")
+    unit_number = ma.fields.String(attribute="unit.number")
+    owner_of_record_match = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "实名与房屋清册产权人是否一致：match / mismatch / unregistered；"
+            "申请人本人查看时为 null"
+        },
+    )
+    owner_of_record_match_label = ma.fields.Function(
+        lambda c: MATCH_LABELS.get(c.owner_of_record_match), allow_none=True
+    )
+
+
 class MeSchema(ma.Schema):
+    """My own page: a person always sees their own details unmasked (DESIGN.md)."""
+
     id = ma.fields.Integer()
     display_name = ma.fields.String()
-    real_name = ma.fields.Function(lambda me: mask_name(me["user"].real_name))
-    phone = ma.fields.Function(lambda me: mask_phone(me["user"].phone))
+    real_name = ma.fields.Function(lambda me: me["user"].real_name, allow_none=True)
+    phone = ma.fields.Function(lambda me: me["user"].phone, allow_none=True)
     memberships = ma.fields.List(ma.fields.Nested(MembershipSchema))
-    claims = ma.fields.List(ma.fields.Nested(ClaimSchema))
+    claims = ma.fields.List(ma.fields.Nested(OwnClaimSchema))
 
 
 class ClaimCreateArgs(BaseSchema):

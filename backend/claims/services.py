@@ -1,5 +1,7 @@
 """Owners' claims: made by the owner, decided by the estate's verifiers, listed in scope."""
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -9,7 +11,7 @@ from backend.access.roles import STAFF_ROLES, VERIFIER_ROLES, Role, ScopeKind
 from backend.access.scope import get_estate_for, require_estate_role, roles_on_estate
 from backend.accounts import services as accounts
 from backend.accounts.models import User
-from backend.claims.models import CLAIMS_NEWEST_FIRST, Claim
+from backend.claims.models import CLAIMS_NEWEST_FIRST, Claim, ClaimView
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
 from backend.common.unit_of_work import unit_of_work
@@ -96,6 +98,9 @@ def verify_claim(user: User, claim_id: int) -> Claim:
     """Verify a claim against the register: the claimant becomes an owner of the unit."""
     claim = _claim_for_verifier(user, claim_id)
     claim.status, claim.decided_by_id, claim.decided_at = "verified", user.id, utcnow()
+    # The verified claim's name is the owner's name on record from now on.
+    if not claim.user.real_name:
+        claim.user.real_name, claim.user.phone = claim.real_name, claim.phone
     accounts.add_membership(claim.user, Role.OWNER, ScopeKind.UNIT, claim.unit_id)
     return claim
 
@@ -107,6 +112,40 @@ def reject_claim(user: User, claim_id: int, reason: str) -> Claim:
     claim.status, claim.reason = "rejected", reason
     claim.decided_by_id, claim.decided_at = user.id, utcnow()
     return claim
+
+
+@unit_of_work
+def claim_detail(user: User, claim_id: int) -> Claim:
+    """One claim in full. Its estate's committee and manager read the claimant's full name
+    and phone (the decision needs them) and how the name compares with the register's owner
+    of record, and each such look is recorded; the claimant reads their own claim, without
+    the comparison (a claimant never learns what the register holds).
+
+    :raises NotFound: unknown claim, or not the caller's own and its estate outside their scope.
+    :raises Forbidden: the caller sees the estate but does not verify there.
+    """
+    claim = db.session.scalar(select(Claim).options(*_CLAIM_DISPLAY).where(Claim.id == claim_id))
+    if claim is None:
+        raise NotFound()
+    if claim.user_id == user.id:
+        claim.owner_of_record_match = None
+        return claim
+    require_estate_role(user, claim.estate_id, VERIFIER_ROLES)
+    db.session.add(ClaimView(claim_id=claim.id, estate_id=claim.estate_id, viewer_id=user.id))
+    claim.owner_of_record_match = owner_of_record_match(claim.real_name, claim.unit)
+    return claim
+
+
+# Several owners of record share a cell: "张三、李四", "张三,李四", "张三 李四".
+_NAME_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+def owner_of_record_match(real_name: str, unit: Unit) -> str:
+    """``match``, ``mismatch``, or ``unregistered`` (the register has no owner of record)."""
+    if not unit.owner_of_record_name:
+        return "unregistered"
+    recorded = {n for n in _NAME_SEPARATORS.split(unit.owner_of_record_name) if n}
+    return "match" if "".join(real_name.split()) in recorded else "mismatch"
 
 
 def claims_of(user: User) -> list[Claim]:

@@ -49,6 +49,20 @@ OWNER_NAMES = [
     "蔡淑芬",
 ]
 
+# Committee members, managers and staff act in workflows, so each has a real name on record
+# (DESIGN.md "People and trails"): the n-th of them is SURNAMES[n % 20] + GIVEN[n // 20 % 20],
+# distinct for the demo's fewer than 400 people.
+SURNAMES = "陈林黄张李王吴刘蔡杨郑谢许洪苏曾叶周廖庄"
+GIVEN = (
+    "志明 秀兰 建华 丽芳 国强 淑贞 文杰 美玲 永福 雅婷 "
+    "伟民 春梅 金水 碧霞 振宇 惠珍 海涛 玉凤 清泉 佳慧"
+).split()
+
+
+def actor_name(n: int) -> str:
+    """The demo's n-th actor's real name (deterministic, so the README can name them)."""
+    return SURNAMES[n % len(SURNAMES)] + GIVEN[n // len(SURNAMES) % len(GIVEN)]
+
 
 def register_workbook(seed: int = 278) -> bytes:
     """The demo county's unit register as an .xlsx file (also the sample in config/samples)."""
@@ -56,7 +70,9 @@ def register_workbook(seed: int = 278) -> bytes:
     book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = "房屋清册"
-    sheet.append([*PLACE_COLUMNS.values(), *UNIT_COLUMNS.values()])
+    # Without the optional 产权人 column: the demo's owners of record are set with its people.
+    units = [title for key, title in UNIT_COLUMNS.items() if key != "owner_of_record"]
+    sheet.append([*PLACE_COLUMNS.values(), *units])
     for township, communities in TREE.items():
         for community, estates in communities.items():
             for estate in estates:
@@ -103,18 +119,39 @@ def seed() -> dict:
     estates = db.session.scalars(select(Estate).order_by(Estate.id)).all()
     for n, estate in enumerate(estates, start=1):
         _estate_people(n, estate)
+    # Staff names follow the estates' people (five a estate: chair, two members, manager).
+    staff_no = 5 * len(estates)
     for n, community in enumerate(db.session.scalars(select(Community).order_by(Community.id)), 1):
         accounts.create_staff(
-            f"auditor{n}", STAFF_PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id
+            f"auditor{n}",
+            STAFF_PASSWORD,
+            Role.AUDITOR,
+            ScopeKind.COMMUNITY,
+            community.id,
+            actor_name(staff_no + n),
         )
+    staff_no += 10
     for n, township in enumerate(db.session.scalars(select(Township).order_by(Township.id)), 1):
         accounts.create_staff(
-            f"township{n}", STAFF_PASSWORD, Role.TOWNSHIP_OFFICER, ScopeKind.TOWNSHIP, township.id
+            f"township{n}",
+            STAFF_PASSWORD,
+            Role.TOWNSHIP_OFFICER,
+            ScopeKind.TOWNSHIP,
+            township.id,
+            actor_name(staff_no + n),
         )
+    staff_no += 10
     accounts.create_staff(
-        "county", STAFF_PASSWORD, Role.COUNTY_OFFICER, ScopeKind.COUNTY, county.id
+        "county",
+        STAFF_PASSWORD,
+        Role.COUNTY_OFFICER,
+        ScopeKind.COUNTY,
+        county.id,
+        actor_name(staff_no + 1),
     )
-    accounts.create_staff("admin", STAFF_PASSWORD, Role.ADMIN, ScopeKind.COUNTY, county.id)
+    accounts.create_staff(
+        "admin", STAFF_PASSWORD, Role.ADMIN, ScopeKind.COUNTY, county.id, actor_name(staff_no + 2)
+    )
     _group_chats_and_notices(estates, county)
     demo_ledger.seed(estates)
     demo_tickets.seed(estates)
@@ -185,12 +222,25 @@ def group_chats_for_fake_wechat() -> list[GroupChat]:
 @unit_of_work
 def _estate_people(n: int, estate: Estate) -> None:
     """Committee, manager, ten verified owners (one with two units) and two pending claims."""
-    accounts.grant(f"demo-chair-{n}", Role.COMMITTEE_CHAIR, ScopeKind.ESTATE, estate.id)
+    first = 5 * (n - 1)
+    accounts.grant(
+        f"demo-chair-{n}", Role.COMMITTEE_CHAIR, ScopeKind.ESTATE, estate.id, actor_name(first)
+    )
     for k in (1, 2):
         accounts.grant(
-            f"demo-committee-{n}-{k}", Role.COMMITTEE_MEMBER, ScopeKind.ESTATE, estate.id
+            f"demo-committee-{n}-{k}",
+            Role.COMMITTEE_MEMBER,
+            ScopeKind.ESTATE,
+            estate.id,
+            actor_name(first + k),
         )
-    accounts.grant(f"demo-manager-{n}", Role.PROPERTY_MANAGER, ScopeKind.ESTATE, estate.id)
+    accounts.grant(
+        f"demo-manager-{n}",
+        Role.PROPERTY_MANAGER,
+        ScopeKind.ESTATE,
+        estate.id,
+        actor_name(first + 3),
+    )
     units = db.session.scalars(
         select(Unit)
         .where(Unit.estate_id == estate.id, Unit.is_developer_unsold.is_(False))
@@ -201,6 +251,13 @@ def _estate_people(n: int, estate: Estate) -> None:
         accounts.grant(f"demo-owner-{n}-{k}", Role.OWNER, ScopeKind.UNIT, unit.id)
         _name(f"demo-owner-{n}-{k}", OWNER_NAMES[k % len(OWNER_NAMES)], f"1385{n:03d}{k:04d}")
     accounts.grant(f"demo-owner-{n}-1", Role.OWNER, ScopeKind.UNIT, units[10].id)
+    # The housing authority's owners of record: the verified owners', and for the two waiting
+    # claims one that matches the claimant's name (-11) and one that does not (-12).
+    for k, unit in enumerate(units[:10], start=1):
+        unit.owner_of_record_name = OWNER_NAMES[k % len(OWNER_NAMES)]
+    units[10].owner_of_record_name = OWNER_NAMES[1]  # demo-owner-N-1's second unit
+    units[11].owner_of_record_name = OWNER_NAMES[11 % len(OWNER_NAMES)]
+    units[12].owner_of_record_name = "洪金山"
     for k, unit in enumerate(units[11:13], start=11):
         openid = f"demo-claimant-{n}-{k}"
         user = _user(openid)

@@ -168,6 +168,8 @@ def _upsert_units(estate: Estate, rows) -> dict:
             db.session.flush()
         unit = units.get((building.id, row.number))
         values = {"floor": row.floor, "area_dm2": row.area_dm2, "is_developer_unsold": row.unsold}
+        if row.owner_of_record is not None:
+            values["owner_of_record_name"] = row.owner_of_record or None
         if unit is None:
             db.session.add(
                 Unit(estate_id=estate.id, building_id=building.id, number=row.number, **values)

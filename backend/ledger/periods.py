@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from backend.access.scope import get_estate_for
 from backend.accounts.models import User
+from backend.accounts.naming import naming_for
 from backend.common.clock import SHANGHAI, utcnow
 from backend.common.pagination import Page, paginate
 from backend.common.unit_of_work import unit_of_work
@@ -161,6 +162,12 @@ def with_detail(user, estate, period, roles) -> LedgerPeriod:
         )
         .order_by(LedgerApproval.id)
     ).all()
+    # Names as this reader may see them: in full to staff and committee, masked to owners.
+    naming = naming_for(user, estate)
+    for event in period.events:
+        event.actor_name = naming.name(event.actor)
+    for approval in period.approvals:
+        approval.approver_name = naming.name(approval.user)
     # Balances as they stand: stored at publication, computed until then (never written
     # back: the period row is only changed by its transitions).
     opening, previous_published = (

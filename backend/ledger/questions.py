@@ -9,8 +9,8 @@ from sqlalchemy import select
 from backend.access.roles import Role
 from backend.access.scope import get_estate_for, visible_estates
 from backend.accounts.models import User
+from backend.accounts.naming import Naming, naming_from_roles
 from backend.common.clock import as_utc, utcnow
-from backend.common.masking import mask_name
 from backend.common.pagination import paginate
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
@@ -88,7 +88,7 @@ def list_questions(user: User, estate_id: int, period_id: int, page: int, page_s
 def _with_flags(user: User, roles: set[str], questions: list[LedgerQuestion]):
     deadline = utcnow() - timedelta(days=_question_days())
     can_answer = bool(roles & set(ANSWER_ROLES))
-    names = _asker_names([q.asked_by_id for q in questions])
+    names = _asker_names([q.asked_by_id for q in questions], naming_from_roles(user, roles))
     for q in questions:
         q.overdue = q.answered_at is None and as_utc(q.asked_at) < deadline
         q.can_answer = can_answer and q.answered_at is None
@@ -96,9 +96,9 @@ def _with_flags(user: User, roles: set[str], questions: list[LedgerQuestion]):
     return questions
 
 
-def _asker_names(user_ids: list[int]) -> dict[int, str]:
+def _asker_names(user_ids: list[int], naming: Naming) -> dict[int, str]:
     rows = db.session.execute(select(User.id, User.real_name).where(User.id.in_(user_ids)))
-    return {uid: f"业主{mask_name(name)}" if name else "业主" for uid, name in rows}
+    return {uid: f"业主{naming.text(name, uid)}" if name else "业主" for uid, name in rows}
 
 
 def overdue_questions(user: User, limit: int = 50) -> list[LedgerQuestion]:

@@ -4,7 +4,6 @@ import marshmallow as ma
 
 from backend.access.roles import ROLE_LABELS
 from backend.common.ids import IdField
-from backend.common.masking import mask_name
 from backend.common.money import Fen
 from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema, BoundedDate, UtcDateTime, text_field
@@ -99,22 +98,19 @@ class PendingPeriodSchema(PeriodSummarySchema):
     estate_name = ma.fields.String()
 
 
-def _person(user) -> str:
-    return mask_name(user.real_name) if user.real_name else (user.display_name or "用户")
-
-
 class EventSchema(ma.Schema):
     action = ma.fields.String()
     action_label = ma.fields.Function(lambda e: ACTION_LABELS.get(e.action, e.action))
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String()
-    by = ma.fields.Function(lambda e: f"{_person(e.actor)}（{ROLE_LABELS.get(e.actor_role, '')}）")
+    # actor_name: set by periods.with_detail for the reader (backend.accounts.naming).
+    by = ma.fields.Function(lambda e: f"{e.actor_name}（{ROLE_LABELS.get(e.actor_role, '')}）")
     reason = ma.fields.String(allow_none=True)
     at = UtcDateTime(attribute="created_at")
 
 
 class ApprovalSchema(ma.Schema):
-    by = ma.fields.Function(lambda a: _person(a.user))
+    by = ma.fields.String(attribute="approver_name")
     at = UtcDateTime(attribute="created_at")
 
 

@@ -98,3 +98,6 @@ class NoticeDetailSchema(NoticeSummarySchema):
     attachments = ma.fields.List(ma.fields.Nested(AttachmentSchema))
     withdraw_reason = ma.fields.String(allow_none=True)
     can_withdraw = ma.fields.Boolean()
+    author_name = ma.fields.String(
+        metadata={"description": "发布人实名：业委会与监管人员可见全名，业主看到张*"}
+    )

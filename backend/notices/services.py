@@ -8,6 +8,7 @@ from backend.access.lineage import estates_within, place_lineage
 from backend.access.roles import NOTICE_AUTHOR_ROLES, SCOPE_OF_ROLE, Role, ScopeKind
 from backend.access.scope import get_estate_for, visible_estates
 from backend.accounts.models import User
+from backend.accounts.naming import FULL_NAME_ROLES, UNNAMED, Naming
 from backend.common import uploads
 from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
@@ -250,7 +251,19 @@ def read(user: User, notice_id: int) -> Notice:
             pass  # the same user opened it twice at once: one read is enough
     notice.is_read = True
     notice.can_withdraw = notice.author_id == user.id and not notice.withdrawn
+    notice.author_name = _author_name(user, notice)
     return notice
+
+
+def _author_name(user: User, notice: Notice) -> str:
+    """Who posted it, as ``user`` may read the name: in full to the committee or staff of an
+    estate it reached (and to the author), masked to everyone else."""
+    full_over = visible_estates(user, FULL_NAME_ROLES).with_only_columns(Estate.id)
+    reached = exists().where(
+        NoticeEstate.notice_id == notice.id, NoticeEstate.estate_id.in_(full_over)
+    )
+    full = db.session.scalar(select(reached))
+    return Naming(user, full=bool(full)).name(db.session.get(User, notice.author_id))
 
 
 @unit_of_work
@@ -301,6 +314,7 @@ def withdraw(user: User, notice_id: int, reason: str) -> Notice:
     outbox.add_for_groups(WITHDRAWN, notice.id, [g for g in reached if g is not None])
     notice.is_read = True
     notice.can_withdraw = False
+    notice.author_name = user.real_name or UNNAMED  # the author withdraws: their own name
     return notice
 
 

@@ -80,6 +80,9 @@ class Unit(db.Model):
     floor: Mapped[int | None]
     area_dm2: Mapped[int]
     is_developer_unsold: Mapped[bool] = mapped_column(default=False)
+    # 产权人: the owner of record from the housing authority, if the register carries it.
+    # Claims are checked against it (match / no match); it is never shown to a claimant.
+    owner_of_record_name: Mapped[str | None] = mapped_column(String(64))
     building: Mapped[Building] = relationship()
 
     @property

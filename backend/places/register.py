@@ -2,7 +2,7 @@
 with one bad row saves nothing; errors name the row number and the column.
 
 Two layouts, told apart by their headers (row 1, any column order):
-- estate register: 楼栋 | 房号 | 楼层 | 建筑面积(㎡) | 开发商未售
+- estate register: 楼栋 | 房号 | 楼层 | 建筑面积(㎡) | 开发商未售 | 产权人
 - county register: 县(市、区) | 乡镇(街道) | 社区 | 小区 | 小区地址 + the estate columns
 """
 
@@ -29,8 +29,10 @@ UNIT_COLUMNS = {
     "floor": "楼层",
     "area": "建筑面积(㎡)",
     "unsold": "开发商未售",
+    # The owner of record from the housing authority; claims are checked against it.
+    "owner_of_record": "产权人",
 }
-OPTIONAL = {"floor", "unsold", "address"}
+OPTIONAL = {"floor", "unsold", "address", "owner_of_record"}
 MAX_ROWS = 100_000
 MAX_AREA_DM2 = 10_000_000  # 100,000 m²: nothing a single unit registers is larger
 MAX_ERRORS = 50
@@ -42,6 +44,7 @@ _TEXT_LIMITS = {
     "address": 200,
     "building": 32,
     "number": 32,
+    "owner_of_record": 64,
 }
 _YES, _NO = {"是", "y", "yes", "true", "1"}, {"否", "n", "no", "false", "0", ""}
 
@@ -59,6 +62,8 @@ class RegisterRow:
     community: str = ""
     estate: str = ""
     address: str = ""
+    # None when the file has no 产权人 column (what is on record stays); "" for an empty cell.
+    owner_of_record: str | None = None
 
 
 class _Errors:
@@ -195,6 +200,8 @@ def _read_row(row_number, values, index, columns, errors) -> RegisterRow | None:
         elif len(text) > limit:
             errors.add(row_number, index[key] + 1, columns[key], f"不能超过 {limit} 个字")
         fields[key] = text
+    if "owner_of_record" not in index:
+        fields.pop("owner_of_record", None)
     try:
         fields["area_dm2"] = parse_area(cell("area"))
     except (ValueError, InvalidOperation):

@@ -286,6 +286,8 @@ class TicketEvent(db.Model):
     photos: Mapped[list[TicketPhoto]] = relationship(
         order_by="TicketPhoto.id", viewonly=True, lazy="raise"
     )
+    # Read to name the actor to each reader (backend.accounts.naming), not from the label.
+    actor: Mapped["User | None"] = relationship(viewonly=True, lazy="raise")
 
 
 class TicketSupporter(db.Model):

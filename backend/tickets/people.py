@@ -3,6 +3,7 @@
 from backend.access.roles import ROLE_LABELS, Role
 from backend.access.scope import roles_on_estate
 from backend.accounts.models import User
+from backend.accounts.naming import Naming
 from backend.common.masking import mask_name
 from backend.places.models import Estate
 
@@ -31,6 +32,18 @@ def actor_label(user: User, roles: set[str]) -> str:
     if role == Role.OWNER or role is None:
         return f"业主 {mask_name(person_name(user))}"
     return f"{ROLE_LABELS[Role(role)]} {mask_name(person_name(user))}"
+
+
+def shown_label(stored: str, actor: User | None, naming: Naming) -> str:
+    """An event's stored label (``物业项目经理 李*``, written then) with the actor's name as
+    this reader may see it now; the role part stays as it was when they acted."""
+    if actor is None:
+        return stored
+    role_label = stored.split(" ", 1)[0]
+    if role_label == ROLE_LABELS[Role.OWNER]:
+        # A reporting owner is not a workflow's actor: masked to all but themself, as in lists.
+        naming = Naming(naming.viewer, full=False)
+    return naming.label(role_label, actor)
 
 
 def roles_on(user: User, estate: Estate) -> set[str]:

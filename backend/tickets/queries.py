@@ -10,8 +10,8 @@ from backend.access.models import Membership
 from backend.access.roles import ROLE_LABELS, Role, ScopeKind
 from backend.access.scope import get_estate_for
 from backend.accounts.models import User
+from backend.accounts.naming import Naming, naming_from_roles
 from backend.common.clock import utcnow
-from backend.common.masking import mask_name
 from backend.common.pagination import Page, paginate
 from backend.errors import NotFound
 from backend.extensions import db
@@ -26,7 +26,7 @@ from backend.tickets.models import (
     TicketSupporter,
 )
 from backend.tickets.models import TicketStatus as S
-from backend.tickets.people import person_name, roles_on
+from backend.tickets.people import roles_on, shown_label
 
 
 def ticket_for(user: User, ticket_id: int, lock: bool = False) -> tuple[Ticket, set[str]]:
@@ -164,6 +164,7 @@ def detail_view(ticket: Ticket, user: User, roles: set[str]) -> Ticket:
         .where(Ticket.id == ticket.id)
         .options(
             selectinload(Ticket.events).selectinload(TicketEvent.photos),
+            selectinload(Ticket.events).selectinload(TicketEvent.actor),
             selectinload(Ticket.assignee),
         )
         .execution_options(populate_existing=True)
@@ -185,11 +186,15 @@ def detail_view(ticket: Ticket, user: User, roles: set[str]) -> Ticket:
     )
     created = next((e for e in ticket.events if e.kind == "created"), None)
     ticket.photos = created.photos if created else []
-    ticket.assignees = _assignees(ticket) if "assign" in ticket.allowed_actions else []
+    naming = naming_from_roles(user, roles)
+    ticket.assignee_name = naming.name(ticket.assignee) if ticket.assignee else None
+    for event in ticket.events:
+        event.shown_label = shown_label(event.actor_label, event.actor, naming)
+    ticket.assignees = _assignees(ticket, naming) if "assign" in ticket.allowed_actions else []
     return ticket
 
 
-def _assignees(ticket: Ticket) -> list[dict]:
+def _assignees(ticket: Ticket, naming: Naming) -> list[dict]:
     rows = db.session.execute(
         select(User, Membership.role)
         .join(Membership, Membership.user_id == User.id)
@@ -203,7 +208,7 @@ def _assignees(ticket: Ticket) -> list[dict]:
             people.append(
                 {
                     "id": person.id,
-                    "label": f"{ROLE_LABELS[Role(role)]} {mask_name(person_name(person))}",
+                    "label": naming.label(ROLE_LABELS[Role(role)], person),
                 }
             )
     return people

@@ -248,7 +248,8 @@ class TicketEventSchema(ma.Schema):
     kind_label = ma.fields.Function(lambda e: EVENT_LABELS.get(e.kind, e.kind))
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String(allow_none=True)
-    actor_label = ma.fields.String()
+    # shown_label: the actor named for this reader (queries.detail_view).
+    actor_label = ma.fields.Function(lambda e: getattr(e, "shown_label", e.actor_label))
     note = ma.fields.String(allow_none=True)
     photos = ma.fields.List(ma.fields.Nested(TicketPhotoSchema))
     escalation_level = ma.fields.Integer()
@@ -263,9 +264,7 @@ class AssigneeSchema(ma.Schema):
 class TicketDetailSchema(TicketSchema):
     photos = ma.fields.List(ma.fields.Nested(TicketPhotoSchema))
     events = ma.fields.List(ma.fields.Nested(TicketEventSchema))
-    assignee_label = ma.fields.Function(
-        lambda t: mask_name(t.assignee.real_name or t.assignee.display_name) if t.assignee else None
-    )
+    assignee_label = ma.fields.String(attribute="assignee_name", allow_none=True)
     duplicate_of_id = ma.fields.Integer(allow_none=True)
     reject_reason = ma.fields.String(allow_none=True)
     rating_comment = ma.fields.String(allow_none=True)

@@ -18,7 +18,7 @@ const openMy = () => openPage('my', 'onShow');
 
 beforeEach(() => signIn());
 
-test('shows the masked name and memberships as the server sends them', async () => {
+test('shows my name and memberships as the server sends them', async () => {
   route({ 'GET /api/v1/me': ok(me) });
   const page = await openMy();
 
@@ -123,4 +123,31 @@ test('an expired session that cannot be refreshed goes back to login', async () 
   expect(calls('POST', '/api/v1/auth/refresh')).toHaveLength(1);
   expect(storedTokens()).toBeUndefined();
   expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index' });
+});
+
+test('my own name and phone are shown as the server sends them, unmasked', async () => {
+  route({ 'GET /api/v1/me': ok({ ...me, display_name: '张三丰', real_name: '张三丰', phone: '13812341234' }) });
+  const page = await openMy();
+
+  expect(textOf(page.querySelector('.me-name'))).toBe('张三丰');
+  expect(textOf(page.querySelector('#me-phone'))).toBe('13812341234');
+});
+
+test.each(['committee_chair', 'property_manager'])('a %s sees 待审核认领 for the estate, which opens it', async (role) => {
+  route({ 'GET /api/v1/me': ok(withRole(role)) });
+  const page = await openMy();
+
+  const cells = page.querySelectorAll('.pending-claims-cell');
+  expect(cells.map(textOf)).toEqual(['待审核认领阳光小区']);
+  await fire(cells[0], 'click');
+
+  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/claims-pending/index?estate_id=7' });
+});
+
+test('an owner does not see 待审核认领', async () => {
+  route({ 'GET /api/v1/me': ok(me) });
+  const page = await openMy();
+
+  expect(page.querySelectorAll('.pending-claims-cell')).toHaveLength(0);
+  expect(textOf(page)).not.toContain('待审核认领');
 });

@@ -18,7 +18,7 @@ def auditor(make):
     make.estate(community, "凤城花园")
     make.estate(make.community(name="别的社区"), "别人的小区")
     return accounts.create_staff(
-        "auditor1", PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id
+        "auditor1", PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id, "林慧"
     )
 
 

@@ -192,7 +192,7 @@ def test_the_cookie_is_not_secure_when_switched_off(app, client, auditor, monkey
 
 def test_a_staff_member_created_after_sign_in_elsewhere_is_unaffected(app, client, auditor, make):
     other = accounts.create_staff(
-        "county1", PASSWORD, Role.COUNTY_OFFICER, ScopeKind.COUNTY, make.county().id
+        "county1", PASSWORD, Role.COUNTY_OFFICER, ScopeKind.COUNTY, make.county().id, "周敏"
     )
     theirs = app.test_client()
     sign_in(theirs, "county1")

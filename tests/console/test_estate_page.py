@@ -35,7 +35,7 @@ def estate(make):
 
 
 def staff(username, role, kind, scope_id):
-    return accounts.create_staff(username, PASSWORD, role, kind, scope_id)
+    return accounts.create_staff(username, PASSWORD, role, kind, scope_id, "黄伟")
 
 
 @pytest.fixture

@@ -159,6 +159,7 @@ def test_officer_opens_the_queue_and_sees_that_it_is_empty(client, cast, period)
         Role.TOWNSHIP_OFFICER,
         ScopeKind.TOWNSHIP,
         community.township_id,
+        "黄伟",
     )
     sign_in(client, "township1")
 
@@ -230,10 +231,11 @@ def test_period_page_shows_balances_entries_vouchers_history_and_audit_forms(
     assert f'<img src="{voucher_url}/{image}" alt="凭证 停车收费截图.png"' in html
     assert f'href="{voucher_url}/{pdf}"' in html
     assert [row[1:4] for row in table_rows(html, "events")] == [
-        ["新建账期", "草稿", "赵*（物业项目经理）"],
-        ["提交审批", "草稿 → 待业委会审批", "赵*（物业项目经理）"],
-        ["业委会审批通过", "待业委会审批 → 待业委会审批", "李**（业委会主任）"],
-        ["业委会审批通过", "待业委会审批 → 待社区审核", "王*（业委会委员）"],
+        # Staff read the trail by full names (DESIGN.md, people and trails).
+        ["新建账期", "草稿", "赵强（物业项目经理）"],
+        ["提交审批", "草稿 → 待业委会审批", "赵强（物业项目经理）"],
+        ["业委会审批通过", "待业委会审批 → 待业委会审批", "李建国（业委会主任）"],
+        ["业委会审批通过", "待业委会审批 → 待社区审核", "王芳（业委会委员）"],
     ]
     assert ">审核通过</button>" in html and ">退回修改</button>" in html
     assert 'name="reason"' in html and 'maxlength="200"' in html
@@ -322,7 +324,7 @@ def test_audit_from_the_page_moves_the_period_to_audited_and_records_an_event(
     assert table_rows(html, "events")[-1][1:4] == [
         "社区审核通过",
         "待社区审核 → 待公示",
-        "林*（社区业账监管员）",
+        "林慧（社区业账监管员）",
     ]
     queue = as_auditor.get("/console/ledger").get_data(as_text=True)
     assert table_rows(queue, "audit-queue") == [["暂无待审核的账目"]]

@@ -22,7 +22,7 @@ def staff(make):
     elsewhere = make.community(make.township(make.county(name="别的县")), name="外县社区")
 
     def create(username, role, kind, place):
-        return accounts.create_staff(username, PASSWORD, role, kind, place.id)
+        return accounts.create_staff(username, PASSWORD, role, kind, place.id, "黄伟")
 
     return SimpleNamespace(
         admin=create("admin1", Role.ADMIN, ScopeKind.COUNTY, county),

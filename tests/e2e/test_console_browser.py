@@ -20,7 +20,9 @@ def test_auditor_signs_in_and_sees_supervised_estates(page, live_server, make):
     community = make.community(name="中山社区")
     make.unit(make.estate(community, "凤城花园"))
     make.estate(make.community(name="别的社区"), "别人的小区")
-    accounts.create_staff("auditor1", PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id)
+    accounts.create_staff(
+        "auditor1", PASSWORD, Role.AUDITOR, ScopeKind.COMMUNITY, community.id, "林慧"
+    )
 
     page.goto(f"{live_server}/console/")
     assert page.get_by_role("heading", name="监管人员登录").is_visible()
@@ -60,7 +62,9 @@ def test_admin_requeues_a_dead_delivery_from_the_estate_page(page, live_server, 
         )
     )
     db.session.commit()
-    accounts.create_staff("admin1", PASSWORD, Role.ADMIN, ScopeKind.COUNTY, estate.county_id)
+    accounts.create_staff(
+        "admin1", PASSWORD, Role.ADMIN, ScopeKind.COUNTY, estate.county_id, "周敏"
+    )
 
     page.goto(f"{live_server}/console/login")
     page.get_by_label("用户名").fill("admin1")

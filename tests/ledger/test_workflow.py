@@ -45,7 +45,8 @@ def test_full_workflow_records_an_event_for_every_transition(ledger, cast, make)
         ("audit", "committee_approved", "audited"),
         ("publish", "audited", "published"),
     ]
-    assert published["events"][3]["by"] == "王*（业委会委员）"
+    # The chair reads the trail: every actor by their full name (DESIGN.md, people and trails).
+    assert published["events"][3]["by"] == "王芳（业委会委员）"
     rows = db.session.scalars(select(OutboxMessage)).all()
     assert [(r.topic, r.subject_id) for r in rows] == [("ledger.published", pid)]
 
@@ -80,7 +81,7 @@ def test_auditor_returns_an_approved_period_to_draft(ledger, cast):
         ledger.act(person, pid, action)
     response = ledger.act(cast.auditor, pid, "return", reason="维修支出无合同")
     assert response.status_code == 200 and response.json["status"] == "draft"
-    assert response.json["events"][-1]["by"] == "林*（社区业账监管员）"
+    assert response.json["events"][-1]["by"] == "林慧（社区业账监管员）"
 
 
 def test_estate_may_require_more_approvals(ledger, cast):

@@ -15,6 +15,7 @@ from backend.access.models import Membership
 from backend.access.roles import Role
 from backend.access.scope import visible_estates
 from backend.accounts.models import User
+from backend.accounts.naming import staff_naming
 from backend.common.clock import local_text
 from backend.common.masking import mask_name
 from backend.console.forms import load, page_arg, typed_int
@@ -127,9 +128,7 @@ def company_page(user: User, company_id: int) -> dict:
         "rows": [_penalty_row(p) for p in penalties],
         "can_record": can_record,
         "estates": estates,
-        "managers": [
-            {"id": m.id, "name": m.real_name or m.display_name} for m in _managers(estates)
-        ],
+        "managers": [{"id": m.id, "name": staff_naming().name(m)} for m in _managers(estates)],
         "kinds": KIND_LABELS,
         "deduction": PenaltyKind.DEDUCTION.value,
         "today": credit.today().isoformat(),

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from backend.access.roles import ROLE_LABELS
 from backend.access.scope import roles_on_estate
 from backend.accounts.models import User
+from backend.accounts.naming import staff_naming
 from backend.common.clock import as_utc, local_text, utcnow
-from backend.common.masking import mask_name
 from backend.common.money import format_fen
 from backend.common.text import excerpt
 from backend.console.forms import page_arg
@@ -158,17 +158,14 @@ def _entry_row(entry, vouchers: list[dict]) -> dict:
     }
 
 
-def _person(user: User) -> str:
-    return mask_name(user.real_name) if user.real_name else (user.display_name or "用户")
-
-
 def _event_row(event) -> dict:
+    role = event.actor_role
     return {
         "at": local_text(event.created_at),
         "action": periods.ACTION_LABELS.get(event.action, event.action),
         "from_status": PERIOD_STATUS_LABELS.get(event.from_status, "") if event.from_status else "",
         "to_status": PERIOD_STATUS_LABELS.get(event.to_status, event.to_status),
-        "by": f"{_person(event.actor)}（{ROLE_LABELS.get(event.actor_role, event.actor_role)}）",
+        "by": f"{staff_naming().name(event.actor)}（{ROLE_LABELS.get(role, role)}）",
         "reason": event.reason or "",
     }
 

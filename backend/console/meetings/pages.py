@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from backend.accounts.models import User
+from backend.accounts.naming import staff_naming
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
 from backend.common.schemas import parse_day
@@ -140,7 +141,7 @@ def meeting_page(user: User, meeting_id: int) -> dict:
     on = today()
     doers = {i.done_by_id for i in meeting.items if i.done_by_id}
     names = {
-        u.id: u.real_name or u.display_name
+        u.id: staff_naming().name(u)
         for u in (db.session.scalars(select(User).where(User.id.in_(doers))) if doers else [])
     }
     items = [

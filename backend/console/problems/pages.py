@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from backend.accounts.models import User
+from backend.accounts.naming import staff_naming
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
 from backend.console.forms import load, page_arg, typed_int
@@ -100,7 +101,7 @@ def problem_page(user: User, problem_id: int) -> dict:
         "category": CATEGORIES.get(problem.category, problem.category),
         "overdue": problems.is_overdue(problem),
         "closed_at": local_text(problem.closed_at),
-        "closed_by": (closer.real_name or closer.display_name) if closer else "",
+        "closed_by": staff_naming().name(closer),
         "can_close": problem.status == ProblemStatus.OPEN
         and problems.may_close_out(user, problem.estate_id),
         "max_photos": problems.PHOTO_MAX_FILES,

@@ -12,6 +12,7 @@ from sqlalchemy import and_, select
 
 from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
+from backend.accounts.naming import staff_naming
 from backend.common.clock import local_text
 from backend.common.pagination import paginate
 from backend.console.forms import page_arg, typed_int
@@ -182,7 +183,7 @@ def _names(ids) -> dict[int, str]:
     if not ids:
         return {}
     users = db.session.scalars(select(User).where(User.id.in_(ids)))
-    return {u.id: u.real_name or u.display_name or f"用户{u.id}" for u in users}
+    return {u.id: staff_naming().name(u) for u in users}
 
 
 def score(user: User, estate_id: int, year: int, form) -> EstateRating:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from backend.access.models import Membership
 from backend.access.roles import Role
 from backend.accounts.models import User
+from backend.accounts.naming import UNNAMED, staff_naming
 from backend.common.clock import local_text
-from backend.common.masking import mask_name
 from backend.common.pagination import paginate
 from backend.console.forms import page_arg, typed_int
 from backend.console.ratings.pages import year_arg
@@ -33,10 +33,6 @@ def _page(args) -> int:
 
 def _staff_estate_ids(user: User, roles=services.STAFF_ROLES):
     return services.visible_estates(user, roles).with_only_columns(Estate.id)
-
-
-def _person(user: User) -> str:
-    return user.real_name or user.display_name or f"用户{user.id}"
 
 
 def manager_page(user: User, args) -> dict:
@@ -73,7 +69,7 @@ def manager_page(user: User, args) -> dict:
         star = stars.get(m.user_id)
         rows.append(
             {
-                "manager": mask_name(_person(people[m.user_id])),
+                "manager": staff_naming().name(people[m.user_id]),
                 "estate": estates[m.estate_id].name,
                 "stars": "★" * star.stars if star else "—",
                 "score": star.score if star else "—",
@@ -106,8 +102,8 @@ def _manager_choices(user: User) -> list[dict]:
         .limit(IN_FORM)
     )
     return [
-        {"value": f"{uid}:{eid}", "label": f"{ename} · {real or display or uid}"}
-        for uid, eid, ename, real, display in rows
+        {"value": f"{uid}:{eid}", "label": f"{ename} · {real or UNNAMED}"}
+        for uid, eid, ename, real, _display in rows
     ]
 
 

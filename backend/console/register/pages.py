@@ -11,6 +11,7 @@ from sqlalchemy import select
 from backend.access.models import Membership
 from backend.access.roles import Role
 from backend.accounts.models import User
+from backend.accounts.naming import staff_naming
 from backend.common.masking import mask_phone
 from backend.console.forms import load, typed_int
 from backend.extensions import db
@@ -47,7 +48,7 @@ def _managers(estate_id: int) -> list[str]:
         .where(Membership.role == Role.PROPERTY_MANAGER, Membership.estate_id == estate_id)
         .order_by(User.id)
     )
-    return [u.real_name or u.display_name for u in people]
+    return [staff_naming().name(u) for u in people]
 
 
 def _member_row(m) -> dict:

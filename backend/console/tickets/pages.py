@@ -12,8 +12,9 @@ from sqlalchemy.orm import joinedload
 
 from backend.access.scope import visible_estates
 from backend.accounts.models import User
+from backend.accounts.naming import staff_naming
 from backend.common.clock import as_utc, local_text
-from backend.common.masking import mask_name, mask_phone
+from backend.common.masking import mask_phone
 from backend.common.ratios import percent
 from backend.console.forms import id_arg, load, page_arg, typed_int
 from backend.errors import ValidationFailed
@@ -29,7 +30,6 @@ from backend.tickets.models import (
     Ticket,
     TicketStatus,
 )
-from backend.tickets.people import person_name
 from backend.tickets.schemas import TicketTransitionArgs, reporter_label
 
 LIST_PAGE_SIZE = 20
@@ -239,7 +239,7 @@ def _facts(ticket: Ticket) -> list[tuple[str, str]]:
         ("附议", f"{ticket.supporter_count} 人"),
     ]
     if ticket.assignee is not None:
-        facts.append(("承办人", mask_name(person_name(ticket.assignee))))
+        facts.append(("承办人", staff_naming().name(ticket.assignee)))
     if ticket.reject_reason:
         facts.append(("不予受理原因", ticket.reject_reason))
     if ticket.duplicate_of_id:
@@ -264,7 +264,8 @@ def _event_row(event) -> dict:
             if before and after and before != after
             else STATUS_LABELS.get(after, "")
         ),
-        "by": event.actor_label,
+        # Named for the reader by queries.detail_view: staff read names in full.
+        "by": getattr(event, "shown_label", event.actor_label),
         "note": event.note or "",
         "level": LEVEL_LABELS[event.escalation_level],
         # The report's own photos head the page; the history shows those of later steps.

@@ -195,7 +195,7 @@ def _manager(company: PropertyCompany, args: dict) -> tuple[int | None, str | No
         )
         if manager is None:
             raise ValidationFailed(fields={"manager_user_id": ["该用户不是该企业的物业项目经理"]})
-        name = name or manager.real_name or manager.display_name
+        name = name or manager.real_name
     if args["kind"] == PenaltyKind.MANAGER_DISMISSAL and not name:
         raise ValidationFailed(fields={"manager_name": ["请填写被清退的项目经理姓名"]})
     return user_id, (name or None)

@@ -10,11 +10,11 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from backend.access.models import Membership
-from backend.access.roles import STAFF_ROLES, Role
+from backend.access.roles import Role
 from backend.access.scope import get_estate_for, roles_on_estate
 from backend.accounts.models import User
+from backend.accounts.naming import UNNAMED, naming_from_roles
 from backend.common.clock import utcnow
-from backend.common.masking import mask_name
 from backend.extensions import db
 from backend.governance.credit import figures as credit
 from backend.governance.meetings.models import AgendaItem
@@ -29,8 +29,6 @@ from backend.governance.ratings.models import (
 from backend.governance.register.models import Committee, CommitteeMember, MemberRole
 from backend.places.models import Estate
 
-# Who reads the roster and the managers by their full names (DESIGN.md: people and trails).
-FULL_NAME_ROLES = (Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, *STAFF_ROLES)
 _RANK = {MemberRole.CHAIR: 0, MemberRole.VICE_CHAIR: 1, MemberRole.MEMBER: 2}
 
 
@@ -40,14 +38,11 @@ class Viewer:
     def __init__(self, user: User, estate: Estate):
         self.user = user
         self.roles = roles_on_estate(user, estate)
-        self.full = bool(set(self.roles) & set(FULL_NAME_ROLES))
+        self.naming = naming_from_roles(user, self.roles)
 
     def name(self, name: str | None, user_id: int | None = None) -> str | None:
-        """``name`` as this viewer may read it: in full for committee, staff and the person
-        themself; masked for everyone else."""
-        if self.full or (user_id is not None and user_id == self.user.id):
-            return name
-        return mask_name(name)
+        """``name`` as this viewer may read it (backend.accounts.naming decides)."""
+        return self.naming.text(name, user_id)
 
     def holds(self, roles) -> bool:
         return bool(set(self.roles) & set(roles))
@@ -102,7 +97,7 @@ def _company(estate: Estate, viewer: Viewer) -> dict:
         .where(Membership.role == Role.PROPERTY_MANAGER, Membership.estate_id == estate.id)
         .order_by(User.id)
     ).all()
-    people = [{"name": viewer.name(real or shown, uid)} for uid, real, shown in managers]
+    people = [{"name": viewer.name(real, uid) or UNNAMED} for uid, real, _shown in managers]
     return {
         "id": company.id if company else None,
         "name": company.name if company else None,

@@ -1,6 +1,7 @@
 const auth = require('../../utils/auth');
 const { getMe } = require('../../utils/estates');
 const { showError, LOGIN_URL } = require('../../utils/feedback');
+const { verifierEstates } = require('../../utils/claims-api');
 const { canApprovePeriods } = require('../../utils/ledger');
 const { canHandleTickets } = require('../../utils/tickets-view');
 
@@ -8,7 +9,7 @@ const { canHandleTickets } = require('../../utils/tickets-view');
 const TAG_TYPES = { pending: 'warning', verified: 'success', rejected: 'danger' };
 
 Component({
-  data: { me: null, canApprove: false, canHandleTickets: false },
+  data: { me: null, canApprove: false, canHandleTickets: false, claimEstates: [] },
 
   methods: {
     // A tab page: reload on every show so new claims and reviews appear.
@@ -21,6 +22,7 @@ Component({
           me: { ...me, memberships, claims },
           canApprove: canApprovePeriods(me.memberships),
           canHandleTickets: canHandleTickets(me.memberships),
+          claimEstates: verifierEstates(me.memberships),
         });
       } catch (err) {
         showError(this, err);
@@ -29,6 +31,10 @@ Component({
 
     onPendingApprovals() {
       wx.navigateTo({ url: '/pages/ledger-pending/index' });
+    },
+
+    onPendingClaims(event) {
+      wx.navigateTo({ url: `/pages/claims-pending/index?estate_id=${event.currentTarget.dataset.estateId}` });
     },
 
     onMyTickets() {
