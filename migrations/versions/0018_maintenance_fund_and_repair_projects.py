@@ -1,8 +1,8 @@
 """maintenance fund (公维金): fund, movements and allocations, repair projects with quotes,
 sign-offs, documents, payments, ratings and events; a motion's building scope
 
-Revision ID: 0022
-Revises: 0020
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07 14:30:00.000000
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = "0022"
-down_revision = "0020"
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
