@@ -18,7 +18,7 @@ from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, ValidationFailed
 from backend.extensions import db
 from backend.outbox import services as outbox
-from backend.tickets import rules
+from backend.tickets import rules, subscribe_sends
 from backend.tickets.events import record_event
 from backend.tickets.models import OPEN_STATUSES, Level, Ticket, TicketEvent
 from backend.tickets.models import TicketStatus as S
@@ -70,6 +70,8 @@ def transition(user: User, ticket_id: int, args: dict) -> Ticket:
     attach_photos(photos_, ticket, event)
     if action == "assign" and ticket.assignee_id != user.id:
         _notify_person(ticket.assignee_id, event, ticket)
+    if action == "reply":
+        subscribe_sends.replied(ticket, event)
     return detail_view(ticket, user, roles)
 
 
