@@ -39,6 +39,7 @@ MOMENTS = {
     "ticket_reported": ("ticket_replied", "ticket_escalated"),
     "question_asked": ("question_answered",),
     "motion_announced": ("motion_opened", "motion_result"),
+    "ballot_cast": ("motion_result",),
     "period_submitted": ("period_returned", "period_progress"),
     "period_reviewed": ("owner_asked",),
 }

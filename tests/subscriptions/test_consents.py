@@ -18,6 +18,7 @@ def test_each_moment_asks_for_its_configured_templates(client, auth, tcast):
         "ticket_reported": ["demo-ticket-replied", "demo-ticket-escalated"],
         "question_asked": ["demo-question-answered"],
         "motion_announced": ["demo-motion-opened", "demo-motion-result"],
+        "ballot_cast": ["demo-motion-result"],
         "period_submitted": ["demo-period-returned", "demo-period-progress"],
         "period_reviewed": ["demo-owner-asked"],
     }
