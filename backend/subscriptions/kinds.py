@@ -13,11 +13,13 @@ class Kind:
     # Whether the fact may be told to the estate's group instead when the person gave no
     # consent; private kinds are dropped with a recorded reason.
     private: bool
+    # The outbox topic of its personal rows, when older than this table.
+    own_topic: str | None = None
 
     @property
     def topic(self) -> str:
         """The outbox topic of its personal rows."""
-        return f"subscribe.{self.name}"
+        return self.own_topic or f"subscribe.{self.name}"
 
 
 KINDS = {
@@ -31,6 +33,14 @@ KINDS = {
         Kind("period_returned", "SUBSCRIBE_PERIOD_RETURNED_TEMPLATE", private=True),
         Kind("period_progress", "SUBSCRIBE_PERIOD_PROGRESS_TEMPLATE", private=True),
         Kind("owner_asked", "SUBSCRIBE_OWNER_ASKED_TEMPLATE", private=True),
+        # Staff: a ticket now theirs, by assignment or by escalation to their rung.
+        Kind("ticket_assigned", "TICKET_TEMPLATE_ID", private=True, own_topic="ticket.assigned"),
+        Kind(
+            "ticket_escalated_to_you",
+            "TICKET_TEMPLATE_ID",
+            private=True,
+            own_topic="ticket.escalated",
+        ),
     )
 }
 
@@ -42,6 +52,7 @@ MOMENTS = {
     "ballot_cast": ("motion_result",),
     "period_submitted": ("period_returned", "period_progress"),
     "period_reviewed": ("owner_asked",),
+    "ticket_handling": ("ticket_assigned", "ticket_escalated_to_you"),
 }
 MAX_TEMPLATES_PER_ASK = 3
 assert all(len(kinds) <= MAX_TEMPLATES_PER_ASK for kinds in MOMENTS.values())

@@ -11,6 +11,7 @@ const MOMENTS = {
   ballot_cast: ['tmpl-result'],
   period_submitted: ['tmpl-returned', 'tmpl-progress'],
   period_reviewed: ['tmpl-asked'],
+  ticket_handling: ['tmpl-handling'],
 };
 
 /** WeChat's consent sheet, answering each template as ``answer`` ('fail': the sheet fails). */

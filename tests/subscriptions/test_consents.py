@@ -21,6 +21,8 @@ def test_each_moment_asks_for_its_configured_templates(client, auth, tcast):
         "ballot_cast": ["demo-motion-result"],
         "period_submitted": ["demo-period-returned", "demo-period-progress"],
         "period_reviewed": ["demo-owner-asked"],
+        # Both staff kinds share LINLI_TICKET_TEMPLATE_ID: one template, asked for once.
+        "ticket_handling": ["tmpl-ticket-test"],
     }
 
 
