@@ -2,6 +2,9 @@
 loads the moments (GET /subscriptions), the tap posts WeChat's answer (POST /subscriptions)
 and does its job; the event later reaches the person once, through the outbox."""
 
+from tests.console.test_console import sign_in
+from tests.console.test_estate_page import page_of, table_rows
+from tests.ledger_support import STAFF_PASSWORD, give_console_password
 from tests.subscriptions.conftest import received, send
 
 
@@ -87,3 +90,15 @@ def test_motion_page_owner_who_asked_hears_the_opening_and_a_refusal_hears_nothi
     assert send("motion_opened") == ["sent"]
     assert len(received(fake_wechat, vcast.owner)) == 1
     assert received(fake_wechat, vcast.owner2) == []
+
+
+def test_the_console_delivery_log_shows_a_dropped_subscribe_message_and_why(client, tickets, tcast):
+    tickets.replied(tcast)  # the reporter never consented
+    give_console_password(tcast.auditor, "auditor-subscribe")
+    sign_in(client, "auditor-subscribe", STAFF_PASSWORD)
+
+    html = page_of(client, tcast.estate, "?status=cancelled")
+
+    [row] = table_rows(html, "deliveries")
+    assert row[1:5] == ["订阅消息：工单已反馈", "个人消息", "—", "已取消"]
+    assert "未获订阅授权，未发送" in row
