@@ -98,6 +98,18 @@ def record_answers(user: User, moment: str, answers: dict[str, str]) -> dict[str
     return moments_for(user)
 
 
+def forget(user_id: int, template: str) -> None:
+    """WeChat says the user holds no consent to ``template`` (43101): count none, in the
+    caller's transaction, so nothing more is queued on a consent WeChat does not know."""
+    C = SubscribeConsent
+    db.session.execute(
+        update(C)
+        .where(C.user_id == user_id, C.template_id == template)
+        .values(remaining=0, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def consenting(kind: str, user_ids) -> list[int]:
     """Which of ``user_ids`` (a list or a select of ids) hold an unspent consent to ``kind``."""
     template = template_id(kind)

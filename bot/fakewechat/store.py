@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 TOKEN_TTL_SECONDS = 7200
-FAULT_KINDS = ("token_expired", "invalid_token", "rate_limit", "http_500", "slow")
+FAULT_KINDS = ("token_expired", "invalid_token", "rate_limit", "http_500", "slow", "no_consent")
 
 
 @dataclass

@@ -210,3 +210,24 @@ def test_a_vote_opening_and_its_result_reach_only_the_owners_who_consented(
     assert result["page"] == f"pages/motion-result/index?id={motion['id']}"
     assert received(fake_wechat, vcast.owner2) == []
     assert personal_rows("motion_opened")[0].recipient_id == vcast.owner.id
+
+
+# -- WeChat knows better: 43101 ------------------------------------------------------------
+
+
+def test_a_43101_kills_the_row_and_forgets_the_consents_wechat_does_not_know(
+    ledger, cast, consent, fake_wechat
+):
+    period = ledger.publish_period(cast, "2026-10-01")
+    for _ in range(3):
+        consent(cast.owner, "question_asked", accept=["question_answered"])
+    question = questions.ask(cast.owner, cast.estate.id, period["id"], "停车收入为何减少？")
+    questions.answer(cast.chair, cast.estate.id, question.id, "有一笔重复记账。")
+    fake_wechat.inject("no_consent", 1, paths=["/cgi-bin/message/subscribe/send"])
+
+    assert send("question_answered") == ["dead"]
+
+    [row] = personal_rows("question_answered")
+    assert "43101" in row.last_error
+    assert remaining(cast.owner, "question_answered") == 0
+    assert received(fake_wechat, cast.owner) == []
