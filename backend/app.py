@@ -65,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from backend.health import bp as health_bp
     from backend.ledger.api import blp as ledger_blp
     from backend.notices.api import blp as notices_blp
+    from backend.subscriptions.api import blp as subscriptions_blp
     from backend.tickets.api import blp as tickets_blp
     from backend.votes.api import blp as votes_blp
 
@@ -80,6 +81,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         ratings_blp,
         public_record_blp,
         funds_blp,
+        subscriptions_blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API
@@ -125,5 +127,6 @@ def _register_models() -> None:
     import backend.notices.models  # noqa: F401
     import backend.outbox.models  # noqa: F401
     import backend.places.models  # noqa: F401
+    import backend.subscriptions.models  # noqa: F401
     import backend.tickets.models  # noqa: F401
     import backend.votes.models  # noqa: F401

@@ -17,9 +17,11 @@ from backend.group_chats.models import GroupChat, GroupProfile
 from backend.jobs.job import job
 from backend.outbox import services as outbox
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage
+from backend.subscriptions import services as subscriptions
 from bot import messages
 from bot.channels import DeliveryError, DeliveryRejected, DeliveryThrottled, channels
 from bot.channels.robot import EXTERNAL_MSGTYPES
+from bot.channels.subscribe import ConsentMissing
 from bot.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,8 @@ def _send_next_part(row: OutboxMessage):
         return "throttled"
     except DeliveryRejected as exc:
         log.warning("outbox %s rejected: %s", row.id, exc)
+        if isinstance(exc, ConsentMissing):
+            subscriptions.forget(row.recipient_id, row.payload[row.parts_sent]["template_id"])
         outbox.dead(row, str(exc))
         return "dead"
     except DeliveryError as exc:

@@ -27,7 +27,13 @@ from backend.ledger.models import LedgerPeriod
 from backend.notices.models import Notice
 from backend.places.models import Estate
 from backend.tickets.models import TicketDigest, TicketEvent
-from bot import group_chat_messages, group_posts, register_messages, vote_messages
+from bot import (
+    group_chat_messages,
+    group_posts,
+    register_messages,
+    subscribe_messages,
+    vote_messages,
+)
 
 EXCERPT_CHARS = 100
 
@@ -205,6 +211,7 @@ TOPICS = {
     "register.reelection": register_messages.reelection,
     **group_posts.TOPICS,
     **group_chat_messages.TOPICS,
+    **subscribe_messages.TOPICS,
 }
 
 

@@ -272,6 +272,27 @@ SETTINGS: list[Setting] = [
         S("LINLI_URL_LINK_DAYS", "URL_LINK_DAYS", "30", p.integer(8, 30),
           "days a generated URL link lives (WeChat allows 30; renewed 7 days before)"),
     ),
+    *_group(
+        "Subscribe messages (订阅消息): one template id per kind, from the mini-program's console",
+        S("LINLI_SUBSCRIBE_TICKET_REPLIED_TEMPLATE", "SUBSCRIBE_TICKET_REPLIED_TEMPLATE",
+          "demo-ticket-replied", p.text,
+          "template telling a reporter their ticket was replied to (empty: never asked or sent)"),
+        S("LINLI_SUBSCRIBE_TICKET_ESCALATED_TEMPLATE", "SUBSCRIBE_TICKET_ESCALATED_TEMPLATE",
+          "demo-ticket-escalated", p.text, "template telling a reporter their ticket escalated"),
+        S("LINLI_SUBSCRIBE_QUESTION_ANSWERED_TEMPLATE", "SUBSCRIBE_QUESTION_ANSWERED_TEMPLATE",
+          "demo-question-answered", p.text, "template telling an owner their question is answered"),
+        S("LINLI_SUBSCRIBE_MOTION_OPENED_TEMPLATE", "SUBSCRIBE_MOTION_OPENED_TEMPLATE",
+          "demo-motion-opened", p.text, "template telling an owner a vote has opened"),
+        S("LINLI_SUBSCRIBE_MOTION_RESULT_TEMPLATE", "SUBSCRIBE_MOTION_RESULT_TEMPLATE",
+          "demo-motion-result", p.text, "template telling an owner a vote's result"),
+        S("LINLI_SUBSCRIBE_PERIOD_RETURNED_TEMPLATE", "SUBSCRIBE_PERIOD_RETURNED_TEMPLATE",
+          "demo-period-returned", p.text, "template telling a preparer their period was returned"),
+        S("LINLI_SUBSCRIBE_PERIOD_PROGRESS_TEMPLATE", "SUBSCRIBE_PERIOD_PROGRESS_TEMPLATE",
+          "demo-period-progress", p.text,
+          "template telling a preparer their period was approved, audited or published"),
+        S("LINLI_SUBSCRIBE_OWNER_ASKED_TEMPLATE", "SUBSCRIBE_OWNER_ASKED_TEMPLATE",
+          "demo-owner-asked", p.text, "template telling the committee an owner asked a question"),
+    ),
 ]
 # fmt: on
 del S

@@ -216,3 +216,18 @@ def raw_problem(estate, by, deadline, closed_at=None, **fields):
     row = ProblemItem(**places_of(estate), **values)
     db.session.add(row)
     return row
+
+
+def consent(person: User, template: str | None = None, count: int = 1):
+    """``count`` accepted subscribe consents of ``person`` to ``template`` (default: the
+    tests' TICKET_TEMPLATE_ID), as the mini-program would have posted them."""
+    from backend.subscriptions.models import SubscribeConsent
+
+    row = SubscribeConsent(
+        user_id=person.id,
+        template_id=template or current_app.config["TICKET_TEMPLATE_ID"],
+        remaining=count,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -15,7 +15,7 @@ from backend.common.pagination import paginate
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.ledger import posts
+from backend.ledger import posts, subscribe_sends
 from backend.ledger.access import ANSWER_ROLES, period_for, require_role
 from backend.ledger.models import LedgerEntry, LedgerPeriod, LedgerQuestion
 from backend.places.models import Estate
@@ -45,6 +45,7 @@ def ask(user: User, estate_id: int, period_id: int, body: str, entry_id=None) ->
     )
     db.session.add(question)
     db.session.flush()
+    subscribe_sends.owner_asked(question)
     return _with_flags(user, roles, [question])[0]
 
 
@@ -69,6 +70,7 @@ def answer(user: User, estate_id: int, question_id: int, body: str) -> LedgerQue
     )
     question.answered_at = utcnow()
     posts.question_answered(question)
+    subscribe_sends.question_answered(question)
     return _with_flags(user, roles, [question])[0]
 
 

@@ -13,7 +13,7 @@ from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, ValidationFailed
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
-from backend.ledger import chain
+from backend.ledger import chain, subscribe_sends
 from backend.ledger.access import (
     APPROVER_ROLES,
     AUDITOR_ROLES,
@@ -52,6 +52,7 @@ def transition(user: User, estate_id: int, period_id: int, action: str, reason=N
     role = step(user, estate, period, roles, reason)
     record_event(period, action, before, user, role, reason)
     flush_or_conflict()
+    subscribe_sends.period_moved(period, action)
     return with_detail(user, estate, period, roles)
 
 

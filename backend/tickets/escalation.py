@@ -14,7 +14,7 @@ from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
-from backend.tickets import escalation_digests, stats
+from backend.tickets import escalation_digests, stats, subscribe_sends
 from backend.tickets.models import (
     CATEGORIES,
     HANDLING_STATUSES,
@@ -52,6 +52,7 @@ def escalate_overdue(now: datetime | None = None, batch: int = BATCH) -> int:
         if not rows:
             return climbed
         _record_events([row.id for row in rows], now)
+        subscribe_sends.escalated([row.id for row in rows])
         by_estate = defaultdict(list)
         for row in sorted(rows, key=lambda row: row.id):
             by_estate[row.estate_id].append(_line(row))

@@ -18,11 +18,13 @@ from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
 from backend.places.models import Estate
+from backend.subscriptions import services as subscriptions
 from backend.tickets import rules
 from backend.tickets.models import TicketDigest
 
 ESCALATIONS_TOPIC = "ticket.escalations"  # to the estate's groups, one per run
 ESCALATED_TO_YOU_TOPIC = "ticket.escalated"  # to each new handler, one per estate and run
+KIND = "ticket_escalated_to_you"  # its subscribe kind (spends the handler's consent)
 
 
 def write(lines: dict[int, list[dict]], now: datetime) -> None:
@@ -81,7 +83,8 @@ def _to_groups(digest_ids: dict[int, int]) -> None:
 
 def _to_new_handlers(digest_ids: dict[int, int], levels: dict[int, set[int]]) -> None:
     """A subscribe message to each person with an openid holding a role that became
-    responsible at one of the estate's new levels there, once per digest."""
+    responsible at one of the estate's new levels there, once per digest, if they consented
+    (the group's digest tells everyone else)."""
     places = {
         estate.id: {
             (ScopeKind.ESTATE, estate.id),
@@ -99,6 +102,7 @@ def _to_new_handlers(digest_ids: dict[int, int], levels: dict[int, set[int]]) ->
             )
         ).all()
     )
+    wanted = []
     for level in sorted(set().union(*levels.values())):
         estates = [estate_id for estate_id, wanted in levels.items() if level in wanted]
         people = _people(rules.new_rung_roles(level), set().union(*(places[e] for e in estates)))
@@ -107,7 +111,9 @@ def _to_new_handlers(digest_ids: dict[int, int], levels: dict[int, set[int]]) ->
             for user_id in sorted({u for place in places[estate_id] for u in people[place]}):
                 if (subject, user_id) not in already:
                     already.add((subject, user_id))
-                    outbox.add_for_person(ESCALATED_TO_YOU_TOPIC, subject, user_id, estate_id)
+                    wanted.append((subject, user_id, estate_id))
+    consenting = set(subscriptions.consenting(KIND, list({user_id for _, user_id, _ in wanted})))
+    subscriptions.reach(KIND, [row for row in wanted if row[1] in consenting])
 
 
 def _people(roles, places: set[tuple[str, int]]) -> dict[tuple[str, int], set[int]]:

@@ -17,8 +17,8 @@ from backend.common.masking import mask_name
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, ValidationFailed
 from backend.extensions import db
-from backend.outbox import services as outbox
-from backend.tickets import rules
+from backend.subscriptions import services as subscriptions
+from backend.tickets import rules, subscribe_sends
 from backend.tickets.events import record_event
 from backend.tickets.models import OPEN_STATUSES, Level, Ticket, TicketEvent
 from backend.tickets.models import TicketStatus as S
@@ -70,6 +70,8 @@ def transition(user: User, ticket_id: int, args: dict) -> Ticket:
     attach_photos(photos_, ticket, event)
     if action == "assign" and ticket.assignee_id != user.id:
         _notify_person(ticket.assignee_id, event, ticket)
+    if action == "reply":
+        subscribe_sends.replied(ticket, event)
     return detail_view(ticket, user, roles)
 
 
@@ -216,4 +218,4 @@ def _close(ticket: Ticket, reason: str, now: datetime) -> None:
 def _notify_person(user_id: int | None, event: TicketEvent, ticket: Ticket) -> None:
     """A subscribe message to the person now holding the ticket (if a template is set)."""
     if user_id and current_app.config["TICKET_TEMPLATE_ID"]:
-        outbox.add_for_person(ASSIGNED_TOPIC, event.id, user_id, ticket.estate_id)
+        subscriptions.reach("ticket_assigned", [(event.id, user_id, ticket.estate_id)])

@@ -14,7 +14,7 @@ from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
-from backend.votes import rules, snapshot
+from backend.votes import rules, snapshot, subscribe_sends
 from backend.votes.models import Ballot, Elector, ElectorUser, Motion, MotionPost, MotionStatus
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ def _open(motion: Motion, now: datetime) -> None:
     motion.status, motion.opened_at = S.OPEN, now
     post(motion, "opened", figures={"owners_total": owners, "area_total_dm2": area})
     _send_vote_cards(motion)
+    subscribe_sends.opened(motion)
     log.info("motion %s open: %s owners, %s dm²", motion.id, owners, area)
 
 
@@ -152,6 +153,7 @@ def _close(motion: Motion, now: datetime) -> None:
     motion.quorum_met, motion.passed = outcome.quorum_met, outcome.passed
     motion.status, motion.closed_at = S.CLOSED, now
     post(motion, "result")
+    subscribe_sends.closed(motion)
     log.info("motion %s closed: %s", motion.id, outcome.code)
 
 

@@ -76,9 +76,16 @@ def count_and_inject_faults():
     if fault.kind == "http_500":
         # The real gateway answers a bare HTML/text page, not JSON.
         return "Internal Server Error", 500, {"Content-Type": "text/plain"}
-    code = {"token_expired": 42001, "invalid_token": 40001, "rate_limit": 45009}[fault.kind]
+    code = {
+        "token_expired": 42001,
+        "invalid_token": 40001,
+        "rate_limit": 45009,
+        "no_consent": 43101,  # a subscribe message the owner did not (or no longer) allow
+    }[fault.kind]
     if code == 45009:
         return error(45009, "api freq out of limit")
+    if code == 43101:
+        return error(43101, "user refuse to accept the msg")
     return error(code, TOKEN_ERRORS[code])
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 TOKEN_TTL_SECONDS = 7200
 URL_LINK_BASE = "https://wxaurl.cn/"
-FAULT_KINDS = ("token_expired", "invalid_token", "rate_limit", "http_500", "slow")
+FAULT_KINDS = ("token_expired", "invalid_token", "rate_limit", "http_500", "slow", "no_consent")
 
 
 @dataclass

@@ -96,6 +96,7 @@ function periodView(period) {
     approvalNames: (period.approvals || []).map((a) => a.by).join('、'),
     // Events carry no id; their place in the history is a stable key.
     events: (period.events || []).map((e, index) => ({ ...e, key: index, atText: formatTime(e.at) })),
+    canSubmit: (period.actions || []).includes('submit'),
     canApprove: (period.actions || []).includes('approve'),
     canReturn: (period.actions || []).includes('return'),
     // Submitting is open exactly while the caller may still write the draft's entries.

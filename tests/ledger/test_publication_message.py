@@ -16,7 +16,9 @@ def test_publication_reaches_the_group_with_the_full_head_hash(ledger, cast, mak
     make.group_chat(make.estate())
     period = ledger.publish_period(cast, "2026-10-01")
 
-    [row] = db.session.scalars(select(OutboxMessage)).all()
+    [row] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.group_chat_id.is_not(None))
+    ).all()
     assert (row.topic, row.subject_id, row.group_chat_id) == (
         "ledger.published",
         period["id"],
@@ -44,7 +46,9 @@ def test_publication_to_an_app_chat_carries_the_hash(ledger, cast, make, fake_we
     )["chatid"]
     group = make.group_chat(cast.estate, channel="wecom_appchat", address=chat_id)
     period = ledger.publish_period(cast, "2026-10-01")
-    [row] = db.session.scalars(select(OutboxMessage)).all()
+    [row] = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.group_chat_id.is_not(None))
+    ).all()
 
     assert deliver(row.id) == "sent"
 

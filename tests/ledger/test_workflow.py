@@ -47,7 +47,8 @@ def test_full_workflow_records_an_event_for_every_transition(ledger, cast, make)
     ]
     # The chair reads the trail: every actor by their full name (DESIGN.md, people and trails).
     assert published["events"][3]["by"] == "王芳（业委会委员）"
-    rows = db.session.scalars(select(OutboxMessage)).all()
+    # The groups hear the publication only (the preparer's personal rows: tests/subscriptions).
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id.is_(None)))
     assert [(r.topic, r.subject_id) for r in rows] == [("ledger.published", pid)]
 
 

@@ -194,9 +194,11 @@ def test_each_run_writes_one_digest_per_estate_and_one_row_per_active_group(
     assert len(outbox_rows("ticket.escalations")) == 4
 
 
-def test_the_new_rungs_people_with_an_openid_get_a_personal_message(tickets, tcast, step):
+def test_the_new_rungs_people_with_an_openid_get_a_personal_message(make, tickets, tcast, step):
     tcast.member.openid = None  # never signed in to the mini-program: nothing to send to
     db.session.commit()
+    for person in (tcast.chair, tcast.member, tcast.auditor, tcast.township, tcast.county):
+        make.consent(person)
     ticket = tickets.report(tcast.owner)
     now = at(ticket["accept_due_at"])
     expected = {1: {tcast.chair.id}, 2: {tcast.auditor.id}, 3: {tcast.township.id}}
@@ -209,6 +211,15 @@ def test_the_new_rungs_people_with_an_openid_get_a_personal_message(tickets, tca
         assert {r.recipient_id for r in new} == expected[level], level
         assert all(r.estate_id == tcast.estate.id and r.group_chat_id is None for r in new)
         now += step
+
+
+def test_only_the_handlers_who_consented_get_a_personal_message(make, tickets, tcast):
+    make.consent(tcast.member)
+    ticket = tickets.report(tcast.owner)
+
+    escalation.escalate_overdue(at(ticket["accept_due_at"]))
+
+    assert [r.recipient_id for r in outbox_rows("ticket.escalated")] == [tcast.member.id]
 
 
 def test_no_personal_messages_without_a_template(app, tickets, tcast, monkeypatch):
@@ -224,6 +235,8 @@ def test_the_escalation_messages_reach_the_group_and_the_committee(
     make, tickets, tcast, fake_wechat
 ):
     group = make.group_chat(tcast.estate)
+    make.consent(tcast.chair)
+    make.consent(tcast.member)
     ticket = tickets.report(tcast.owner)
     escalation.escalate_overdue(at(ticket["accept_due_at"]))
 

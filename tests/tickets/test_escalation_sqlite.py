@@ -20,6 +20,7 @@ def test_the_ladder_on_sqlite(sqlite_app):
     estate = factories.estate()
     group = factories.group_chat(estate)
     chair = factories.member(Role.COMMITTEE_CHAIR, estate)
+    factories.consent(chair, count=2)
     submitted = factories.raw_ticket(estate, START, status="submitted")
     accepted = factories.raw_ticket(estate, START, status="accepted")
     for ticket in (submitted, accepted):

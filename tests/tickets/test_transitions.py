@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from backend.common.clock import utcnow
+from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from backend.tickets import escalation
 from backend.tickets.models import TicketEvent, TicketSupporter
@@ -400,9 +401,12 @@ def test_a_duplicate_needs_an_open_ticket_of_the_same_estate(tickets, tcast, ori
 
 
 @pytest.mark.parametrize("who", ["manager", "chair", "member"])
-def test_a_ticket_is_assigned_to_a_manager_or_committee_member_of_the_estate(tickets, tcast, who):
+def test_a_ticket_is_assigned_to_a_manager_or_committee_member_of_the_estate(
+    make, tickets, tcast, who
+):
     tid = ticket_in(tickets, tcast, "accepted")
     assignee = getattr(tcast, who)
+    make.consent(assignee)
 
     detail = tickets.step(tcast.manager, tid, "assign", assignee_id=assignee.id)
 
@@ -410,9 +414,22 @@ def test_a_ticket_is_assigned_to_a_manager_or_committee_member_of_the_estate(tic
     # The manager who assigns reads names masked, except their own (backend.accounts.naming).
     masked = assignee.real_name[0] + "*" * (len(assignee.real_name) - 1)
     assert detail["assignee_label"] == (assignee.real_name if who == "manager" else masked)
-    # Someone other than the one assigning is told (TICKET_TEMPLATE_ID is set in tests).
+    # Someone other than the one assigning is told (TICKET_TEMPLATE_ID is set in tests), with
+    # the consent they gave.
     told = count(OutboxMessage, OutboxMessage.topic == "ticket.assigned")
     assert told == (0 if who == "manager" else 1)
+
+
+def test_an_assignee_who_never_consented_is_not_messaged_and_the_reason_is_kept(tickets, tcast):
+    tid = ticket_in(tickets, tcast, "accepted")
+
+    tickets.step(tcast.manager, tid, "assign", assignee_id=tcast.chair.id)
+
+    [row] = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.topic == "ticket.assigned")
+    ).all()
+    assert (row.recipient_id, row.status) == (tcast.chair.id, "cancelled")
+    assert row.last_error == "未获订阅授权，未发送"
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,14 @@ TOPIC_LABELS = {
     "credit.penalty": "物业信用惩戒",
     "claim.waiting": "认证待审核",
     "group.test": "测试消息",
+    "subscribe.ticket_replied": "订阅消息：工单已反馈",
+    "subscribe.ticket_escalated": "订阅消息：工单已升级",
+    "subscribe.question_answered": "订阅消息：质询已答复",
+    "subscribe.owner_asked": "订阅消息：业主质询",
+    "subscribe.motion_opened": "订阅消息：表决开始",
+    "subscribe.motion_result": "订阅消息：表决结果",
+    "subscribe.period_returned": "订阅消息：账目退回",
+    "subscribe.period_progress": "订阅消息：账目进度",
 }
 
 

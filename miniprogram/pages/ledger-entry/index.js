@@ -1,6 +1,7 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const { openFileFor } = require('../../utils/files');
 const ledger = require('../../utils/ledger');
+const subscribe = require('../../utils/subscribe');
 
 Component({
   data: {
@@ -17,6 +18,7 @@ Component({
       this.estateId = query.estate_id;
       this.entryId = query.id;
       this.load();
+      subscribe.loadMoments();
     },
 
     async load() {
@@ -47,6 +49,7 @@ Component({
       this.setData({ errors });
       if (errors.body) return;
 
+      subscribe.askConsent('question_asked'); // to be told of the answer; never in the way
       this.setData({ asking: true });
       try {
         const { entry } = this.data;

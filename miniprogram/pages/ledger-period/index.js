@@ -4,6 +4,7 @@ const ledger = require('../../utils/ledger');
 const ledgerAnswers = require('../../utils/ledger-answers');
 const { chainCheckView, statementFiles, verifyChain } = require('../../utils/ledger-chain');
 const pagedList = require('../../utils/paged-list');
+const subscribe = require('../../utils/subscribe');
 
 const QUESTIONS_PAGE_SIZE = 20;
 
@@ -37,6 +38,7 @@ Component({
       this.estateId = query.estate_id;
       this.periodId = query.id;
       this.loadAll();
+      subscribe.loadMoments();
     },
 
     // Back from an entry: a question may have been asked about it there. Back from writing
@@ -131,10 +133,6 @@ Component({
       wx.navigateTo({ url: `/pages/ledger-import/index?estate_id=${this.estateId}&period_id=${this.periodId}` });
     },
 
-    onSubmit() {
-      this.transition({ action: 'submit' }, '已提交审批');
-    },
-
     // ---- A published period in hand ----
 
     onOpenStatementFile(event) {
@@ -158,10 +156,16 @@ Component({
       wx.setClipboardData({ data: this.data.statement.head_hash });
     },
 
-    // ---- Approve and return ----
+    // ---- Submit, approve and return ----
 
+    // The preparer asks to hear when the period is returned, approved, audited or published.
+    onSubmit() {
+      this.transition({ action: 'submit' }, '已提交审批', 'period_submitted');
+    },
+
+    // The committee asks to hear when an owner questions the accounts.
     onApprove() {
-      this.transition({ action: 'approve' }, '已同意');
+      this.transition({ action: 'approve' }, '已同意', 'period_reviewed');
     },
 
     onStartReturn() {
@@ -182,12 +186,14 @@ Component({
       // The return reason and the question are separate forms: keep each one's error to itself.
       this.setData({ 'errors.reason': errors.reason || '' });
       if (errors.reason) return;
-      this.transition({ action: 'return', reason }, '已退回');
+      this.transition({ action: 'return', reason }, '已退回', 'period_reviewed');
     },
 
-    async transition(data, done) {
+    /** Takes one step; ``moment``, if given, asks consent from the same tap (not awaited). */
+    async transition(data, done, moment) {
       // One transition at a time: a second tap must not approve twice or approve and return.
       if (this.data.transitioning) return;
+      if (moment) subscribe.askConsent(moment);
       this.setData({ transitioning: data.action });
       try {
         await ledger.transitionPeriod(this.estateId, this.periodId, data);
@@ -219,6 +225,7 @@ Component({
       this.setData({ 'errors.body': errors.body || '' });
       if (errors.body) return;
 
+      subscribe.askConsent('question_asked'); // to be told of the answer; never in the way
       this.setData({ asking: true });
       try {
         await ledger.askQuestion(this.estateId, this.periodId, { body });

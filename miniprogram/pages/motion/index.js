@@ -1,6 +1,7 @@
 const { listBuildings } = require('../../utils/estates');
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const { openFileFor } = require('../../utils/files');
+const subscribe = require('../../utils/subscribe');
 const votesApi = require('../../utils/votes-api');
 const votesForm = require('../../utils/votes-form');
 const votesView = require('../../utils/votes-view');
@@ -21,6 +22,7 @@ Component({
     errors: {},
     cancelSending: false,
     closing: false,
+    reminding: false,
     reasonMax: votesForm.CANCEL_REASON_MAX,
   },
 
@@ -28,6 +30,7 @@ Component({
     onLoad(query) {
       this.motionId = Number(query.id);
       this.load();
+      subscribe.loadMoments();
     },
 
     onUnload() {
@@ -99,6 +102,15 @@ Component({
       wx.navigateTo({ url: `/pages/motion-electors/index?id=${this.motionId}` });
     },
 
+    // Announced: the owner asks to be told when voting opens and what it decided.
+    async onRemind() {
+      if (this.data.reminding) return;
+      this.setData({ reminding: true });
+      const answers = await subscribe.askConsent('motion_announced');
+      this.setData({ reminding: false });
+      if (subscribe.accepted(answers)) toast(this, '已订阅，投票开始和结果将通知您');
+    },
+
     onResult() {
       wx.navigateTo({ url: `/pages/motion-result/index?id=${this.motionId}` });
     },
@@ -118,7 +130,9 @@ Component({
     onConfirmVote() {
       const choice = this.data.pendingChoice;
       this.setData({ pendingChoice: '' });
-      if (choice) this.vote(choice);
+      if (!choice) return;
+      subscribe.askConsent('ballot_cast'); // to be told the result; the ballot does not wait
+      this.vote(choice);
     },
 
     async vote(choice) {

@@ -1,6 +1,7 @@
 const { showError, showFormError, toastSuccess, toast } = require('../../utils/feedback');
 const photoUploads = require('../../utils/photo-uploads');
 const estates = require('../../utils/estates');
+const subscribe = require('../../utils/subscribe');
 const ticketsApi = require('../../utils/tickets-api');
 const ticketsForm = require('../../utils/tickets-form');
 const ticketsView = require('../../utils/tickets-view');
@@ -59,6 +60,7 @@ Component({
       this.clientToken = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
       this.setData({ estateName: decodeURIComponent(query.name || '') });
       this.loadBuildings();
+      subscribe.loadMoments();
     },
 
     async loadBuildings() {
@@ -151,8 +153,16 @@ Component({
       return !this.data.uploadsBusy;
     },
 
+    /** Asks, once per report and from the submit tap itself, to be told of the reply and of an
+     * escalation; resolves when the owner has answered (never rejects). */
+    askConsent() {
+      if (!this.consent) this.consent = subscribe.askConsent('ticket_reported');
+      return this.consent;
+    },
+
     async onSubmit() {
       if (this.data.submitting || !this.validate()) return;
+      this.askConsent();
       this.setData({ submitting: true });
       try {
         const nearby = await this.findNearby();
@@ -186,6 +196,7 @@ Component({
 
     onSubmitAnyway() {
       if (this.data.submitting || !this.validate()) return;
+      this.askConsent();
       this.setData({ submitting: true, nearby: [] });
       return this.create();
     },
@@ -204,6 +215,8 @@ Component({
       try {
         const ticket = await ticketsApi.createTicket(this.estateId, data);
         toastSuccess('已提交');
+        // Leave only once the owner has answered WeChat's consent sheet, or it closes with the page.
+        await this.askConsent();
         // Stay "submitting" while the page is replaced, so a late tap cannot file again.
         wx.redirectTo({ url: `/pages/ticket/index?id=${ticket.id}` });
       } catch (err) {

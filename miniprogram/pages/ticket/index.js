@@ -1,5 +1,6 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const photoUploads = require('../../utils/photo-uploads');
+const subscribe = require('../../utils/subscribe');
 const ticketsApi = require('../../utils/tickets-api');
 const ticketsForm = require('../../utils/tickets-form');
 const ticketPhotos = require('../../utils/tickets-photos');
@@ -40,6 +41,7 @@ Component({
     onLoad(query) {
       this.ticketId = Number(query.id);
       this.load();
+      subscribe.loadMoments();
     },
 
     async onPullDownRefresh() {
@@ -162,6 +164,11 @@ Component({
 
     onAction(event) {
       const { action } = event.currentTarget.dataset;
+      // A handler asks, once a page, to hear of tickets assigned or escalated to them.
+      if (!this.askedConsent) {
+        this.askedConsent = true;
+        subscribe.askConsent('ticket_handling');
+      }
       if (ticketsView.ONE_TAP_ACTIONS.includes(action)) {
         this.transition({ action });
         return;
