@@ -1,9 +1,11 @@
 """What a bound owner asking the Linli WeCom app for 账目, 工单 or 投票 is answered: a few lines
 about their own estate's latest published accounts, their open tickets or the open motions,
-each with its mini-program page, and a mini-program notice that opens the main one."""
+each with a link that opens its mini-program page (a URL Link, so it works from personal WeChat
+too), and a mini-program notice that opens the main one."""
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import or_, select
 
 from backend.access.roles import Role
@@ -23,6 +25,8 @@ from backend.tickets.models import (
     TicketSupporter,
 )
 from backend.votes.models import Motion, MotionStatus
+from bot import pages
+from bot.channels import channels
 
 # A chat answer is read on a phone: a few lines, the rest one tap away.
 MAX_LINES = 5
@@ -38,6 +42,13 @@ class Answer:
     description: str
     page: str
     items: tuple[tuple[str, str], ...] = ()
+
+
+def opening(page: str) -> str:
+    """How a line of the answer opens ``page``: its URL Link, or the page named in words when
+    no link can be had (the answer goes out all the same)."""
+    url = channels(current_app)["wecom_robot"].url_link(page)
+    return f"打开：{url}" if url else f"见{pages.in_words(page)}"
 
 
 def owned_estates(user: User) -> list[Estate]:
@@ -70,7 +81,7 @@ def ledger(estates: list[Estate]) -> Answer:
     for estate in estates[:MAX_LINES]:
         period = latest.get(estate.id)
         if period is None:
-            lines.append(f"· {estate.name}：还没有公示的账目（小程序页面：{_ledger_list(estate)}）")
+            lines.append(f"· {estate.name}：还没有公示的账目（{opening(_ledger_list(estate))}）")
             continue
         first = first or period
         lines.append(
@@ -78,7 +89,7 @@ def ledger(estates: list[Estate]) -> Answer:
             f"收入 {format_fen(period.income_total_fen)}，"
             f"支出 {format_fen(period.expense_total_fen)}，"
             f"期末余额 {format_fen(period.closing_balance_fen)}\n"
-            f"  小程序页面：{_period(period)}"
+            f"  {opening(_period(period))}"
         )
     text = "【账目公示】您所在小区最近一期公示的账目：\n" + "\n".join(lines)
     if first is None:
@@ -112,18 +123,18 @@ def tickets(user: User) -> Answer:
     if not rows:
         return Answer(
             f"【我的随手拍】您没有办理中的工单。发现问题可在{APP}小程序“随手拍”中上报"
-            f"（小程序页面：pages/ticket-report/index）。",
+            f"（{opening('pages/ticket-report/index')}）。",
             "我的随手拍",
             "没有办理中的工单",
             mine,
         )
     lines = [
         f"· #{t.id} {CATEGORIES.get(t.category, t.category)}：{STATUS_LABELS[t.status]}"
-        f"（{local_text(t.created_at)[:10]} 上报）\n  小程序页面：pages/ticket/index?id={t.id}"
+        f"（{local_text(t.created_at)[:10]} 上报）\n  {opening(f'pages/ticket/index?id={t.id}')}"
         for t in rows
     ]
     return Answer(
-        "【我的随手拍】办理中的工单：\n" + "\n".join(lines) + f"\n全部工单：{mine}",
+        "【我的随手拍】办理中的工单：\n" + "\n".join(lines) + f"\n全部工单：{opening(mine)}",
         "我的随手拍",
         f"办理中 {len(rows)} 件",
         mine,
@@ -157,7 +168,7 @@ def votes(estates: list[Estate]) -> Answer:
             if m.status == MotionStatus.OPEN
             else f"公示中，{local_text(m.opens_at)} 开始投票"
         )
-        + f"\n  小程序页面：pages/motion/index?id={m.id}"
+        + f"\n  {opening(f'pages/motion/index?id={m.id}')}"
         for m in rows
     ]
     first = rows[0]

@@ -14,6 +14,7 @@ PAGE_NAMES = {
     "pages/ledger-period/index": "账目详情",
     "pages/tickets/index": "随手拍",
     "pages/ticket/index": "随手拍详情",
+    "pages/ticket-report/index": "随手拍",
     "pages/ticket-work/index": "工单处理",
     "pages/motions/index": "业主表决",
     "pages/motion/index": "表决详情",

@@ -98,7 +98,7 @@ class RobotChannel:
                 parts.append({"msgtype": "image", "image": {"storage_key": message["storage_key"]}})
                 continue
             page = message.get("page")
-            url = self._link(page) if page else None
+            url = self.url_link(page) if page else None
             if message["type"] == "card" and url:
                 parts.append(_news(message["title"], _card_lines(message), url))
                 continue
@@ -120,7 +120,7 @@ class RobotChannel:
                 parts.append(_news(pages.link_title(page), [headline], url))
         return parts
 
-    def _link(self, page: str) -> str | None:
+    def url_link(self, page: str) -> str | None:
         """The URL Link of ``page``, or None (logged) when none could be had."""
         if self.links is None:
             log.warning("no URL links configured: %s named in words", page)

@@ -1,7 +1,9 @@
 """账目, 工单 and 投票 sent to the Linli WeCom app, end to end: WeCom posts the callback, an rq
 worker runs the job, and the fake WeCom server records the text answer with the owner's own
-pages and a mini-program notice opening the main one; unbound members get the binding hint."""
+pages (URL Links the fake server resolves back to the page) and a mini-program notice opening
+the main one; unbound members get the binding hint."""
 
+import re
 from datetime import date, datetime
 
 from sqlalchemy import delete
@@ -12,6 +14,13 @@ from backend.extensions import db
 from backend.ledger.models import LedgerPeriod
 from tests.bot.wecom_support import bind, replies_to
 from tests.factories import raw_ticket
+
+
+def linked_pages(fake_wechat, reply: str) -> list[str]:
+    """The pages the reply's links open, in order."""
+    store = fake_wechat.app.extensions["fakewechat"]
+    links = [store.url_link(url) for url in re.findall(r"打开：(https://[^\s）]+)", reply)]
+    return [f"{link['path']}?{link['query']}".rstrip("?") for link in links]
 
 
 def notices_to(fake_wechat, wecom_userid: str) -> list[dict]:
@@ -37,7 +46,7 @@ def test_ledger_answers_the_latest_published_period_of_the_owners_estate(
     page = f"pages/ledger-period/index?estate_id={vcast.estate.id}&id={october.id}"
     assert reply.startswith("【账目公示】")
     assert f"{vcast.estate.name} 2026-10（2026-11-10 公示）：收入 ¥3,600.00" in reply
-    assert f"小程序页面：{page}" in reply
+    assert linked_pages(fake_wechat, reply) == [page]
     assert "2026-11" not in reply.replace("2026-11-10", "")  # not the other estate's period
     [notice] = notices_to(fake_wechat, "zhangsan")
     assert (notice["appid"], notice["page"], notice["title"]) == (
@@ -61,7 +70,10 @@ def test_tickets_answers_the_owners_open_tickets_only(vcast, wecom_server, run_j
     [reply] = replies_to(fake_wechat, "zhangsan")
     assert reply.startswith("【我的随手拍】办理中的工单：\n· #")
     assert f"#{mine.id} 电梯故障：已受理" in reply
-    assert f"小程序页面：pages/ticket/index?id={mine.id}" in reply
+    assert linked_pages(fake_wechat, reply) == [
+        f"pages/ticket/index?id={mine.id}",
+        "pages/tickets/index",
+    ]
     assert reply.count("· #") == 1
     [notice] = notices_to(fake_wechat, "zhangsan")
     assert (notice["page"], notice["description"]) == ("pages/tickets/index", "办理中 1 件")
@@ -79,7 +91,7 @@ def test_votes_answers_the_open_motions_with_how_to_vote(
     [reply] = replies_to(fake_wechat, "zhangsan")
     assert reply.startswith("【业主表决】您所在小区的表决：")
     assert f"第 {motion['id']} 号《{motion['title']}》：投票中" in reply
-    assert f"小程序页面：pages/motion/index?id={motion['id']}" in reply
+    assert linked_pages(fake_wechat, reply) == [f"pages/motion/index?id={motion['id']}"]
     assert "投票 表决编号 赞成" in reply
     [notice] = notices_to(fake_wechat, "zhangsan")
     assert notice["page"] == f"pages/motion/index?id={motion['id']}"
@@ -94,8 +106,9 @@ def test_an_owner_with_nothing_open_is_told_so(vcast, wecom_server, run_jobs, fa
 
     ledger, tickets, motions = replies_to(fake_wechat, "zhangsan")
     assert "还没有公示的账目" in ledger
-    assert f"pages/ledger/index?estate_id={vcast.estate.id}" in ledger
+    assert linked_pages(fake_wechat, ledger) == [f"pages/ledger/index?estate_id={vcast.estate.id}"]
     assert "您没有办理中的工单" in tickets
+    assert linked_pages(fake_wechat, tickets) == ["pages/ticket-report/index"]
     assert "目前没有进行中的表决" in motions
 
 
@@ -125,6 +138,20 @@ def test_a_bound_person_who_no_longer_owns_a_unit_is_told_to_claim_one(
 
     [reply] = replies_to(fake_wechat, "lisi")
     assert "还不是已认证业主" in reply and "认领房屋" in reply
+
+
+def test_a_line_whose_link_cannot_be_made_names_its_page_in_words(
+    vcast, wecom_server, run_jobs, fake_wechat
+):
+    bind(vcast.owner, "zhangsan")
+    fake_wechat.inject("http_500", count=5, paths=["/wxa/generate_urllink"])
+
+    wecom_server.text("zhangsan", "工单")
+    run_jobs()
+
+    [reply] = replies_to(fake_wechat, "zhangsan")
+    assert "见「邻里」小程序的“随手拍”页面" in reply
+    assert "打开：" not in reply
 
 
 def at(year: int, month: int, day: int) -> datetime:
