@@ -57,6 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from backend.accounts.api import blp as accounts_blp
     from backend.apidocs import bp as apidocs_bp
     from backend.estates.api import blp as places_blp
+    from backend.funds.api import blp as funds_blp
     from backend.governance.credit.api import blp as governance_blp
     from backend.governance.public_record.api import blp as public_record_blp
     from backend.governance.ratings.api import blp as ratings_blp
@@ -78,6 +79,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         governance_blp,
         ratings_blp,
         public_record_blp,
+        funds_blp,
     ):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # bearer tokens, no cookies: CSRF cannot reach the API

@@ -39,6 +39,13 @@ class MotionArgs(BaseSchema):
     attachment_ids = ma.fields.List(
         IdField(), load_default=list, validate=ma.validate.Length(max=9, error="最多 9 个附件")
     )
+    # Art. 278 (5): a use of the fund is voted by the owners of the buildings bearing the cost.
+    building_ids = ma.fields.List(
+        IdField(),
+        load_default=list,
+        validate=ma.validate.Length(max=200, error="最多 200 个楼栋"),
+        metadata={"description": "only units in these buildings vote (use_maintenance_fund)"},
+    )
 
 
 class MotionListArgs(PageArgs, BaseSchema):
@@ -124,6 +131,11 @@ class _MotionBase(ma.Schema):
 
 class MotionSchema(_MotionBase):
     matter = ma.fields.String()
+    building_ids = ma.fields.List(
+        ma.fields.Integer(),
+        allow_none=True,
+        metadata={"description": "the buildings whose owners vote; null: the whole estate"},
+    )
     matter_label = ma.fields.String()
     threshold = ma.fields.String()
     threshold_label = ma.fields.String()

@@ -20,7 +20,7 @@ from backend.common.clock import as_utc, utcnow
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.places.models import Estate
+from backend.places.models import Building, Estate
 from backend.votes import lifecycle, rules
 from backend.votes.models import (
     CHOICE_LABELS,
@@ -173,6 +173,7 @@ def create_motion(user: User, estate_id: int, args: dict) -> Motion:
     now = utcnow()
     opens_at, closes_at = as_utc(args["opens_at"]), as_utc(args["closes_at"])
     _check_times(now, opens_at, closes_at)
+    building_ids = _building_scope(estate, args["matter"], args.get("building_ids") or ())
     motion = Motion(
         estate_id=estate.id,
         matter=args["matter"],
@@ -183,12 +184,33 @@ def create_motion(user: User, estate_id: int, args: dict) -> Motion:
         announced_at=now,
         opens_at=opens_at,
         closes_at=closes_at,
+        building_ids=building_ids,
     )
     db.session.add(motion)
     db.session.flush()
     _attach(user, motion, args.get("attachment_ids") or ())
     lifecycle.post(motion, "announced")
     return motion
+
+
+def _building_scope(estate: Estate, matter: str, building_ids) -> list[int] | None:
+    """The buildings whose owners alone vote (sorted), or None for the whole estate.
+
+    :raises ValidationFailed: a scope on another matter, or buildings of another estate.
+    """
+    ids = sorted(set(building_ids))
+    if not ids:
+        return None
+    if matter != "use_maintenance_fund":
+        raise ValidationFailed(
+            "只有使用维修资金的表决可以限定楼栋", fields={"building_ids": ["该事项不能限定楼栋"]}
+        )
+    found = db.session.scalars(
+        select(Building.id).where(Building.id.in_(ids), Building.estate_id == estate.id)
+    ).all()
+    if len(found) != len(ids):
+        raise ValidationFailed("楼栋不属于本小区", fields={"building_ids": ["楼栋无效"]})
+    return ids
 
 
 def _attach(user: User, motion: Motion, attachment_ids) -> None:

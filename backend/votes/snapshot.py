@@ -44,21 +44,30 @@ class _Owners:
 
 
 def take(motion: Motion) -> tuple[int, int]:
-    """Write the motion's electors, their units and users; returns (owners, area in dm²)."""
+    """Write the motion's electors, their units and users; returns (owners, area in dm²).
+
+    A motion scoped to buildings (``building_ids``) counts only their units and owners, with
+    only the area they hold there: art. 278 (5) has the owners who bear a cost decide it.
+    """
+    in_scope = [Unit.estate_id == motion.estate_id]
+    if motion.building_ids:
+        in_scope.append(Unit.building_id.in_(motion.building_ids))
     units = db.session.execute(
         select(Unit.id, Unit.area_dm2, Unit.is_developer_unsold, Building.name, Unit.number)
         .join(Building, Building.id == Unit.building_id)
-        .where(Unit.estate_id == motion.estate_id)
+        .where(*in_scope)
         .order_by(Unit.id)
     ).all()
     holders = db.session.execute(
         select(Membership.scope_id, User.id, User.real_name, User.display_name)
         .join(User, User.id == Membership.user_id)
+        .join(Unit, Unit.id == Membership.scope_id)
         .where(
             Membership.estate_id == motion.estate_id,
             Membership.role == Role.OWNER,
             Membership.scope_kind == ScopeKind.UNIT,
             User.is_active.is_(True),
+            *in_scope,
         )
         .order_by(User.id)
     ).all()
