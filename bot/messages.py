@@ -16,7 +16,7 @@ from backend.ledger.models import LedgerPeriod
 from backend.notices.models import Notice
 from backend.places.models import Estate
 from backend.tickets.models import TicketDigest, TicketEvent
-from bot import group_posts, register_messages, vote_messages
+from bot import fund_posts, group_posts, register_messages, vote_messages
 
 EXCERPT_CHARS = 100
 
@@ -187,6 +187,7 @@ TOPICS = {
     "vote.card": vote_messages.render_card,
     "register.reelection": register_messages.reelection,
     **group_posts.TOPICS,
+    **fund_posts.TOPICS,
 }
 
 

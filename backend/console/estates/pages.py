@@ -49,6 +49,14 @@ TOPIC_LABELS = {
     "rating.confirmed": "星级评定",
     "credit.penalty": "物业信用惩戒",
     "claim.waiting": "认证待审核",
+    "fund.proposed": "维修项目立项",
+    "fund.prechecked": "维修项目事前指导",
+    "fund.vote_opened": "维修项目表决发起",
+    "fund.authorised": "维修项目获批",
+    "fund.started": "维修项目开工",
+    "fund.stopped": "维修项目预算超限暂停",
+    "fund.accepted": "维修项目竣工验收",
+    "fund.paid": "维修资金支付",
 }
 
 
