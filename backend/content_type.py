@@ -4,6 +4,8 @@ from flask import Flask, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 UPLOAD_ENDPOINTS = {
+    "funds.FundImport",
+    "funds.ProjectDocuments",
     "places.UnitImport",
     "notices.AttachmentUpload",
     "ledger.EntryImport",

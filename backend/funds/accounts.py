@@ -66,7 +66,7 @@ def _buildings(estate: Estate, fund: MaintenanceFund | None, only=None) -> list[
                 select(FundAllocation.building_id, func.sum(FundAllocation.amount_fen))
                 .where(FundAllocation.fund_id == fund.id)
                 .group_by(FundAllocation.building_id)
-            ).tuples()
+            ).all()
         )
     return [
         {
@@ -140,7 +140,7 @@ def list_movements(
                     FundAllocation.unit_id.in_([u.id for u in mine]),
                 )
                 .group_by(FundAllocation.movement_id)
-            ).tuples()
+            ).all()
         )
     result.items = [
         {
@@ -160,7 +160,7 @@ def _labels(movements) -> dict:
     buildings = dict(
         db.session.execute(
             select(Building.id, Building.name).where(Building.id.in_(building_ids))
-        ).tuples()
+        ).all()
     )
     units = {u.id: u.label for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     return {"buildings": buildings, "units": units}

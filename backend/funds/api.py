@@ -52,8 +52,8 @@ class Fund(MethodView):
 class FundMovements(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.MovementListArgs, location="query")
-    @blp.response(200, page_schema(schemas.MovementSchema))
+    @blp.arguments(schemas.FundMovementListArgs, location="query")
+    @blp.response(200, page_schema(schemas.FundMovementSchema))
     def get(self, args, estate_id):
         """The fund's movements, newest first (owners: those of their buildings)."""
         return accounts.list_movements(current_user(), estate_id, **args)
@@ -63,7 +63,7 @@ class FundMovements(MethodView):
 class FundUnits(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.MovementListArgs, location="query")
+    @blp.arguments(schemas.FundMovementListArgs, location="query")
     @blp.response(200, page_schema(schemas.FundUnitSchema))
     def get(self, args, estate_id):
         """Every unit's balance (committee, manager and officers)."""
@@ -75,7 +75,7 @@ class FundImport(MethodView):
     decorators = [login_required]
 
     @blp.arguments(FileUploadSchema, location="files")
-    @blp.response(201, schemas.ImportResultSchema)
+    @blp.response(201, schemas.FundImportResultSchema)
     def post(self, files, estate_id):
         """Import the housing authority's statement (.xlsx): every row, or none."""
         upload = files["file"]
@@ -106,7 +106,7 @@ class FundImportTemplate(MethodView):
 class FundVerify(MethodView):
     decorators = [login_required]
 
-    @blp.response(200, schemas.VerifySchema)
+    @blp.response(200, schemas.FundVerifySchema)
     def get(self, estate_id):
         """Recompute the fund's hash chain and name the first broken link."""
         return accounts.verify_for(current_user(), estate_id)
@@ -116,14 +116,14 @@ class FundVerify(MethodView):
 class Projects(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.ProjectListArgs, location="query")
-    @blp.response(200, page_schema(schemas.ProjectSummarySchema))
+    @blp.arguments(schemas.RepairProjectListArgs, location="query")
+    @blp.response(200, page_schema(schemas.RepairProjectSummarySchema))
     def get(self, args, estate_id):
         """The estate's repair projects, newest first (drafts only for committee and manager)."""
         return projects.list_projects(current_user(), estate_id, **args)
 
-    @blp.arguments(schemas.ProjectArgs)
-    @blp.response(201, schemas.ProjectDetailSchema)
+    @blp.arguments(schemas.RepairProjectArgs)
+    @blp.response(201, schemas.RepairProjectDetailSchema)
     def post(self, args, estate_id):
         """Write a draft repair project (committee)."""
         project = projects.create_project(current_user(), estate_id, args)
@@ -134,13 +134,13 @@ class Projects(MethodView):
 class ProjectItem(MethodView):
     decorators = [login_required]
 
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def get(self, estate_id, project_id):
         """One project with its quotes, approvals, documents, payments, ratings and trail."""
         return _detail(estate_id, project_id)
 
-    @blp.arguments(schemas.ProjectArgs(partial=True))
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.arguments(schemas.RepairProjectChangeArgs(partial=True))
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def patch(self, args, estate_id, project_id):
         """Change a draft or returned project (committee)."""
         projects.update_project(current_user(), estate_id, project_id, args)
@@ -151,8 +151,8 @@ class ProjectItem(MethodView):
 class ProjectQuotes(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.QuoteArgs)
-    @blp.response(201, schemas.QuoteSchema)
+    @blp.arguments(schemas.RepairQuoteArgs)
+    @blp.response(201, schemas.RepairQuoteSchema)
     def post(self, args, estate_id, project_id):
         """Add a contractor's quote (committee, draft or returned)."""
         return projects.add_quote(current_user(), estate_id, project_id, args)
@@ -162,8 +162,8 @@ class ProjectQuotes(MethodView):
 class ProjectQuoteChoice(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.ChooseArgs)
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.arguments(schemas.RepairChooseArgs)
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def post(self, args, estate_id, project_id, quote_id):
         """Choose a quote, with the reason (committee)."""
         projects.choose_quote(current_user(), estate_id, project_id, quote_id, args["reason"])
@@ -174,8 +174,8 @@ class ProjectQuoteChoice(MethodView):
 class ProjectTransitions(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.ProjectTransitionArgs)
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.arguments(schemas.RepairProjectTransitionArgs)
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def post(self, args, estate_id, project_id):
         """Submit, pre-check (pass or return), authorise, start, accept or cancel."""
         workflow.transition(current_user(), estate_id, project_id, **args)
@@ -186,8 +186,8 @@ class ProjectTransitions(MethodView):
 class ProjectMotion(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.CiteMotionArgs)
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.arguments(schemas.RepairCiteMotionArgs)
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def post(self, args, estate_id, project_id):
         """Cite the bearing owners' use_maintenance_fund vote (committee)."""
         approvals.cite_motion(current_user(), estate_id, project_id, args["motion_id"])
@@ -198,8 +198,8 @@ class ProjectMotion(MethodView):
 class ProjectSignOffs(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.SignOffArgs)
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.arguments(schemas.RepairSignOffArgs)
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def post(self, args, estate_id, project_id):
         """Sign an emergency repair for the committee, the community or the township."""
         approvals.sign_off(current_user(), estate_id, project_id, **args)
@@ -210,7 +210,7 @@ class ProjectSignOffs(MethodView):
 class ProjectOwnersNotice(MethodView):
     decorators = [login_required]
 
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def post(self, estate_id, project_id):
         """Tell the owners of an emergency repair by a notice (committee)."""
         approvals.notify_owners(current_user(), estate_id, project_id)
@@ -221,8 +221,8 @@ class ProjectOwnersNotice(MethodView):
 class ProjectBudget(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.BudgetArgs)
-    @blp.response(200, schemas.ProjectDetailSchema)
+    @blp.arguments(schemas.RepairBudgetArgs)
+    @blp.response(200, schemas.RepairProjectDetailSchema)
     def post(self, args, estate_id, project_id):
         """Change an approved budget; a rise over the limit stops the project (committee)."""
         approvals.change_budget(current_user(), estate_id, project_id, **args)
@@ -233,9 +233,9 @@ class ProjectBudget(MethodView):
 class ProjectDocuments(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.DocumentFormArgs, location="form")
+    @blp.arguments(schemas.RepairDocumentFormArgs, location="form")
     @blp.arguments(FileUploadSchema, location="files")
-    @blp.response(201, schemas.DocumentSchema)
+    @blp.response(201, schemas.RepairDocumentSchema)
     def post(self, form, files, estate_id, project_id):
         """Upload a quote sheet, the contract, a photo or a voucher (committee, manager)."""
         upload = files["file"]
@@ -267,8 +267,8 @@ class ProjectDocument(MethodView):
 class ProjectPayments(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.PaymentArgs)
-    @blp.response(201, schemas.PaymentSchema)
+    @blp.arguments(schemas.RepairPaymentArgs)
+    @blp.response(201, schemas.RepairPaymentSchema)
     def post(self, args, estate_id, project_id):
         """Pay an accepted, authorised project: booked in the fund's chain, split by area."""
         payment = payments.pay(current_user(), estate_id, project_id, args)
@@ -279,8 +279,8 @@ class ProjectPayments(MethodView):
 class ProjectRatings(MethodView):
     decorators = [login_required]
 
-    @blp.arguments(schemas.RatingArgs)
-    @blp.response(201, schemas.RatingSchema)
+    @blp.arguments(schemas.RepairRatingArgs)
+    @blp.response(201, schemas.RepairRatingSchema)
     def post(self, args, estate_id, project_id):
         """Rate the finished repair 1–5 (owners who bear the cost, once, within the window)."""
         return ratings.rate(current_user(), estate_id, project_id, **args)

@@ -144,7 +144,7 @@ def payment_detail(payment: RepairPayment) -> dict:
             select(FundAllocation.unit_id, FundAllocation.amount_fen).where(
                 FundAllocation.movement_id == movement.id
             )
-        ).tuples()
+        ).all()
     )
     after = accounts.unit_balances(movement.fund_id, shares)
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(list(shares))))}

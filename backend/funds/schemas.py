@@ -38,7 +38,7 @@ def _ids(max_items: int, label: str, required: bool = False) -> ma.fields.List:
 # -- fund --------------------------------------------------------------------------------
 
 
-class MovementListArgs(PageArgs, BaseSchema):
+class FundMovementListArgs(PageArgs, BaseSchema):
     building_id = IdField(load_default=None)
 
 
@@ -69,7 +69,7 @@ class FundSchema(ma.Schema):
     my_units = ma.fields.List(ma.fields.Nested(FundUnitSchema))
 
 
-class MovementSchema(ma.Schema):
+class FundMovementSchema(ma.Schema):
     id = ma.fields.Integer(attribute="movement.id")
     kind = ma.fields.String(attribute="movement.kind")
     kind_label = ma.fields.String(attribute="movement.kind_label")
@@ -87,29 +87,29 @@ class MovementSchema(ma.Schema):
     my_amount_fen = ma.fields.Integer(allow_none=True)
 
 
-class ImportResultSchema(ma.Schema):
+class FundImportResultSchema(ma.Schema):
     imported = ma.fields.Integer()
     total_fen = ma.fields.Integer()
     fund = ma.fields.Nested(FundSchema)
 
 
-class BrokenLinkSchema(ma.Schema):
+class FundBrokenLinkSchema(ma.Schema):
     movement_id = ma.fields.Integer(allow_none=True)
     chain_seq = ma.fields.Integer(allow_none=True)
     reason = ma.fields.String()
 
 
-class VerifySchema(ma.Schema):
+class FundVerifySchema(ma.Schema):
     ok = ma.fields.Boolean()
     links_checked = ma.fields.Integer()
     head_hash = ma.fields.String(allow_none=True)
-    broken = ma.fields.Nested(BrokenLinkSchema, allow_none=True)
+    broken = ma.fields.Nested(FundBrokenLinkSchema, allow_none=True)
 
 
 # -- projects: arguments -------------------------------------------------------------------
 
 
-class ProjectArgs(BaseSchema):
+class RepairProjectArgs(BaseSchema):
     title = text_field("项目名称", TITLE_MAX)
     scope = text_field("维修范围", SCOPE_MAX)
     category = ma.fields.String(required=True, validate=_one_of(CATEGORIES, "未知的维修类别"))
@@ -122,21 +122,25 @@ class ProjectArgs(BaseSchema):
     unit_ids = _ids(MAX_UNITS, "房屋")
 
 
-class ProjectListArgs(PageArgs, BaseSchema):
+class RepairProjectChangeArgs(RepairProjectArgs):
+    """The fields of a project to change (use with partial=True)."""
+
+
+class RepairProjectListArgs(PageArgs, BaseSchema):
     status = ma.fields.String(load_default=None, validate=_one_of(ProjectStatus, "未知的项目状态"))
 
 
-class QuoteArgs(BaseSchema):
+class RepairQuoteArgs(BaseSchema):
     contractor = text_field("报价单位", 100)
     amount_fen = Fen(required=True)
     note = text_field("说明", REASON_MAX, required=False)
 
 
-class ChooseArgs(BaseSchema):
+class RepairChooseArgs(BaseSchema):
     reason = text_field("选定理由", REASON_MAX)
 
 
-class ProjectTransitionArgs(BaseSchema):
+class RepairProjectTransitionArgs(BaseSchema):
     action = ma.fields.String(
         required=True, validate=_one_of(ACTIONS, "操作应为 " + "、".join(ACTIONS))
     )
@@ -146,11 +150,11 @@ class ProjectTransitionArgs(BaseSchema):
     )
 
 
-class CiteMotionArgs(BaseSchema):
+class RepairCiteMotionArgs(BaseSchema):
     motion_id = IdField(required=True)
 
 
-class SignOffArgs(BaseSchema):
+class RepairSignOffArgs(BaseSchema):
     kind = ma.fields.String(
         required=True,
         validate=_one_of(SignOffKind, "签批单位应为 committee、community 或 township"),
@@ -158,12 +162,12 @@ class SignOffArgs(BaseSchema):
     note = text_field("签批意见", REASON_MAX, required=False)
 
 
-class BudgetArgs(BaseSchema):
+class RepairBudgetArgs(BaseSchema):
     budget_fen = Fen(required=True)
     reason = text_field("调整原因", REASON_MAX)
 
 
-class DocumentFormArgs(BaseSchema):
+class RepairDocumentFormArgs(BaseSchema):
     kind = ma.fields.String(required=True, validate=_one_of(DocumentKind, "未知的资料类型"))
     caption = text_field("说明", 200, required=False)
     filename = ma.fields.String(
@@ -171,7 +175,7 @@ class DocumentFormArgs(BaseSchema):
     )
 
 
-class PaymentArgs(BaseSchema):
+class RepairPaymentArgs(BaseSchema):
     amount_fen = Fen(required=True)
     paid_on = BoundedDate(required=True, error_messages={"invalid": DATE_ERROR})
     payee = text_field("收款单位", 100)
@@ -184,7 +188,7 @@ class PaymentArgs(BaseSchema):
     )
 
 
-class RatingArgs(BaseSchema):
+class RepairRatingArgs(BaseSchema):
     score = ma.fields.Integer(
         strict=True,
         required=True,
@@ -196,7 +200,7 @@ class RatingArgs(BaseSchema):
 # -- projects: responses -------------------------------------------------------------------
 
 
-class ProjectSummarySchema(ma.Schema):
+class RepairProjectSummarySchema(ma.Schema):
     id = ma.fields.Integer(attribute="project.id")
     title = ma.fields.String(attribute="project.title")
     category = ma.fields.String(attribute="project.category")
@@ -212,7 +216,7 @@ class ProjectSummarySchema(ma.Schema):
     created_at = UtcDateTime(attribute="project.created_at")
 
 
-class QuoteSchema(ma.Schema):
+class RepairQuoteSchema(ma.Schema):
     id = ma.fields.Integer()
     contractor = ma.fields.String()
     amount_fen = ma.fields.Integer()
@@ -220,14 +224,14 @@ class QuoteSchema(ma.Schema):
     is_chosen = ma.fields.Boolean()
 
 
-class ProjectBuildingSchema(ma.Schema):
+class RepairProjectBuildingSchema(ma.Schema):
     building_id = ma.fields.Integer()
     name = ma.fields.String()
     unit_count = ma.fields.Integer()
     area_dm2 = ma.fields.Integer()
 
 
-class MotionRefSchema(ma.Schema):
+class RepairMotionRefSchema(ma.Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     status = ma.fields.String()
@@ -237,7 +241,7 @@ class MotionRefSchema(ma.Schema):
     closes_at = UtcDateTime()
 
 
-class SignOffSchema(ma.Schema):
+class RepairSignOffSchema(ma.Schema):
     kind = ma.fields.String()
     kind_label = ma.fields.String()
     approval_round = ma.fields.Integer()
@@ -247,7 +251,7 @@ class SignOffSchema(ma.Schema):
     signed_at = UtcDateTime()
 
 
-class DocumentSchema(ma.Schema):
+class RepairDocumentSchema(ma.Schema):
     id = ma.fields.Integer(attribute="document.id")
     kind = ma.fields.String(attribute="document.kind")
     kind_label = ma.fields.String()
@@ -260,7 +264,7 @@ class DocumentSchema(ma.Schema):
     created_at = UtcDateTime(attribute="document.created_at")
 
 
-class AllocationSchema(ma.Schema):
+class RepairAllocationSchema(ma.Schema):
     unit_id = ma.fields.Integer()
     label = ma.fields.String()
     area_dm2 = ma.fields.Integer()
@@ -268,7 +272,7 @@ class AllocationSchema(ma.Schema):
     balance_after_fen = ma.fields.Integer(metadata={"description": "该房屋当前余额"})
 
 
-class PaymentSchema(ma.Schema):
+class RepairPaymentSchema(ma.Schema):
     id = ma.fields.Integer(attribute="payment.id")
     amount_fen = ma.fields.Integer(attribute="payment.amount_fen")
     paid_on = ma.fields.Date(attribute="payment.paid_on")
@@ -282,10 +286,10 @@ class PaymentSchema(ma.Schema):
     previous_hash = ma.fields.String()
     chain_seq = ma.fields.Integer()
     voucher_ids = ma.fields.List(ma.fields.Integer())
-    allocations = ma.fields.List(ma.fields.Nested(AllocationSchema))
+    allocations = ma.fields.List(ma.fields.Nested(RepairAllocationSchema))
 
 
-class RatingSummarySchema(ma.Schema):
+class RepairRatingSummarySchema(ma.Schema):
     count = ma.fields.Integer()
     average = ma.fields.String(allow_none=True, metadata={"description": "一位小数，如 4.3"})
     open_until = UtcDateTime(allow_none=True)
@@ -293,7 +297,7 @@ class RatingSummarySchema(ma.Schema):
     can_rate = ma.fields.Boolean()
 
 
-class EventSchema(ma.Schema):
+class RepairEventSchema(ma.Schema):
     action = ma.fields.String(attribute="event.action")
     action_label = ma.fields.String()
     from_status = ma.fields.String(attribute="event.from_status", allow_none=True)
@@ -309,7 +313,7 @@ def _p(name: str, field_class=ma.fields.String, **kwargs):
     return field_class(attribute=f"project.{name}", **kwargs)
 
 
-class ProjectDetailSchema(ma.Schema):
+class RepairProjectDetailSchema(ma.Schema):
     id = _p("id", ma.fields.Integer)
     estate_id = _p("estate_id", ma.fields.Integer)
     title = _p("title")
@@ -339,21 +343,21 @@ class ProjectDetailSchema(ma.Schema):
     paid_at = _p("paid_at", UtcDateTime, allow_none=True)
     prechecked_by_name = ma.fields.String(allow_none=True)
     accepted_by_name = ma.fields.String(allow_none=True)
-    buildings = ma.fields.List(ma.fields.Nested(ProjectBuildingSchema))
+    buildings = ma.fields.List(ma.fields.Nested(RepairProjectBuildingSchema))
     bearing_unit_count = ma.fields.Integer()
     bearing_area_dm2 = ma.fields.Integer()
-    quotes = ma.fields.List(ma.fields.Nested(QuoteSchema))
+    quotes = ma.fields.List(ma.fields.Nested(RepairQuoteSchema))
     quotes_required = ma.fields.Integer()
-    motion = ma.fields.Nested(MotionRefSchema, allow_none=True)
-    sign_offs = ma.fields.List(ma.fields.Nested(SignOffSchema))
-    documents = ma.fields.List(ma.fields.Nested(DocumentSchema))
-    payments = ma.fields.List(ma.fields.Nested(PaymentSchema))
-    rating = ma.fields.Nested(RatingSummarySchema)
-    events = ma.fields.List(ma.fields.Nested(EventSchema))
+    motion = ma.fields.Nested(RepairMotionRefSchema, allow_none=True)
+    sign_offs = ma.fields.List(ma.fields.Nested(RepairSignOffSchema))
+    documents = ma.fields.List(ma.fields.Nested(RepairDocumentSchema))
+    payments = ma.fields.List(ma.fields.Nested(RepairPaymentSchema))
+    rating = ma.fields.Nested(RepairRatingSummarySchema)
+    events = ma.fields.List(ma.fields.Nested(RepairEventSchema))
     actions = ma.fields.List(ma.fields.String())
 
 
-class RatingSchema(ma.Schema):
+class RepairRatingSchema(ma.Schema):
     score = ma.fields.Integer()
     comment = ma.fields.String()
     created_at = UtcDateTime()
