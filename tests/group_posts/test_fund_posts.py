@@ -71,7 +71,7 @@ def test_a_voted_project_posts_each_stage_once_to_each_group(
     for owner in (fcast.owner, fcast.owner2):
         assert fund.votes.cast(owner, motion["id"], "yes").status_code == 201
     fund.votes.end(motion["id"])
-    assert fund.votes.get(fcast.chair, motion["id"]).json["passed"] is True
+    assert fund.votes.get(fcast.chair, motion["id"]).json["status"] == "closed"
     assert fund.step(fcast.chair, pid, "authorise")["status"] == "authorised"
     words = _words(_one_each(send_topic(events.AUTHORISED), groups), groups)
     assert words.startswith("【维修项目获批】") and f"经业主表决“{motion['title']}”通过" in words
