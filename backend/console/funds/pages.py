@@ -190,7 +190,7 @@ def fund_page(user: User, estate_id: int, args) -> dict:
         "balance": format_fen(fund.balance_fen) if fund else format_fen(0),
         "check": fund_chain.verify(fund) if fund else None,
         "buildings": [
-            {"name": name, "units": units, "balance": format_fen(fen), "negative": fen < 0}
+            {"name": name, "units": units, "balance": format_fen(int(fen)), "negative": fen < 0}
             for _, name, units, fen in buildings
         ],
         "movements": [_movement_row(m, names) for m in movements.items],
@@ -205,7 +205,8 @@ def _place_names(movements: list[FundMovement]) -> dict[int, str]:
     ids = {m.building_id for m in movements if m.building_id}
     if not ids:
         return {}
-    return dict(db.session.execute(select(Building.id, Building.name).where(Building.id.in_(ids))))
+    rows = db.session.execute(select(Building.id, Building.name).where(Building.id.in_(ids)))
+    return dict(rows.tuples().all())
 
 
 def _movement_row(m: FundMovement, names: dict[int, str]) -> dict:
@@ -300,7 +301,8 @@ def project_page(user: User, project_id: int) -> dict:
         else "—",
         "paid": format_fen(project.paid_fen),
         "bearing": [
-            {"building": name, "units": units, "area": _area(area)} for name, units, area in bearing
+            {"building": name, "units": units, "area": _area(int(area))}
+            for name, units, area in bearing
         ],
         "quotes": [
             {
