@@ -215,7 +215,7 @@ def check_demo_fund() -> None:
 
     waiting = projects["submitted"]
     township = db.session.scalar(select(User).where(User.username == "township1"))
-    from backend.console.funds.pages import precheck_queue
+    from backend.console.funds.projects import precheck_queue
 
     assert [row["id"] for row in precheck_queue(township, {})["projects"]] == [waiting.id]
     # Each building's opening and interest, two deposits, then the payment.

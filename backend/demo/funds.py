@@ -231,7 +231,6 @@ def _roof_repair(estate: Estate, building: Building, people: dict) -> RepairProj
             "cite_motion": 31,
             "start": 26,
             "accept": 6,
-            "upload": 6,
             "pay": 3,
         },
     )
@@ -288,7 +287,6 @@ def _lift_repair(estate: Estate, building: Building, people: dict) -> RepairProj
             "authorise": 11,
             "notify_owners": 10,
             "start": 8,
-            "upload": 8,
         },
     )
     return project

@@ -10,6 +10,7 @@ from backend.access.roles import Role
 from backend.common import storage
 from backend.console.blueprint import staff_required
 from backend.console.funds import pages as fund_pages
+from backend.console.funds import projects as project_pages
 from backend.console.routes import Routes
 from backend.errors import DomainError
 
@@ -48,7 +49,7 @@ def repair_project(project_id):
 @routes.get("/prechecks")
 @staff_required
 def prechecks():
-    data = fund_pages.precheck_queue(g.staff, request.args)
+    data = project_pages.precheck_queue(g.staff, request.args)
     return render_template("console/prechecks.html", **data)
 
 
@@ -56,7 +57,7 @@ def prechecks():
 @staff_required
 def repair_project_precheck(project_id):
     try:
-        project = fund_pages.precheck(g.staff, project_id, request.form)
+        project = project_pages.precheck(g.staff, project_id, request.form)
     except DomainError as error:
         keep = {name: request.form.get(name, "") for name in ("decision", "note")}
         return _project_page(project_id, error=error, form=keep)
@@ -67,11 +68,11 @@ def repair_project_precheck(project_id):
 @routes.get("/repair-documents/<int:document_id>")
 @staff_required
 def repair_document(document_id):
-    row = fund_pages.document_for(g.staff, document_id)
+    row = project_pages.document_for(g.staff, document_id)
     return storage.send(row.storage_key, row.content_type, row.name)
 
 
 def _project_page(project_id, error=None, form=None):
-    data = fund_pages.project_page(g.staff, project_id)
+    data = project_pages.project_page(g.staff, project_id)
     html = render_template("console/repair_project.html", error=error, form=form or {}, **data)
     return html, error.status if error else 200
