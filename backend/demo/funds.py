@@ -162,7 +162,7 @@ def _roof_repair(estate: Estate, building: Building, people: dict) -> RepairProj
     )
     chosen = None
     for contractor, fen, note in (
-        ("安溪建安防水工程有限公司", 26_800_000, "SBS 改性沥青卷材两道，质保 5 年"),
+        ("安溪建安防水工程有限公司", 26_800_000, "改性沥青防水卷材两道，质保 5 年"),
         ("泉州永固建设工程有限公司", 28_950_000, "含外墙脚手架，质保 5 年"),
         ("福建恒达防水科技有限公司", 30_120_000, "高分子卷材，质保 8 年"),
     ):

@@ -55,7 +55,7 @@ def test_the_auditor_reads_each_fund_with_its_balance_chain_and_projects(as_audi
         select(MaintenanceFund).where(MaintenanceFund.estate_id == fcast.estate.id)
     )
     [row] = table_rows(html, "funds")
-    assert row == [fcast.estate.name, "¥70,000.00", "3", fund_row.head_hash[:12], "0", "1"]
+    assert row == [fcast.estate.name, "¥70,000.00", "3", fund_row.head_hash[:16], "0", "1"]
     [project] = table_rows(html, "repair-projects")
     assert project[2:] == [
         "1栋屋面防水维修",

@@ -168,6 +168,17 @@ def test_figures_by_hand(held):
     check_by_hand(held)
 
 
+def test_the_yearly_report_states_them(held):
+    from backend.governance.targets.report import _fund_sentences
+
+    assert _fund_sentences(figures(("county", held.county.id), SINCE, UNTIL)) == [
+        "提交事前指导的维修项目 3 个；批准使用维修资金的项目 3 个，批准预算 ¥360,000.00，"
+        "其中经业主表决 1 个（33.33%），应急维修 2 个（66.67%）。",
+        "支付完毕的项目 2 个，支付维修资金 ¥338,000.00，从提交到支付平均 43.50 天；"
+        "业主对维修质量的平均评分 3.50（4 人次评价）。",
+    ]
+
+
 def test_figures_by_hand_on_sqlite(sqlite_app):
     check_by_hand(HandCounted())
 

@@ -36,7 +36,7 @@ PAGE_SIZE = 20
 MOVEMENTS_PAGE_SIZE = 50
 # A county has a few hundred estates; the funds table lists them all, up to this many.
 FUNDS_SHOWN = 500
-HASH_PREVIEW = 12
+HASH_PREVIEW = 16  # hex characters of the head: enough to tell funds apart at a glance
 
 
 def staff_estates(user: User):
