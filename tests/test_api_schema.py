@@ -21,6 +21,7 @@ from backend.access.roles import Role
 from backend.accounts.models import User
 from backend.claims.models import Claim
 from backend.extensions import db
+from backend.funds.models import RepairDocument, RepairProject, RepairQuote
 from backend.governance.credit.models import CreditPenalty
 from backend.governance.meetings.models import AgendaItem, MeetingMinutes
 from backend.governance.problems.models import ProblemEvidence, ProblemItem
@@ -108,7 +109,35 @@ def _real_ids(estate: Estate) -> dict[str, list[int]]:
             ),
         ),
         "ticket_id": ids(Ticket.id, Ticket.estate_id == e),
+        "project_id": ids(RepairProject.id, RepairProject.estate_id == e),
+        "quote_id": ids(
+            RepairQuote.id,
+            RepairQuote.project_id.in_(
+                select(RepairProject.id).where(RepairProject.estate_id == e)
+            ),
+        ),
+        "document_id": ids(RepairDocument.id, RepairDocument.estate_id == e),
     }
+
+
+def _repair_project(estate: Estate, chair: User) -> None:
+    """A draft repair project with a quote and a photo, so the fund's project operations are
+    exercised beyond their 404 (the demo may have none in this estate)."""
+    from backend.funds import documents, projects
+    from tests.ledger_support import png_bytes
+
+    building_id = db.session.scalar(select(Building.id).where(Building.estate_id == estate.id))
+    body = {
+        "title": "屋面防水维修",
+        "scope": "屋面防水层翻新。",
+        "category": "roof_wall_leak",
+        "path": "vote",
+        "budget_fen": 3_000_000,
+        "building_ids": [building_id],
+    }
+    project = projects.create_project(chair, estate.id, body)
+    projects.add_quote(chair, estate.id, project.id, {"contractor": "甲公司", "amount_fen": 100})
+    documents.upload(chair, estate.id, project.id, "progress_photo", "", "a.png", png_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +161,7 @@ def cast(demo_county, in_module):
                 )
             ),
         )
+        _repair_project(estate, db.session.get(User, people["chair"]))
         return _real_ids(estate), people
 
     real_ids, people = in_module(build)

@@ -3,8 +3,10 @@ share is by area: every movement is split over units as it is booked), the movem
 chain's verification. Owners see their buildings and their units; staff see everything."""
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.accounts.models import User
+from backend.common.clock import utcnow
 from backend.common.pagination import Page, paginate
 from backend.errors import Forbidden
 from backend.extensions import db
@@ -20,18 +22,20 @@ def fund_of(estate_id: int) -> MaintenanceFund | None:
 
 def lock_fund(estate_id: int) -> MaintenanceFund:
     """The estate's fund, created on first use, locked so its chain grows one link at a time."""
-    fund = db.session.scalar(
+    # Two first imports racing both try the insert; the unique estate_id lets one through and
+    # the other waits for it on the lock below.
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(MaintenanceFund)
+        .values(estate_id=estate_id, balance_fen=0, chain_length=0, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["estate_id"])
+    )
+    return db.session.scalars(
         select(MaintenanceFund)
         .where(MaintenanceFund.estate_id == estate_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    )
-    if fund is None:
-        # Two first imports racing both insert: the unique estate_id refuses the second.
-        fund = MaintenanceFund(estate_id=estate_id, balance_fen=0, chain_length=0)
-        db.session.add(fund)
-        db.session.flush()
-    return fund
+    ).one()
 
 
 def unit_balances(fund_id: int, unit_ids=None) -> dict[int, int]:

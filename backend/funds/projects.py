@@ -8,7 +8,7 @@ from backend.accounts.models import User
 from backend.common.masking import mask_name
 from backend.common.pagination import Page, paginate
 from backend.common.unit_of_work import unit_of_work
-from backend.errors import Conflict, ValidationFailed
+from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.funds import events
 from backend.funds.access import (
@@ -193,8 +193,6 @@ def choose_quote(user: User, estate_id: int, project_id: int, quote_id: int, rea
 
     :raises NotFound: no such quote on this project.
     """
-    from backend.errors import NotFound
-
     project, role = _editable(user, estate_id, project_id)
     quotes = db.session.scalars(
         select(RepairQuote).where(RepairQuote.project_id == project.id)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.access.models import Membership
 from backend.access.roles import Role, ScopeKind
 from backend.accounts.models import User
-from backend.common.clock import utcnow
+from backend.common.clock import as_utc, utcnow
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden
 from backend.extensions import db
@@ -22,7 +22,8 @@ def open_until(project: RepairProject):
     """When rating closes (None before acceptance)."""
     if project.accepted_at is None:
         return None
-    return project.accepted_at + timedelta(days=current_app.config["FUND_RATING_DAYS"])
+    # SQLite gives back naive UTC times: as_utc makes them comparable with now.
+    return as_utc(project.accepted_at) + timedelta(days=current_app.config["FUND_RATING_DAYS"])
 
 
 def bears_cost(user: User, project: RepairProject) -> bool:

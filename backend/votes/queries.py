@@ -118,6 +118,8 @@ def _block_reason(motion: Motion, is_elector: bool, ballot: Ballot | None) -> st
         return services.NOT_OPEN.get(motion.status, services.NOT_OPEN[S.CLOSED])
     if ballot is not None:
         return "您已投票，表决票一经提交不可更改"
+    if not is_elector and motion.building_ids:
+        return "本次表决仅由承担费用楼栋的业主参与，您的房屋不在其中（或投票开始时尚未认证）"
     if not is_elector:
         return "您在投票开始时不是本小区的认证业主，不能参与本次表决"
     return None

@@ -53,6 +53,9 @@ def test_a_motion_scoped_to_buildings_has_only_their_owners_as_electors(fund, fc
     # 1栋: two owners, 150.00 m²; 2栋's owner is not asked.
     assert opened["turnout"]["owners_total"] == 2
     assert opened["turnout"]["area_total_dm2"] == 15_000
+    outside = fund.votes.get(fcast.owner3, motion["id"]).json
+    assert outside["can_vote"] is False
+    assert "承担费用楼栋" in outside["vote_block_reason"]
     assert fund.votes.cast(fcast.owner3, motion["id"]).status_code in (403, 409)
     assert fund.votes.cast(fcast.owner, motion["id"]).status_code == 201
 
