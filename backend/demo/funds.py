@@ -212,9 +212,6 @@ def _roof_repair(estate: Estate, building: Building, people: dict) -> RepairProj
             "overdraft_reason": None,
         },
     )
-    # SQLite hands the acceptance time back naive, and funds.ratings compares it with an aware
-    # "now" (a bug reported to fundcore); reading it as UTC here keeps the demo loading there.
-    project.accepted_at = as_utc(project.accepted_at)
     for owner, score, comment in zip(
         owners[1:6],
         (5, 4, 5, 4, 3),
