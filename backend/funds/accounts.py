@@ -115,19 +115,20 @@ def fund_summary(user: User, estate_id: int) -> dict:
 def list_movements(
     user: User, estate_id: int, page: int, page_size: int, building_id: int | None = None
 ) -> Page:
-    """The fund's movements, newest first; owners only those touching their buildings, with
-    their own units' share."""
+    """The fund's movements, newest first; owners only those with a share on their units, and
+    that share."""
     estate, roles = estate_for(user, estate_id)
     staff = is_staff(roles)
     mine = [] if staff else owned_units(user, estate.id)
     query = select(FundMovement).where(FundMovement.estate_id == estate.id)
-    buildings = None if staff else {u.building_id for u in mine}
+    touching = select(FundAllocation.movement_id)
+    if not staff:
+        # An owner's movements are those with a share on their own units: a building's lines
+        # and payments, never a neighbour's own deposit.
+        touching = touching.where(FundAllocation.unit_id.in_([u.id for u in mine]))
     if building_id is not None:
-        buildings = {building_id} if buildings is None else buildings & {building_id}
-    if buildings is not None:
-        touching = select(FundAllocation.movement_id).where(
-            FundAllocation.building_id.in_(buildings)
-        )
+        touching = touching.where(FundAllocation.building_id == building_id)
+    if not staff or building_id is not None:
         query = query.where(FundMovement.id.in_(touching))
     result = paginate(
         query.order_by(FundMovement.occurred_on.desc(), FundMovement.id.desc()), page, page_size

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.common.clock import SHANGHAI, utcnow
+from backend.common.money import format_fen
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, NotFound
 from backend.extensions import db
@@ -235,14 +236,14 @@ def notify_owners(user: User, estate_id: int, project_id: int) -> RepairProject:
         raise Conflict("已告知业主")
     if project.authorised_at is None:
         raise Conflict("应急维修签批完成后再告知业主")
-    budget = f"{project.budget_fen // 100:,}.{project.budget_fen % 100:02d}"
     notice = notices.publish(
         user,
         "estate",
         project.estate_id,
         f"应急维修告知：{project.title}"[:100],
         f"{project.scope}\n\n本项目属应急维修（{project.category_label}），已经业委会、社区、"
-        f"街道（乡镇）签批，预算 ¥{budget}，由承担费用的业主按专有部分面积分摊。"
+        f"街道（乡镇）签批，预算 {format_fen(project.budget_fen)}，"
+        "由承担费用的业主按专有部分面积分摊。"
         "施工、验收和支付情况可在小程序“维修资金”中查看。",
     )
     project.owners_notice_id = notice.id

@@ -11,6 +11,7 @@ from backend.funds.access import (
     SIGN_OFF_ROLES,
     WRITER_ROLES,
     is_staff,
+    owned_units,
     project_for,
 )
 from backend.funds.events import ACTION_LABELS
@@ -128,6 +129,7 @@ def project_detail(user: User, estate_id: int, project_id: int) -> dict:
 
 def describe(user: User, project: RepairProject, roles: set[str]) -> dict:
     staff = is_staff(roles)
+    own = None if staff else {u.id for u in owned_units(user, project.estate_id)}
     people = {}
 
     def name(u) -> str:
@@ -184,7 +186,8 @@ def describe(user: User, project: RepairProject, roles: set[str]) -> dict:
         "prechecked_by_name": people.get(project.prechecked_by_id),
         "accepted_by_name": people.get(project.accepted_by_id),
         "documents": [document_view(d) for d in documents],
-        "payments": [payment_detail(p) for p in payments],
+        # Owners see their own units' shares; their neighbours' balances are not theirs to see.
+        "payments": [payment_detail(p, None if staff else own) for p in payments],
         "rating": rating,
         "events": [
             {

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from backend.accounts.models import User
 from backend.common.clock import utcnow
+from backend.common.money import format_fen
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, ValidationFailed
 from backend.extensions import db
@@ -48,7 +49,7 @@ def pay(user: User, estate_id: int, project_id: int, args: dict) -> RepairPaymen
     left = project.budget_fen - project.paid_fen
     if amount > left:
         raise Conflict(
-            f"支付金额超过预算余额（¥{left / 100:,.2f}）", fields={"amount_fen": ["超过预算余额"]}
+            f"支付金额超过预算余额（{format_fen(left)}）", fields={"amount_fen": ["超过预算余额"]}
         )
     vouchers = _vouchers(project.id, set(args["voucher_ids"]))
     fund = accounts.lock_fund(project.estate_id)
@@ -136,8 +137,9 @@ def _labels(unit_ids) -> dict[int, str]:
     return {u.id: u.label for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
 
 
-def payment_detail(payment: RepairPayment) -> dict:
-    """The payment with its chain link and its split over units (and the balances after)."""
+def payment_detail(payment: RepairPayment, only_units=None) -> dict:
+    """The payment with its chain link and its split over units (and the balances now); given
+    ``only_units`` (an owner's), the split shows those units alone."""
     movement = db.session.get(FundMovement, payment.movement_id)
     shares = dict(
         db.session.execute(
@@ -146,6 +148,8 @@ def payment_detail(payment: RepairPayment) -> dict:
             )
         ).all()
     )
+    if only_units is not None:
+        shares = {u: fen for u, fen in shares.items() if u in only_units}
     after = accounts.unit_balances(movement.fund_id, shares)
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(list(shares))))}
     vouchers = db.session.scalars(

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from backend.common.ids import IdField
+from backend.common.ids import MAX_ID, IdField
 from backend.common.money import Fen
 from backend.common.pagination import PageArgs
 from backend.common.schemas import BaseSchema, BoundedDate, JsonBoolean, UtcDateTime, text_field
@@ -39,7 +39,10 @@ def _ids(max_items: int, label: str, required: bool = False) -> ma.fields.List:
 
 
 class FundMovementListArgs(PageArgs, BaseSchema):
-    building_id = IdField(load_default=None)
+    # A query string's values are text: not the strict IdField of JSON bodies.
+    building_id = ma.fields.Integer(
+        load_default=None, validate=ma.validate.Range(min=1, max=MAX_ID, error="编号无效")
+    )
 
 
 class FundBuildingSchema(ma.Schema):

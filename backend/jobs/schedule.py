@@ -74,6 +74,9 @@ SCHEDULE: tuple[Periodic, ...] = (
         "overdue-ledger-questions", "backend.ledger.jobs.overdue_questions_job", cron="10 1 * * *"
     ),
     Periodic("late-ledger-periods", "backend.ledger.jobs.late_periods_job", cron="10 1 * * *"),
+    Periodic(
+        "overdue-fund-notices", "backend.funds.jobs.overdue_owner_notices_job", cron="10 1 * * *"
+    ),
     # 09:20 in Asia/Shanghai: claims on units waiting for a decision, to the committee.
     Periodic("waiting-claims", "backend.claims.jobs.waiting_claims_job", cron="20 1 * * *"),
     # The dashboards' roll-ups of closed months: the newly closed month and any month a ticket

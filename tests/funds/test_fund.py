@@ -123,3 +123,19 @@ def test_a_fund_before_any_import_is_empty(fund, fcast):
         "head_hash": None,
         "broken": None,
     }
+
+
+def test_owners_do_not_see_a_neighbours_own_deposit(fund, fcast):
+    fund.import_statement(
+        fcast.chair,
+        [
+            ["2026-01-01", "期初余额", "1栋", "", 100, "期初"],
+            ["2026-02-01", "缴存", "1栋", "102", 50, "102室缴存"],
+        ],
+    )
+    mine = fund.get(fcast.owner, "/fund/movements").json["items"]
+    assert [m["description"] for m in mine] == ["期初"]
+    theirs = fund.get(fcast.owner2, "/fund/movements").json["items"]
+    assert [m["description"] for m in theirs] == ["102室缴存", "期初"]
+    other = fund.get(fcast.chair, f"/fund/movements?building_id={fcast.b2.id}")
+    assert other.json.get("total") == 0, other.json

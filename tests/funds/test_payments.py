@@ -74,3 +74,13 @@ def test_payment_without_vote_or_sign_off_is_refused(fund, fcast):
     assert response.status_code == 409
     assert "未经业主表决通过或应急签批" in response.json["error"]["message"]
     assert db.session.scalar(select(func.count()).select_from(FundMovement)) == 2
+
+
+def test_owners_see_only_their_own_units_share_of_a_payment(fund, fcast):
+    fund.fund_in()
+    project = fund.accepted(fund.started(fund.authorised_by_vote()))
+    fund.pay(project["id"])
+    mine = fund.get(fcast.owner, fund.project_url(project["id"])).json["payments"][0]
+    assert [a["unit_id"] for a in mine["allocations"]] == [fcast.unit_a.id]
+    staff = fund.get(fcast.auditor, fund.project_url(project["id"])).json["payments"][0]
+    assert [a["unit_id"] for a in staff["allocations"]] == [fcast.unit_a.id, fcast.unit_b.id]

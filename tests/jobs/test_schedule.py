@@ -168,6 +168,7 @@ def test_the_ticket_and_vote_jobs_are_scheduled_by_paths_that_import():
         ("build-rollups", 3600, None),
         ("overdue-ledger-questions", None, "10 1 * * *"),  # daily 09:10 in Shanghai
         ("late-ledger-periods", None, "10 1 * * *"),
+        ("overdue-fund-notices", None, "10 1 * * *"),
         ("waiting-claims", None, "20 1 * * *"),  # daily 09:20 in Shanghai
     }
     assert all(callable(resolve(p.func_path)) for p in SCHEDULE)
@@ -198,6 +199,7 @@ def test_embedded_runner_runs_the_periodic_jobs_on_an_empty_county(app, caplog):
         "motion-turnout",
         "overdue-ledger-questions",  # daily at 01:10 UTC
         "late-ledger-periods",
+        "overdue-fund-notices",
         "waiting-claims",  # daily at 01:20 UTC
         "build-rollups",
     ]
