@@ -1,12 +1,13 @@
 """What the estate's group hears about a repair project paid from the maintenance fund (公维金),
 one post per stage (Chinese): proposed, pre-checked (passed or returned), vote opened,
 authorised, started, stopped by a budget rise, accepted (with its first photo) and paid (with
-the fund chain's hash).
+the fund chain's hash); and, daily, an emergency repair whose owners were not told in time.
 
-The subject of each post is the project's event row (``RepairProjectEvent``): an event is a
-fact that stays true, so a post reads the event's own figures (``event.data``) and the project
-only for its name and buildings. The outbox's dedupe key (topic, event, group) makes each
-stage post once per group however often its event is queued.
+The subject of each stage's post is the project's event row (``RepairProjectEvent``): an event
+is a fact that stays true, so a post reads the event's own figures (``event.data``) and the
+project only for its name and buildings. The outbox's dedupe key (topic, event, group) makes
+each stage post once per group however often its event is queued. The daily reminder's subject
+is the project, read as it is when sent: told meanwhile, it is cancelled.
 """
 
 from flask import current_app
@@ -28,12 +29,14 @@ from backend.funds.events import (
 from backend.funds.models import (
     ApprovalPath,
     DocumentKind,
+    ProjectStatus,
     RepairDocument,
     RepairProject,
     RepairProjectEvent,
     RepairProjectUnit,
     RepairQuote,
 )
+from backend.funds.posts import NOTICE_OVERDUE
 from backend.places.models import Building, Estate
 from backend.votes.models import Motion
 
@@ -210,6 +213,29 @@ def paid(event: RepairProjectEvent) -> list[dict]:
     ]
 
 
+def notice_overdue(project: RepairProject) -> list[dict]:
+    """An emergency repair whose owners were not told by the due date (subject: the project);
+    nothing once they have been told, or the repair was cancelled, before it went out."""
+    if project.owners_told_at is not None or project.status == ProjectStatus.CANCELLED:
+        return []
+    estate = db.session.get(Estate, project.estate_id)
+    days = current_app.config["FUND_EMERGENCY_NOTICE_DAYS"]
+    due = project.owners_notice_due_on.isoformat() if project.owners_notice_due_on else "—"
+    return [
+        {
+            "type": "text",
+            "content": _head("应急维修未按时告知", estate, project)
+            + f"已按应急维修签批动用维修资金，按规定应在签批后 {days} 日内（{due} 前）告知业主，"
+            "目前仍未告知。请业委会尽快在小程序中发布告知，社区将跟进督促。",
+        }
+    ]
+
+
+def _project_messages(subject_id: int) -> list[dict]:
+    project = db.session.get(RepairProject, subject_id, populate_existing=True)
+    return notice_overdue(project) if project else []
+
+
 def _messages(render):
     def for_subject(subject_id: int) -> list[dict]:
         event = db.session.get(RepairProjectEvent, subject_id, populate_existing=True)
@@ -228,4 +254,5 @@ TOPICS = {
     STOPPED: _messages(stopped),
     ACCEPTED: _messages(accepted),
     PAID: _messages(paid),
+    NOTICE_OVERDUE: _project_messages,
 }

@@ -11,6 +11,7 @@ from backend.funds import events
 from backend.funds.models import FundMovement, RepairProjectEvent
 from backend.group_chats.audience import active_groups
 from backend.outbox import services as outbox
+from backend.outbox.models import OutboxMessage
 from tests.group_posts.conftest import rows_of, text_of
 
 
@@ -157,3 +158,45 @@ def test_an_emergency_repair_posts_its_sign_offs_and_a_budget_rise_stops_it(
     assert words.startswith("【维修项目暂停】")
     assert "由 ¥30,000.00 调整为 ¥34,000.00" in words and "上限 ¥33,000.00" in words
     assert "重新应急签批" in words
+
+
+def test_owners_not_told_of_an_emergency_repair_are_reminded_once_unless_told_meanwhile(
+    fund, fcast, groups_of, fake_wechat
+):
+    from datetime import timedelta
+
+    from backend.funds.models import RepairProject
+    from backend.funds.posts import NOTICE_OVERDUE, post_overdue_owner_notices
+    from bot.delivery import deliver
+
+    groups = groups_of(fcast.estate)
+    untold = fund.prechecked(path="emergency", title="1栋消防水泵更换", category="fire_safety")
+    told = fund.prechecked(path="emergency", title="1栋屋面抢修")
+    for project in (untold, told):
+        for person, kind in (
+            (fcast.chair, "committee"),
+            (fcast.auditor, "community"),
+            (fcast.township, "township"),
+        ):
+            assert fund.sign(person, project["id"], kind).status_code == 200
+    due = db.session.get(RepairProject, untold["id"]).owners_notice_due_on
+    assert post_overdue_owner_notices(due + timedelta(days=1)) == 4
+
+    # Told after the reminder was queued, before it went out: its reminder is cancelled.
+    fund.post(fcast.chair, fund.project_url(told["id"], "/owners-notice"))
+    for row in db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.topic != NOTICE_OVERDUE)
+        .order_by(OutboxMessage.id)
+    ):
+        deliver(row.id)
+    before = {m["seq"] for m in fake_wechat.messages()}
+    outcomes = sorted((row.subject_id, deliver(row.id)) for row in rows_of(NOTICE_OVERDUE))
+    assert outcomes == [(untold["id"], "sent")] * 2 + [(told["id"], "cancelled")] * 2
+    heard = {}
+    for message in fake_wechat.messages():
+        if message["seq"] not in before:
+            heard.setdefault(message["group"], []).append(message)
+    words = _words(_one_each(heard, groups), groups)
+    assert words.startswith(f"【应急维修未按时告知】{fcast.estate.name}“1栋消防水泵更换”")
+    assert f"（{due.isoformat()} 前）" in words

@@ -57,6 +57,7 @@ TOPIC_LABELS = {
     "fund.stopped": "维修项目预算超限暂停",
     "fund.accepted": "维修项目竣工验收",
     "fund.paid": "维修资金支付",
+    "fund.notice_overdue": "应急维修未按时告知业主",
 }
 
 
