@@ -37,6 +37,7 @@ CONSOLE_URLS = {
         ("/console/meetings/schedule", "联席会议逾期的社区"),
         ("/console/communities/1/candidates", "业委会人选库"),
         ("/console/estates/1/group-chats/guide", "把小区群搬进来：建群、登记、测试、入群海报"),
+        ("/console/funds", "维修资金：账户、账本哈希链、维修项目"),
     ],
     "街道、县住建局 (township1, county)": [
         ("/console/targets", "四升一降 监管看板"),
@@ -51,6 +52,7 @@ CONSOLE_URLS = {
         ("/console/ratings/committees", "业委会履职评价"),
         ("/console/register", "小区档案"),
         ("/console/register/reelections", "待换届的业委会"),
+        ("/console/prechecks", "维修项目事前指导（township1）"),
     ],
     "管理员 (admin)": [("/console/users", "控制台账号：停用、启用、解除锁定")],
     "所有控制台用户": [("/console/password", "修改密码")],

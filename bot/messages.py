@@ -28,6 +28,7 @@ from backend.notices.models import Notice
 from backend.places.models import Estate
 from backend.tickets.models import TicketDigest, TicketEvent
 from bot import (
+    fund_posts,
     group_chat_messages,
     group_posts,
     register_messages,
@@ -212,6 +213,7 @@ TOPICS = {
     **group_posts.TOPICS,
     **group_chat_messages.TOPICS,
     **subscribe_messages.TOPICS,
+    **fund_posts.TOPICS,
 }
 
 

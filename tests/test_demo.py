@@ -5,7 +5,7 @@ module; each test reads it and rolls back whatever it touches."""
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.accounts.models import User
 from backend.common import storage
@@ -14,7 +14,7 @@ from backend.governance.meetings.figures import figures
 from backend.governance.meetings.models import AgendaItem, MeetingMinutes
 from backend.governance.meetings.schedule import last_completed
 from backend.governance.ratings.figures import StarDistribution, distribution
-from backend.places.models import Community, County, Estate
+from backend.places.models import Building, Community, County, Estate
 
 
 @pytest.fixture
@@ -55,9 +55,12 @@ def test_demo_tickets_cover_every_stage_of_the_loop(demo):
 
 
 def test_demo_votes_have_a_decided_an_open_and_an_announced_motion(demo):
+    from backend.funds.models import RepairProject
     from backend.votes.models import Ballot, Motion, MotionPost
 
-    motions = {m.status: m for m in db.session.query(Motion)}
+    # The fund's slice adds a motion of one building's owners (see the fund's test below).
+    cited = select(RepairProject.motion_id).where(RepairProject.motion_id.is_not(None))
+    motions = {m.status: m for m in db.session.query(Motion).filter(Motion.id.not_in(cited))}
     assert sorted(motions) == ["announced", "closed", "open"]
     decided = motions["closed"]
     assert decided.quorum_met is True and decided.passed is True
@@ -185,3 +188,72 @@ def test_every_demo_actor_has_a_real_name_and_claims_meet_the_register(demo):
         owner_of_record_match(c.real_name, c.unit) for c in db.session.scalars(select(Claim))
     )
     assert set(matches) == {"match", "mismatch"}
+
+
+def check_demo_fund() -> None:
+    """One estate's fund: imported balances, a project passed by its building's owners and
+    paid (its payment a link of the verified chain), an emergency repair signed by the three
+    parties, and a project waiting for the township's pre-check."""
+    from backend.funds import chain
+    from backend.funds.models import (
+        EmergencySignOff,
+        MaintenanceFund,
+        RepairPayment,
+        RepairProject,
+        RepairRating,
+    )
+    from backend.votes.models import Motion
+
+    first = db.session.scalar(select(Estate).order_by(Estate.id).limit(1))
+    fund = db.session.scalar(select(MaintenanceFund).where(MaintenanceFund.estate_id == first.id))
+    projects = {p.status: p for p in db.session.scalars(select(RepairProject))}
+    assert sorted(projects) == ["in_progress", "paid", "submitted"]
+
+    paid = projects["paid"]
+    motion = db.session.get(Motion, paid.motion_id)
+    assert (paid.path, motion.matter, motion.status, motion.passed) == (
+        "vote",
+        "use_maintenance_fund",
+        "closed",
+        True,
+    )
+    assert motion.building_ids == [paid.units[0].building_id]
+    [payment] = db.session.scalars(select(RepairPayment).where(RepairPayment.project_id == paid.id))
+    check = chain.verify(fund)
+    assert check["ok"] is True and payment.movement_id in check["movement_ids"]
+    assert paid.paid_fen == payment.amount_fen == paid.approved_budget_fen
+    assert (paid.paid_at - paid.submitted_at).days >= 60  # weeks of work, for the dashboards
+    ratings = db.session.scalars(
+        select(RepairRating.score).where(RepairRating.project_id == paid.id)
+    )
+    assert sorted(ratings) == [3, 4, 4, 5, 5]
+
+    emergency = projects["in_progress"]
+    kinds = db.session.scalars(
+        select(EmergencySignOff.kind).where(EmergencySignOff.project_id == emergency.id)
+    )
+    assert emergency.path == "emergency" and emergency.category == "lift"
+    assert sorted(kinds) == ["committee", "community", "township"]
+    assert emergency.owners_told_at is not None
+
+    waiting = projects["submitted"]
+    township = db.session.scalar(select(User).where(User.username == "township1"))
+    from backend.console.funds.projects import precheck_queue
+
+    assert [row["id"] for row in precheck_queue(township, {})["projects"]] == [waiting.id]
+    # Each building's opening and interest, two deposits, then the payment.
+    buildings = db.session.scalar(
+        select(func.count()).select_from(Building).where(Building.estate_id == first.id)
+    )
+    assert fund.chain_length == 2 * buildings + 2 + 1 and fund.balance_fen > 0
+
+
+def test_demo_fund_has_a_paid_vote_an_emergency_repair_and_one_waiting(demo):
+    check_demo_fund()
+
+
+def test_demo_loads_on_sqlite(sqlite_app):
+    from backend.demo import county
+
+    assert county.seed()["loaded"] is True
+    check_demo_fund()

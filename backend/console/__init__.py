@@ -11,6 +11,7 @@ def init_app(app) -> None:
     from backend.console.blueprint import make_blueprint
     from backend.console.companies.views import routes as companies
     from backend.console.estates.views import routes as estates
+    from backend.console.funds.views import routes as funds
     from backend.console.group_chats.views import routes as group_chats
     from backend.console.ledger.views import routes as ledger
     from backend.console.meetings.views import routes as meetings
@@ -35,6 +36,7 @@ def init_app(app) -> None:
         register,
         ratings,
         targets,
+        funds,
     ):
         domain.register(bp)
     app.register_blueprint(bp)

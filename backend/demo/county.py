@@ -13,6 +13,7 @@ from backend.accounts.models import User
 from backend.claims.models import Claim
 from backend.common import xlsx
 from backend.common.unit_of_work import unit_of_work
+from backend.demo import funds as demo_funds
 from backend.demo import governance as demo_governance
 from backend.demo import ledger as demo_ledger
 from backend.demo import meetings as demo_meetings
@@ -161,6 +162,7 @@ def seed() -> dict:
     demo_meetings.seed(estates)
     demo_ratings.seed(estates)
     demo_public_record.seed(estates)
+    demo_funds.seed(estates)
     return {"loaded": True, **counts}
 
 

@@ -1,5 +1,6 @@
 """The ledger's and the tickets' casts and API clients, for the console's pages."""
 
+from tests.fund_support import fcast, fund  # noqa: F401  (the fund's cast and API)
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
 from tests.ledger_support import Cast, LedgerApi, cast, ledger  # noqa: F401
 from tests.ratings_support import rcast  # noqa: F401  (the credit cast with a committee chair)

@@ -11,6 +11,7 @@ from backend.group_chats.models import GroupChat
 from backend.outbox.models import OutboxMessage
 from bot.delivery import deliver
 from bot.wechat import wecom_client
+from tests.fund_support import fcast, fund  # noqa: F401  (the fund's cast and API)
 from tests.governance_support import gcast  # noqa: F401  (the credit-penalty cast)
 from tests.ledger_support import cast, ledger  # noqa: F401  (an estate's ledger people)
 from tests.ratings_support import rcast  # noqa: F401  (the credit cast with a chair)

@@ -57,6 +57,15 @@ TOPIC_LABELS = {
     "subscribe.motion_result": "订阅消息：表决结果",
     "subscribe.period_returned": "订阅消息：账目退回",
     "subscribe.period_progress": "订阅消息：账目进度",
+    "fund.proposed": "维修项目立项",
+    "fund.prechecked": "维修项目事前指导",
+    "fund.vote_opened": "维修项目表决发起",
+    "fund.authorised": "维修项目获批",
+    "fund.started": "维修项目开工",
+    "fund.stopped": "维修项目预算超限暂停",
+    "fund.accepted": "维修项目竣工验收",
+    "fund.paid": "维修资金支付",
+    "fund.notice_overdue": "应急维修未按时告知业主",
 }
 
 

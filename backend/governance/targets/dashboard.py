@@ -12,6 +12,7 @@ from datetime import date
 from backend.common.pagination import Page, paginate_rows
 from backend.common.ratios import average, basis_points, chart_value, percent
 from backend.governance.credit import figures as credit
+from backend.governance.funds import figures as fund_figures
 from backend.governance.meetings import figures as meeting_figures
 from backend.governance.problems import services as problem_services
 from backend.governance.ratings.figures import StarDistribution, distribution
@@ -193,11 +194,13 @@ def targets(place: Place, until: date, s: Series) -> list[Target]:
 
 
 def supervision(place: Place, since: date, until: date) -> dict:
-    """The joint meetings', problem list's and credit penalties' figures over the period."""
+    """The joint meetings', problem list's, credit penalties' and repair projects' figures
+    over the period."""
     return {
         "meetings": meeting_figures.figures(place.scope, since, until),
         "problems": problem_services.problem_figures(place.scope, since, until),
         "credit": credit.figures(place.scope, since, until),
+        "funds": fund_figures.figures(place.scope, since, until),
     }
 
 

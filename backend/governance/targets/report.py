@@ -11,6 +11,8 @@ from datetime import date
 
 from backend.common.ratios import average, percent
 from backend.governance.credit import figures as credit
+from backend.governance.funds import figures as fund_figures
+from backend.governance.funds.figures import FundFigures
 from backend.governance.meetings import figures as meeting_figures
 from backend.governance.meetings.figures import MeetingFigures
 from backend.governance.problems import services as problem_services
@@ -38,6 +40,7 @@ class YearlyReport:
     credit: credit.Figures
     problems: ProblemFigures
     tickets: TicketFigures
+    funds: FundFigures
 
     @property
     def complete(self) -> bool:
@@ -59,6 +62,7 @@ def yearly(place: Place, year: int) -> YearlyReport:
         credit=credit.figures(place.scope, since, until),
         problems=problem_services.problem_figures(place.scope, since, until),
         tickets=tickets.figures(place.scope, since, until),
+        funds=fund_figures.figures(place.scope, since, until),
     )
 
 
@@ -140,6 +144,22 @@ def sections(report: YearlyReport) -> list[tuple[str, list[str]]]:
                 f"{p.closed_on_time} 项；目前逾期未销号 {p.overdue_now} 项。",
             ],
         ),
+        (
+            "专项维修资金",
+            _fund_sentences(report.funds),
+        ),
+    ]
+
+
+def _fund_sentences(f: FundFigures) -> list[str]:
+    return [
+        f"提交事前指导的维修项目 {f.proposed} 个；批准使用维修资金的项目 {f.authorised} 个，"
+        f"批准预算 {f.authorised_money}，其中经业主表决 {f.vote.authorised} 个"
+        f"（{f.vote_share or NO_DATA}），应急维修 {f.emergency.authorised} 个"
+        f"（{f.emergency_share or NO_DATA}）。",
+        f"支付完毕的项目 {f.paid} 个，支付维修资金 {f.paid_money}，"
+        f"从提交到支付平均 {f.average_days + ' 天' if f.average_days else NO_DATA}；"
+        f"业主对维修质量的平均评分 {f.average_rating or NO_DATA}（{f.rated} 人次评价）。",
     ]
 
 
