@@ -60,6 +60,10 @@ def _bearing(project: RepairProject) -> str:
     return f"{'、'.join(names) or '—'}（{len(rows)} 户）"
 
 
+def _page(project: RepairProject) -> str:
+    return f"pages/repair-project/index?estate_id={project.estate_id}&id={project.id}"
+
+
 def _head(label: str, estate: Estate, project: RepairProject) -> str:
     return f"【{label}】{estate.name}“{project.title}”"
 
@@ -70,6 +74,7 @@ def proposed(event: RepairProjectEvent) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": _page(project),
             "content": _head("维修项目立项", estate, project)
             + f"（{project.category_label}，{project.path_label}）已提交街道事前指导。\n"
             f"预算：{format_fen(budget)}\n承担费用：{_bearing(project)}\n{MINI_PROGRAM_HINT}",
@@ -84,6 +89,7 @@ def prechecked(event: RepairProjectEvent) -> list[dict]:
         return [
             {
                 "type": "text",
+                "page": _page(project),
                 "content": _head("事前指导退回", estate, project)
                 + f"未通过街道事前指导，已退回业委会修改。\n指导意见：{comment}",
             }
@@ -96,6 +102,7 @@ def prechecked(event: RepairProjectEvent) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": _page(project),
             "content": _head("事前指导通过", estate, project)
             + f"已通过街道事前指导。\n指导意见：{comment}\n{next_step}",
         }
@@ -110,6 +117,7 @@ def vote_opened(event: RepairProjectEvent) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": f"pages/motion/index?id={motion.id}",
             "content": _head("维修项目表决", estate, project)
             + f"使用专项维修资金的业主表决“{motion.title}”已发起，"
             f"投票时间 {local_text(motion.opens_at)} 至 {local_text(motion.closes_at)}。\n"
@@ -133,6 +141,7 @@ def authorised(event: RepairProjectEvent) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": _page(project),
             "content": _head("维修项目获批", estate, project)
             + f"{how}。\n批准预算：{format_fen(budget)}\n{MINI_PROGRAM_HINT}",
         }
@@ -148,6 +157,7 @@ def started(event: RepairProjectEvent) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": _page(project),
             "content": _head("维修项目开工", estate, project)
             + f"于{local_text(event.created_at)}开工。\n{builder}"
             "施工过程照片将在小程序“维修资金”中陆续公示，欢迎业主监督。",
@@ -162,6 +172,7 @@ def stopped(event: RepairProjectEvent) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": _page(project),
             "content": _head("维修项目暂停", estate, project)
             + f"预算由 {format_fen(data.get('from_fen', 0))} 调整为 "
             f"{format_fen(data.get('to_fen', project.budget_fen))}，超过批准预算允许的上限 "
@@ -175,6 +186,7 @@ def accepted(event: RepairProjectEvent) -> list[dict]:
     days = current_app.config["FUND_RATING_DAYS"]
     text = {
         "type": "text",
+        "page": _page(project),
         "content": _head("竣工验收", estate, project)
         + f"已于{local_text(event.created_at)}由业委会验收。\n"
         f"验收意见：{event.note or project.acceptance_note or '无'}\n"
@@ -204,6 +216,7 @@ def paid(event: RepairProjectEvent) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": _page(project),
             "content": _head("维修资金支付", estate, project)
             + f"从专项维修资金支付 {format_fen(data.get('amount_fen', 0))}，"
             f"按专有部分面积分摊至 {data.get('units', 0)} 户（精确到分）。\n"
@@ -224,6 +237,7 @@ def notice_overdue(project: RepairProject) -> list[dict]:
     return [
         {
             "type": "text",
+            "page": _page(project),
             "content": _head("应急维修未按时告知", estate, project)
             + f"已按应急维修签批动用维修资金，按规定应在签批后 {days} 日内（{due} 前）告知业主，"
             "目前仍未告知。请业委会尽快在小程序中发布告知，社区将跟进督促。",

@@ -24,6 +24,8 @@ PAGE_NAMES = {
     "pages/estate-problems/index": "问题清单",
     "pages/estate-decisions/index": "联席会议决议",
     "pages/estate-rating/index": "星级评定",
+    "pages/fund/index": "维修资金",
+    "pages/repair-project/index": "维修项目",
 }
 
 

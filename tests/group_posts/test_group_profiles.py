@@ -7,8 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import current_app
+from sqlalchemy import select
 
 from backend.extensions import db
+from backend.funds import events as fund_events
+from backend.funds.models import RepairProjectEvent
+from backend.funds.posts import NOTICE_OVERDUE
 from backend.governance.credit import services as credit
 from backend.governance.problems import services as problems
 from backend.governance.ratings import services as ratings
@@ -20,7 +24,7 @@ from backend.outbox import group_checks
 from backend.outbox import services as outbox
 from backend.tickets.models import TicketDigest
 from backend.votes.models import MotionPost
-from bot import delivery, messages
+from bot import delivery, messages, subscribe_messages
 from bot.channels import channels
 from bot.channels.robot import EXTERNAL_MSGTYPES
 from bot.delivery import RetryLater, deliver
@@ -33,12 +37,12 @@ from tests.ratings_support import YEAR, manual_sheet, split
 from tests.register_support import term
 
 # Sent to one person (subscribe message, WeCom app card), never to a group.
-PERSONAL_TOPICS = {"ticket.escalated", "ticket.assigned", "vote.card"}
+PERSONAL_TOPICS = {"ticket.escalated", "ticket.assigned", "vote.card", *subscribe_messages.TOPICS}
 NEUTRAL_TYPES = {"text", "card", "image", "markdown"}
 
 
 @pytest.fixture
-def every_post(gcast, rcast, cast, ledger, vcast, votes, make) -> dict[str, int]:
+def every_post(gcast, rcast, cast, ledger, vcast, votes, make, fund, fcast) -> dict[str, int]:
     """Group topic -> the id of a subject its renderer posts about (as its event left it)."""
     subjects: dict[str, int] = {}
     notice = notices.publish(vcast.chair, "estate", vcast.estate.id, "停水通知", "明天停水。")
@@ -132,10 +136,51 @@ def every_post(gcast, rcast, cast, ledger, vcast, votes, make) -> dict[str, int]
     )
     subjects["credit.penalty"] = penalty.id
     subjects["claim.waiting"] = make.claim(make.user(), make.unit(cast.estate, number="302")).id
+    subjects.update(_repair_project_posts(fund, fcast))
     tested = make.group_chat(cast.estate)
     subjects[group_checks.TEST_TOPIC] = group_checks.send_test_message(cast.chair, tested.id).id
     db.session.commit()
     return subjects
+
+
+def _repair_project_posts(fund, fcast) -> dict[str, int]:
+    """A repair project voted, started, accepted and paid: its events are the subjects of the
+    fund's stage posts (a stop after a budget rise is one more event of the same project)."""
+    fund.fund_in()
+    project = fund.authorised_by_vote()
+    fund.accepted(fund.started(project))
+    pid = project["id"]
+    assert fund.pay(pid).status_code == 201
+
+    def latest(action: str) -> int:
+        return db.session.scalars(
+            select(RepairProjectEvent.id)
+            .where(RepairProjectEvent.project_id == pid, RepairProjectEvent.action == action)
+            .order_by(RepairProjectEvent.id.desc())
+        ).first()
+
+    stop = RepairProjectEvent(
+        estate_id=fcast.estate.id,
+        project_id=pid,
+        action="stop",
+        to_status="stopped",
+        actor_id=fcast.chair.id,
+        actor_role="committee",
+        data={"from_fen": 3_000_000, "to_fen": 3_600_000, "limit_fen": 3_300_000},
+    )
+    db.session.add(stop)
+    db.session.flush()
+    return {
+        fund_events.PROPOSED: latest("submit"),
+        fund_events.PRECHECKED: latest("precheck_pass"),
+        fund_events.VOTE_OPENED: latest("cite_motion"),
+        fund_events.AUTHORISED: latest("authorise"),
+        fund_events.STARTED: latest("start"),
+        fund_events.STOPPED: stop.id,
+        fund_events.ACCEPTED: latest("accept"),
+        fund_events.PAID: latest("pay"),
+        NOTICE_OVERDUE: pid,
+    }
 
 
 def test_the_scene_holds_every_group_post(every_post):
