@@ -1,6 +1,6 @@
 const { showError, showFormError, toast, toastSuccess } = require('../../utils/feedback');
 const clock = require('../../utils/clock');
-const { listBuildings } = require('../../utils/estates');
+const buildingChoice = require('../../utils/building-choice');
 const votesApi = require('../../utils/votes-api');
 const votesForm = require('../../utils/votes-form');
 
@@ -24,6 +24,7 @@ function timesData({ opensDate, opensTime, closesDate, closesTime }) {
 
 // The committee announces a motion (业主表决): matter, text, documents and the voting period.
 Component({
+  behaviors: [buildingChoice],
   data: {
     matters: votesForm.MATTERS,
     matterColumns: votesForm.MATTERS.map((m) => m.label),
@@ -89,21 +90,6 @@ Component({
       const { code, label, thresholdText } = votesForm.MATTERS[event.detail.index];
       this.setData({ matter: code, matterLabel: label, thresholdText, showMatters: false, 'errors.matter': '' });
       if (code === SCOPED_MATTER && !this.data.buildingsState) this.loadBuildings();
-    },
-
-    async loadBuildings() {
-      this.setData({ buildingsState: 'loading' });
-      try {
-        const body = await listBuildings(this.estateId);
-        this.setData({ buildings: body.items, buildingsState: 'ready' });
-      } catch (err) {
-        this.setData({ buildingsState: 'failed' });
-        showError(this, err);
-      }
-    },
-
-    onRetryBuildings() {
-      return this.loadBuildings();
     },
 
     onBuildings(event) {

@@ -1,4 +1,4 @@
-const { listBuildings } = require('../../utils/estates');
+const buildingChoice = require('../../utils/building-choice');
 const { showError, showFormError, toast, toastSuccess } = require('../../utils/feedback');
 const fundsApi = require('../../utils/funds-api');
 const fundsForm = require('../../utils/funds-form');
@@ -7,6 +7,7 @@ const fundsForm = require('../../utils/funds-form');
 // or as an emergency, which buildings bear the cost and the budget, typed in yuan on the
 // digit keypad and sent as exact fen. It is saved as a draft; quotes and submitting come next.
 Component({
+  behaviors: [buildingChoice],
   data: {
     categories: fundsForm.CATEGORIES,
     categoryColumns: fundsForm.CATEGORIES.map((c) => c.label),
@@ -53,21 +54,6 @@ Component({
       } catch (err) {
         showError(this, err);
       }
-    },
-
-    async loadBuildings() {
-      this.setData({ buildingsState: 'loading' });
-      try {
-        const body = await listBuildings(this.estateId);
-        this.setData({ buildings: body.items, buildingsState: 'ready' });
-      } catch (err) {
-        this.setData({ buildingsState: 'failed' });
-        showError(this, err);
-      }
-    },
-
-    onRetryBuildings() {
-      return this.loadBuildings();
     },
 
     onTitle(event) {
