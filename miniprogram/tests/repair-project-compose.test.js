@@ -40,7 +40,6 @@ test('creates the draft with the budget in exact fen and opens it', async () => 
     path: 'vote',
     budget_fen: 3000050,
     building_ids: [3, 4],
-    unit_ids: [],
   });
   expect(wx.showToast).toHaveBeenCalledWith({ title: '已保存草稿', icon: 'success' });
   expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/repair-project/index?estate_id=7&id=5' });
@@ -147,9 +146,21 @@ describe('changing a draft or returned project', () => {
       path: 'vote',
       budget_fen: 2800000,
       building_ids: [3, 4],
-      unit_ids: [],
     });
     expect(calls('POST', CREATE)).toHaveLength(0);
     expect(wx.navigateBack).toHaveBeenCalled();
+  });
+
+  test('an edit that keeps the buildings leaves the bearing units alone', async () => {
+    route({ [`GET ${BUILDINGS}`]: buildings, [`GET ${DETAIL}`]: ok(returned), 'PATCH /api/v1/estates/7/repair-projects/2': ok(returned) });
+    const page = await openPage('repair-project-compose', 'onLoad', { estate_id: '7', id: '2' });
+
+    await fire(page.querySelector('#budget'), 'change', '28000');
+    await fire(page.querySelector('#submit-button'), 'click');
+
+    const sent = calls('PATCH', DETAIL)[0].data;
+    expect(sent.budget_fen).toBe(2800000);
+    expect(sent).not.toHaveProperty('building_ids');
+    expect(sent).not.toHaveProperty('unit_ids');
   });
 });

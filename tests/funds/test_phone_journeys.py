@@ -351,7 +351,8 @@ def test_a_returned_project_is_changed_on_the_form_and_submitted_again(phone, fu
     returned = phone.get(cast.chair, phone.project(pid))
     assert (returned["status"], returned["precheck_comment"]) == ("returned", "请把2栋一并纳入")
     assert {"edit", "submit"} <= set(returned["actions"])
-    # repair-project-compose in edit mode sends the whole form back.
+    # repair-project-compose in edit mode sends the form back; the buildings changed, so every
+    # unit of both bears the cost (it sends no unit_ids: the phone has no unit picker).
     response = phone.client.patch(
         phone.project(pid),
         json={
@@ -361,7 +362,6 @@ def test_a_returned_project_is_changed_on_the_form_and_submitted_again(phone, fu
             "path": "vote",
             "budget_fen": 4_500_000,
             "building_ids": [b1, b2],
-            "unit_ids": [],
         },
         headers=phone.auth(cast.chair),
     )
@@ -369,6 +369,26 @@ def test_a_returned_project_is_changed_on_the_form_and_submitted_again(phone, fu
     changed = response.json
     assert (changed["budget_fen"], changed["bearing_unit_count"]) == (4_500_000, 3)
     assert phone.step(cast.chair, pid, "submit")["status"] == "submitted"
+
+
+def test_an_edit_that_keeps_the_buildings_keeps_the_bearing_units(phone, fund, fcast):
+    # A project borne by one unit of 1栋 only; the form sends neither buildings nor units back
+    # when the buildings are unchanged.
+    project = fund.draft(unit_ids=[fcast.unit_a.id])
+    assert project["bearing_unit_count"] == 1
+    response = phone.client.patch(
+        phone.project(project["id"]),
+        json={
+            "title": project["title"],
+            "scope": project["scope"],
+            "category": "roof_wall_leak",
+            "path": "vote",
+            "budget_fen": 2_800_000,
+        },
+        headers=phone.auth(fcast.chair),
+    )
+    assert response.status_code == 200, response.json
+    assert (response.json["budget_fen"], response.json["bearing_unit_count"]) == (2_800_000, 1)
 
 
 @pytest.mark.parametrize("value", ["abc", "0", str(2**40), "1.5"])

@@ -51,6 +51,7 @@ Component({
           buildingIds: project.buildings.map((b) => String(b.building_id)),
           budget: fundsForm.yuanText(project.budget_fen),
         });
+        this.loadedBuildingIds = this.data.buildingIds.slice().sort().join(',');
       } catch (err) {
         showError(this, err);
       }
@@ -109,8 +110,12 @@ Component({
         budget_fen: fundsForm.parseYuan(budget).fen,
         // The van-checkbox group hands back the names as strings.
         building_ids: buildingIds.map(Number),
-        unit_ids: [],
       };
+      // The phone has no unit picker: an edit that keeps the buildings leaves the bearing units
+      // as they are (a project may be borne by some units only); new buildings mean all of theirs.
+      if (this.projectId && buildingIds.slice().sort().join(',') === this.loadedBuildingIds) {
+        delete data.building_ids;
+      }
       try {
         if (this.projectId) {
           await fundsApi.updateProject(this.estateId, this.projectId, data);
