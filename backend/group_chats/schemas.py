@@ -20,13 +20,15 @@ class GroupChatArgs(BaseSchema):
         validate=ma.validate.OneOf([str(k) for k in ChannelKind], error="不支持的群聊类型"),
     )
     address = ma.fields.String(required=True, validate=ADDRESS, load_only=True)
-    # An owners' group is an external group (客户群); unsaid, a group gets the message types
-    # every member can see, so nobody on personal WeChat is sent a card they cannot open.
+    # Unsaid, a robot group is external (客户群): it gets the message types every member can
+    # see, so nobody on personal WeChat is sent a card they cannot open. An app chat holds
+    # the company's members only, so it is internal.
     profile = ma.fields.String(
-        load_default=GroupProfile.EXTERNAL.value,
+        load_default=None,
         validate=PROFILE,
         metadata={
-            "description": "internal 内部群（仅企业微信成员）；external 外部群（含个人微信业主）"
+            "description": "internal 内部群（仅企业微信成员）；external 外部群（含个人微信业主）。"
+            "不填时群机器人为 external，应用群聊为 internal（应用群聊不能是外部群）"
         },
     )
 

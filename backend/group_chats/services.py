@@ -74,6 +74,16 @@ def group_for(user: User, group_id: int) -> GroupChat:
     return group
 
 
+def _check_profile(channel: str, profile: str) -> None:
+    """An app chat is made by the WeCom app and holds only the company's members: it cannot
+    have owners on personal WeChat, so it cannot be external."""
+    if channel == ChannelKind.WECOM_APPCHAT and profile == GroupProfile.EXTERNAL:
+        raise ValidationFailed(
+            "企业微信应用群聊只有企业成员，不能设为外部群",
+            fields={"profile": ["应用群聊只能是内部群"]},
+        )
+
+
 @unit_of_work
 def register(
     user: User,
@@ -81,13 +91,19 @@ def register(
     name: str,
     channel: str,
     address: str,
-    profile: str = GroupProfile.EXTERNAL,
+    profile: str | None = None,
 ) -> GroupChat:
-    """Add a group chat the bot posts the estate's notices to.
+    """Add a group chat the bot posts the estate's notices to; unsaid, a robot group is
+    external and an app chat internal.
 
     :raises Conflict: the address is registered already (here or for another estate).
+    :raises ValidationFailed: an app chat said to be external.
     """
     require_estate_role(user, estate_id, GROUP_CHAT_ROLES)
+    if profile is None:
+        internal_only = channel == ChannelKind.WECOM_APPCHAT
+        profile = GroupProfile.INTERNAL if internal_only else GroupProfile.EXTERNAL
+    _check_profile(channel, profile)
     group = GroupChat(
         estate_id=estate_id,
         name=name.strip(),
@@ -109,6 +125,8 @@ def update(user: User, group_id: int, **changes) -> GroupChat:
     :raises NotFound: no such group within the user's scope.
     """
     group = group_for(user, group_id)
+    if changes.get("profile") is not None:
+        _check_profile(group.channel, changes["profile"])
     # Check the new address before changing anything: a refusal leaves the row as it was.
     address = (
         normalize_address(group.channel, changes["address"]) if changes.get("address") else None

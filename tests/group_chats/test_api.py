@@ -116,6 +116,31 @@ def test_an_unsaid_profile_is_external_and_the_committee_may_choose_internal(cli
     assert profiles == ["external", "internal"]
 
 
+def test_an_app_chat_is_internal_and_cannot_be_made_external(client, make, auth):
+    # The WeCom app's chats hold only the company's members: no owner on personal WeChat.
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    app_chat = {"channel": "wecom_appchat", "address": "committeechat01"}
+
+    said_external = _register(client, auth, chair, estate, profile="external", **app_chat)
+    assert said_external.status_code == 422
+    assert "profile" in said_external.json["error"]["fields"]
+    assert db.session.scalar(select(GroupChat.id)) is None
+
+    unsaid = _register(client, auth, chair, estate, **app_chat)
+    assert unsaid.status_code == 201, unsaid.json
+    assert unsaid.json["profile"] == "internal"
+    turned = client.patch(
+        f"/api/v1/group-chats/{unsaid.json['id']}",
+        json={"profile": "external", "name": "改名"},
+        headers=auth(chair),
+    )
+    assert turned.status_code == 422
+    db.session.expire_all()
+    group = db.session.get(GroupChat, unsaid.json["id"])
+    assert (group.profile, group.name) == ("internal", "阳光小区监督群")
+
+
 def test_an_unknown_profile_is_422(client, make, auth):
     estate = make.estate()
     chair = make.member(Role.COMMITTEE_CHAIR, estate)
