@@ -31,7 +31,8 @@ Component({
         const estates = await plainHome.loadOwnerEstates();
         if (!this.data.elder) return;
         const current = this.data.plain && estates.find((e) => e.id === this.data.plain.estate.id);
-        this.setData({ plain: estates.length ? { estates, estate: current || estates[0] } : null });
+        const plain = estates.length ? { estates, estate: current || estates[0] } : null;
+        if (plain || this.data.plain) this.setData({ plain });
       } catch (err) {
         showError(this, err);
       }

@@ -32,9 +32,10 @@ Component({
       }
     },
 
-    // 长辈模式: the switch says 已开启/已关闭 in words, and every open page follows at once.
-    onElder(event) {
-      elder.set(event.detail, [this]);
+    // 长辈模式: the switch says 已开启/已关闭 in words, and every open page follows at once. The
+    // switch shows data.elder, so a tap turns the mode the other way.
+    onElder() {
+      elder.set(!this.data.elder, [this]);
     },
 
     onPendingApprovals() {
