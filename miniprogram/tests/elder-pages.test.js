@@ -113,9 +113,10 @@ async function classesOf(pagePath, elder) {
 }
 
 
-// miniprogram-simulate shares compiled components between pages: Vant's datetime-picker finds its
-// inner picker only when its page is compiled before another page brings van-picker, so that page
-// is compiled first.
+// miniprogram-simulate shares compiled components between the pages of one file. Compiled after
+// some of the others (ledger-period-new, for one), ledger-entry-edit's Vant datetime-picker gets
+// no working inner picker in its created hook and throws; compiled first, it renders as it does
+// in its own test file.
 const FIRST = 'ledger-entry-edit';
 beforeAll(() => preload(FIRST));
 
