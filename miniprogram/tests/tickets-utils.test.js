@@ -244,6 +244,16 @@ describe('form checks', () => {
     expect(ticketsForm.reportMissing({ category: 'elevator', description: 'x', photoCount: 1 })).toBe('');
   });
 
+  test('in 长辈模式 the description is optional, but still bounded, and a blank one is the category', () => {
+    const optional = (overrides) => report({ descriptionOptional: true, ...overrides });
+    expect(ticketsForm.reportErrors(optional({ description: '' }))).toEqual({});
+    expect(ticketsForm.reportErrors(optional({ description: '坏'.repeat(1001) }))).toEqual({ description: '问题描述不能超过1000个字' });
+    expect(ticketsForm.reportErrors(optional({ description: '', photoIds: [] }))).toEqual({ photo_ids: '请至少上传1张照片' });
+    expect(ticketsForm.reportMissing({ category: 'elevator', description: '', photoCount: 0, descriptionOptional: true })).toBe('还需上传至少1张照片');
+    expect(ticketsForm.reportDescription(' ', 'elevator')).toBe('电梯故障，详见照片');
+    expect(ticketsForm.reportDescription(' 8楼按键没反应 ', 'elevator')).toBe('8楼按键没反应');
+  });
+
   test.each([
     ['accept', {}, {}],
     ['start', { note: '说'.repeat(1001) }, { note: '说明不能超过1000个字' }],

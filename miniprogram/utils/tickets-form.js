@@ -10,11 +10,16 @@ const REASON_MAX = 200;
 const RATING_COMMENT_MAX = 200;
 const MAX_PHOTOS = 9;
 
-/** Returns {field: message} for a report, keyed as the API names its fields; empty when valid. */
-function reportErrors({ category, description, locationText, photoIds }) {
+/**
+ * Returns {field: message} for a report, keyed as the API names its fields; empty when valid.
+ * descriptionOptional: 长辈模式 asks only for a photo and a category.
+ */
+function reportErrors({ category, description, locationText, photoIds, descriptionOptional = false }) {
   const errors = {};
   if (!CATEGORY_LABELS[category]) errors.category = '请选择问题类型';
-  const descriptionError = requiredTextError(description, DESCRIPTION_MAX, '请描述遇到的问题', '问题描述');
+  const descriptionError = descriptionOptional
+    ? tooLong(description, DESCRIPTION_MAX, '问题描述')
+    : requiredTextError(description, DESCRIPTION_MAX, '请描述遇到的问题', '问题描述');
   if (descriptionError) errors.description = descriptionError;
   const locationError = tooLong(locationText, LOCATION_TEXT_MAX, '位置说明');
   if (locationError) errors.location_text = locationError;
@@ -25,12 +30,21 @@ function reportErrors({ category, description, locationText, photoIds }) {
 }
 
 /** What a report still lacks before it may be sent, as a short Chinese list; '' when ready. */
-function reportMissing({ category, description, photoCount }) {
+function reportMissing({ category, description, photoCount, descriptionOptional = false }) {
   const missing = [];
   if (!category) missing.push('选择问题类型');
-  if (isBlank(description)) missing.push('描述问题');
+  if (!descriptionOptional && isBlank(description)) missing.push('描述问题');
   if (!photoCount) missing.push('上传至少1张照片');
   return missing.length ? `还需${missing.join('、')}` : '';
+}
+
+/**
+ * The description a report sends: as typed, or, when 长辈模式 left it out, the category with a
+ * pointer to the photos (the API requires one).
+ */
+function reportDescription(description, category) {
+  const typed = (description || '').trim();
+  return typed || `${CATEGORY_LABELS[category]}，详见照片`;
 }
 
 // Actions whose note must be given, and how to ask for it; for the others it is optional.
@@ -89,6 +103,7 @@ module.exports = {
   MAX_PHOTOS,
   reportErrors,
   reportMissing,
+  reportDescription,
   actionErrors,
   actionBody,
   ratingErrors,

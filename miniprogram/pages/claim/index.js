@@ -2,8 +2,11 @@ const { createClaim, listBuildings, listUnits } = require('../../utils/estates')
 const { showError, showFormError } = require('../../utils/feedback');
 const { areaLabel } = require('../../utils/format');
 const { claimErrors } = require('../../utils/validate');
+const { elderMode } = require('../../utils/elder');
 
 Component({
+  behaviors: [elderMode],
+
   data: {
     estateName: '',
     buildings: [],

@@ -1,6 +1,7 @@
 const pagedList = require('../../utils/paged-list');
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const { claimView, getClaim, listPendingClaims, rejectClaim, verifyClaim } = require('../../utils/claims-api');
+const { elderMode } = require('../../utils/elder');
 
 const REASON_MAX = 200;
 
@@ -8,7 +9,7 @@ const REASON_MAX = 200;
 // masked; opening one shows the claimant's name and phone in full (the server records the look)
 // and whether the name matches the register's owner of record, then verify or reject with a reason.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { failed: false, selected: null, rejecting: false, reason: '', errors: {}, sending: false, reasonMax: REASON_MAX },
 

@@ -1,10 +1,11 @@
 const pagedList = require('../../utils/paged-list');
 const { listCompanies } = require('../../utils/public-record-api');
+const { elderMode } = require('../../utils/elder');
 
 // 物业企业信用: every property company of my county with its credit score, searchable by name,
 // each opening its credit page (企业信用公示), for owners choosing a company.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { q: '' },
 

@@ -1,8 +1,11 @@
 const { getCompanyCredit } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
+const { elderMode } = require('../../utils/elder');
 
 // 企业信用公示: a property company's credit score and its penalties, newest first.
 Component({
+  behaviors: [elderMode],
+
   data: { credit: null },
 
   methods: {

@@ -1,11 +1,12 @@
 const { openFileFor } = require('../../utils/files');
 const pagedList = require('../../utils/paged-list');
 const { decisionView, listDecisions } = require('../../utils/public-record-api');
+const { elderMode } = require('../../utils/elder');
 
 // 联席会议决议: what the community's joint meetings (四方联席会议) decided about this estate,
 // newest meeting first, with who carries each out, by when, and the minutes to open.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   methods: {
     onLoad(query) {

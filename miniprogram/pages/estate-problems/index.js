@@ -1,10 +1,11 @@
 const pagedList = require('../../utils/paged-list');
 const { PROBLEM_TABS, fetchPhotos, listProblems, problemView } = require('../../utils/public-record-api');
+const { elderMode } = require('../../utils/elder');
 
 // 问题清单: the estate's problems (十件实事) by status tab, each closed-out one with the photos
 // of the fix, which open full screen when tapped.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { tabs: PROBLEM_TABS, tab: 'all', photos: {} },
 

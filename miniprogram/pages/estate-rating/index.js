@@ -1,6 +1,7 @@
 const { showError, showFormError, toast } = require('../../utils/feedback');
 const { formatTime } = require('../../utils/format');
 const { appealView, getPublicRecord, listRatings, lodgeAppeal, starsText } = require('../../utils/public-record-api');
+const { elderMode } = require('../../utils/elder');
 
 const REASON_MAX = 1000;
 
@@ -22,6 +23,8 @@ function ratingView(rating, sheets) {
 // 星级评定: the estate's newest confirmed star rating with each criterion's points, the appeals
 // lodged against it, and, for the committee or manager within the appeal window, the appeal form.
 Component({
+  behaviors: [elderMode],
+
   data: {
     state: 'loading', // 'loading' | 'ready' | 'failed'
     rating: null,

@@ -2,8 +2,11 @@ const { getEstate } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
 const { canManageGroups } = require('../../utils/group-chats-api');
 const { getPublicRecord, recordView } = require('../../utils/public-record-api');
+const { elderMode } = require('../../utils/elder');
 
 Component({
+  behaviors: [elderMode],
+
   // record: the public record once loaded; recordState: 'loading' | 'ready' | 'failed'.
   // canManageGroups: the committee (or an officer) sees the link to the group chats page.
   data: { estate: null, record: null, recordState: 'loading', canManageGroups: false },

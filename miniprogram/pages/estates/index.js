@@ -1,18 +1,55 @@
 const { listMyEstates, searchDirectory } = require('../../utils/estates');
 const pagedList = require('../../utils/paged-list');
+const { elderMode } = require('../../utils/elder');
+const { showError } = require('../../utils/feedback');
+const plainHome = require('../../utils/plain-home');
 
 // The directory (any estate, to join one) needs at least this many characters; without a
 // search the page lists the estates I already belong to.
 const DIRECTORY_MIN_CHARS = 2;
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
-  data: { q: '', directory: false },
+  // plain: 长辈模式's home, {estates, estate, actions} for an owner with a verified unit; null
+  // shows the list (everyone else, and the normal mode).
+  data: { q: '', directory: false, plain: null, actions: plainHome.ACTIONS },
 
   methods: {
     onLoad() {
       this.search('');
+      if (this.data.elder) this.loadPlainHome();
+    },
+
+    elderChanged(elder) {
+      if (elder) this.loadPlainHome();
+      else this.setData({ plain: null });
+    },
+
+    async loadPlainHome() {
+      try {
+        const estates = await plainHome.loadOwnerEstates();
+        if (!this.data.elder) return;
+        const current = this.data.plain && estates.find((e) => e.id === this.data.plain.estate.id);
+        const plain = estates.length ? { estates, estate: current || estates[0] } : null;
+        if (plain || this.data.plain) this.setData({ plain });
+      } catch (err) {
+        showError(this, err);
+      }
+    },
+
+    // An owner of several estates picks one with a single tap; the actions then go there.
+    onPickEstate(event) {
+      const estate = this.data.plain.estates.find((e) => e.id === event.currentTarget.dataset.id);
+      if (estate) this.setData({ 'plain.estate': estate });
+    },
+
+    onAction(event) {
+      wx.navigateTo({ url: plainHome.actionUrl(event.currentTarget.dataset.key, this.data.plain.estate) });
+    },
+
+    onEstateDetail() {
+      wx.navigateTo({ url: `/pages/estate/index?id=${this.data.plain.estate.id}` });
     },
 
     onChange(event) {

@@ -2,11 +2,12 @@ const { showError } = require('../../utils/feedback');
 const fundsApi = require('../../utils/funds-api');
 const fundsView = require('../../utils/funds-view');
 const pagedList = require('../../utils/paged-list');
+const { elderMode } = require('../../utils/elder');
 
 // 维修资金: the estate's maintenance fund, my units' and my buildings' balances (every building's
 // for staff), and its movements, newest first. The fund's repair projects are one tap away.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   // fundState: 'loading' | 'ready' | 'failed'; the movements keep the paged list's own states.
   // building: the building whose movements alone are listed ({building_id, name}), or null.

@@ -10,6 +10,7 @@ const {
   downloadPoster,
   groupView,
 } = require('../../utils/group-chats-api');
+const { elderMode } = require('../../utils/elder');
 
 const NAME_MAX = 64;
 const MAX_MEMBERS = 2000;
@@ -20,6 +21,8 @@ const emptyForm = () => ({ name: '', channel: 'wecom_robot', address: '', profil
 // register one (robot webhook or app chat, with its profile), send a test message, switch it on
 // or off, record the member count, upload the join QR code and preview or save the poster.
 Component({
+  behaviors: [elderMode],
+
   data: {
     state: 'loading', // 'loading' | 'ready' | 'failed'
     groups: [],

@@ -7,6 +7,7 @@ const { formatSize } = require('../../utils/format');
 const ledger = require('../../utils/ledger');
 const { parseYuan, yuanText } = require('../../utils/money-input');
 const prepare = require('../../utils/ledger-prepare');
+const { elderMode } = require('../../utils/elder');
 
 const columnsOf = (direction) => prepare.categoriesOf(direction).map((c) => c.label);
 
@@ -16,6 +17,8 @@ function defaultDate(period, today) {
 }
 
 Component({
+  behaviors: [elderMode],
+
   data: {
     state: 'loading', // loading | failed | ready
     period: null,

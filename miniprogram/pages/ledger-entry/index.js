@@ -2,8 +2,11 @@ const { showError, showFormError, toast } = require('../../utils/feedback');
 const { openFileFor } = require('../../utils/files');
 const ledger = require('../../utils/ledger');
 const subscribe = require('../../utils/subscribe');
+const { elderMode } = require('../../utils/elder');
 
 Component({
+  behaviors: [elderMode],
+
   data: {
     entry: null,
     period: null,

@@ -4,8 +4,11 @@ const { showError, toast } = require('../../utils/feedback');
 const { openFileFor } = require('../../utils/files');
 const ledger = require('../../utils/ledger');
 const prepare = require('../../utils/ledger-prepare');
+const { elderMode } = require('../../utils/elder');
 
 Component({
+  behaviors: [elderMode],
+
   data: {
     period: null,
     state: 'idle', // idle | uploading | imported | refused

@@ -1,8 +1,9 @@
 const { listPendingApprovals, periodView } = require('../../utils/ledger');
 const pagedList = require('../../utils/paged-list');
+const { elderMode } = require('../../utils/elder');
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   methods: {
     onLoad() {

@@ -1,11 +1,14 @@
 // Opening a draft period (a month or a quarter) for the estate's accounts; then straight to it.
 const { showFormError } = require('../../utils/feedback');
 const prepare = require('../../utils/ledger-prepare');
+const { elderMode } = require('../../utils/elder');
 
 // The last finished period is the one a bookkeeper usually brings in; the running one is first.
 const DEFAULT_INDEX = 1;
 
 Component({
+  behaviors: [elderMode],
+
   data: {
     kind: 'month',
     choices: [],

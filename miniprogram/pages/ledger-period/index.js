@@ -5,13 +5,14 @@ const ledgerAnswers = require('../../utils/ledger-answers');
 const { chainCheckView, statementFiles, verifyChain } = require('../../utils/ledger-chain');
 const pagedList = require('../../utils/paged-list');
 const subscribe = require('../../utils/subscribe');
+const { elderMode } = require('../../utils/elder');
 
 const QUESTIONS_PAGE_SIZE = 20;
 
 // The entries are the long list at the bottom: they page with paged-list as the user scrolls.
 // Questions come 20 at a time behind a 查看更多 button.
 Component({
-  behaviors: [pagedList, ledgerAnswers],
+  behaviors: [elderMode, pagedList, ledgerAnswers],
 
   data: {
     period: null,

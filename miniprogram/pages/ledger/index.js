@@ -3,9 +3,10 @@ const { showError } = require('../../utils/feedback');
 const { canApprovePeriods, getPeriod, listPeriods, periodView } = require('../../utils/ledger');
 const { canPrepare } = require('../../utils/ledger-prepare');
 const pagedList = require('../../utils/paged-list');
+const { elderMode } = require('../../utils/elder');
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { canApprove: false, canPrepare: false },
 

@@ -1,9 +1,12 @@
 const auth = require('../../utils/auth');
 const { toast } = require('../../utils/feedback');
+const { elderMode } = require('../../utils/elder');
 
 const HOME_URL = '/pages/estates/index';
 
 Component({
+  behaviors: [elderMode],
+
   data: { loading: false },
 
   methods: {

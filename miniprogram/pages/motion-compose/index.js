@@ -3,6 +3,7 @@ const clock = require('../../utils/clock');
 const buildingChoice = require('../../utils/building-choice');
 const votesApi = require('../../utils/votes-api');
 const votesForm = require('../../utils/votes-form');
+const { elderMode } = require('../../utils/elder');
 
 const WAITING = '等待上传';
 const IMAGE_NAME = /\.(jpe?g|png)$/i;
@@ -24,7 +25,7 @@ function timesData({ opensDate, opensTime, closesDate, closesTime }) {
 
 // The committee announces a motion (业主表决): matter, text, documents and the voting period.
 Component({
-  behaviors: [buildingChoice],
+  behaviors: [elderMode, buildingChoice],
   data: {
     matters: votesForm.MATTERS,
     matterColumns: votesForm.MATTERS.map((m) => m.label),

@@ -3,11 +3,12 @@ const pagedList = require('../../utils/paged-list');
 const votesApi = require('../../utils/votes-api');
 const votesForm = require('../../utils/votes-form');
 const votesView = require('../../utils/votes-view');
+const { elderMode } = require('../../utils/elder');
 
 // The eligibility snapshot of an open motion, for the organiser: who may vote and who has, and
 // paper ballots recorded for those who have not (an owner without the app, the developer).
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: {
     motion: null,

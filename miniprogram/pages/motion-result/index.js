@@ -1,9 +1,12 @@
 const { showError } = require('../../utils/feedback');
 const votesApi = require('../../utils/votes-api');
 const votesView = require('../../utils/votes-view');
+const { elderMode } = require('../../utils/elder');
 
 // A motion's result: published by the server once the motion is closed; until then, the turnout.
 Component({
+  behaviors: [elderMode],
+
   data: { view: null },
 
   methods: {

@@ -5,11 +5,14 @@ const subscribe = require('../../utils/subscribe');
 const votesApi = require('../../utils/votes-api');
 const votesForm = require('../../utils/votes-form');
 const votesView = require('../../utils/votes-view');
+const { elderMode } = require('../../utils/elder');
 
 // The countdown reads in minutes; refreshing it twice a minute keeps it from lagging by one.
 const TICK_MS = 30 * 1000;
 
 Component({
+  behaviors: [elderMode],
+
   data: {
     motion: null,
     scopeText: '',
@@ -24,6 +27,8 @@ Component({
     closing: false,
     reminding: false,
     reasonMax: votesForm.CANCEL_REASON_MAX,
+    // 长辈模式 shows an open ballot as one screen until the owner asks for everything.
+    fullView: false,
   },
 
   methods: {
@@ -113,6 +118,10 @@ Component({
 
     onResult() {
       wx.navigateTo({ url: `/pages/motion-result/index?id=${this.motionId}` });
+    },
+
+    onFullView() {
+      this.setData({ fullView: true });
     },
 
     // ---- Voting: a ballot cannot be changed, so it is sent only after the owner confirms ----

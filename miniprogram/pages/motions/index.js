@@ -2,10 +2,11 @@ const { myRoles } = require('../../utils/estates');
 const pagedList = require('../../utils/paged-list');
 const votesApi = require('../../utils/votes-api');
 const votesView = require('../../utils/votes-view');
+const { elderMode } = require('../../utils/elder');
 
 // An estate's motions (业主表决), newest first, by status tab.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { tabs: votesView.TABS, tab: 'all', canAnnounce: false },
 

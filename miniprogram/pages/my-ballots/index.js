@@ -1,10 +1,11 @@
 const pagedList = require('../../utils/paged-list');
 const votesApi = require('../../utils/votes-api');
 const votesView = require('../../utils/votes-view');
+const { elderMode } = require('../../utils/elder');
 
 // The ballots I cast, newest first; each opens its motion.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   methods: {
     onLoad() {

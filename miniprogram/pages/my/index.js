@@ -4,11 +4,14 @@ const { showError, LOGIN_URL } = require('../../utils/feedback');
 const { verifierEstates } = require('../../utils/claims-api');
 const { canApprovePeriods } = require('../../utils/ledger');
 const { canHandleTickets } = require('../../utils/tickets-view');
+const elder = require('../../utils/elder');
 
 // Claim status → Vant tag colour; the Chinese label comes from the server.
 const TAG_TYPES = { pending: 'warning', verified: 'success', rejected: 'danger' };
 
 Component({
+  behaviors: [elder.elderMode],
+
   data: { me: null, canApprove: false, canHandleTickets: false, claimEstates: [] },
 
   methods: {
@@ -27,6 +30,12 @@ Component({
       } catch (err) {
         showError(this, err);
       }
+    },
+
+    // 长辈模式: the switch says 已开启/已关闭 in words, and every open page follows at once. The
+    // switch shows data.elder, so a tap turns the mode the other way.
+    onElder() {
+      elder.set(!this.data.elder, [this]);
     },
 
     onPendingApprovals() {

@@ -4,6 +4,7 @@ const { showError, showFormError, toast, toastSuccess } = require('../../utils/f
 const { formatSize } = require('../../utils/format');
 const { audienceTabs, createNotice, listAudiences, reachText, uploadAttachment } = require('../../utils/notices');
 const { NOTICE_TITLE_MAX, NOTICE_BODY_MAX, noticeErrors } = require('../../utils/validate');
+const { elderMode } = require('../../utils/elder');
 
 const MAX_ATTACHMENTS = 9;
 const FILE_EXTENSIONS = ['pdf', 'docx', 'xlsx', 'jpg', 'jpeg', 'png'];
@@ -16,6 +17,8 @@ const extensionOf = (path) => (String(path).match(/\.([a-z0-9]+)$/i) || [])[1] |
 // scope: a community, a township, the county), its text, and files picked from a chat or
 // photos from the camera or album, each uploaded at once.
 Component({
+  behaviors: [elderMode],
+
   data: {
     title: '',
     body: '',

@@ -2,8 +2,11 @@ const { showError, showFormError, toast } = require('../../utils/feedback');
 const { openFileFor } = require('../../utils/files');
 const { getNotice, noticeView, withdrawNotice } = require('../../utils/notices');
 const { WITHDRAW_REASON_MAX, withdrawErrors } = require('../../utils/validate');
+const { elderMode } = require('../../utils/elder');
 
 Component({
+  behaviors: [elderMode],
+
   data: {
     notice: null,
     withdrawing: false,

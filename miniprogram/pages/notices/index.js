@@ -2,9 +2,10 @@ const { myRoles } = require('../../utils/estates');
 const { showError } = require('../../utils/feedback');
 const { canPostNotices, getNotice, listNotices, noticeView } = require('../../utils/notices');
 const pagedList = require('../../utils/paged-list');
+const { elderMode } = require('../../utils/elder');
 
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { canPost: false },
 

@@ -2,12 +2,13 @@ const buildingChoice = require('../../utils/building-choice');
 const { showError, showFormError, toast, toastSuccess } = require('../../utils/feedback');
 const fundsApi = require('../../utils/funds-api');
 const fundsForm = require('../../utils/funds-form');
+const { elderMode } = require('../../utils/elder');
 
 // The committee starts a repair project (维修项目), or changes a draft or returned one (?id=): what is repaired, of which category, by vote
 // or as an emergency, which buildings bear the cost and the budget, typed in yuan on the
 // digit keypad and sent as exact fen. It is saved as a draft; quotes and submitting come next.
 Component({
-  behaviors: [buildingChoice],
+  behaviors: [elderMode, buildingChoice],
   data: {
     categories: fundsForm.CATEGORIES,
     categoryColumns: fundsForm.CATEGORIES.map((c) => c.label),

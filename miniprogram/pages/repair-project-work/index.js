@@ -4,6 +4,7 @@ const fundsApi = require('../../utils/funds-api');
 const fundsForm = require('../../utils/funds-form');
 const fundsView = require('../../utils/funds-view');
 const votesApi = require('../../utils/votes-api');
+const { elderMode } = require('../../utils/elder');
 
 const IMAGE_NAME = /\.(jpe?g|png)$/i;
 // The motions a project may cite: votes of this estate on using the fund. One page is plenty:
@@ -16,6 +17,8 @@ const emptyUploads = () => ({ quote: [], contract: [], progress_photo: [], accep
 // the contract and photos, budget changes, acceptance with photos and payments with vouchers.
 // Each part shows only while the project's actions allow it; the server decides again.
 Component({
+  behaviors: [elderMode],
+
   data: {
     project: null,
     state: 'loading',

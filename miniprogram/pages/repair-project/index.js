@@ -3,6 +3,7 @@ const { openFileFor } = require('../../utils/files');
 const fundsApi = require('../../utils/funds-api');
 const fundsForm = require('../../utils/funds-form');
 const fundsView = require('../../utils/funds-view');
+const { elderMode } = require('../../utils/elder');
 
 // What each one-tap step sends and says once done; the server decides who may (actions).
 const STEPS = {
@@ -17,6 +18,8 @@ const STEPS = {
 // rating and its history. The steps the caller may take show as buttons; the committee's forms
 // are on the work page.
 Component({
+  behaviors: [elderMode],
+
   data: {
     project: null,
     // Photo id → its downloaded file, for the grid and the viewer.

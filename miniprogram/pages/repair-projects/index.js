@@ -2,10 +2,11 @@ const { myRoles } = require('../../utils/estates');
 const fundsApi = require('../../utils/funds-api');
 const fundsView = require('../../utils/funds-view');
 const pagedList = require('../../utils/paged-list');
+const { elderMode } = require('../../utils/elder');
 
 // An estate's repair projects (维修项目), newest first, by stage tab; the committee starts new ones.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { tabs: fundsView.TABS, tab: 'all', canCompose: false },
 

@@ -5,6 +5,7 @@ const subscribe = require('../../utils/subscribe');
 const ticketsApi = require('../../utils/tickets-api');
 const ticketsForm = require('../../utils/tickets-form');
 const ticketsView = require('../../utils/tickets-view');
+const { elderMode } = require('../../utils/elder');
 
 const NO_BUILDING = '不指定楼栋';
 const LOCATION_DENIED = '未获得定位权限，可选择楼栋或填写位置说明';
@@ -14,7 +15,7 @@ const LOCATION_FAILED = '定位失败，可选择楼栋或填写位置说明';
 const isServerFault = (err) => err.status >= 500;
 
 Component({
-  behaviors: [photoUploads],
+  behaviors: [elderMode, photoUploads],
 
   data: {
     estateName: '',
@@ -44,9 +45,12 @@ Component({
   },
 
   observers: {
-    'category, description, uploads, uploadsBusy': function (category, description, uploads, uploadsBusy) {
+    // 长辈模式 asks only for a photo and a category: the description is optional there.
+    'category, description, uploads, uploadsBusy, elder': function (category, description, uploads, uploadsBusy, elder) {
       const photoCount = uploads.filter((upload) => upload.status === 'done').length;
-      const missing = uploadsBusy ? '照片上传中…' : ticketsForm.reportMissing({ category, description, photoCount });
+      const missing = uploadsBusy
+        ? '照片上传中…'
+        : ticketsForm.reportMissing({ category, description, photoCount, descriptionOptional: elder });
       this.setData({ missing, ready: !missing });
     },
   },
@@ -141,7 +145,8 @@ Component({
 
     report() {
       const { category, description, locationText, buildingId, lat, lng } = this.data;
-      return { category, description, locationText, buildingId, lat, lng, photoIds: this.photoIds() };
+      const descriptionOptional = this.data.elder;
+      return { category, description, locationText, buildingId, lat, lng, photoIds: this.photoIds(), descriptionOptional };
     },
 
     /** Checks the form, showing what is wrong; false while a photo is still uploading. */
@@ -205,7 +210,7 @@ Component({
       const { category, description, locationText, buildingId, lat, lng } = this.data;
       const data = {
         category,
-        description: description.trim(),
+        description: ticketsForm.reportDescription(description, category),
         photo_ids: this.photoIds(),
         client_token: this.clientToken,
         ...(buildingId ? { building_id: buildingId } : {}),

@@ -1,10 +1,11 @@
 const pagedList = require('../../utils/paged-list');
 const ticketsApi = require('../../utils/tickets-api');
 const ticketsView = require('../../utils/tickets-view');
+const { elderMode } = require('../../utils/elder');
 
 // The tickets the caller handles now, across estates, oldest deadline first.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { tabs: ticketsView.WORK_TABS, tab: ticketsView.WORK_TABS[0].key },
 

@@ -5,6 +5,7 @@ const ticketsApi = require('../../utils/tickets-api');
 const ticketsForm = require('../../utils/tickets-form');
 const ticketPhotos = require('../../utils/tickets-photos');
 const ticketsView = require('../../utils/tickets-view');
+const { elderMode } = require('../../utils/elder');
 
 // A closed action form starts from these again.
 const EMPTY_FORM = {
@@ -21,7 +22,7 @@ const EMPTY_FORM = {
 };
 
 Component({
-  behaviors: [photoUploads],
+  behaviors: [elderMode, photoUploads],
 
   data: {
     ticket: null,

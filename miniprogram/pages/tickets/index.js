@@ -2,11 +2,12 @@ const pagedList = require('../../utils/paged-list');
 const ticketsApi = require('../../utils/tickets-api');
 const ticketPhotos = require('../../utils/tickets-photos');
 const ticketsView = require('../../utils/tickets-view');
+const { elderMode } = require('../../utils/elder');
 
 // Two lists in one page: without estate_id, the tickets I reported or support; with it, all of
 // that estate's tickets, by status tab.
 Component({
-  behaviors: [pagedList],
+  behaviors: [elderMode, pagedList],
 
   data: { estateMode: false, tabs: ticketsView.ESTATE_TABS, tab: 'all', covers: {} },
 

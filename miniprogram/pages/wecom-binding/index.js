@@ -1,10 +1,13 @@
 const { showError, toast } = require('../../utils/feedback');
 const votesApi = require('../../utils/votes-api');
 const votesView = require('../../utils/votes-view');
+const { elderMode } = require('../../utils/elder');
 
 // Binding the owner's WeCom account, so ballots sent in the WeCom app count as theirs: the
 // mini-program hands out a short code, the owner sends it to the app, the server links the two.
 Component({
+  behaviors: [elderMode],
+
   data: { binding: null, code: null, requesting: false, confirmingUnbind: false, unbinding: false },
 
   methods: {
