@@ -135,13 +135,18 @@ def route_to(page, client):
     page.route(f"{ORIGIN}/**", serve)
 
 
-# What axe leaves to judgement, checked on every page: headers say what they head, no control
+# What axe leaves to judgement, checked on every page: headers say what they head, tables are
+# named, no control
 # is a bare element with a click handler, and the page is in Chinese.
 STRUCTURE_JS = """() => {
   const problems = [];
   if (document.documentElement.lang !== 'zh-CN') problems.push('html lang is not zh-CN');
   for (const th of document.querySelectorAll('th:not([scope])'))
     problems.push('th without scope: ' + th.textContent.trim());
+  for (const table of document.querySelectorAll('table'))
+    if (!table.querySelector('caption') && !table.getAttribute('aria-label')
+        && !table.getAttribute('aria-labelledby'))
+      problems.push('table without a caption or label: #' + table.id);
   for (const el of document.querySelectorAll('[onclick]:not(a):not(button):not(input)'))
     problems.push('click-only element: ' + el.outerHTML.slice(0, 80));
   if (!document.querySelector('a.skip-link[href="#main"]')) problems.push('no skip link');
