@@ -293,6 +293,7 @@ function check({ sheets, ambient, extraPairs = [], minimum = MINIMUM }) {
         failures.push(`${where}: ${t.error}`);
         continue;
       }
+      if (t.color.a === 0) continue; // transparent text hides on purpose: nothing to read
       // One line per text colour: its worst background.
       let worst = null;
       for (const b of bgs) {

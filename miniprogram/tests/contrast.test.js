@@ -192,6 +192,7 @@ describe('the contrast check itself', () => {
     .veil { color: rgba(0, 0, 0, 0.3); }
     .fine { color: var(--ok); }
     .button--disabled { color: #eee; }
+    .hidden { color: transparent; }
     .mystery { color: var(--nowhere); }
   `;
 
