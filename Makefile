@@ -42,7 +42,8 @@ WORKERS ?= auto
 SEED ?= $(shell od -An -N2 -tu2 /dev/urandom | tr -d ' ')
 PYTEST_ORDER := $(if $(SHUFFLE),-p randomly --randomly-seed=$(SEED),)
 
-pytest: $(BIN)/.installed services browser
+# The browser tests read axe-core from the mini-program's npm packages.
+pytest: $(BIN)/.installed $(MP)/node_modules/.installed services browser
 	$(BIN)/pytest -n $(WORKERS) --durations=15 $(PYTEST_ORDER) $(ARGS)
 
 jest: $(MP)/node_modules/.installed

@@ -90,7 +90,7 @@ def page_of(client, estate, query=""):
 
 def table_rows(html, table_id):
     """Each body row of a table as the visible text of its cells."""
-    body = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    body = re.search(rf'<table id="{table_id}"[^>]*>.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)

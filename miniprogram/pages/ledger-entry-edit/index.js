@@ -184,7 +184,7 @@ Component({
         title: '删除这笔收支？',
         content: '凭证将一并删除',
         confirmText: '删除',
-        confirmColor: '#ee0a24',
+        confirmColor: '#c8102e',
         success: ({ confirm }) => confirm && this.remove(),
       });
     },
