@@ -300,7 +300,7 @@ def _load(app) -> dict:
         db.session.commit()
     run(PLACES, county=county)
     _flask("linli", "create-staff", USERNAME, "county_officer", "county", str(county),
-           "--password", PASSWORD)  # fmt: skip
+           "--password", PASSWORD, "--real-name", "看板县干部")  # fmt: skip
     with app.app_context():
         staff = db.session.scalar(
             text('SELECT id FROM "user" WHERE username = :u'), {"u": USERNAME}
