@@ -65,27 +65,43 @@ def figures(scope: tuple[str, int], since: date, until: date) -> MeetingFigures:
 
     :param scope: ("county" | "township" | "community" | "estate", id).
     """
+    return figures_in(scope, [(since, until)])
+
+
+def figures_in(scope: tuple[str, int], ranges: list[tuple[date, date]]) -> MeetingFigures:
+    """``figures`` over several date ranges (each ``(since, until)``, both included, not
+    overlapping): the dashboards count live only what their roll-ups do not hold. With no
+    range, only the communities (one query).
+
+    :raises ValueError: an unknown scope kind.
+    """
     kind, place_id = scope
     if kind not in SCOPE_KINDS:
         raise ValueError(f"unknown scope {kind!r}")
-    in_range = and_(
-        _meeting_scope(kind, place_id),
-        JointMeeting.held_on >= since,
-        JointMeeting.held_on <= until,
-    )
-    held = db.session.scalar(select(func.count()).select_from(JointMeeting).where(in_range))
-    items = (
-        select(
-            func.count(case((AgendaItem.decision != "", 1))),
-            func.count(case((AgendaItem.is_dispute, 1))),
-            func.count(case((and_(AgendaItem.is_dispute, AgendaItem.dispute_resolved), 1))),
+    held = decided = disputes = resolved = 0
+    if ranges:
+        in_range = and_(
+            _meeting_scope(kind, place_id),
+            or_(
+                *(
+                    and_(JointMeeting.held_on >= since, JointMeeting.held_on <= until)
+                    for since, until in ranges
+                )
+            ),
         )
-        .join(JointMeeting, JointMeeting.id == AgendaItem.meeting_id)
-        .where(in_range)
-    )
-    if kind == "estate":
-        items = items.where(AgendaItem.estate_id == place_id)
-    decided, disputes, resolved = db.session.execute(items).one()
+        held = db.session.scalar(select(func.count()).select_from(JointMeeting).where(in_range))
+        items = (
+            select(
+                func.count(case((AgendaItem.decision != "", 1))),
+                func.count(case((AgendaItem.is_dispute, 1))),
+                func.count(case((and_(AgendaItem.is_dispute, AgendaItem.dispute_resolved), 1))),
+            )
+            .join(JointMeeting, JointMeeting.id == AgendaItem.meeting_id)
+            .where(in_range)
+        )
+        if kind == "estate":
+            items = items.where(AgendaItem.estate_id == place_id)
+        decided, disputes, resolved = db.session.execute(items).one()
     communities, overdue = db.session.execute(
         select(func.count(), func.count(case((missed_last_interval(), 1))))
         .select_from(Community)

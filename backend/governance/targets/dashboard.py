@@ -13,12 +13,9 @@ from backend.common.pagination import Page, paginate_rows
 from backend.common.ratios import average, basis_points, chart_value, percent
 from backend.governance.credit import figures as credit
 from backend.governance.funds import figures as fund_figures
-from backend.governance.meetings import figures as meeting_figures
-from backend.governance.problems import services as problem_services
 from backend.governance.ratings.figures import StarDistribution, distribution
-from backend.governance.register import figures as register_figures
 from backend.governance.register.figures import RegisterFigures
-from backend.governance.targets import periods, tickets
+from backend.governance.targets import facts, periods, tickets
 from backend.governance.targets.definitions import DEFINITIONS
 from backend.governance.targets.places import KIND_LABELS, Place, children_query
 from backend.outbox import group_checks
@@ -170,15 +167,13 @@ def series(place: Place, since: date, until: date) -> Series:
     day = as_of(until)
     months = periods.months(since, day)
     by_month = tickets.by_month(place.scope, months, since, until)
-    standing = register_figures.figures_series(
-        place.scope, [min(month.last_day, day) for month in months]
-    )
+    standing = facts.register_series(place.scope, [min(month.last_day, day) for month in months])
     # The months add up to the period unless it started before the first month shown.
     whole = bool(months) and months[0].first_day <= since
     totals = (
         tickets.total(by_month.values()) if whole else tickets.figures(place.scope, since, until)
     )
-    now = standing[-1] if months else register_figures.figures_on(place.scope, day)
+    now = standing[-1] if months else facts.register_on(place.scope, day)
     return Series(day, months, by_month, standing, totals, now)
 
 
@@ -197,8 +192,8 @@ def supervision(place: Place, since: date, until: date) -> dict:
     """The joint meetings', problem list's, credit penalties' and repair projects' figures
     over the period."""
     return {
-        "meetings": meeting_figures.figures(place.scope, since, until),
-        "problems": problem_services.problem_figures(place.scope, since, until),
+        "meetings": facts.meetings(place.scope, since, until),
+        "problems": facts.problems(place.scope, since, until),
         "credit": credit.figures(place.scope, since, until),
         "funds": fund_figures.figures(place.scope, since, until),
     }
@@ -260,7 +255,7 @@ def children(place: Place, since: date, until: date, page: int | None = 1) -> Ta
     else:
         found = paginate_rows(query, page, CHILDREN_PAGE_SIZE)
     by_place = tickets.by_place(place.scope, kind, since, until)
-    standing = register_figures.figures_by(place.scope, kind, as_of(until))
+    standing = facts.register_by(place.scope, kind, as_of(until))
     liveness = group_checks.figures_by(place.scope, kind, as_of(until))
     headers = [KIND_LABELS[kind], "小区数", *REGISTER_HEADERS, *TICKET_HEADERS, "监督群活跃率"]
     table = Table("children", f"下辖{KIND_LABELS[kind]}", headers)
