@@ -42,9 +42,12 @@ def _built_month_ends(kind: str, days: list[date]) -> set[Month]:
     return rollups.built([m for m in map(_month_end, days) if m is not None])
 
 
-def register_series(scope: tuple[str, int], days: list[date]) -> list[RegisterFigures]:
+def register_series(
+    scope: tuple[str, int], days: list[date], estates: int | None = None
+) -> list[RegisterFigures]:
     """``register_figures.figures_on`` for each day, in order: a day ending a built month from
-    its roll-up, the others counted live (one call for all of them)."""
+    its roll-up, the others counted live (one call for all of them). ``estates``: the
+    place's estates, if the caller knows them already."""
     if not days:
         return []
     kind, place_id = scope
@@ -60,7 +63,10 @@ def register_series(scope: tuple[str, int], days: list[date]) -> list[RegisterFi
         rolled = {by_day[row[0]]: tuple(int(v) for v in row[1:]) for row in rows}
     live_days = [day for day in days if _month_end(day) not in built]
     live = dict(zip(live_days, register_figures.figures_series(scope, live_days), strict=True))
-    estates = next(iter(live.values())).estates if live else register_figures.estates(scope)
+    if live:
+        estates = next(iter(live.values())).estates
+    elif estates is None:
+        estates = register_figures.estates(scope)
     found = []
     for day in days:
         month = _month_end(day)
