@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import Integer, and_, case, cast, delete, func, insert, literal, null, select
 
+from backend.common.clock import SHANGHAI, as_utc
 from backend.extensions import db
 from backend.governance.meetings.models import AgendaItem, JointMeeting
 from backend.governance.problems.models import ProblemItem
@@ -25,6 +26,7 @@ from backend.governance.register.models import Committee, PartyBranch, PartyBran
 from backend.governance.targets.models import FACTS, PlaceMonthFacts
 from backend.governance.targets.periods import Month
 from backend.places.models import Estate
+from backend.tickets.models import Ticket
 
 LEVELS = (("county", None), ("township", "county"), ("community", "township"))
 TARGET = ("kind", "place_id", "parent_id", "month", *FACTS)
@@ -136,6 +138,30 @@ def _selects(month: Month, kind: str, parent_kind: str | None):
         .where(created | closed)
         .group_by(*grouping)
     )
+
+
+def first_month() -> Month | None:
+    """The month of the oldest record the roll-ups count (ticket, committee, party branch,
+    meeting, problem), or None when there is none: the first month to build."""
+    dates = db.session.execute(
+        select(
+            select(func.min(Committee.formed_on)).scalar_subquery(),
+            select(func.min(PartyBranch.established_on)).scalar_subquery(),
+            select(func.min(JointMeeting.held_on)).scalar_subquery(),
+        )
+    ).one()
+    instants = db.session.execute(
+        select(
+            select(func.min(Ticket.created_at)).scalar_subquery(),
+            select(func.min(ProblemItem.created_at)).scalar_subquery(),
+        )
+    ).one()
+    months = [Month(d.year, d.month) for d in dates if d is not None]
+    for instant in instants:
+        if instant is not None:
+            day = as_utc(instant).astimezone(SHANGHAI)
+            months.append(Month(day.year, day.month))
+    return min(months, key=lambda m: (m.year, m.month), default=None)
 
 
 def build(month: Month) -> None:

@@ -88,9 +88,10 @@ def _closed(months: list[Month], now: datetime) -> list[Month]:
 
 
 def stale(now: datetime) -> list[Month]:
-    """The closed months to build: never built, or holding a ticket changed since."""
-    oldest = db.session.scalar(select(func.min(Ticket.created_at)))
-    if oldest is None:
+    """The closed months to build: never built, or holding a ticket changed since; from the
+    month of the oldest ticket, register entry, meeting or problem."""
+    first = facts_build.first_month()
+    if first is None:
         return []
     built = {
         Month(day.year, day.month): (as_utc(at), last)
@@ -114,8 +115,7 @@ def stale(now: datetime) -> list[Month]:
                 at, last = built[month]
                 if as_utc(updated) >= at or ticket_id > last:
                     touched.add(month)
-    first = month_of(oldest).first_day
-    closed = _closed(periods.months_between(first, month_of(now).first_day), now)
+    closed = _closed(periods.months_between(first.first_day, month_of(now).first_day), now)
     return [m for m in closed if m not in built or m in touched]
 
 
