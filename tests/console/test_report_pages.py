@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from backend.extensions import db
 from backend.governance.meetings.models import AgendaItem, JointMeeting
+from backend.governance.targets import rollup_build
 from tests.console.test_ticket_pages import html_of, signed_in
 from tests.factories import raw_problem
 from tests.governance_support import on, penalty
@@ -115,8 +116,11 @@ def sentences(html) -> list[str]:
     return [unescape(s) for s in re.findall(r'<p class="sentence">(.*?)</p>', html, re.S)]
 
 
-def test_the_report_page_states_the_hand_counted_year(as_county, held_out_2025):
+@pytest.mark.parametrize("rolled_up", [False, True])
+def test_the_report_page_states_the_hand_counted_year(as_county, held_out_2025, rolled_up):
     g = held_out_2025
+    if rolled_up:  # every closed month's tickets, register, meetings and problems
+        assert rollup_build.refresh() > 12
     response = as_county.get(f"/console/reports/county/{g.county.id}?year=2025")
     assert response.status_code == 200
     html = html_of(response)

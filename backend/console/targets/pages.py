@@ -58,7 +58,7 @@ def page(user: User, kind: str, place_id: int, args) -> dict:
         "supervision": dashboard.supervision(place, since, until),
         "monthly": table,
         "chart": chart,
-        "children": dashboard.children(place, since, until, page_number),
+        "children": dashboard.children(place, since, until, page_number, found.below),
     }
 
 

@@ -9,7 +9,7 @@ time-zone arithmetic reaches SQL and the same queries run on PostgreSQL and SQLi
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 
 from backend.extensions import db
 from backend.governance.meetings.models import AgendaItem, JointMeeting, MeetingAttendee
@@ -61,31 +61,49 @@ def _community_scope(kind: str, place_id: int):
 def figures(scope: tuple[str, int], since: date, until: date) -> MeetingFigures:
     """Meetings held from ``since`` to ``until`` in scope and the items they took up (for an
     estate: only its own items); the communities in scope and those overdue today.
-    Three queries.
+    Two queries.
 
     :param scope: ("county" | "township" | "community" | "estate", id).
+    """
+    return figures_in(scope, [(since, until)])
+
+
+def figures_in(scope: tuple[str, int], ranges: list[tuple[date, date]]) -> MeetingFigures:
+    """``figures`` over several date ranges (each ``(since, until)``, both included, not
+    overlapping): the dashboards count live only what their roll-ups do not hold. With no
+    range, only the communities (one query).
+
+    :raises ValueError: an unknown scope kind.
     """
     kind, place_id = scope
     if kind not in SCOPE_KINDS:
         raise ValueError(f"unknown scope {kind!r}")
-    in_range = and_(
-        _meeting_scope(kind, place_id),
-        JointMeeting.held_on >= since,
-        JointMeeting.held_on <= until,
-    )
-    held = db.session.scalar(select(func.count()).select_from(JointMeeting).where(in_range))
-    items = (
-        select(
-            func.count(case((AgendaItem.decision != "", 1))),
-            func.count(case((AgendaItem.is_dispute, 1))),
-            func.count(case((and_(AgendaItem.is_dispute, AgendaItem.dispute_resolved), 1))),
+    held = decided = disputes = resolved = 0
+    if ranges:
+        in_range = and_(
+            _meeting_scope(kind, place_id),
+            or_(
+                *(
+                    and_(JointMeeting.held_on >= since, JointMeeting.held_on <= until)
+                    for since, until in ranges
+                )
+            ),
         )
-        .join(JointMeeting, JointMeeting.id == AgendaItem.meeting_id)
-        .where(in_range)
-    )
-    if kind == "estate":
-        items = items.where(AgendaItem.estate_id == place_id)
-    decided, disputes, resolved = db.session.execute(items).one()
+        # One statement: each meeting with its items (for an estate, only the estate's).
+        own = AgendaItem.estate_id == place_id if kind == "estate" else true()
+        held, decided, disputes, resolved = db.session.execute(
+            select(
+                func.count(func.distinct(JointMeeting.id)),
+                func.count(case((and_(own, AgendaItem.decision != ""), 1))),
+                func.count(case((and_(own, AgendaItem.is_dispute), 1))),
+                func.count(
+                    case((and_(own, AgendaItem.is_dispute, AgendaItem.dispute_resolved), 1))
+                ),
+            )
+            .select_from(JointMeeting)
+            .outerjoin(AgendaItem, AgendaItem.meeting_id == JointMeeting.id)
+            .where(in_range)
+        ).one()
     communities, overdue = db.session.execute(
         select(func.count(), func.count(case((missed_last_interval(), 1))))
         .select_from(Community)

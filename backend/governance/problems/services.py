@@ -13,7 +13,7 @@ Who may do what, on the estates in their scope:
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from backend.access.roles import Role
 from backend.access.scope import visible_estates
@@ -244,6 +244,17 @@ def problem_figures(scope: tuple[str, int], since: date, until: date) -> Problem
 
     :param scope: ("county" | "township" | "community" | "estate", id).
     """
+    return problem_figures_in(scope, [(_start_of(since), _start_of(until + timedelta(days=1)))])
+
+
+def problem_figures_in(
+    scope: tuple[str, int], ranges: list[tuple[datetime, datetime]]
+) -> ProblemFigures:
+    """``problem_figures`` over several instant ranges (each ``[start, end)``, not
+    overlapping): the dashboards count live only what their roll-ups do not hold. One query.
+
+    :raises ValueError: an unknown scope kind.
+    """
     kind, place_id = scope
     if kind not in SCOPE_KINDS:
         raise ValueError(f"unknown scope {kind!r}")
@@ -253,13 +264,14 @@ def problem_figures(scope: tuple[str, int], since: date, until: date) -> Problem
         "community": ProblemItem.community_id,
         "estate": ProblemItem.estate_id,
     }[kind]
-    start, end = _start_of(since), _start_of(until + timedelta(days=1))
-    closed = and_(ProblemItem.closed_at >= start, ProblemItem.closed_at < end)
+
+    def within(at):
+        return or_(false(), *(and_(at >= start, at < end) for start, end in ranges))
+
+    closed = within(ProblemItem.closed_at)
     row = db.session.execute(
         select(
-            func.count(
-                case((and_(ProblemItem.created_at >= start, ProblemItem.created_at < end), 1))
-            ),
+            func.count(case((within(ProblemItem.created_at), 1))),
             func.count(case((closed, 1))),
             func.count(case((and_(closed, ProblemItem.closed_on <= ProblemItem.deadline), 1))),
             func.count(

@@ -88,6 +88,25 @@ def figures_on(scope: tuple[str, int], on: date) -> RegisterFigures:
     )
 
 
+def estates(scope: tuple[str, int]) -> int:
+    """The current estates in ``scope``."""
+    kind, place_id = scope
+    count = db.session.scalar(
+        select(func.count()).select_from(Estate).where(_column(Estate, kind) == place_id)
+    )
+    return int(count or 0)
+
+
+def estates_by(scope: tuple[str, int], child_kind: str) -> dict[int, int]:
+    """Child place id -> its current estates, for the places one level below ``scope``."""
+    kind, place_id = scope
+    child = _column(Estate, child_kind)
+    rows = db.session.execute(
+        select(child, func.count()).where(_column(Estate, kind) == place_id).group_by(child)
+    )
+    return {child_id: int(count) for child_id, count in rows}
+
+
 def figures_by(scope: tuple[str, int], child_kind: str, on: date) -> dict[int, RegisterFigures]:
     """``figures_on`` for every place one level below ``scope`` ("township", "community" or
     "estate" as ``child_kind``), keyed by its id: three grouped queries, however many places."""

@@ -6,19 +6,16 @@ nothing to count the value is None and the page says 暂无数据.
 Tables are plain rows of cells so the page and the .xlsx export show the same thing.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 
 from backend.common.pagination import Page, paginate_rows
 from backend.common.ratios import average, basis_points, chart_value, percent
 from backend.governance.credit import figures as credit
 from backend.governance.funds import figures as fund_figures
-from backend.governance.meetings import figures as meeting_figures
-from backend.governance.problems import services as problem_services
 from backend.governance.ratings.figures import StarDistribution, distribution
-from backend.governance.register import figures as register_figures
 from backend.governance.register.figures import RegisterFigures
-from backend.governance.targets import periods, tickets
+from backend.governance.targets import facts, periods, tickets
 from backend.governance.targets.definitions import DEFINITIONS
 from backend.governance.targets.places import KIND_LABELS, Place, children_query
 from backend.outbox import group_checks
@@ -154,6 +151,31 @@ def as_of(until: date) -> date:
 
 
 @dataclass
+class Standing:
+    """The places one level down as of a day: their register and group liveness, read once
+    for the children table and, added up, for the place itself (every estate of a place lies
+    in exactly one of its children, so the sums are the place's own figures)."""
+
+    register: dict  # child id -> RegisterFigures
+    liveness: dict  # child id -> LivenessFigures
+
+
+def standing_below(place: Place, day: date) -> Standing | None:
+    """The children's standing on ``day``: two grouped queries; None for an estate."""
+    kind = place.child_kind
+    if kind is None:
+        return None
+    return Standing(
+        facts.register_by(place.scope, kind, day),
+        group_checks.figures_by(place.scope, kind, day),
+    )
+
+
+def _added(rows, cls):
+    return cls(*(sum(column) for column in zip(*map(astuple, rows), strict=True)))
+
+
+@dataclass
 class Series:
     """A place's figures month by month over a period, read once for the targets, the table
     and the chart: tickets per month (cut to the period), the register at each month's end."""
@@ -164,22 +186,33 @@ class Series:
     standing: list[RegisterFigures]  # at each month's end (the last one: on ``day``)
     ticket_totals: tickets.TicketFigures
     register_now: RegisterFigures
+    liveness_now: LivenessFigures
+    below: Standing | None  # the places one level down on ``day``
 
 
 def series(place: Place, since: date, until: date) -> Series:
     day = as_of(until)
     months = periods.months(since, day)
     by_month = tickets.by_month(place.scope, months, since, until)
-    standing = register_figures.figures_series(
-        place.scope, [min(month.last_day, day) for month in months]
-    )
+    below = standing_below(place, day)
+    ends = [min(month.last_day, day) for month in months]
+    if below is None:
+        standing = facts.register_series(place.scope, ends)
+        now = standing[-1] if months else facts.register_on(place.scope, day)
+        liveness = group_checks.figures_on(place.scope, day)
+    else:
+        now = _added(below.register.values(), RegisterFigures)
+        # The last month ends on ``day``: the children's sum, already read.
+        standing = []
+        if months:
+            standing = [*facts.register_series(place.scope, ends[:-1], now.estates), now]
+        liveness = _added(below.liveness.values(), LivenessFigures)
     # The months add up to the period unless it started before the first month shown.
     whole = bool(months) and months[0].first_day <= since
     totals = (
         tickets.total(by_month.values()) if whole else tickets.figures(place.scope, since, until)
     )
-    now = standing[-1] if months else register_figures.figures_on(place.scope, day)
-    return Series(day, months, by_month, standing, totals, now)
+    return Series(day, months, by_month, standing, totals, now, liveness, below)
 
 
 def targets(place: Place, until: date, s: Series) -> list[Target]:
@@ -189,7 +222,7 @@ def targets(place: Place, until: date, s: Series) -> list[Target]:
         *_register_targets(s.day, s.register_now),
         _star_target(until.year, distribution(place.scope, until.year)),
         *_ticket_targets(s.ticket_totals),
-        _liveness_target(s.day, group_checks.figures_on(place.scope, s.day)),
+        _liveness_target(s.day, s.liveness_now),
     ]
 
 
@@ -197,8 +230,8 @@ def supervision(place: Place, since: date, until: date) -> dict:
     """The joint meetings', problem list's, credit penalties' and repair projects' figures
     over the period."""
     return {
-        "meetings": meeting_figures.figures(place.scope, since, until),
-        "problems": problem_services.problem_figures(place.scope, since, until),
+        "meetings": facts.meetings(place.scope, since, until),
+        "problems": facts.problems(place.scope, since, until),
         "credit": credit.figures(place.scope, since, until),
         "funds": fund_figures.figures(place.scope, since, until),
     }
@@ -248,9 +281,16 @@ def monthly(s: Series) -> tuple[Table, dict]:
     return table, chart
 
 
-def children(place: Place, since: date, until: date, page: int | None = 1) -> Table | None:
+def children(
+    place: Place,
+    since: date,
+    until: date,
+    page: int | None = 1,
+    below: Standing | None = None,
+) -> Table | None:
     """The places one level down with their figures; ``page`` None gives all of them (for
-    the export). None for an estate."""
+    the export); ``below`` their standing if already read (``Series.below``). None for an
+    estate."""
     query = children_query(place)
     if query is None:
         return None
@@ -260,8 +300,8 @@ def children(place: Place, since: date, until: date, page: int | None = 1) -> Ta
     else:
         found = paginate_rows(query, page, CHILDREN_PAGE_SIZE)
     by_place = tickets.by_place(place.scope, kind, since, until)
-    standing = register_figures.figures_by(place.scope, kind, as_of(until))
-    liveness = group_checks.figures_by(place.scope, kind, as_of(until))
+    below = below or standing_below(place, as_of(until))
+    standing, liveness = below.register, below.liveness
     headers = [KIND_LABELS[kind], "小区数", *REGISTER_HEADERS, *TICKET_HEADERS, "监督群活跃率"]
     table = Table("children", f"下辖{KIND_LABELS[kind]}", headers)
     table.page = found

@@ -43,3 +43,49 @@ class PlaceMonthFigures(db.Model):
     rated: Mapped[int] = mapped_column(Integer)
     rating_sum: Mapped[int] = mapped_column(Integer)
     satisfied: Mapped[int] = mapped_column(Integer)
+
+
+FACTS = (
+    # the register at the month's last day (as register/figures.py counts it that day)
+    "party_covered",
+    "committees",
+    "party_led",
+    "reelection_due",
+    # joint meetings held in the month and their items (as meetings/figures.py counts them)
+    "meetings_held",
+    "items_decided",
+    "disputes",
+    "disputes_resolved",
+    # problem-list items recorded, closed out, and closed out by the deadline in the month
+    "problems_created",
+    "problems_closed",
+    "problems_closed_on_time",
+)
+
+
+class PlaceMonthFacts(db.Model):
+    """The rest of a closed month for a county, township or community: the register at its
+    end, its joint meetings and its problem list. Several rows may hold one place's month
+    (one per source: register, meetings, problems; zeros elsewhere), so readers add them up.
+    Estates are always counted live: one estate's records are a few indexed rows."""
+
+    __table_args__ = (
+        Index("ix_place_month_facts_place", "kind", "place_id", "month"),
+        Index("ix_place_month_facts_parent", "kind", "parent_id", "month"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # county | township | community
+    place_id: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[date] = mapped_column(Date, index=True)  # its first day (Shanghai)
+    party_covered: Mapped[int] = mapped_column(Integer, default=0)
+    committees: Mapped[int] = mapped_column(Integer, default=0)
+    party_led: Mapped[int] = mapped_column(Integer, default=0)
+    reelection_due: Mapped[int] = mapped_column(Integer, default=0)
+    meetings_held: Mapped[int] = mapped_column(Integer, default=0)
+    items_decided: Mapped[int] = mapped_column(Integer, default=0)
+    disputes: Mapped[int] = mapped_column(Integer, default=0)
+    disputes_resolved: Mapped[int] = mapped_column(Integer, default=0)
+    problems_created: Mapped[int] = mapped_column(Integer, default=0)
+    problems_closed: Mapped[int] = mapped_column(Integer, default=0)
+    problems_closed_on_time: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,14 +13,11 @@ from backend.common.ratios import average, percent
 from backend.governance.credit import figures as credit
 from backend.governance.funds import figures as fund_figures
 from backend.governance.funds.figures import FundFigures
-from backend.governance.meetings import figures as meeting_figures
 from backend.governance.meetings.figures import MeetingFigures
-from backend.governance.problems import services as problem_services
 from backend.governance.problems.services import ProblemFigures
 from backend.governance.ratings.figures import StarDistribution, distribution
-from backend.governance.register import figures as register_figures
 from backend.governance.register.figures import RegisterFigures
-from backend.governance.targets import periods, tickets
+from backend.governance.targets import facts, periods, tickets
 from backend.governance.targets.places import Place
 from backend.governance.targets.tickets import TicketFigures
 
@@ -55,12 +52,12 @@ def yearly(place: Place, year: int) -> YearlyReport:
         year=year,
         since=since,
         until=until,
-        start=register_figures.figures_on(place.scope, date(year - 1, 12, 31)),
-        end=register_figures.figures_on(place.scope, until),
-        meetings=meeting_figures.figures(place.scope, since, until),
+        start=facts.register_on(place.scope, date(year - 1, 12, 31)),
+        end=facts.register_on(place.scope, until),
+        meetings=facts.meetings(place.scope, since, until),
         stars=distribution(place.scope, year),
         credit=credit.figures(place.scope, since, until),
-        problems=problem_services.problem_figures(place.scope, since, until),
+        problems=facts.problems(place.scope, since, until),
         tickets=tickets.figures(place.scope, since, until),
         funds=fund_figures.figures(place.scope, since, until),
     )

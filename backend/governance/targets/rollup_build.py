@@ -9,6 +9,11 @@ transition, rating, escalation and close sets) or added since with an earlier da
 id above the last one the build saw), so a late edit shows on the dashboards within
 one run of the schedule (hourly). A month is rebuilt whole: delete, then one grouped INSERT
 ... SELECT per level, the same aggregates the live counts use, so both always agree.
+
+The rest of each built month (the register at its end, meetings, problems:
+targets/facts_build.py) is rebuilt on every run, for every built month: those records say
+nothing of when they changed. A month is built with its facts in one transaction, so a month
+listed in ``rollup_month`` always has both.
 """
 
 from datetime import date, datetime, timedelta
@@ -18,7 +23,7 @@ from sqlalchemy import Integer, cast, delete, func, insert, literal, null, or_, 
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
-from backend.governance.targets import periods
+from backend.governance.targets import facts_build, periods
 from backend.governance.targets.models import PlaceMonthFigures, RollupMonth
 from backend.governance.targets.periods import Month
 from backend.governance.targets.tickets import aggregates
@@ -59,6 +64,7 @@ def _build(month: Month, built_at: datetime) -> None:
         db.session.add(record)
     record.built_at, record.last_ticket_id = built_at, last_ticket_id
     db.session.flush()
+    facts_build.build(month)
     db.session.execute(delete(PlaceMonthFigures).where(PlaceMonthFigures.month == month.first_day))
     for kind, column, parent in LEVELS:
         grouping = (column,) if parent is None else (column, parent)
@@ -82,9 +88,10 @@ def _closed(months: list[Month], now: datetime) -> list[Month]:
 
 
 def stale(now: datetime) -> list[Month]:
-    """The closed months to build: never built, or holding a ticket changed since."""
-    oldest = db.session.scalar(select(func.min(Ticket.created_at)))
-    if oldest is None:
+    """The closed months to build: never built, or holding a ticket changed since; from the
+    month of the oldest ticket, register entry, meeting or problem."""
+    first = facts_build.first_month()
+    if first is None:
         return []
     built = {
         Month(day.year, day.month): (as_utc(at), last)
@@ -108,8 +115,7 @@ def stale(now: datetime) -> list[Month]:
                 at, last = built[month]
                 if as_utc(updated) >= at or ticket_id > last:
                     touched.add(month)
-    first = month_of(oldest).first_day
-    closed = _closed(periods.months_between(first, month_of(now).first_day), now)
+    closed = _closed(periods.months_between(first.first_day, month_of(now).first_day), now)
     return [m for m in closed if m not in built or m in touched]
 
 
@@ -121,6 +127,11 @@ def refresh() -> int:
     for month in months:
         _build(month, now - IN_FLIGHT)
         db.session.commit()  # early commit: a long backfill keeps each month it has built
+    fresh = {m.first_day for m in months}
+    for day in db.session.scalars(select(RollupMonth.month).order_by(RollupMonth.month)).all():
+        if day not in fresh:
+            facts_build.build(Month(day.year, day.month))
+            db.session.commit()  # one month at a time: readers never wait on the whole run
     return len(months)
 
 

@@ -3,7 +3,8 @@ figures per place, per month or per place one level down. Figures come back as t
 order of ``tickets.TicketFigures``; targets/tickets.py decides what is read from here and
 what is counted live."""
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from backend.extensions import db
 from backend.governance.targets.models import PlaceMonthFigures, RollupMonth
@@ -13,13 +14,42 @@ F = PlaceMonthFigures
 COLUMNS = (F.tickets, F.hotline, F.replied, F.on_time, F.rated, F.rating_sum, F.satisfied)
 
 
+MEMO = "linli_rollup_months"
+
+
+def _built_days() -> frozenset:
+    """The first day of every built month, read once per transaction: a page asks for its
+    tickets, register, meetings and problems, and each asks which months are built. (A few
+    rows a year; a build or any SQL changing ``rollup_month`` ends the memo, see below.)"""
+    session = db.session()
+    memo = session.info.get(MEMO)
+    if memo is not None and memo[0] is session.get_transaction():
+        return memo[1]
+    days = frozenset(session.scalars(select(RollupMonth.month)))
+    session.info[MEMO] = (session.get_transaction(), days)
+    return days
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_change(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is RollupMonth.__table__:
+            state.session.info.pop(MEMO, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_flush(session, flush_context) -> None:
+    if any(isinstance(row, RollupMonth) for row in (*session.new, *session.dirty)):
+        session.info.pop(MEMO, None)
+
+
 def built(months: list[Month]) -> set[Month]:
     """Those of ``months`` whose figures are built."""
     if not months:
         return set()
-    by_day = {m.first_day: m for m in months}
-    found = db.session.scalars(select(RollupMonth.month).where(RollupMonth.month.in_(by_day)))
-    return {by_day[day] for day in found}
+    days = _built_days()
+    return {m for m in months if m.first_day in days}
 
 
 def _sums():
