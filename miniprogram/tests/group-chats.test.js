@@ -127,7 +127,7 @@ test('registers a robot webhook as an external group, checking the form first', 
   expect(page.querySelector('#submit-add')).toBeFalsy();
 });
 
-test('an app chat registered as an internal group; a taken address shows under its field', async () => {
+test('an app chat is registered as an internal group without offering 外部群; a taken address shows under its field', async () => {
   route({
     [`GET ${LIVENESS}`]: ok(liveness([], false)),
     [`POST ${REGISTER}`]: fail(409, 'conflict', '该群聊地址已被登记', { address: ['已被其他群聊使用'] }),
@@ -135,8 +135,10 @@ test('an app chat registered as an internal group; a taken address shows under i
   const page = await openGroups();
   await fire(page.querySelector('#add-button'), 'click');
   await fire(page.querySelector('#name'), 'change', '业委会内部群');
+  expect(page.querySelector('#profile-tabs')).toBeTruthy();
   await fire(page.querySelector('#channel-tabs'), 'change', 'wecom_appchat');
-  await fire(page.querySelector('#profile-tabs'), 'change', 'internal');
+  expect(page.querySelector('#profile-tabs')).toBeFalsy();
+  expect(textOf(page.querySelector('#appchat-profile'))).toBe('应用群聊只有企业微信成员，按内部群发送。');
   expect(page.querySelector('#address').data.placeholder).toBe('填写应用群聊的群聊 ID');
   await fire(page.querySelector('#address'), 'change', 'wrs123abc');
   await fire(page.querySelector('#submit-add'), 'click');

@@ -77,6 +77,15 @@ def test_admin_requeues_a_dead_delivery_from_the_estate_page(page, live_server, 
     assert "••••9f3c" in page.locator("#group-chats").inner_text()
     assert "browser-secret-robot-key-9f3c" not in page.content()
 
+    # An app chat is internal only: choosing it selects 内部群 and takes 外部群 off the list.
+    add = page.locator("#add-group-chat")
+    assert add.get_by_label("群类型").input_value() == "external"
+    add.locator("select[name=channel]").select_option("wecom_appchat")
+    assert add.get_by_label("群类型").input_value() == "internal"
+    assert add.locator('option[value="external"]').is_disabled()
+    add.locator("select[name=channel]").select_option("wecom_robot")
+    assert add.locator('option[value="external"]').is_enabled()
+
     row = page.locator("#deliveries tbody tr")
     assert "发送失败" in row.inner_text()
     row.get_by_role("button", name="重新投递").click()

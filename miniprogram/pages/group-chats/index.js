@@ -83,7 +83,14 @@ Component({
 
     onChannel(event) {
       const channel = CHANNELS.find((c) => c.value === event.detail);
-      this.setData({ 'form.channel': channel.value, addressPlaceholder: channel.placeholder, 'errors.address': '' });
+      // An app chat has only WeCom members: it is internal, and the server refuses it as external.
+      const profile = channel.value === 'wecom_appchat' ? 'internal' : this.data.form.profile;
+      this.setData({
+        'form.channel': channel.value,
+        'form.profile': profile,
+        addressPlaceholder: channel.placeholder,
+        'errors.address': '',
+      });
     },
 
     onProfile(event) {
