@@ -15,7 +15,15 @@ from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
 from backend.votes import rules, snapshot, subscribe_sends
-from backend.votes.models import Ballot, Elector, ElectorUser, Motion, MotionPost, MotionStatus
+from backend.votes.models import (
+    BALLOT_ELECTOR,
+    Ballot,
+    Elector,
+    ElectorUser,
+    Motion,
+    MotionPost,
+    MotionStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +53,8 @@ def post(motion: Motion, kind: str, key: str | None = None, figures: dict | None
 def turnout(motion_id: int) -> rules.Count:
     """Electors who have voted so far, and their area."""
     owners, area = db.session.execute(
-        select(func.count(Ballot.id), func.coalesce(func.sum(Elector.area_dm2), 0))
-        .join(Elector, Elector.id == Ballot.elector_id)
+        select(func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
+        .join(Elector, BALLOT_ELECTOR)
         .where(Ballot.motion_id == motion_id)
     ).one()
     return rules.Count(owners, int(area))
@@ -54,8 +62,8 @@ def turnout(motion_id: int) -> rules.Count:
 
 def counts_by_choice(motion_id: int) -> dict[str, rules.Count]:
     rows = db.session.execute(
-        select(Ballot.choice, func.count(Ballot.id), func.coalesce(func.sum(Elector.area_dm2), 0))
-        .join(Elector, Elector.id == Ballot.elector_id)
+        select(Ballot.choice, func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
+        .join(Elector, BALLOT_ELECTOR)
         .where(Ballot.motion_id == motion_id)
         .group_by(Ballot.choice)
     ).all()
