@@ -54,6 +54,7 @@ def turnout(motion_id: int) -> rules.Count:
     """Electors who have voted so far, and their area."""
     owners, area = db.session.execute(
         select(func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
+        .select_from(Ballot)
         .join(Elector, BALLOT_ELECTOR)
         .where(Ballot.motion_id == motion_id)
     ).one()
