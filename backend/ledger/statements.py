@@ -145,6 +145,30 @@ def verify_for(user: User, estate_id: int) -> dict:
     return verify_chain(estate_id)
 
 
+def _latest_earlier(published_only: bool):
+    """A period aliased as "the latest one before LedgerPeriod" (published, if asked), and the
+    join condition that finds it."""
+    earlier, previous = aliased(LedgerPeriod), aliased(LedgerPeriod)
+    latest = (
+        select(earlier.id)
+        .where(
+            earlier.estate_id == LedgerPeriod.estate_id,
+            earlier.start_date < LedgerPeriod.start_date,
+            *([earlier.status == S.PUBLISHED] if published_only else []),
+        )
+        .order_by(earlier.start_date.desc())
+        .limit(1)
+        .correlate(LedgerPeriod)
+        .scalar_subquery()
+    )
+    return previous, previous.id == latest
+
+
+# Built once per process: an alias proxies every column, which costs more than the query.
+_ANY_PREVIOUS, _ANY_ON = _latest_earlier(published_only=False)
+_PUBLISHED_PREVIOUS, _PUBLISHED_ON = _latest_earlier(published_only=True)
+
+
 def _period_and_previous(user: User, estate_id: int, period_id: int):
     """(estate, period, previous period, roles) in one statement: the estate, the period and
     the period before it, both the latest earlier one and the latest earlier published one
@@ -152,33 +176,13 @@ def _period_and_previous(user: User, estate_id: int, period_id: int):
 
     :raises NotFound: as ``period_for``.
     """
-
-    def latest_earlier(where):
-        earlier = aliased(LedgerPeriod)
-        latest = (
-            select(earlier.id)
-            .where(
-                earlier.estate_id == LedgerPeriod.estate_id,
-                earlier.start_date < LedgerPeriod.start_date,
-                *where(earlier),
-            )
-            .order_by(earlier.start_date.desc())
-            .limit(1)
-            .correlate(LedgerPeriod)
-            .scalar_subquery()
-        )
-        previous = aliased(LedgerPeriod)
-        return previous, previous.id == latest
-
-    any_previous, any_on = latest_earlier(lambda p: ())
-    published_previous, published_on = latest_earlier(lambda p: (p.status == S.PUBLISHED,))
     row = db.session.execute(
-        select(Estate, LedgerPeriod, any_previous, published_previous)
+        select(Estate, LedgerPeriod, _ANY_PREVIOUS, _PUBLISHED_PREVIOUS)
         .outerjoin(
             LedgerPeriod, (LedgerPeriod.id == period_id) & (LedgerPeriod.estate_id == Estate.id)
         )
-        .outerjoin(any_previous, any_on)
-        .outerjoin(published_previous, published_on)
+        .outerjoin(_ANY_PREVIOUS, _ANY_ON)
+        .outerjoin(_PUBLISHED_PREVIOUS, _PUBLISHED_ON)
         .where(Estate.id == estate_id)
     ).first()
     if row is None or not sees_estate(user, row[0]):
