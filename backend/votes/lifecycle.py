@@ -175,10 +175,10 @@ def post_turnout(motion_id: int, now: datetime) -> bool:
     return post(motion, "turnout", key=f"turnout:{day}", figures=_turnout_figures(motion))
 
 
-@unit_of_work
 def catch_up(*where) -> None:
     """Before a request lists motions: open or close those (matching ``where``) whose time has
-    come, without waiting for one the scheduler is already advancing."""
+    come, without waiting for one the scheduler is already advancing. Nothing lagging, nothing
+    committed: a commit would expire what the request has read, to be read again."""
     now = utcnow()
     lagging = db.session.scalars(
         select(Motion.id).where(
@@ -187,7 +187,13 @@ def catch_up(*where) -> None:
             | ((Motion.status == S.OPEN) & (Motion.closes_at <= now)),
         )
     ).all()
-    for motion_id in lagging:
+    if lagging:
+        _advance_all(lagging, now)
+
+
+@unit_of_work
+def _advance_all(motion_ids: list[int], now: datetime) -> None:
+    for motion_id in motion_ids:
         advance(motion_id, now, wait=False)
 
 
