@@ -100,13 +100,17 @@ def page_of(query, user: User, page: int, page_size: int) -> Page:
     viewer's "me too" are columns of the same row."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     cover, supported = _decorations(user)
+    # The page's ids are picked first, so that the joins touch 20 rows: joined before the
+    # LIMIT, a work list sorted by deadline joined every ticket it matched (7,000).
+    page_ids = (
+        query.with_only_columns(Ticket.id).limit(page_size).offset((page - 1) * page_size)
+    ).subquery()
     rows = db.session.execute(
-        query.add_columns(cover, supported)
+        query.where(Ticket.id.in_(select(page_ids.c.id)))
+        .add_columns(cover, supported)
         .options(
             joinedload(Ticket.estate), joinedload(Ticket.building), joinedload(Ticket.reporter)
         )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
     ).all()
     now = utcnow()
     items = []
