@@ -6,6 +6,7 @@ from sqlalchemy import event
 
 from backend.access.roles import Role
 from backend.extensions import db
+from tests.vote_support import VoteApi, vcast  # noqa: F401  (vcast: a fixture)
 
 SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
@@ -63,3 +64,109 @@ def test_the_estate_read_takes_two_statements(app, client, make, auth):
         assert queries_for(app, client, f"/api/v1/estates/{estate.id}", auth(who)) == 2
     other = make.estate()
     assert client.get(f"/api/v1/estates/{other.id}", headers=auth(person)).status_code == 404
+
+
+# -- the busiest lists (issue 21 §3): the counts are pinned, so a statement added fails here --
+
+TICKET_LISTS = {
+    # user with memberships, estate, count, page (estate, building, reporter, cover photo and
+    # "me too" joined into the page's rows)
+    "estate": ("owner", "/api/v1/estates/{estate}/tickets?page_size=20", 4),
+    "estate_in_progress": (
+        "owner",
+        "/api/v1/estates/{estate}/tickets?status=in_progress,accepted",
+        4,
+    ),
+    # user with memberships, count, page
+    "manager_work": ("manager", "/api/v1/tickets/work", 3),
+    "county_work": ("county", "/api/v1/tickets/work", 3),
+}
+
+
+def test_ticket_lists_take_a_fixed_number_of_statements(app, client, auth, make):
+    from tests.ticket_support import TicketApi, build_tcast
+
+    cast = build_tcast(make)
+    api = TicketApi(client, auth, cast.estate.id)
+    seen = {}
+    for reported in (1, 3):
+        while len(seen.get("reported", [])) < reported:
+            ticket = api.report(cast.owner2, building_id=cast.building.id)
+            api.step(cast.manager, ticket["id"], "accept")
+            api.step(cast.manager, ticket["id"], "start")
+            api.post(cast.owner, f"/tickets/{ticket['id']}/supporters")
+            seen.setdefault("reported", []).append(ticket["id"])
+        for name, (who, path, expected) in TICKET_LISTS.items():
+            url = path.format(estate=cast.estate.id)
+            count = queries_for(app, client, url, auth(getattr(cast, who)))
+            assert count == expected, (name, reported, count)
+    page = client.get(f"/api/v1/estates/{cast.estate.id}/tickets", headers=auth(cast.owner)).json
+    assert page["total"] == 3
+    first = page["items"][0]
+    assert first["i_support"] is True
+    assert first["cover_photo"]["url"].startswith("/api/v1/ticket-photos/")
+    assert first["estate_name"] == cast.estate.name
+    assert first["location"]["building_name"] == cast.building.name
+
+
+def test_the_statement_takes_three_statements_and_compares_with_the_right_period(
+    app, client, auth, make
+):
+    """The user, the estate with the period and the one before it, the totals of both."""
+    from tests.ledger_support import LedgerApi, build_cast
+
+    cast = build_cast(make)
+    ledger = LedgerApi(client, auth, cast.estate.id)
+    september = ledger.publish_period(cast, "2026-09-01")
+    october = ledger.publish_period(
+        cast,
+        "2026-10-01",
+        entries=[{"entry_date": "2026-10-05"}, {"entry_date": "2026-10-06", "amount_fen": 100}],
+    )
+    november = ledger.open_period(cast.manager, "2026-11-01")  # a draft: owners never see it
+    path = ledger.url(f"/periods/{october['id']}/statement")
+    for who in (cast.owner, cast.chair, cast.auditor):
+        assert queries_for(app, client, path, auth(who)) == 3
+    statement = ledger.get(cast.owner, f"/periods/{october['id']}/statement").json
+    parking = next(c for c in statement["categories"] if c["category"] == "parking")
+    assert (parking["total_fen"], parking["previous_total_fen"]) == (360100, 360000)
+    assert statement["previous"]["id"] == september["id"]
+    # A draft after it: staff see it compared with October, owners get 404.
+    draft = ledger.get(cast.chair, f"/periods/{november['id']}/statement").json
+    assert draft["previous"]["id"] == october["id"]
+    assert ledger.get(cast.owner, f"/periods/{november['id']}/statement").status_code == 404
+    assert ledger.get(cast.outsider, f"/periods/{october['id']}/statement").status_code == 404
+
+
+def test_an_open_motion_and_the_estates_motions_take_a_fixed_number_of_statements(
+    app,
+    client,
+    auth,
+    vcast,  # noqa: F811  (the fixture imported above)
+):
+    """The motion page: the user, the motion with its estate and attachments, the turnout, the
+    caller's elector and ballot. The list: the user, the estate, the motions due to move, the
+    count, the page, its attachments, the turnouts, the caller's electors and ballots."""
+    votes = VoteApi(client, auth)
+    first = votes.opened(vcast.chair, vcast.estate.id)
+    second = votes.opened(vcast.chair, vcast.estate.id, title="增设电动车充电桩")
+    assert votes.cast(vcast.owner, first["id"]).status_code == 201
+    for who in (vcast.owner, vcast.owner2, vcast.chair):
+        for motion in (first, second):
+            assert queries_for(app, client, f"/api/v1/motions/{motion['id']}", auth(who)) == 4
+        listed = f"/api/v1/estates/{vcast.estate.id}/motions"
+        assert queries_for(app, client, listed, auth(who)) == 8
+    seen = votes.get(vcast.owner, first["id"]).get_json()
+    assert seen["my_ballot"]["choice"] == "yes" and seen["can_vote"] is False
+    assert seen["turnout"]["owners_voted"] == 1
+    assert seen["turnout"]["area_voted_dm2"] == 10_000
+    other = votes.get(vcast.owner2, first["id"]).get_json()
+    assert other["my_ballot"] is None and other["can_vote"] is True
+    listed = client.get(
+        f"/api/v1/estates/{vcast.estate.id}/motions", headers=auth(vcast.owner)
+    ).get_json()["items"]
+    by_id = {m["id"]: m for m in listed}
+    assert by_id[first["id"]]["my_ballot"]["choice"] == "yes"
+    assert by_id[second["id"]]["my_ballot"] is None
+    assert by_id[second["id"]]["turnout"]["owners_voted"] == 0
+    assert votes.get(vcast.outsider, first["id"]).status_code == 404

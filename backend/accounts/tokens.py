@@ -1,5 +1,7 @@
 """Access tokens (short-lived JWT, HS256 only) and refresh tokens (opaque, hashed, rotated)."""
 
+import base64
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -28,19 +30,24 @@ def issue_access_token(user_id: int, secret: str, minutes: int, version: int = 0
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+@functools.lru_cache(maxsize=4)
+def _decoder(secret: str) -> tuple[jwt.PyJWT, jwt.PyJWK]:
+    """The decoder and the HS256 key, built once per process and secret: PyJWT otherwise
+    checks and prepares the key again for every request."""
+    encoded = base64.urlsafe_b64encode(secret.encode()).rstrip(b"=").decode()
+    key = jwt.PyJWK({"kty": "oct", "k": encoded}, algorithm=ALGORITHM)
+    return jwt.PyJWT(options={"require": ["exp", "iat", "iss", "aud", "sub", "ver"]}), key
+
+
 def read_access_token(token: str, secret: str) -> tuple[int, int]:
     """Return the user id and the token version in ``token``.
 
     :raises Unauthorized: expired, tampered, wrong issuer/audience or any algorithm but HS256.
     """
+    decoder, key = _decoder(secret)
     try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            audience=AUDIENCE,
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "iss", "aud", "sub", "ver"]},
+        claims = decoder.decode(
+            token, key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER
         )
         if type(claims["ver"]) is not int:
             raise ValueError("ver")

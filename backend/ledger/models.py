@@ -124,7 +124,14 @@ class LedgerEntry(db.Model):
     category and amount of the entry it reverses and counts against them."""
 
     __table_args__ = (
-        Index("ix_ledger_entry_period_date", "period_id", "entry_date", "id"),
+        # Statement order; and a statement's totals by category read from the index alone.
+        Index(
+            "ix_ledger_entry_period_date",
+            "period_id",
+            "entry_date",
+            "id",
+            postgresql_include=["category", "amount_fen", "reverses_entry_id"],
+        ),
         Index("ix_ledger_entry_estate", "estate_id", "id"),
         # An entry is reversed at most once.
         Index("uq_ledger_entry_reverses", "reverses_entry_id", unique=True),

@@ -2,14 +2,17 @@
 period) and the estate's hash chain of published statements, recomputed from the rows."""
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
-from backend.access.scope import get_estate_for
+from backend.access.scope import get_estate_for, sees_estate
 from backend.accounts.models import User
+from backend.errors import NotFound
 from backend.extensions import db
 from backend.ledger import chain
-from backend.ledger.access import period_for, reads_drafts
+from backend.ledger.access import reads_drafts, roles_on
 from backend.ledger.models import CATEGORIES, LedgerEntry, LedgerPeriod, LedgerVoucher
 from backend.ledger.models import PeriodStatus as S
+from backend.places.models import Estate
 
 
 def opening_balance(period: LedgerPeriod) -> tuple[int, bool]:
@@ -142,21 +145,62 @@ def verify_for(user: User, estate_id: int) -> dict:
     return verify_chain(estate_id)
 
 
-def statement(user: User, estate_id: int, period_id: int) -> dict:
-    """Totals by category, balances and the comparison with the previous period."""
-    estate, period, roles = period_for(user, estate_id, period_id)
-    by_category = _category_totals(period.id)
-    previous = db.session.scalar(
-        select(LedgerPeriod)
+def _latest_earlier(published_only: bool):
+    """A period aliased as "the latest one before LedgerPeriod" (published, if asked), and the
+    join condition that finds it."""
+    earlier, previous = aliased(LedgerPeriod), aliased(LedgerPeriod)
+    latest = (
+        select(earlier.id)
         .where(
-            LedgerPeriod.estate_id == estate.id,
-            LedgerPeriod.start_date < period.start_date,
-            *([] if reads_drafts(roles) else [LedgerPeriod.status == S.PUBLISHED]),
+            earlier.estate_id == LedgerPeriod.estate_id,
+            earlier.start_date < LedgerPeriod.start_date,
+            *([earlier.status == S.PUBLISHED] if published_only else []),
         )
-        .order_by(LedgerPeriod.start_date.desc())
+        .order_by(earlier.start_date.desc())
         .limit(1)
+        .correlate(LedgerPeriod)
+        .scalar_subquery()
     )
-    previous_totals = _category_totals(previous.id) if previous else None
+    return previous, previous.id == latest
+
+
+# Built once per process: an alias proxies every column, which costs more than the query.
+_ANY_PREVIOUS, _ANY_ON = _latest_earlier(published_only=False)
+_PUBLISHED_PREVIOUS, _PUBLISHED_ON = _latest_earlier(published_only=True)
+
+
+def _period_and_previous(user: User, estate_id: int, period_id: int):
+    """(estate, period, previous period, roles) in one statement: the estate, the period and
+    the period before it, both the latest earlier one and the latest earlier published one
+    (which of them the caller compares with depends on their roles, known once the estate is).
+
+    :raises NotFound: as ``period_for``.
+    """
+    row = db.session.execute(
+        select(Estate, LedgerPeriod, _ANY_PREVIOUS, _PUBLISHED_PREVIOUS)
+        .outerjoin(
+            LedgerPeriod, (LedgerPeriod.id == period_id) & (LedgerPeriod.estate_id == Estate.id)
+        )
+        .outerjoin(_ANY_PREVIOUS, _ANY_ON)
+        .outerjoin(_PUBLISHED_PREVIOUS, _PUBLISHED_ON)
+        .where(Estate.id == estate_id)
+    ).first()
+    if row is None or not sees_estate(user, row[0]):
+        raise NotFound()
+    estate, period, previous, published = row
+    roles = roles_on(user, estate)
+    if period is None or (not period.is_published and not reads_drafts(roles)):
+        raise NotFound("账期不存在或您无权查看")
+    return estate, period, previous if reads_drafts(roles) else published, roles
+
+
+def statement(user: User, estate_id: int, period_id: int) -> dict:
+    """Totals by category, balances and the comparison with the previous period: three
+    statements for a published period (the user, the estate with both periods, the totals)."""
+    estate, period, previous, roles = _period_and_previous(user, estate_id, period_id)
+    totals = _category_totals([period.id, *([previous.id] if previous else [])])
+    by_category = totals[period.id]
+    previous_totals = totals[previous.id] if previous else None
     opening, previous_published = (
         (period.opening_balance_fen, True) if period.is_published else opening_balance(period)
     )
@@ -185,17 +229,22 @@ def statement(user: User, estate_id: int, period_id: int) -> dict:
     }
 
 
-def _category_totals(period_id: int) -> dict[str, int]:
+def _category_totals(period_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each period's totals by category, in one statement (an index-only scan of
+    ix_ledger_entry_period_totals)."""
     signed = case(
         (LedgerEntry.reverses_entry_id.is_(None), LedgerEntry.amount_fen),
         else_=-LedgerEntry.amount_fen,
     )
     rows = db.session.execute(
-        select(LedgerEntry.category, func.sum(signed))
-        .where(LedgerEntry.period_id == period_id)
-        .group_by(LedgerEntry.category)
+        select(LedgerEntry.period_id, LedgerEntry.category, func.sum(signed))
+        .where(LedgerEntry.period_id.in_(period_ids))
+        .group_by(LedgerEntry.period_id, LedgerEntry.category)
     )
-    return {**dict.fromkeys(CATEGORIES, 0), **{k: int(v) for k, v in rows}}
+    totals = {period_id: dict.fromkeys(CATEGORIES, 0) for period_id in period_ids}
+    for period_id, category, total in rows:
+        totals[period_id][category] = int(total)
+    return totals
 
 
 def statement_entries(period_id: int) -> list[LedgerEntry]:

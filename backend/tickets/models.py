@@ -122,7 +122,8 @@ class Ticket(db.Model):
         # bounds); each is read backwards along (filter, created_at, id), so ascending
         # columns serve the descending order on PostgreSQL and SQLite alike.
         Index("ix_ticket_estate_created", "estate_id", "created_at", "id"),
-        Index("ix_ticket_estate_status", "estate_id", "status", "id"),
+        # One status (a tab of the list) read newest first, in order; counted from the index.
+        Index("ix_ticket_estate_status", "estate_id", "status", "created_at", "id"),
         Index("ix_ticket_estate_category_created", "estate_id", "category", "created_at"),
         Index("ix_ticket_community", "community_id", "id"),
         Index("ix_ticket_township", "township_id", "id"),

@@ -3,8 +3,8 @@ the page decorations that keep lists at a fixed number of queries."""
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from backend.access.models import Membership
 from backend.access.roles import ROLE_LABELS, Role, ScopeKind
@@ -12,7 +12,7 @@ from backend.access.scope import get_estate_for
 from backend.accounts.models import User
 from backend.accounts.naming import Naming, naming_from_roles
 from backend.common.clock import utcnow
-from backend.common.pagination import Page, paginate
+from backend.common.pagination import Page
 from backend.errors import NotFound
 from backend.extensions import db
 from backend.tickets import rules
@@ -79,10 +79,46 @@ def decorate(tickets: list[Ticket], user: User, now: datetime | None = None) -> 
     return tickets
 
 
+def _decorations(user: User):
+    """What ``decorate`` attaches, as two columns of the page query: the cover photo (the
+    first photo's id) and whether the viewer said "me too"."""
+    cover = (
+        select(func.min(TicketPhoto.id))
+        .where(TicketPhoto.ticket_id == Ticket.id)
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    supported = exists().where(
+        TicketSupporter.ticket_id == Ticket.id, TicketSupporter.user_id == user.id
+    )
+    return cover, supported
+
+
 def page_of(query, user: User, page: int, page_size: int) -> Page:
-    result = paginate(list_options(query), page, page_size)
-    decorate(result.items, user)
-    return result
+    """One page of ``query`` in two statements, the count and the page: the estate, building
+    and reporter are joined in (each ticket has at most one), and the cover photo and the
+    viewer's "me too" are columns of the same row."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    cover, supported = _decorations(user)
+    # The page's ids are picked first, so that the joins touch 20 rows: joined before the
+    # LIMIT, a work list sorted by deadline joined every ticket it matched (7,000).
+    page_ids = (
+        query.with_only_columns(Ticket.id).limit(page_size).offset((page - 1) * page_size)
+    ).subquery()
+    rows = db.session.execute(
+        query.where(Ticket.id.in_(select(page_ids.c.id)))
+        .add_columns(cover, supported)
+        .options(
+            joinedload(Ticket.estate), joinedload(Ticket.building), joinedload(Ticket.reporter)
+        )
+    ).all()
+    now = utcnow()
+    items = []
+    for ticket, cover_id, i_support in rows:
+        ticket.viewer_id, ticket.now = user.id, now
+        ticket.cover_photo_id, ticket.i_support = cover_id, bool(i_support)
+        items.append(ticket)
+    return Page(items=items, page=page, page_size=page_size, total=total or 0)
 
 
 def list_for_estate(

@@ -15,7 +15,15 @@ from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
 from backend.votes import rules, snapshot, subscribe_sends
-from backend.votes.models import Ballot, Elector, ElectorUser, Motion, MotionPost, MotionStatus
+from backend.votes.models import (
+    BALLOT_ELECTOR,
+    Ballot,
+    Elector,
+    ElectorUser,
+    Motion,
+    MotionPost,
+    MotionStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +53,9 @@ def post(motion: Motion, kind: str, key: str | None = None, figures: dict | None
 def turnout(motion_id: int) -> rules.Count:
     """Electors who have voted so far, and their area."""
     owners, area = db.session.execute(
-        select(func.count(Ballot.id), func.coalesce(func.sum(Elector.area_dm2), 0))
-        .join(Elector, Elector.id == Ballot.elector_id)
+        select(func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
+        .select_from(Ballot)
+        .join(Elector, BALLOT_ELECTOR)
         .where(Ballot.motion_id == motion_id)
     ).one()
     return rules.Count(owners, int(area))
@@ -54,8 +63,8 @@ def turnout(motion_id: int) -> rules.Count:
 
 def counts_by_choice(motion_id: int) -> dict[str, rules.Count]:
     rows = db.session.execute(
-        select(Ballot.choice, func.count(Ballot.id), func.coalesce(func.sum(Elector.area_dm2), 0))
-        .join(Elector, Elector.id == Ballot.elector_id)
+        select(Ballot.choice, func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
+        .join(Elector, BALLOT_ELECTOR)
         .where(Ballot.motion_id == motion_id)
         .group_by(Ballot.choice)
     ).all()
@@ -166,10 +175,10 @@ def post_turnout(motion_id: int, now: datetime) -> bool:
     return post(motion, "turnout", key=f"turnout:{day}", figures=_turnout_figures(motion))
 
 
-@unit_of_work
 def catch_up(*where) -> None:
     """Before a request lists motions: open or close those (matching ``where``) whose time has
-    come, without waiting for one the scheduler is already advancing."""
+    come, without waiting for one the scheduler is already advancing. Nothing lagging, nothing
+    committed: a commit would expire what the request has read, to be read again."""
     now = utcnow()
     lagging = db.session.scalars(
         select(Motion.id).where(
@@ -178,7 +187,13 @@ def catch_up(*where) -> None:
             | ((Motion.status == S.OPEN) & (Motion.closes_at <= now)),
         )
     ).all()
-    for motion_id in lagging:
+    if lagging:
+        _advance_all(lagging, now)
+
+
+@unit_of_work
+def _advance_all(motion_ids: list[int], now: datetime) -> None:
+    for motion_id in motion_ids:
         advance(motion_id, now, wait=False)
 
 

@@ -12,6 +12,7 @@ from backend.errors import Forbidden
 from backend.extensions import db
 from backend.votes import lifecycle, rules, services
 from backend.votes.models import (
+    BALLOT_ELECTOR,
     CHOICE_LABELS,
     NEWEST_FIRST,
     STATUS_LABELS,
@@ -34,10 +35,8 @@ def turnouts(motion_ids: list[int]) -> dict[int, rules.Count]:
     if not motion_ids:
         return {}
     rows = db.session.execute(
-        select(
-            Ballot.motion_id, func.count(Ballot.id), func.coalesce(func.sum(Elector.area_dm2), 0)
-        )
-        .join(Elector, Elector.id == Ballot.elector_id)
+        select(Ballot.motion_id, func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
+        .join(Elector, BALLOT_ELECTOR)
         .where(Ballot.motion_id.in_(motion_ids))
         .group_by(Ballot.motion_id)
     ).all()
@@ -52,32 +51,21 @@ def turnout_of(motion: Motion, counted: dict[int, rules.Count]) -> rules.Count:
     return counted.get(motion.id, rules.Count())
 
 
-def _my_ballots(user: User, motion_ids: list[int]) -> dict[int, Ballot]:
-    """The caller's elector's ballot per motion (a co-owner sees the shared ballot)."""
+def _electors_and_ballots(user: User, motion_ids: list[int]) -> tuple[set[int], dict[int, Ballot]]:
+    """The motions the caller is an elector of, and their elector's ballot on each (a co-owner
+    sees the shared ballot), in one statement."""
     if not motion_ids:
-        return {}
-    rows = db.session.scalars(
-        select(Ballot)
-        .join(
-            ElectorUser,
-            (ElectorUser.elector_id == Ballot.elector_id)
-            & (ElectorUser.motion_id == Ballot.motion_id),
+        return set(), {}
+    rows = db.session.execute(
+        select(ElectorUser.motion_id, Ballot)
+        .outerjoin(
+            Ballot,
+            (Ballot.elector_id == ElectorUser.elector_id)
+            & (Ballot.motion_id == ElectorUser.motion_id),
         )
-        .where(ElectorUser.user_id == user.id, Ballot.motion_id.in_(motion_ids))
+        .where(ElectorUser.user_id == user.id, ElectorUser.motion_id.in_(motion_ids))
     ).all()
-    return {row.motion_id: row for row in rows}
-
-
-def _electors_of(user: User, motion_ids: list[int]) -> set[int]:
-    if not motion_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(ElectorUser.motion_id).where(
-                ElectorUser.user_id == user.id, ElectorUser.motion_id.in_(motion_ids)
-            )
-        )
-    )
+    return {m for m, _ in rows}, {m: b for m, b in rows if b is not None}
 
 
 def ballot_view(ballot: Ballot) -> dict:
@@ -165,11 +153,12 @@ def detail(user: User, motion_id: int) -> dict:
     """
     motion = services.visible_motion(user, motion_id)
     counted = {motion.id: lifecycle.turnout(motion.id)} if motion.status == S.OPEN else {}
+    electors, ballots = _electors_and_ballots(user, [motion.id])
     return _view(
         motion,
         turnout_of(motion, counted),
-        _my_ballots(user, [motion.id]).get(motion.id),
-        motion.id in _electors_of(user, [motion.id]),
+        ballots.get(motion.id),
+        motion.id in electors,
         _can_manage(user, motion.estate),
         services.organiser_of(user, motion.estate) is not None,
     )
@@ -194,8 +183,8 @@ def list_for_estate(user: User, estate_id: int, status, page: int, page_size: in
     result = paginate(query, page, page_size)
     ids = [m.id for m in result.items]
     counts = turnouts([m.id for m in result.items if m.status == S.OPEN])
-    ballots = _my_ballots(user, ids)
-    electors, manage = _electors_of(user, ids), _can_manage(user, estate)
+    electors, ballots = _electors_and_ballots(user, ids)
+    manage = _can_manage(user, estate)
     result.items = [
         _view(m, turnout_of(m, counts), ballots.get(m.id), m.id in electors, manage)
         for m in result.items
