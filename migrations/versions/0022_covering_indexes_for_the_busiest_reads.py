@@ -12,7 +12,7 @@ from alembic import op
 # revision identifiers, used by Alembic.
 revision = '0022'
 # While issue 21's branches are open this follows 0020; the lead re-chains it after 0021.
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
