@@ -2,7 +2,7 @@
 turnout, and an estate's tickets in one status newest first
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-07 17:10:00.000000
 
 """
@@ -11,7 +11,6 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-# While issue 21's branches are open this follows 0020; the lead re-chains it after 0021.
 down_revision = '0021'
 branch_labels = None
 depends_on = None
