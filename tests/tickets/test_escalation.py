@@ -9,7 +9,7 @@ import pytest
 
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage
-from backend.tickets import escalation
+from backend.tickets import escalation, subscribe_sends
 from backend.tickets.escalation import week_bounds
 from backend.tickets.models import TicketDigest
 from bot.delivery import deliver
@@ -64,6 +64,18 @@ def test_a_ticket_past_its_accept_deadline_climbs_one_rung(tickets, tcast):
         1,
     )
     assert at(event["created_at"]) == due
+
+
+def test_telling_the_reporters_of_a_backlog_past_the_bound_parameter_limit_works(tickets, tcast):
+    """A backlog climbed in one batch (the bench's 79,000) once passed every id in one IN list,
+    past PostgreSQL's 65,535 bound parameters."""
+    ticket = tickets.report(tcast.owner)
+    assert escalation.escalate_overdue(at(ticket["accept_due_at"])) == 1
+    before = count(OutboxMessage)
+    subscribe_sends.escalated([*range(10_000_000, 10_070_000), ticket["id"]])
+    # The reporter was told when the ticket climbed; telling again adds nothing.
+    assert count(OutboxMessage) == before
+    assert events_of(ticket["id"], "escalated")
 
 
 def test_running_the_job_twice_at_the_same_moment_escalates_once(tickets, tcast):
