@@ -71,12 +71,17 @@ def _head(label: str, estate: Estate, project: RepairProject) -> str:
 def proposed(event: RepairProjectEvent) -> list[dict]:
     project, estate = _project(event)
     budget = event.data.get("budget_fen", project.budget_fen)
+    # A project the township returned is submitted again: the group heard it proposed already.
+    if event.data.get("resubmitted"):
+        head = _head("维修项目重新提交", estate, project) + "已按街道指导意见修改，"
+    else:
+        head = _head("维修项目立项", estate, project) + "（"
+        head += f"{project.category_label}，{project.path_label}）"
     return [
         {
             "type": "text",
             "page": _page(project),
-            "content": _head("维修项目立项", estate, project)
-            + f"（{project.category_label}，{project.path_label}）已提交街道事前指导。\n"
+            "content": head + "已提交街道事前指导。\n"
             f"预算：{format_fen(budget)}\n承担费用：{_bearing(project)}\n{MINI_PROGRAM_HINT}",
         }
     ]

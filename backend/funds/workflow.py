@@ -91,7 +91,8 @@ def transition(user: User, estate_id: int, project_id: int, action: str, note=No
             if reason:
                 raise Conflict(reason)
             project.status, project.submitted_at = S.SUBMITTED, now
-            topic, data = events.PROPOSED, {"budget_fen": project.budget_fen}
+            data = {"budget_fen": project.budget_fen, "resubmitted": before == S.RETURNED}
+            topic = events.PROPOSED
         elif action == "authorise":
             if before not in approvals.WAITING:
                 raise Conflict(f"项目{project.status_label}，不在待批准阶段")

@@ -133,6 +133,13 @@ def test_a_returned_precheck_tells_the_comments(fund, fcast, groups_of, send_top
     words = _words(send_topic(events.PRECHECKED), groups)
     assert words.startswith("【事前指导退回】") and "指导意见：报价不足三家，请补充" in words
 
+    # Submitted again after the changes: the group is told so, not that it was proposed anew.
+    fund.step(fcast.chair, project["id"], "submit")
+    words = _words(send_topic(events.PROPOSED), groups)
+    assert words.startswith(f"【维修项目重新提交】{fcast.estate.name}“{project['title']}”")
+    assert "已按街道指导意见修改，已提交街道事前指导。" in words
+    assert "立项" not in words
+
 
 def test_an_emergency_repair_posts_its_sign_offs_and_a_budget_rise_stops_it(
     fund, fcast, groups_of, send_topic, app
