@@ -318,4 +318,8 @@ def requeue(user: User, outbox_id: int) -> OutboxMessage:
     row.attempts = 0
     row.available_at = utcnow()
     row.lease_until = None
+    if not row.parts_sent:
+        # Rendered anew at its next try, for the group as it is then: a dead row's parts may
+        # carry a mini-program URL Link that has expired since, or an old group profile.
+        row.payload = []
     return row

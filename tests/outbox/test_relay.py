@@ -15,6 +15,7 @@ from backend.extensions import db, redis_holder
 from backend.jobs.queues import DELIVERY_QUEUE, dispatch, job_id
 from backend.outbox import services as outbox
 from backend.places.models import County
+from bot.delivery import deliver
 
 
 def _notices(make, post, count):
@@ -145,6 +146,32 @@ def test_admin_requeues_a_dead_row(app, make, post, rows):
     [row] = rows()
     assert (row.status, row.attempts) == ("pending", 0)
     assert outbox.relay(dispatch) == 1
+
+
+def test_a_requeued_row_is_rendered_anew_unless_part_of_it_was_sent(
+    app, make, post, rows, fake_wechat
+):
+    _notices(make, post, 2)
+    untouched, partly = rows()
+    stale = [{"msgtype": "text", "text": {"content": "打开：https://wxaurl.cn/expired"}}] * 2
+    for row in (untouched, partly):
+        row.payload = stale
+        outbox.dead(row, "HTTP 500")
+    partly.parts_sent = 1
+    db.session.commit()
+    for row in (untouched, partly):
+        county = db.session.get(County, row.group_chat.estate.county_id)
+        outbox.requeue(make.member(Role.ADMIN, county), row.id)
+    db.session.commit()
+
+    assert deliver(untouched.id) == "sent"
+    [heard] = [
+        m for m in fake_wechat.messages() if m["group"].endswith(untouched.group_chat.address)
+    ]
+    # The notice as it is rendered today for this (internal) group, not the stale text.
+    assert heard["msgtype"] == "template_card" and "wxaurl.cn/expired" not in str(heard)
+    # Half of it reached the group already: the rest goes as rendered, so nothing repeats.
+    assert db.session.get(type(partly), partly.id).payload == stale
 
 
 def test_requeue_is_for_admins_and_dead_rows_only(app, make, post, rows):
