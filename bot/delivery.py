@@ -10,8 +10,10 @@ after another, each in its own transactions as ``deliver`` alone would, so the f
 warm-up are paid once per burst rather than once per message.
 """
 
+import copy
 import logging
 import time
+from contextvars import ContextVar
 
 from flask import current_app
 
@@ -36,6 +38,11 @@ ORDER_WAIT_SECONDS = 1.0
 # Personal topics sent as WeCom app messages; every other personal topic is a mini-program
 # subscribe message.
 WECOM_APP_TOPICS = {"vote.card"}
+
+
+# While a burst runs: each (topic, subject id) rendered once for all its rows (a county notice
+# is the same text for its thousand groups; each group's channel still cuts its own parts).
+_burst_renders: ContextVar[dict | None] = ContextVar("burst_renders", default=None)
 
 
 class RetryLater(DeliveryError):
@@ -70,6 +77,14 @@ def deliver_burst(outbox_ids: list[int]) -> str:
     burst of slow sends. Any other error (the database or Redis away) also hands the rows not
     yet started back, and the row it hit waits for its lease.
     """
+    token = _burst_renders.set({})
+    try:
+        return _deliver_each(outbox_ids)
+    finally:
+        _burst_renders.reset(token)
+
+
+def _deliver_each(outbox_ids: list[int]) -> str:
     budget = current_app.config["DELIVERY_JOB_TIMEOUT"] / 2
     started = time.monotonic()
     outcomes: dict[str, int] = {}
@@ -108,7 +123,7 @@ def _send_next_part(row: OutboxMessage):
         # Rendered for who reads the destination, once: a retry resends the same parts. A
         # group made external since (a requeued or waiting row) gets the post rendered anew,
         # after whatever it already received.
-        fresh = channel.prepare(messages.render(row.topic, row.subject_id), profile)
+        fresh = channel.prepare(_render(row.topic, row.subject_id), profile)
         if not fresh:
             outbox.cancel(row, "内容已不存在")
             return "cancelled"
@@ -135,6 +150,17 @@ def _send_next_part(row: OutboxMessage):
         return "dead"
     outbox.part_sent(row)
     return "sent" if row.status == "sent" else "part"
+
+
+def _render(topic: str, subject_id: int) -> list[dict]:
+    """What the row carries (bot.messages); inside a burst, rendered once per subject."""
+    renders = _burst_renders.get()
+    if renders is None:
+        return messages.render(topic, subject_id)
+    key = (topic, subject_id)
+    if key not in renders:
+        renders[key] = messages.render(topic, subject_id)
+    return copy.deepcopy(renders[key])
 
 
 def _unseen_parts(channel, row: OutboxMessage, profile: str) -> bool:

@@ -99,3 +99,26 @@ def test_redis_away_mid_burst_hands_back_the_rows_not_started(
     # The row it hit waits for its lease (it may have been sent); the next is due now.
     assert [r.status for r in rows()] == ["sent", "queued", "pending"]
     assert len(fake_wechat.messages()) == 1
+
+
+def test_a_burst_renders_each_notice_once_for_all_its_groups(
+    app, make, post, rows, fake_wechat, monkeypatch
+):
+    estate = make.estate()
+    groups = [f"robot:{make.group_chat(estate).address}" for _ in range(3)]
+    post(estate, title="通知0")
+    post(estate, title="通知1")
+    ids = _queued(rows)
+    rendered = Counter()
+    real = delivery.messages.render
+
+    def counting_render(topic, subject_id):
+        rendered[subject_id] += 1
+        return real(topic, subject_id)
+
+    monkeypatch.setattr(delivery.messages, "render", counting_render)
+
+    assert deliver_burst(ids) == "sent 6"
+
+    assert sorted(rendered.values()) == [1, 1]  # two notices, six rows
+    assert Counter(m["group"] for m in fake_wechat.messages()) == {g: 2 for g in groups}
