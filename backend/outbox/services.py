@@ -205,11 +205,13 @@ def due_for_embedded(limit: int = 100) -> list[int]:
 
 
 def lock(outbox_id: int) -> OutboxMessage | None:
-    """The row, locked until the caller commits: two runs of one job never send at once."""
+    """The row, locked until the caller commits: two runs of one job never send at once. Its
+    group chat (if any) comes in the same statement, unlocked: the job reads it next."""
     return db.session.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .with_for_update()
+        .options(joinedload(OutboxMessage.group_chat))
+        .with_for_update(of=OutboxMessage)
         .execution_options(populate_existing=True)
     )
 
