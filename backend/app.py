@@ -50,7 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from bot import delivery
 
     # Wired here so that backend.jobs (relay, worker, embedded runner) never imports bot.
-    wire_delivery(app, Delivery(delivery.DELIVER_JOB, delivery.deliver_job, delivery.warm_up))
+    wire_delivery(app, Delivery(delivery.DELIVER_BURST_JOB, delivery.deliver_job, delivery.warm_up))
 
     import backend.claims.api  # noqa: F401  (its views join the accounts blueprint)
     import backend.outbox.api  # noqa: F401  (its view joins the group chats' blueprint)

@@ -1,11 +1,19 @@
-"""The job that delivers one outbox row: idempotent, ordered, rate-limited, retried.
+"""The job that delivers outbox rows: idempotent, ordered, rate-limited, retried.
 
 Exactly once per part: each part is sent while the row is locked (SELECT … FOR UPDATE) and
-its counter is committed right after, so a second run of the same job (a relay that enqueued
-twice, an rq retry, a requeue) waits for the lock and then finds nothing left to send.
+its counter is committed right after, so a second run of the same row (a relay that enqueued
+it twice, a burst handed out again after its lease, a requeue) waits for the lock and then
+finds nothing left to send.
+
+The rq job is a burst (``deliver_burst``): one forked work horse delivers a batch of rows one
+after another, each in its own transactions as ``deliver`` alone would, so the fork and the
+warm-up are paid once per burst rather than once per message.
 """
 
+import copy
 import logging
+import time
+from contextvars import ContextVar
 
 from flask import current_app
 
@@ -32,8 +40,14 @@ ORDER_WAIT_SECONDS = 1.0
 WECOM_APP_TOPICS = {"vote.card"}
 
 
+# While a burst runs: each (topic, subject id) rendered once for all its rows (a county notice
+# is the same text for its thousand groups; each group's channel still cuts its own parts).
+_burst_renders: ContextVar[dict | None] = ContextVar("burst_renders", default=None)
+
+
 class RetryLater(DeliveryError):
-    """Raised out of the job so rq's Retry schedules the next try (row is 'retrying')."""
+    """The send failed and the row is 'retrying': the relay hands it out again when its
+    ``available_at`` comes (the embedded runner likewise)."""
 
 
 @unit_of_work
@@ -54,6 +68,46 @@ def deliver(outbox_id: int) -> str:
             return outcome
 
 
+def deliver_burst(outbox_ids: list[int]) -> str:
+    """Deliver the rows ``outbox_ids`` in order, one after another; returns a summary.
+
+    A row that fails is left 'retrying' for the relay and the burst goes on. The burst stops
+    taking rows after half of ``DELIVERY_JOB_TIMEOUT`` and hands the rest back to the relay at
+    once, so rq's timeout (which kills the horse, perhaps mid-send) is never what ends a
+    burst of slow sends. Any other error (the database or Redis away) also hands the rows not
+    yet started back, and the row it hit waits for its lease.
+    """
+    token = _burst_renders.set({})
+    try:
+        return _deliver_each(outbox_ids)
+    finally:
+        _burst_renders.reset(token)
+
+
+def _deliver_each(outbox_ids: list[int]) -> str:
+    budget = current_app.config["DELIVERY_JOB_TIMEOUT"] / 2
+    started = time.monotonic()
+    outcomes: dict[str, int] = {}
+    for done, outbox_id in enumerate(outbox_ids):
+        if done and time.monotonic() - started > budget:
+            outbox.release(outbox_ids[done:])
+            outcomes["released"] = len(outbox_ids) - done
+            break
+        try:
+            outcome = deliver(outbox_id)
+        except RetryLater:
+            outcome = "retrying"
+        except Exception:
+            db.session.rollback()
+            try:
+                outbox.release(outbox_ids[done + 1 :])
+            except Exception:  # the database is away too: the rows wait for their lease
+                log.warning("could not hand back %s rows", len(outbox_ids) - done - 1)
+            raise
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
+
+
 def _send_next_part(row: OutboxMessage):
     """One step under the row lock; the caller commits. Returns an outcome or the error to
     raise after committing."""
@@ -69,7 +123,7 @@ def _send_next_part(row: OutboxMessage):
         # Rendered for who reads the destination, once: a retry resends the same parts. A
         # group made external since (a requeued or waiting row) gets the post rendered anew,
         # after whatever it already received.
-        fresh = channel.prepare(messages.render(row.topic, row.subject_id), profile)
+        fresh = channel.prepare(_render(row.topic, row.subject_id), profile)
         if not fresh:
             outbox.cancel(row, "内容已不存在")
             return "cancelled"
@@ -96,6 +150,17 @@ def _send_next_part(row: OutboxMessage):
         return "dead"
     outbox.part_sent(row)
     return "sent" if row.status == "sent" else "part"
+
+
+def _render(topic: str, subject_id: int) -> list[dict]:
+    """What the row carries (bot.messages); inside a burst, rendered once per subject."""
+    renders = _burst_renders.get()
+    if renders is None:
+        return messages.render(topic, subject_id)
+    key = (topic, subject_id)
+    if key not in renders:
+        renders[key] = messages.render(topic, subject_id)
+    return copy.deepcopy(renders[key])
 
 
 def _unseen_parts(channel, row: OutboxMessage, profile: str) -> bool:
@@ -128,7 +193,7 @@ def _target(row: OutboxMessage):
 
 
 def warm_up(app) -> None:
-    """Do once, before a worker forks a work horse per job, what every job would otherwise
+    """Do once, before a worker forks a work horse per burst, what every job would otherwise
     do first: build the channels and the limiter, and compile the job's queries (a forked
     horse inherits all of it; cold, a job costs ten times as much)."""
     channels(app)
@@ -153,7 +218,10 @@ def _limiter(app=None) -> SendLimiter:
     return app.extensions["linli_send_limiter"]
 
 
-# What rq runs (by DELIVER_JOB, enqueued by the relay) and what the embedded runner calls; the
-# app factory hands both to backend.jobs.
+# What rq runs (by DELIVER_BURST_JOB, enqueued by the relay) and what the embedded runner
+# calls; the app factory hands both to backend.jobs. deliver_job stays for the one-row jobs a
+# queue may still hold from before bursts.
 deliver_job = job(deliver)
+deliver_burst_job = job(deliver_burst)
 DELIVER_JOB = f"{__name__}.deliver_job"
+DELIVER_BURST_JOB = f"{__name__}.deliver_burst_job"

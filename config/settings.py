@@ -105,7 +105,10 @@ SETTINGS: list[Setting] = [
         S("LINLI_OUTBOX_LEASE_SECONDS", "OUTBOX_LEASE_SECONDS", "120", POSITIVE,
           "seconds after which a queued message whose job has not finished is handed out again"),
         S("LINLI_DELIVERY_JOB_TIMEOUT", "DELIVERY_JOB_TIMEOUT", "60", POSITIVE,
-          "seconds a delivery job may run before rq stops it (it then counts as lost)"),
+          "seconds a delivery job may run before rq stops it (it then counts as lost); a "
+          "burst takes no new row after half of it"),
+        S("LINLI_DELIVERY_BURST", "DELIVERY_BURST", "50", POSITIVE,
+          "outbox rows one delivery job (one forked work horse) sends one after another"),
         S("LINLI_OUTBOX_RELAY_INTERVAL", "OUTBOX_RELAY_INTERVAL", "1.0", p.number(0),
           "seconds between two looks of the outbox relay"),
         S("LINLI_GROUP_MESSAGES_PER_MINUTE", "GROUP_MESSAGES_PER_MINUTE", "20", POSITIVE,

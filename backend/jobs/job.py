@@ -16,7 +16,14 @@ _engine_pid = os.getpid()
 def _loggable(args: tuple) -> str:
     """Ids as they are; anything else by its type only: a job handed a chat message (the
     WeCom callback) must not write what the owner typed — a binding code, a vote — to the log."""
-    shown = [repr(a) if isinstance(a, int) else f"<{type(a).__name__}>" for a in args]
+    shown = [
+        repr(a)
+        if isinstance(a, int)
+        else f"<{len(a)} ids from {a[0]}>"
+        if isinstance(a, list) and a and all(isinstance(i, int) for i in a)
+        else f"<{type(a).__name__}>"
+        for a in args
+    ]
     return "(" + ", ".join(shown) + ")"
 
 

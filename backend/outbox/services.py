@@ -148,17 +148,21 @@ def retry_intervals(cfg) -> list[int]:
 def relay(dispatch: Callable[[list[int], list[int]], None], limit: int = 500) -> int:
     """Hand due rows to ``dispatch(new_ids, stale_ids)`` and mark them queued.
 
-    Due: pending rows whose time has come, and queued/retrying rows whose lease ran out
-    (their job was lost: a killed worker, a flushed Redis). Rows are locked with SKIP LOCKED,
-    so relays running at once split the work; if ``dispatch`` raises (Redis down), nothing
-    changes and the next round tries again.
+    Due: pending and retrying rows whose time has come (the relay owns the retry timing: a
+    delivery burst leaves a failed row 'retrying' and goes on), and queued rows whose lease
+    ran out (their job was lost: a killed worker, a flushed Redis). Rows are locked with SKIP
+    LOCKED, so relays running at once split the work; if ``dispatch`` raises (Redis down),
+    nothing changes and the next round tries again.
     """
     now = utcnow()
     due = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.status)
         .where(
             or_(
-                and_(OutboxMessage.status == S.PENDING, OutboxMessage.available_at <= now),
+                and_(
+                    OutboxMessage.status.in_([S.PENDING, S.RETRYING]),
+                    OutboxMessage.available_at <= now,
+                ),
                 and_(
                     OutboxMessage.status.in_([S.QUEUED, S.RETRYING]),
                     OutboxMessage.lease_until < now,
@@ -171,8 +175,8 @@ def relay(dispatch: Callable[[list[int], list[int]], None], limit: int = 500) ->
     ).all()
     if not due:
         return 0
-    new = [row.id for row in due if row.status == S.PENDING]
-    stale = [row.id for row in due if row.status != S.PENDING]
+    stale = [row.id for row in due if row.status == S.QUEUED]
+    new = [row.id for row in due if row.status != S.QUEUED]
     dispatch(new, stale)
     db.session.execute(
         update(OutboxMessage)
@@ -201,11 +205,13 @@ def due_for_embedded(limit: int = 100) -> list[int]:
 
 
 def lock(outbox_id: int) -> OutboxMessage | None:
-    """The row, locked until the caller commits: two runs of one job never send at once."""
+    """The row, locked until the caller commits: two runs of one job never send at once. Its
+    group chat (if any) comes in the same statement, unlocked: the job reads it next."""
     return db.session.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .with_for_update()
+        .options(joinedload(OutboxMessage.group_chat))
+        .with_for_update(of=OutboxMessage)
         .execution_options(populate_existing=True)
     )
 
@@ -224,6 +230,20 @@ def earlier_open_row(row: OutboxMessage) -> bool:
             .limit(1)
         )
         is not None
+    )
+
+
+@unit_of_work
+def release(outbox_ids: list[int]) -> None:
+    """Hand rows a burst took but did not start back to the relay, due now (those still
+    queued: a row another run of it has sent since stays as it is)."""
+    if not outbox_ids:
+        return
+    now = utcnow()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == S.QUEUED)
+        .values(status=S.PENDING, available_at=now, lease_until=None, updated_at=now)
     )
 
 

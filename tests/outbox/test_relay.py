@@ -1,5 +1,5 @@
-"""The relay: due rows to the queue, SKIP LOCKED between relays, nothing lost when Redis
-is down, lost jobs handed out again; and the admin's requeue."""
+"""The relay: due rows to the queue in bursts, SKIP LOCKED between relays, nothing lost when
+Redis is down, lost bursts handed out again, retries when due; and the admin's requeue."""
 
 import threading
 from datetime import timedelta
@@ -12,7 +12,7 @@ from backend.access.roles import Role
 from backend.common.clock import utcnow
 from backend.errors import Forbidden, InvalidTransition
 from backend.extensions import db, redis_holder
-from backend.jobs.queues import DELIVERY_QUEUE, dispatch, job_id
+from backend.jobs.queues import DELIVERY_QUEUE, burst_of, dispatch, job_id
 from backend.outbox import services as outbox
 from backend.places.models import County
 from bot.delivery import deliver
@@ -25,18 +25,42 @@ def _notices(make, post, count):
         post(estate)
 
 
-def test_relay_enqueues_due_rows_with_the_outbox_id_as_job_id(app, make, post, rows):
+def _bursts(queue):
+    """The delivery queue's jobs as {job id: the rows it delivers}."""
+    return {j.id: j.args[0] for j in queue.jobs}
+
+
+def test_relay_enqueues_due_rows_as_bursts_in_id_order(app, make, post, rows, monkeypatch):
+    monkeypatch.setitem(app.config, "DELIVERY_BURST", 2)
     _notices(make, post, 3)
+    ids = [r.id for r in rows()]
 
     assert outbox.relay(dispatch) == 3
 
     queue = Queue(DELIVERY_QUEUE, connection=redis_holder.client)
-    assert sorted(queue.job_ids) == sorted(job_id(r.id) for r in rows())
+    assert sorted(_bursts(queue).values()) == [ids[:2], ids[2:]]
+    assert {j.func_name for j in queue.jobs} == {"bot.delivery.deliver_burst_job"}
+    assert {j.retries_left for j in queue.jobs} == {None}  # retries are the relay's
+    for burst_id, burst in _bursts(queue).items():
+        assert {queue.connection.get(burst_of(i)).decode() for i in burst} == {burst_id}
     assert {r.status for r in rows()} == {"queued"}
-    job = queue.fetch_job(job_id(rows()[0].id))
-    assert job.func_name == "bot.delivery.deliver_job"
-    assert job.retries_left == app.config["OUTBOX_MAX_ATTEMPTS"] - 1
     assert outbox.relay(dispatch) == 0  # queued rows are not handed out twice
+
+
+def test_a_retrying_row_is_handed_out_again_when_its_time_comes(app, make, post, rows):
+    _notices(make, post, 1)
+    [row] = rows()
+    outbox.failed(row, "HTTP 500")
+    db.session.commit()
+
+    assert outbox.relay(dispatch) == 0  # not yet
+    row.available_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+    assert outbox.relay(dispatch) == 1
+    queue = Queue(DELIVERY_QUEUE, connection=redis_holder.client)
+    assert list(_bursts(queue).values()) == [[row.id]]
+    assert rows()[0].status == "queued"
 
 
 def test_rows_not_yet_due_stay(app, make, post, rows):
@@ -91,13 +115,16 @@ def test_two_relays_at_once_split_the_rows(app, make, post, rows):
     assert not set(taken["first"]) & set(taken["second"])
 
 
-def test_a_queued_row_whose_job_was_lost_is_handed_out_again(app, make, post, rows):
+def test_queued_rows_whose_burst_was_lost_are_handed_out_again(app, make, post, rows, monkeypatch):
+    monkeypatch.setitem(app.config, "DELIVERY_BURST", 1)
     _notices(make, post, 2)
     outbox.relay(dispatch)
     queue = Queue(DELIVERY_QUEUE, connection=redis_holder.client)
     lost, kept = rows()
-    queue.remove(job_id(lost.id))
-    queue.connection.delete(f"rq:job:{job_id(lost.id)}")  # the worker died with it
+    lost_burst = queue.connection.get(burst_of(lost.id)).decode()
+    kept_burst = queue.connection.get(burst_of(kept.id)).decode()
+    queue.remove(lost_burst)
+    queue.connection.delete(f"rq:job:{lost_burst}")  # the worker died with it
     for row in rows():
         row.lease_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
@@ -109,28 +136,44 @@ def test_a_queued_row_whose_job_was_lost_is_handed_out_again(app, make, post, ro
 
     assert outbox.relay(recording_dispatch) == 2
     assert seen == {"new": [], "stale": [lost.id, kept.id]}
-    # Only the lost one was enqueued again; the other is still waiting in the queue once.
-    assert queue.job_ids.count(job_id(lost.id)) == 1
-    assert queue.job_ids.count(job_id(kept.id)) == 1
+    # Only the lost one was enqueued again, in a burst of its own; the other still waits once.
+    assert sorted(_bursts(queue).values()) == [[lost.id], [kept.id]]
+    assert kept_burst in queue.job_ids
+    assert queue.connection.get(burst_of(lost.id)).decode() != lost_burst
 
 
-def test_a_job_taken_off_the_queue_by_a_worker_that_died_before_starting_it_is_lost(
-    app, make, post, rows
+def test_a_burst_taken_off_the_queue_by_a_worker_that_died_before_starting_it_is_lost(
+    app, make, post, rows, monkeypatch
 ):
+    monkeypatch.setitem(app.config, "DELIVERY_BURST", 1)
     _notices(make, post, 2)
     outbox.relay(dispatch)
     queue = Queue(DELIVERY_QUEUE, connection=redis_holder.client)
     lost, kept = rows()
-    queue.remove(job_id(lost.id))  # taken off; its job hash still says "queued"
-    assert Job.fetch(job_id(lost.id), connection=queue.connection).get_status() == "queued"
+    lost_burst = queue.connection.get(burst_of(lost.id)).decode()
+    queue.remove(lost_burst)  # taken off; its job hash still says "queued"
+    assert Job.fetch(lost_burst, connection=queue.connection).get_status() == "queued"
     for row in rows():
         row.lease_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
 
     assert outbox.relay(dispatch) == 2
 
-    assert queue.job_ids.count(job_id(lost.id)) == 1  # back in the queue
-    assert queue.job_ids.count(job_id(kept.id)) == 1  # still waiting there, once
+    # Back in the queue (in a new burst), and the other still waiting there, once.
+    assert sorted(_bursts(queue).values()) == [[lost.id], [kept.id]]
+
+
+def test_a_row_of_a_one_row_job_from_before_bursts_is_not_handed_out_twice(app, make, post, rows):
+    _notices(make, post, 1)
+    [row] = rows()
+    queue = Queue(DELIVERY_QUEUE, connection=redis_holder.client)
+    queue.enqueue("bot.delivery.deliver_job", row.id, job_id=job_id(row.id))
+    row.status, row.lease_until = "queued", utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+    assert outbox.relay(dispatch) == 1
+
+    assert queue.job_ids == [job_id(row.id)]  # still waiting there: nothing added
 
 
 def test_admin_requeues_a_dead_row(app, make, post, rows):
