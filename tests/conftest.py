@@ -59,6 +59,10 @@ def _worker_redis_url(base: str, index: int) -> str:
 
 REDIS_URL = _worker_redis_url(_BASE_REDIS_URL, _WORKER_INDEX)
 
+# LINLI_TEST_STATEMENTS=1: count SQL statements per module and fixture (tests/statement_counts.py).
+if os.environ.get("LINLI_TEST_STATEMENTS"):
+    pytest_plugins = ["tests.statement_counts"]
+
 
 def pytest_configure(config):
     config.addinivalue_line(
