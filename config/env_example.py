@@ -25,6 +25,9 @@ TEST_SECTION = """\
 
 # Redis URL whose database number each pytest worker counts down from
 # LINLI_TEST_REDIS_URL=redis://127.0.0.1:6379/15
+
+# 1: print the SQL statements per test module and fixture (tests/statement_counts.py)
+# LINLI_TEST_STATEMENTS=
 """
 
 

@@ -47,6 +47,10 @@ def serve(estate, company_row) -> None:
 
 @pytest.fixture
 def gcast(make) -> GovCast:
+    return build_gcast(make)
+
+
+def build_gcast(make) -> GovCast:
     county = make.county("安溪县")
     ta, tb = make.township(county, "凤城镇"), make.township(county, "城厢镇")
     ca, cb = make.community(ta, "城东社区"), make.community(tb, "城西社区")

@@ -38,6 +38,10 @@ class VoteCast:
 
 @pytest.fixture
 def vcast(make) -> VoteCast:
+    return build_vcast(make)
+
+
+def build_vcast(make) -> VoteCast:
     county = make.county()
     township = make.township(county)
     community = make.community(township)

@@ -14,7 +14,11 @@ from backend.funds.models import FundMovement, MaintenanceFund, RepairProject
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
+from tests.fund_support import build_fund_cast
+from tests.isolation import once_per_module
 from tests.test_query_counts import count_queries
+
+_fcast_of_module, fcast = once_per_module("fcast", build_fund_cast)
 
 
 def text_of(html, element_id) -> str:

@@ -19,16 +19,20 @@ from backend.outbox.models import OutboxMessage
 from tests.console.test_console import sign_in
 from tests.console.test_estate_page import post, table_rows
 from tests.download_support import assert_saved, assert_shown
+from tests.isolation import once_per_module
 from tests.ledger_support import (
     STAFF_PASSWORD,
     LedgerApi,
     approved_period,
+    build_cast,
     give_console_password,
     png_bytes,
 )
 from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
 from tests.xlsx_support import HOSTILE, assert_written_as_text
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 PDF = plain_pdf()
 EXPENSE = {

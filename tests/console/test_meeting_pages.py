@@ -15,9 +15,13 @@ from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
 from tests.download_support import assert_saved
+from tests.governance_support import build_gcast
+from tests.isolation import once_per_module
 from tests.meeting_support import HeldOut, agenda, decided, hold, problem, ticket
 from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 PDF = plain_pdf()
 

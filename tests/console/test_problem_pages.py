@@ -16,8 +16,12 @@ from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
 from tests.download_support import assert_shown
+from tests.governance_support import build_gcast
+from tests.isolation import once_per_module
 from tests.ledger_support import png_bytes
 from tests.test_query_counts import count_queries
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 
 @pytest.fixture

@@ -21,8 +21,12 @@ from backend.governance.register.models import (
 from tests.console.test_console import csrf_token
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import field_error, html_of, signed_in
+from tests.governance_support import build_gcast
+from tests.isolation import once_per_module
 from tests.register_support import HELD_OUT, ago, held_out, term
 from tests.test_query_counts import count_queries
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 
 def count(model) -> int:

@@ -14,9 +14,13 @@ from backend.governance.targets import periods, rollup_build
 from backend.places.models import Community
 from tests.console.test_estate_page import table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
+from tests.governance_support import build_gcast
+from tests.isolation import once_per_module
 from tests.ratings_support import rating
 from tests.test_query_counts import count_queries
 from tests.xlsx_support import HOSTILE_NAMES, assert_written_as_text
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 YEAR_2025 = "?year=2025"
 

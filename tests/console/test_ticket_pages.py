@@ -19,8 +19,12 @@ from backend.tickets import reporting, stats
 from backend.tickets.models import Ticket, TicketEvent, TicketPhoto, TicketTimeLimit
 from tests.console.test_console import sign_in
 from tests.console.test_estate_page import post, table_rows
+from tests.isolation import once_per_module
 from tests.ledger_support import give_console_password
 from tests.test_query_counts import count_queries
+from tests.ticket_support import build_tcast
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 _cases = itertools.count(1)
 

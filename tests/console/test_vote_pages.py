@@ -17,9 +17,12 @@ from backend.votes.models import Ballot, Elector
 from tests.console.test_estate_page import post, table_rows
 from tests.console.test_ticket_pages import html_of, signed_in
 from tests.download_support import assert_saved
+from tests.isolation import once_per_module
 from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
-from tests.vote_support import ballot_count, motion_row
+from tests.vote_support import ballot_count, build_vcast, motion_row
+
+_vcast_of_module, vcast = once_per_module("vcast", build_vcast)
 
 # The votes' cast and API client as this module's fixtures (tests/console/conftest.py brings
 # the ledger's and the tickets'); assigned, not imported, so a test's parameter may share the name.

@@ -4,6 +4,11 @@ the project until a new approval."""
 
 import pytest
 
+from tests.fund_support import build_fund_cast
+from tests.isolation import once_per_module
+
+_fcast_of_module, fcast = once_per_module("fcast", build_fund_cast)
+
 
 def _cite(fund, project_id, motion_id):
     return fund.post(

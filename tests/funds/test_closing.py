@@ -5,6 +5,10 @@ from datetime import timedelta
 
 from backend.extensions import db
 from backend.funds.models import RepairPayment, RepairProject
+from tests.fund_support import build_fund_cast
+from tests.isolation import once_per_module
+
+_fcast_of_module, fcast = once_per_module("fcast", build_fund_cast)
 
 
 def _paid(fund):

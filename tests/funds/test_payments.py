@@ -6,6 +6,10 @@ from sqlalchemy import func, select
 
 from backend.extensions import db
 from backend.funds.models import FundAllocation, FundMovement, ProjectStatus, RepairProject
+from tests.fund_support import build_fund_cast
+from tests.isolation import once_per_module
+
+_fcast_of_module, fcast = once_per_module("fcast", build_fund_cast)
 
 
 def _balances(fund, person):

@@ -5,6 +5,10 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.outbox.models import OutboxMessage
+from tests.fund_support import build_fund_cast
+from tests.isolation import once_per_module
+
+_fcast_of_module, fcast = once_per_module("fcast", build_fund_cast)
 
 
 def _quote(fund, project_id, amount=2_900_000, contractor="甲公司"):

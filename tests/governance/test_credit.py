@@ -7,7 +7,10 @@ import pytest
 
 from backend.governance.credit import figures as credit
 from backend.governance.credit.figures import Figures
-from tests.governance_support import on, penalty
+from tests.governance_support import build_gcast, on, penalty
+from tests.isolation import once_per_module
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 
 def test_full_score_without_penalties(gcast):

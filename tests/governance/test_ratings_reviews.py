@@ -9,7 +9,11 @@ from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.governance.ratings import reviews
 from backend.governance.ratings.models import CommitteeReview, ManagerStar
+from tests.governance_support import build_gcast
+from tests.isolation import once_per_module
 from tests.ratings_support import YEAR  # noqa: F401
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 
 def count(model) -> int:

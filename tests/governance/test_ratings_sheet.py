@@ -11,7 +11,11 @@ from backend.errors import Conflict, Forbidden, ValidationFailed
 from backend.extensions import db
 from backend.governance.ratings import criteria, services, sources
 from backend.governance.ratings.models import RatingCriterion, RatingScore
+from tests.governance_support import build_gcast
+from tests.isolation import once_per_module
 from tests.ratings_support import YEAR, at, manual_sheet, period, split, ticket  # noqa: F401
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 
 def test_default_sheet_sums_to_100_and_is_used_for_an_unconfigured_year(rcast):

@@ -11,7 +11,11 @@ from backend.common.clock import SHANGHAI
 from backend.errors import NotFound
 from backend.governance.targets import periods, places, rollup_build, tickets
 from backend.governance.targets.tickets import TicketFigures
+from tests.governance_support import build_gcast
+from tests.isolation import once_per_module
 from tests.target_support import YEAR
+
+_gcast_of_module, gcast = once_per_module("gcast", build_gcast)
 
 # -- ratios -----------------------------------------------------------------------------------
 

@@ -8,6 +8,10 @@ from sqlalchemy import func, select
 from backend.common.money import MAX_FEN, format_fen
 from backend.extensions import db
 from backend.ledger.models import LedgerEntry
+from tests.isolation import once_per_module
+from tests.ledger_support import build_cast
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 BAD_AMOUNTS = [12.5, 100.0, -100, 0, True, "1000", None, [1], {"fen": 1}, MAX_FEN + 1, 10**20]
 

@@ -10,7 +10,10 @@ from sqlalchemy import select, text
 from backend.extensions import db
 from backend.ledger import chain
 from backend.ledger.models import LedgerPeriod
-from tests.isolation import raw_sql
+from tests.isolation import once_per_module, raw_sql
+from tests.ledger_support import build_cast
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 
 @pytest.fixture

@@ -17,7 +17,11 @@ from pypdf import PdfReader
 from backend.extensions import db
 from backend.ledger.exports import XLSX_TYPE
 from backend.ledger.imports import HEADER
+from tests.isolation import once_per_module
+from tests.ledger_support import build_cast
 from tests.xlsx_support import HOSTILE, assert_written_as_text
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 CATEGORY_ORDER = [
     ("income", "parking", "停车收益"),

@@ -7,7 +7,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.isolation import raw_sql
+from tests.isolation import once_per_module, raw_sql
+from tests.ledger_support import build_cast
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 
 @pytest.fixture

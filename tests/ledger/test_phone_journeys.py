@@ -11,8 +11,11 @@ from sqlalchemy import text
 
 from backend.ledger.exports import XLSX_TYPE
 from backend.ledger.imports import HEADER
-from tests.isolation import raw_sql
+from tests.isolation import once_per_module, raw_sql
+from tests.ledger_support import build_cast
 from tests.pdf_support import plain_pdf
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 GOOD_ROWS = [
     ["2026-10-05", "收入", "停车收益", "3600", "临停收费系统", "10月临时停车收入"],

@@ -20,9 +20,12 @@ from backend.ledger import chain
 from backend.ledger.models import LedgerVoucher
 from tests import pdf_support
 from tests.download_support import assert_saved, assert_shown
-from tests.isolation import raw_sql
+from tests.isolation import once_per_module, raw_sql
+from tests.ledger_support import build_cast
 from tests.pdf_support import plain_pdf
 from tests.tickets.test_photos import blank_png
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 MB = 1024 * 1024
 

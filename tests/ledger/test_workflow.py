@@ -7,6 +7,10 @@ from sqlalchemy import func, select
 from backend.extensions import db
 from backend.ledger.models import LedgerApproval, LedgerEvent, LedgerPeriod
 from backend.outbox.models import OutboxMessage
+from tests.isolation import once_per_module
+from tests.ledger_support import build_cast
+
+_cast_of_module, cast = once_per_module("cast", build_cast)
 
 
 def _snapshot(period_id):

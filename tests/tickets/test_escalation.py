@@ -14,8 +14,11 @@ from backend.tickets.escalation import week_bounds
 from backend.tickets.models import TicketDigest
 from bot.delivery import deliver
 from tests.concurrency import at_once, in_own_context
-from tests.ticket_support import TicketApi
+from tests.isolation import once_per_module
+from tests.ticket_support import TicketApi, build_tcast
 from tests.tickets.helpers import at, count, events_of, fresh, set_times
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 LADDER = [(1, "业委会"), (2, "社区"), (3, "街道（乡镇）"), (4, "县住建局")]
 MINUTE = timedelta(minutes=1)

@@ -12,7 +12,11 @@ from backend.tickets import reporting
 from backend.tickets.models import Ticket
 from backend.tickets.schemas import HotlineArgs
 from tests.concurrency import at_once, in_own_context
+from tests.isolation import once_per_module
+from tests.ticket_support import build_tcast
 from tests.tickets.helpers import ticket_count
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 
 def case(case_no="12345-2026-0001", **fields) -> dict:

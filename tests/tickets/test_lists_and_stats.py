@@ -12,9 +12,12 @@ from backend.common.clock import SHANGHAI, utcnow
 from backend.extensions import db
 from backend.places.models import Estate
 from backend.tickets import escalation
+from tests.isolation import once_per_module
 from tests.test_query_counts import count_queries
-from tests.ticket_support import TicketApi
+from tests.ticket_support import TicketApi, build_tcast
 from tests.tickets.helpers import aged, climb
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 
 def page(tickets, person, path, **query) -> dict:

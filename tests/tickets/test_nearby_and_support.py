@@ -9,8 +9,11 @@ import pytest
 from backend.access.roles import Role
 from backend.tickets.models import TicketSupporter
 from tests.concurrency import posts_at_once
-from tests.ticket_support import TicketApi
+from tests.isolation import once_per_module
+from tests.ticket_support import TicketApi, build_tcast
 from tests.tickets.helpers import aged, count, events_of, fresh
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 LAT, LNG = 24.9, 118.1
 # Due north of (LAT, LNG): one degree of latitude is 111.195 km on the haversine's sphere.

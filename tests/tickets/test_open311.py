@@ -14,6 +14,10 @@ from backend.extensions import db
 from backend.tickets import open311_services, reporting
 from backend.tickets.models import CATEGORIES, Open311Client, Ticket
 from backend.tickets.nearby import distance_m
+from tests.isolation import once_per_module
+from tests.ticket_support import build_tcast
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 KEY = "open311-test-key-quanzhou"
 OTHER_KEY = "open311-test-key-elsewhere"

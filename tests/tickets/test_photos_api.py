@@ -10,8 +10,11 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from backend.tickets.models import TicketPhoto
-from tests.ticket_support import jpeg_bytes
+from tests.isolation import once_per_module
+from tests.ticket_support import build_tcast, jpeg_bytes
 from tests.tickets.helpers import count
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 GPS_IFD = 0x8825
 MAKE = 0x010F

@@ -8,7 +8,11 @@ import pytest
 
 from backend.common.clock import utcnow
 from backend.tickets import escalation
+from tests.isolation import once_per_module
+from tests.ticket_support import build_tcast
 from tests.tickets.helpers import aged, events_of, fresh
+
+_tcast_of_module, tcast = once_per_module("tcast", build_tcast)
 
 
 def rate(tickets, person, tid, **body):

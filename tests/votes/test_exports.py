@@ -9,8 +9,11 @@ from openpyxl import load_workbook
 from backend.access.roles import Role
 from backend.common.masking import mask_name
 from backend.extensions import db
-from tests.vote_support import motion_row
+from tests.isolation import once_per_module
+from tests.vote_support import build_vcast, motion_row
 from tests.xlsx_support import HOSTILE, HOSTILE_NAMES, assert_written_as_text
+
+_vcast_of_module, vcast = once_per_module("vcast", build_vcast)
 
 
 def rows_of(response) -> list[list]:

@@ -13,9 +13,12 @@ from backend.extensions import db
 from backend.outbox.models import OutboxMessage
 from backend.votes.models import Motion, MotionAttachment
 from tests.download_support import assert_saved
+from tests.isolation import once_per_module
 from tests.pdf_support import plain_pdf
 from tests.test_query_counts import count_queries
-from tests.vote_support import motion_row
+from tests.vote_support import build_vcast, motion_row
+
+_vcast_of_module, vcast = once_per_module("vcast", build_vcast)
 
 
 def motion_count() -> int:

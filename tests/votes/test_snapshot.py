@@ -8,7 +8,10 @@ from backend.access.roles import Role
 from backend.extensions import db
 from backend.places.models import Unit
 from backend.votes.models import Elector, ElectorUnit, ElectorUser
-from tests.vote_support import motion_row
+from tests.isolation import once_per_module
+from tests.vote_support import build_vcast, motion_row
+
+_vcast_of_module, vcast = once_per_module("vcast", build_vcast)
 
 
 def electors(motion_id: int) -> list[Elector]:
