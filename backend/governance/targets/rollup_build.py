@@ -131,7 +131,7 @@ def refresh() -> int:
     for day in db.session.scalars(select(RollupMonth.month).order_by(RollupMonth.month)).all():
         if day not in fresh:
             facts_build.build(Month(day.year, day.month))
-            db.session.commit()  # early commit: one month at a time, readers never wait on the whole run
+            db.session.commit()  # early commit: a month at a time, readers never wait
     return len(months)
 
 
