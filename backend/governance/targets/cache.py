@@ -15,10 +15,13 @@ liveness is not cached at all: it is a sliding window that moves with the clock,
 write (dashboard.live_figures reads it on every request).
 """
 
+import functools
+import importlib
 import logging
 import pickle
 import re
 import time
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -224,6 +227,33 @@ def bump_all() -> None:
 # -- reading -------------------------------------------------------------------------------
 
 
+# The modules whose classes an entry pickles: a deploy that changes any of them changes the
+# keys, so a new worker never unpickles an old layout.
+PICKLED_MODULES = (
+    "backend.common.pagination",
+    "backend.governance.credit.figures",
+    "backend.governance.funds.figures",
+    "backend.governance.meetings.figures",
+    "backend.governance.problems.services",
+    "backend.governance.ratings.figures",
+    "backend.governance.register.figures",
+    "backend.governance.targets.dashboard",
+    "backend.governance.targets.places",
+    "backend.governance.targets.report",
+    "backend.governance.targets.tickets",
+    "backend.outbox.group_checks",
+)
+
+
+@functools.cache
+def code_version() -> str:
+    crc = 0
+    for name in PICKLED_MODULES:
+        with open(importlib.import_module(name).__file__, "rb") as source:
+            crc = zlib.crc32(source.read(), crc)
+    return f"{crc:08x}"
+
+
 def _versions(client, county_id: int) -> tuple:
     keys = [f"{VERSION}{county_id}", f"{VERSION}{GLOBAL}"]
     values = client.mget(keys)
@@ -237,21 +267,26 @@ def _versions(client, county_id: int) -> tuple:
 
 def cached(what: tuple, county_id: int, compute: Callable[[], Any]) -> Any:
     """``compute()``, or what it gave for ``what`` in the county at the same data versions.
-    ``what`` must hold everything the result depends on besides the data (place, period,
-    page, today's date). Access is the caller's to check first."""
+    ``what`` must hold everything the result depends on besides the data and the code
+    (place, period, page, today's date). Access is the caller's to check first."""
     client = redis_holder.client
     if client is None:
         return compute()
     try:
         versions = _versions(client, county_id)
-        key = ENTRY + ":".join(map(str, (*what, *versions)))
+        key = ENTRY + ":".join(map(str, (code_version(), *what, *versions)))
         found = client.get(key)
     except RedisError:
         log.warning("figures cache: Redis unreachable, counting live", exc_info=True)
         return compute()
     if found is not None:
-        _count(client, HITS)
-        return pickle.loads(found)  # noqa: S301 (our own entries)
+        try:
+            value = pickle.loads(found)  # noqa: S301 (our own entries)
+        except Exception:  # noqa: BLE001 (an entry that cannot be read is a miss)
+            log.warning("figures cache: unreadable entry %s", key, exc_info=True)
+        else:
+            _count(client, HITS)
+            return value
     value = compute()
     try:
         client.set(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), ex=TTL_SECONDS)
