@@ -171,3 +171,40 @@ def test_the_cached_figures_are_the_live_ones(as_county, gcast, year_of_tickets,
     assert shown(county_page(as_county, gcast)) == cached
     live_report = as_county.get(f"/console/reports/county/{gcast.county.id}{YEAR_2025}")
     assert html_of(live_report) == report
+
+
+def test_a_savepoint_neither_bumps_nor_forgets(as_county, gcast, year_of_tickets):
+    key = f"{cache.VERSION}{gcast.county.id}"
+    county_page(as_county, gcast)
+    version = redis_holder.client.get(key)
+    a_ticket(gcast)
+    db.session.flush()
+    with db.session.begin_nested():
+        a_rating(gcast)
+    assert redis_holder.client.get(key) == version  # released, not committed
+    nested = db.session.begin_nested()
+    a_problem(gcast)
+    db.session.flush()
+    nested.rollback()  # the ticket flushed before it is still to be shown
+    assert redis_holder.client.get(key) == version
+    db.session.commit()
+    assert int(redis_holder.client.get(key)) == int(version) + 1
+    assert target_values(county_page(as_county, gcast))["complaints"][0] == "7 件"
+
+
+def test_a_lost_version_never_starts_again_at_one(as_county, gcast, year_of_tickets):
+    key = f"{cache.VERSION}{gcast.county.id}"
+    county_page(as_county, gcast)
+    redis_holder.client.delete(key)
+    a_ticket(gcast)
+    db.session.commit()
+    assert int(redis_holder.client.get(key)) > 10**15  # microseconds since 1970
+    assert target_values(county_page(as_county, gcast))["complaints"][0] == "7 件"
+
+
+def test_a_bulk_update_of_no_row_leaves_the_entries(as_county, gcast, year_of_tickets):
+    county_page(as_county, gcast)
+    db.session.execute(update(Ticket).where(Ticket.id < 0).values(missed_deadline=True))
+    db.session.commit()
+    county_page(as_county, gcast)
+    assert cache.stats() == (1, 1)

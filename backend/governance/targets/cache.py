@@ -163,7 +163,8 @@ def _after_flush(session, flush_context):
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_write(state):
     """INSERT/UPDATE/DELETE through the session (escalation in sets, the roll-up build,
-    imports): the rows are not seen, so every county's figures are counted again."""
+    imports): the rows are not seen, so unless it changed no row every county's figures are
+    counted again."""
     statement = state.statement
     if isinstance(statement, UpdateBase):
         name = getattr(getattr(statement, "table", None), "name", None)
@@ -171,9 +172,14 @@ def _bulk_write(state):
     elif isinstance(statement, TextClause):
         written = any(name.lower() in TABLES for name in _TEXT_DML.findall(statement.text))
     else:
-        return
-    if written:
+        return None
+    if not written:
+        return None
+    result = state.invoke_statement()
+    # A batch that changed nothing (escalation every 5 minutes, mostly) leaves the entries.
+    if getattr(result, "rowcount", -1) != 0:
         state.session.info.setdefault(PENDING, set()).add(GLOBAL)
+    return result
 
 
 @event.listens_for(Session, "after_commit")
