@@ -180,7 +180,7 @@ def test_a_savepoint_neither_bumps_nor_forgets(as_county, gcast, year_of_tickets
     a_ticket(gcast)
     db.session.flush()
     with db.session.begin_nested():
-        a_rating(gcast)
+        a_committee_filed_with_a_past_date(gcast)
     assert redis_holder.client.get(key) == version  # released, not committed
     nested = db.session.begin_nested()
     a_problem(gcast)
