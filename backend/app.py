@@ -121,6 +121,7 @@ def _register_models() -> None:
     import backend.governance.problems.models  # noqa: F401
     import backend.governance.ratings.models  # noqa: F401
     import backend.governance.register.models  # noqa: F401
+    import backend.governance.targets.cache  # noqa: F401 (the figures versions' session events)
     import backend.governance.targets.models  # noqa: F401
     import backend.group_chats.models  # noqa: F401
     import backend.ledger.models  # noqa: F401

@@ -9,7 +9,14 @@ from backend.common.schemas import DATE_BOUNDS_TEXT, MIN_DATE, parse_day
 from backend.console import xlsx
 from backend.console.forms import page_arg, typed_int
 from backend.errors import NotFound
-from backend.governance.targets import dashboard, periods, places, report, report_document
+from backend.governance.targets import (
+    cache,
+    dashboard,
+    periods,
+    places,
+    report,
+    report_document,
+)
 from backend.governance.targets.definitions import DEFINITIONS
 
 MAX_DAYS = 3 * 366
@@ -41,11 +48,17 @@ def period(args) -> tuple[date, date, str | None]:
 
 
 def page(user: User, kind: str, place_id: int, args) -> dict:
-    place = places.place_for(user, kind, place_id)
+    place = places.place_for(user, kind, place_id)  # access first: the cache is per place
     since, until, error = period(args)
-    found = dashboard.series(place, since, until)
-    table, chart = dashboard.monthly(found)
     page_number = page_arg(args.get("page"))
+    what = ("page", place.kind, place.id, since, until, page_number, periods.today())
+    figures = cache.cached(
+        what,
+        places.county_id(place),
+        lambda: dashboard.figures(place, since, until, page_number),
+    )
+    found = dashboard.with_liveness(place, figures.series)
+    table, chart = dashboard.monthly(found)
     return {
         "place": place,
         "kind_labels": places.KIND_LABELS,
@@ -54,11 +67,19 @@ def page(user: User, kind: str, place_id: int, args) -> dict:
         "period_error": error,
         "definitions": DEFINITIONS,
         "years": list(range(periods.today().year, periods.today().year - 4, -1)),
-        "targets": dashboard.targets(place, until, found),
-        "supervision": dashboard.supervision(place, since, until),
+        "targets": dashboard.targets(place, until, found, figures.stars),
+        "supervision": figures.supervision,
         "monthly": table,
         "chart": chart,
-        "children": dashboard.children(place, since, until, page_number, found.below),
+        "children": dashboard.children(
+            place,
+            since,
+            until,
+            page_number,
+            found.below,
+            figures.children,
+            figures.children_tickets,
+        ),
     }
 
 
@@ -93,10 +114,15 @@ def report_year(args) -> tuple[int, str | None]:
     return year, None
 
 
+def _yearly(place: places.Place, year: int) -> report.YearlyReport:
+    what = ("report", place.kind, place.id, year, periods.today())
+    return cache.cached(what, places.county_id(place), lambda: report.yearly(place, year))
+
+
 def report_page(user: User, kind: str, place_id: int, args) -> dict:
     place = places.place_for(user, kind, place_id)
     year, error = report_year(args)
-    found = report.yearly(place, year)
+    found = _yearly(place, year)
     return {
         "place": place,
         "report": found,
@@ -116,5 +142,5 @@ def report_pdf(user: User, kind: str, place_id: int, year: int) -> tuple[bytes, 
     place = places.place_for(user, kind, place_id)
     if not 2000 <= year <= periods.today().year:
         raise NotFound("没有该年度的报告")
-    found = report.yearly(place, year)
+    found = _yearly(place, year)
     return report_document.to_pdf(found), f"{place.name}-{year}年度报告.pdf"

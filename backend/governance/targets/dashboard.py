@@ -160,14 +160,15 @@ class Standing:
     liveness: dict  # child id -> LivenessFigures
 
 
-def standing_below(place: Place, day: date) -> Standing | None:
-    """The children's standing on ``day``: two grouped queries; None for an estate."""
+def standing_below(place: Place, day: date, liveness: bool = True) -> Standing | None:
+    """The children's standing on ``day``: two grouped queries (one without ``liveness``,
+    which live_figures adds); None for an estate."""
     kind = place.child_kind
     if kind is None:
         return None
     return Standing(
         facts.register_by(place.scope, kind, day),
-        group_checks.figures_by(place.scope, kind, day),
+        group_checks.figures_by(place.scope, kind, day) if liveness else {},
     )
 
 
@@ -186,41 +187,82 @@ class Series:
     standing: list[RegisterFigures]  # at each month's end (the last one: on ``day``)
     ticket_totals: tickets.TicketFigures
     register_now: RegisterFigures
-    liveness_now: LivenessFigures
+    liveness_now: LivenessFigures | None  # None until with_liveness reads it
     below: Standing | None  # the places one level down on ``day``
 
 
-def series(place: Place, since: date, until: date) -> Series:
+def series(place: Place, since: date, until: date, liveness: bool = True) -> Series:
+    """The place's Series; without ``liveness`` its group liveness is left out (None and
+    empty), for live_figures to add: it moves with the clock, so it is never cached."""
     day = as_of(until)
     months = periods.months(since, day)
     by_month = tickets.by_month(place.scope, months, since, until)
-    below = standing_below(place, day)
+    below = standing_below(place, day, liveness)
     ends = [min(month.last_day, day) for month in months]
     if below is None:
         standing = facts.register_series(place.scope, ends)
         now = standing[-1] if months else facts.register_on(place.scope, day)
-        liveness = group_checks.figures_on(place.scope, day)
     else:
         now = _added(below.register.values(), RegisterFigures)
         # The last month ends on ``day``: the children's sum, already read.
         standing = []
         if months:
             standing = [*facts.register_series(place.scope, ends[:-1], now.estates), now]
-        liveness = _added(below.liveness.values(), LivenessFigures)
     # The months add up to the period unless it started before the first month shown.
     whole = bool(months) and months[0].first_day <= since
     totals = (
         tickets.total(by_month.values()) if whole else tickets.figures(place.scope, since, until)
     )
-    return Series(day, months, by_month, standing, totals, now, liveness, below)
+    found = Series(day, months, by_month, standing, totals, now, None, below)
+    return with_liveness(place, found) if liveness else found
 
 
-def targets(place: Place, until: date, s: Series) -> list[Target]:
+def with_liveness(place: Place, s: Series) -> Series:
+    """``s`` with its group liveness read now: one grouped query."""
+    if s.below is None:
+        s.liveness_now = group_checks.figures_on(place.scope, s.day)
+    else:
+        s.below.liveness = group_checks.figures_by(place.scope, place.child_kind, s.day)
+        s.liveness_now = _added(s.below.liveness.values(), LivenessFigures)
+    return s
+
+
+@dataclass
+class Figures:
+    """Everything a dashboard page shows for one place, period and page of children except
+    group liveness: what the figures cache keeps (targets/cache.py)."""
+
+    series: Series
+    stars: StarDistribution
+    supervision: dict
+    children: Page | None  # the page of places one level down, (id, name) each
+    children_tickets: dict  # child id -> TicketFigures
+
+
+def figures(place: Place, since: date, until: date, page: int) -> Figures:
+    s = series(place, since, until, liveness=False)
+    query = children_query(place)
+    found, by_place = None, {}
+    if query is not None:
+        found = paginate_rows(query, page, CHILDREN_PAGE_SIZE)
+        found.items = [tuple(row) for row in found.items]
+        by_place = tickets.by_place(place.scope, place.child_kind, since, until)
+    return Figures(
+        s, distribution(place.scope, until.year), supervision(place, since, until), found, by_place
+    )
+
+
+def targets(
+    place: Place, until: date, s: Series, stars: StarDistribution | None = None
+) -> list[Target]:
     """The five targets for ``place``: the register as of the period's last day (or today),
-    the star ratings of ``until``'s year, and the tickets of the period."""
+    the star ratings of ``until``'s year (``stars`` if already read), and the tickets of the
+    period."""
+    if stars is None:
+        stars = distribution(place.scope, until.year)
     return [
         *_register_targets(s.day, s.register_now),
-        _star_target(until.year, distribution(place.scope, until.year)),
+        _star_target(until.year, stars),
         *_ticket_targets(s.ticket_totals),
         _liveness_target(s.day, s.liveness_now),
     ]
@@ -287,19 +329,24 @@ def children(
     until: date,
     page: int | None = 1,
     below: Standing | None = None,
+    found: Page | None = None,
+    by_place: dict | None = None,
 ) -> Table | None:
     """The places one level down with their figures; ``page`` None gives all of them (for
-    the export); ``below`` their standing if already read (``Series.below``). None for an
-    estate."""
+    the export); ``below`` their standing if already read (``Series.below``), ``found`` and
+    ``by_place`` the page of places and their tickets (``Figures``). None for an estate."""
     query = children_query(place)
     if query is None:
         return None
     kind = place.child_kind
-    if page is None:
-        found = paginate_rows(query, 1, None)
-    else:
-        found = paginate_rows(query, page, CHILDREN_PAGE_SIZE)
-    by_place = tickets.by_place(place.scope, kind, since, until)
+    if found is None:
+        found = (
+            paginate_rows(query, 1, None)
+            if page is None
+            else paginate_rows(query, page, CHILDREN_PAGE_SIZE)
+        )
+    if by_place is None:
+        by_place = tickets.by_place(place.scope, kind, since, until)
     below = below or standing_below(place, as_of(until))
     standing, liveness = below.register, below.liveness
     headers = [KIND_LABELS[kind], "小区数", *REGISTER_HEADERS, *TICKET_HEADERS, "监督群活跃率"]

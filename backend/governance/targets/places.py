@@ -119,6 +119,11 @@ def place_for(user: User, kind: str, place_id: int) -> Place:
     return place
 
 
+def county_id(place: Place) -> int:
+    """The id of the county the place lies in."""
+    return place.ids["county"]
+
+
 def home_place(user: User) -> Place:
     """The widest place the user supervises: the county for a county officer, and so on.
 
