@@ -98,7 +98,7 @@ def _deliver_each(outbox_ids: list[int]) -> str:
         except RetryLater:
             outcome = "retrying"
         except Exception:
-            db.session.rollback()
+            db.session.rollback()  # early commit: end the failed row before handing back
             try:
                 outbox.release(outbox_ids[done + 1 :])
             except Exception:  # the database is away too: the rows wait for their lease
