@@ -17,7 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("backend").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
-    from backend import content_type, errors, json_depth, security_headers
+    from backend import content_type, errors, json_depth, proxies, security_headers
     from backend.extensions import api, csrf, db, limiter, migrate, redis_holder
 
     db.init_app(app)
@@ -29,6 +29,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     content_type.init_app(app)
     json_depth.init_app(app)  # after the 415: a body of the wrong type is not read
     security_headers.init_app(app)
+    proxies.init_app(app)
     # Before any route is added: every <int:...> in a URL is a bounded id.
     app.url_map.converters["int"] = IdConverter
     api.init_app(app)

@@ -258,6 +258,10 @@ SETTINGS: list[Setting] = [
           "gunicorn sync workers; unset: 2 × CPUs + 1"),
         S("LINLI_FORWARDED_ALLOW_IPS", "FORWARDED_ALLOW_IPS", "127.0.0.1", p.text,
           "addresses of the reverse proxy whose X-Forwarded-* headers gunicorn trusts"),
+        S("LINLI_PROXY_HOPS", "PROXY_HOPS", "0", p.integer(0, 5),
+          "reverse proxies in front of the app whose X-Forwarded-For/-Proto the app believes "
+          "(0: none, as in the embedded default; 1 behind one nginx): rate limits count the "
+          "client's address, not the proxy's"),
         S("LINLI_HOST", "DEV_HOST", "127.0.0.1", p.text, "address `make run` serves on"),
         S("LINLI_PORT", "DEV_PORT", "5000", PORT, "port `make run` serves the API and console on"),
         S("LINLI_FAKE_WECHAT_PORT", "FAKE_WECHAT_PORT", "5050", PORT,

@@ -300,6 +300,7 @@ BAD_VALUES = [
     ("LINLI_LOGIN_LOCKOUT_MINUTES", "0", AT_LEAST_1),
     ("LINLI_BIND", "8000", "host:port (or unix:/path)"),
     ("LINLI_WEB_WORKERS", "0", AT_LEAST_1),
+    ("LINLI_PROXY_HOPS", "6", "a whole number from 0 to 5"),
     ("LINLI_PORT", "70000", PORT),
     ("LINLI_FAKE_WECHAT_PORT", "http", PORT),
     ("LINLI_FAKE_WECOM_CALLBACK_URL", "localhost:5000/bot/wecom/callback", HTTP_URL_OR_EMPTY),

@@ -237,6 +237,37 @@ def test_one_address_has_only_a_high_ceiling(app, client, monkeypatch):
     assert db.session.query(User).filter(User.openid.like("flood-%")).count() == 3
 
 
+def login_via_proxy(client, openid, forwarded_for):
+    return client.post(
+        "/api/v1/auth/wechat-login",
+        json={"code": f"fake:{openid}"},
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the reverse proxy
+    )
+
+
+def test_behind_a_trusted_proxy_the_ceiling_counts_the_clients_address(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WECHAT_LOGIN_ADDRESS_RATE_LIMIT", "2 per minute")
+    monkeypatch.setitem(app.config, "PROXY_HOPS", 1)
+    statuses = [
+        login_via_proxy(client, f"proxied-{n}", "198.51.100.20").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    # Another owner behind the same proxy has a ceiling of their own.
+    assert login_via_proxy(client, "proxied-other", "198.51.100.21").status_code == 200
+    # Only the hop the proxy added is believed: an entry the client wrote itself is not.
+    spoofed = "203.0.113.1, 198.51.100.20"
+    assert login_via_proxy(client, "proxied-spoof", spoofed).status_code == 429
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WECHAT_LOGIN_ADDRESS_RATE_LIMIT", "2 per minute")
+    statuses = [
+        login_via_proxy(client, f"direct-{n}", f"198.51.100.{30 + n}").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
 def refresh(client, token, address="100.64.0.1"):
     return client.post(
         "/api/v1/auth/refresh", json={"refresh_token": token}, environ_base={"REMOTE_ADDR": address}
