@@ -4,11 +4,12 @@ expected values are in tests/governance/test_targets.py and tests/console/test_t
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from backend.common.clock import SHANGHAI
 from backend.extensions import db
 from backend.governance.register.models import Committee, PartyBranch, PartyBranchEstate
+from backend.governance.targets.models import RollupMonth
 from backend.places.models import County
 from tests.factories import places_of, raw_ticket
 
@@ -70,3 +71,13 @@ def year_of_tickets(gcast, make):
     db.session.add(PartyBranchEstate(branch_id=branch.id, estate_id=b.id))
     db.session.commit()
     return gcast
+
+
+def counted_live(everything, *args):
+    """``everything(*args)`` with no month built, so every figure is counted live; in a
+    transaction rolled back, so the roll-ups are there again afterwards."""
+    db.session.execute(delete(RollupMonth))
+    try:
+        return everything(*args)
+    finally:
+        db.session.rollback()

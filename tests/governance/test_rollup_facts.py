@@ -18,7 +18,7 @@ from backend.governance.targets import facts, periods, rollup_build
 from backend.governance.targets.models import PlaceMonthFacts, RollupMonth
 from tests import factories
 from tests.factories import places_of, raw_problem
-from tests.target_support import ticket
+from tests.target_support import counted_live, ticket
 
 
 def _months_back(count: int) -> list[periods.Month]:
@@ -63,15 +63,6 @@ def _everything(g, months):
         for day in ends:
             found.append({k: astuple(v) for k, v in facts.register_by(scope, child, day).items()})
     return found
-
-
-def _live(g, months):
-    """``_everything`` with no month built: counted live, in a transaction rolled back."""
-    db.session.execute(delete(RollupMonth))
-    try:
-        return _everything(g, months)
-    finally:
-        db.session.rollback()
 
 
 def _day(rng, months) -> date:
@@ -179,7 +170,7 @@ def test_rollups_and_live_counts_agree_after_random_edits_with_past_dates(gcast)
     rollup_build.refresh()
     assert db.session.scalar(select(func.count()).select_from(RollupMonth)) >= 5
     assert db.session.scalar(select(func.count()).select_from(PlaceMonthFacts)) > 0
-    assert _everything(g, months) == _live(g, months)
+    assert _everything(g, months) == counted_live(_everything, g, months)
     for _round in range(3):
         for _ in range(4):
             _edit_register(rng, g, months, estates)
@@ -188,7 +179,7 @@ def test_rollups_and_live_counts_agree_after_random_edits_with_past_dates(gcast)
         # No ticket changed, yet the next run picks up every edit of a closed month (and
         # builds the months before the first built one, if a committee was filed earlier).
         rollup_build.refresh()
-        assert _everything(g, months) == _live(g, months)
+        assert _everything(g, months) == counted_live(_everything, g, months)
 
 
 def test_a_committee_filed_with_a_past_date_shows_after_the_next_run(gcast):

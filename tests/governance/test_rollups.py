@@ -6,7 +6,7 @@ hand-counted year, on SQLite (the embedded default)."""
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from backend.common.clock import SHANGHAI, utcnow
 from backend.extensions import db
@@ -15,7 +15,7 @@ from backend.governance.targets.models import PlaceMonthFigures, RollupMonth
 from backend.governance.targets.tickets import TicketFigures
 from backend.tickets.models import Ticket
 from tests import factories
-from tests.target_support import YEAR, ticket
+from tests.target_support import YEAR, counted_live, ticket
 
 
 def _this_month() -> periods.Month:
@@ -58,15 +58,6 @@ def _everything(g, months):
             found.append(tickets.by_place((scope, g.county.id), child, low, high))
     found.append(tickets.by_place(("community", g.estate_b.community_id), "estate", *periods_[0]))
     return found
-
-
-def _live(g, months):
-    """``_everything`` counted live: with no month built, in a transaction rolled back."""
-    db.session.execute(delete(RollupMonth))
-    try:
-        return _everything(g, months)
-    finally:
-        db.session.rollback()
 
 
 def _random_ticket(rng, estates, months):
@@ -148,7 +139,7 @@ def test_rollups_and_live_counts_agree_after_random_edits(year_of_tickets):
             _random_ticket(rng, estates, months)
         db.session.commit()
         rollup_build.refresh()
-        assert _everything(g, months) == _live(g, months)
+        assert _everything(g, months) == counted_live(_everything, g, months)
     built = db.session.scalar(select(func.count()).select_from(RollupMonth))
     assert built >= 5
 
