@@ -109,6 +109,29 @@ def _start(command: str, env: dict) -> subprocess.Popen:
     )
 
 
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds a process has used itself, and its reaped children (work horses), from
+    /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # utime, stime, cutime, cstime: fields 14-17 of proc(5), counted after the ")".
+    ticks = [int(x) / os.sysconf("SC_CLK_TCK") for x in fields[11:15]]
+    return ticks[0] + ticks[1], ticks[2] + ticks[3]
+
+
+def _wait_for_workers(connection, count: int, timeout: float = 120) -> None:
+    """Until ``count`` rq workers have registered: on a busy machine their start-up takes
+    several seconds, which is not delivery."""
+    from rq import Worker
+
+    deadline = time.monotonic() + timeout
+    while Worker.count(connection=connection) < count:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"delivery: fewer than {count} workers after {timeout:.0f}s")
+        time.sleep(0.2)
+    time.sleep(1)  # the relay started with them; give it its first round
+
+
 def _sent() -> int:
     db.session.remove()
     return db.session.scalar(
@@ -158,7 +181,10 @@ def main() -> None:
             county_id = officer.memberships[0].scope_id
             processes.append(_start("relay", settings))
             processes += [_start("worker", settings) for _ in range(WORKERS)]
-            time.sleep(2)  # workers up before the clock starts
+            _wait_for_workers(redis.Redis.from_url(REDIS_URL), WORKERS)
+            # From here on: what the processes' start-up (imports, the app, warm-up) cost is
+            # not what delivering costs.
+            cpu_before = [_cpu_seconds(p.pid) for p in processes]
             started = time.monotonic()
             for n in range(NOTICES):
                 notices.publish(officer, "county", county_id, f"压测公告{n}", "正文" * 50)
@@ -167,6 +193,14 @@ def main() -> None:
                 time.sleep(0.2)
             elapsed = time.monotonic() - started
             delivered = _sent()
+            spent = [
+                (own - own_before, children - children_before)
+                for (own, children), (own_before, children_before) in zip(
+                    [_cpu_seconds(p.pid) for p in processes], cpu_before, strict=True
+                )
+            ]
+            relay_cpu = sum(spent[0])
+            workers_cpu, horses_cpu = map(sum, zip(*spent[1:], strict=True))
         for process in processes:
             os.killpg(process.pid, 15)
         for process in processes:
@@ -183,5 +217,11 @@ def main() -> None:
     print(f"  lost {lost}, duplicated {duplicated}")
     print(f"  through the outbox  {rate:8.1f} messages/s ({elapsed:.1f}s)")
     print(f"  straight to WeChat  {direct:8.1f} messages/s   ratio {rate / direct:.2f}")
+    # CPU per message does not depend on how busy the machine is, unlike the rates above.
+    per_message = {"work horses": horses_cpu, "workers": workers_cpu, "relay": relay_cpu}
+    print(
+        "  CPU per message:",
+        ", ".join(f"{k} {v * 1000 / delivered:.2f} ms" for k, v in per_message.items()),
+    )
     if lost or duplicated:
         raise SystemExit("delivery lost or duplicated messages")

@@ -11,20 +11,22 @@ warm-up are paid once per burst rather than once per message.
 """
 
 import copy
+import gc
 import logging
 import time
 from contextvars import ContextVar
 
 from flask import current_app
+from sqlalchemy.engine import Row
 
 from backend.accounts import wecom
 from backend.accounts.models import User
 from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
-from backend.group_chats.models import GroupChat, GroupProfile
+from backend.group_chats.models import GroupProfile
 from backend.jobs.job import job
-from backend.outbox import services as outbox
-from backend.outbox.models import OPEN_STATUSES, OutboxMessage
+from backend.outbox import sending
+from backend.outbox.models import OPEN_STATUSES, OutboxStatus
 from backend.subscriptions import services as subscriptions
 from bot import messages
 from bot.channels import DeliveryError, DeliveryRejected, DeliveryThrottled, channels
@@ -57,10 +59,10 @@ def deliver(outbox_id: int) -> str:
     :raises RetryLater: the send failed and another try is scheduled.
     """
     while True:
-        row = outbox.lock(outbox_id)
-        if row is None or row.status not in OPEN_STATUSES:
-            return row.status if row else "missing"
-        outcome = _send_next_part(row)
+        locked = sending.lock(outbox_id)
+        if locked is None or locked.status not in OPEN_STATUSES:
+            return locked.status if locked else "missing"
+        outcome = _send_next_part(locked)
         db.session.commit()  # early commit: each part's counter, as soon as the part is sent
         if isinstance(outcome, Exception):
             raise outcome
@@ -90,7 +92,7 @@ def _deliver_each(outbox_ids: list[int]) -> str:
     outcomes: dict[str, int] = {}
     for done, outbox_id in enumerate(outbox_ids):
         if done and time.monotonic() - started > budget:
-            outbox.release(outbox_ids[done:])
+            sending.release(outbox_ids[done:])
             outcomes["released"] = len(outbox_ids) - done
             break
         try:
@@ -100,7 +102,7 @@ def _deliver_each(outbox_ids: list[int]) -> str:
         except Exception:
             db.session.rollback()  # early commit: end the failed row before handing back
             try:
-                outbox.release(outbox_ids[done + 1 :])
+                sending.release(outbox_ids[done + 1 :])
             except Exception:  # the database is away too: the rows wait for their lease
                 log.warning("could not hand back %s rows", len(outbox_ids) - done - 1)
             raise
@@ -108,48 +110,50 @@ def _deliver_each(outbox_ids: list[int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
 
 
-def _send_next_part(row: OutboxMessage):
-    """One step under the row lock; the caller commits. Returns an outcome or the error to
-    raise after committing."""
-    if outbox.earlier_open_row(row):
-        outbox.defer(row, ORDER_WAIT_SECONDS)
+def _send_next_part(locked: Row):
+    """One step under the row lock (``sending.lock``); the caller commits. Returns an outcome
+    or the error to raise after committing."""
+    payload = locked.payload
+    if locked.behind:
+        sending.defer(locked, ORDER_WAIT_SECONDS, payload)
         return "waiting"
-    target = _target(row)
+    target = _target(locked)
     if isinstance(target, str):
-        outbox.cancel(row, target)
+        sending.cancel(sending.locked_row(locked, payload), target)
         return "cancelled"
     channel, address, destination, profile = target
-    if not row.payload or _unseen_parts(channel, row, profile):
+    if not payload or _unseen_parts(channel, locked, profile):
         # Rendered for who reads the destination, once: a retry resends the same parts. A
         # group made external since (a requeued or waiting row) gets the post rendered anew,
         # after whatever it already received.
-        fresh = channel.prepare(_render(row.topic, row.subject_id), profile)
+        fresh = channel.prepare(_render(locked.topic, locked.subject_id), profile)
         if not fresh:
-            outbox.cancel(row, "内容已不存在")
+            sending.cancel(sending.locked_row(locked, payload), "内容已不存在")
             return "cancelled"
-        row.payload = (row.payload or [])[: row.parts_sent] + fresh
+        payload = (payload or [])[: locked.parts_sent] + fresh
     wait = _limiter().acquire(destination)
     if wait:
-        outbox.defer(row, wait)
+        sending.defer(locked, wait, payload)
         return "throttled"
     try:
-        channel.send(address, row.payload[row.parts_sent])
+        channel.send(address, payload[locked.parts_sent])
     except DeliveryThrottled as exc:
-        outbox.defer(row, exc.retry_after, str(exc))
+        sending.defer(locked, exc.retry_after, payload, str(exc))
         return "throttled"
     except DeliveryRejected as exc:
-        log.warning("outbox %s rejected: %s", row.id, exc)
+        log.warning("outbox %s rejected: %s", locked.id, exc)
+        row = sending.locked_row(locked, payload)
         if isinstance(exc, ConsentMissing):
-            subscriptions.forget(row.recipient_id, row.payload[row.parts_sent]["template_id"])
-        outbox.dead(row, str(exc))
+            subscriptions.forget(row.recipient_id, payload[locked.parts_sent]["template_id"])
+        sending.dead(row, str(exc))
         return "dead"
     except DeliveryError as exc:
+        row = sending.locked_row(locked, payload)
         log.info("outbox %s failed (try %s): %s", row.id, row.attempts + 1, exc)
-        if outbox.failed(row, str(exc)):
+        if sending.failed(row, str(exc)):
             return RetryLater(str(exc))
         return "dead"
-    outbox.part_sent(row)
-    return "sent" if row.status == "sent" else "part"
+    return "sent" if sending.part_sent(locked, payload) == OutboxStatus.SENT else "part"
 
 
 def _render(topic: str, subject_id: int) -> list[dict]:
@@ -163,27 +167,33 @@ def _render(topic: str, subject_id: int) -> list[dict]:
     return copy.deepcopy(renders[key])
 
 
-def _unseen_parts(channel, row: OutboxMessage, profile: str) -> bool:
+def _unseen_parts(channel, locked: Row, profile: str) -> bool:
     """Whether parts still to send were rendered for WeCom members but the group is now
     external: its personal-WeChat members would not see them."""
     if channel.kind != "wecom_robot" or profile != GroupProfile.EXTERNAL:
         return False
-    return any(part["msgtype"] not in EXTERNAL_MSGTYPES for part in row.payload[row.parts_sent :])
+    return any(
+        part["msgtype"] not in EXTERNAL_MSGTYPES for part in locked.payload[locked.parts_sent :]
+    )
 
 
-def _target(row: OutboxMessage):
+def _target(locked: Row):
     """(channel, address, rate-limit key, group profile), or why the row can no longer be
     sent."""
     kinds = channels(current_app)
-    if row.group_chat_id:
-        group = db.session.get(GroupChat, row.group_chat_id)
-        if group is None or not group.active:
+    if locked.group_chat_id:
+        if not locked.group_active:  # also None: the group is gone
             return "群聊已停用"
-        return kinds[group.channel], group.address, f"group:{group.id}", group.profile
-    user = db.session.get(User, row.recipient_id)
-    if row.topic in WECOM_APP_TOPICS:
+        return (
+            kinds[locked.group_channel],
+            locked.group_address,
+            f"group:{locked.group_chat_id}",
+            locked.group_profile,
+        )
+    user = db.session.get(User, locked.recipient_id)
+    if locked.topic in WECOM_APP_TOPICS:
         # Vote cards go to the owner's WeCom identity: a click there casts the ballot.
-        wecom_userid = wecom.wecom_userid_of(row.recipient_id) if user else None
+        wecom_userid = wecom.wecom_userid_of(locked.recipient_id) if user else None
         if not wecom_userid:
             return "收件人未绑定企业微信"
         return kinds["wecom_app"], wecom_userid, f"user:{user.id}", GroupProfile.INTERNAL
@@ -198,14 +208,14 @@ def warm_up(app) -> None:
     horse inherits all of it; cold, a job costs ten times as much)."""
     channels(app)
     _limiter(app)
-    probe = OutboxMessage(id=0, group_chat_id=0, recipient_id=0, topic="notice.published")
-    outbox.lock(0)
-    outbox.earlier_open_row(probe)
-    db.session.get(GroupChat, 0)
+    sending.lock(0)
     db.session.get(User, 0)
-    messages.render(probe.topic, 0)
+    messages.render("notice.published", 0)
     db.session.remove()  # ends the probes' transaction
     db.engine.dispose()  # no connection may be shared with the horses
+    # Nothing built so far is ever freed: keep the collector from walking it in every horse,
+    # which writes to (and so copies) most of the memory the fork shares.
+    gc.freeze()
 
 
 def _limiter(app=None) -> SendLimiter:

@@ -17,6 +17,7 @@ from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFai
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.notices.models import Notice, NoticeAttachment, NoticeEstate, NoticeRead
+from backend.outbox import sending
 from backend.outbox import services as outbox
 from backend.outbox.models import OPEN_STATUSES, OutboxMessage
 from backend.places.models import Community, County, Estate, Township
@@ -310,7 +311,7 @@ def withdraw(user: User, notice_id: int, reason: str) -> Notice:
         if row.parts_sent:
             reached.append(row.group_chat)
         if row.status in OPEN_STATUSES:
-            outbox.cancel(row, "公告已撤回")
+            sending.cancel(row, "公告已撤回")
     outbox.add_for_groups(WITHDRAWN, notice.id, [g for g in reached if g is not None])
     notice.is_read = True
     notice.can_withdraw = False

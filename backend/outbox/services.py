@@ -5,7 +5,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy import (
+    and_,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +26,7 @@ from backend.errors import Forbidden, InvalidTransition, NotFound
 from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import counts
-from backend.outbox.models import OPEN_STATUSES, OutboxMessage, OutboxStatus
+from backend.outbox.models import OutboxMessage, OutboxStatus
 
 S = OutboxStatus
 
@@ -129,7 +136,7 @@ def add_for_people(topic: str, rows, estate_id: int | None) -> int:
 # -- the relay -------------------------------------------------------------------------
 
 
-def _settings() -> dict:
+def delivery_settings() -> dict:
     cfg = current_app.config
     return {
         "lease": timedelta(seconds=cfg["OUTBOX_LEASE_SECONDS"]),
@@ -181,7 +188,7 @@ def relay(dispatch: Callable[[list[int], list[int]], None], limit: int = 500) ->
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(new + stale))
-        .values(status=S.QUEUED, lease_until=now + _settings()["lease"], updated_at=now)
+        .values(status=S.QUEUED, lease_until=now + delivery_settings()["lease"], updated_at=now)
     )
     return len(due)
 
@@ -199,96 +206,6 @@ def due_for_embedded(limit: int = 100) -> list[int]:
             .limit(limit)
         )
     )
-
-
-# -- what a delivery job does to its row ------------------------------------------------
-
-
-def lock(outbox_id: int) -> OutboxMessage | None:
-    """The row, locked until the caller commits: two runs of one job never send at once. Its
-    group chat (if any) comes in the same statement, unlocked: the job reads it next."""
-    return db.session.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.id == outbox_id)
-        .options(joinedload(OutboxMessage.group_chat))
-        .with_for_update(of=OutboxMessage)
-        .execution_options(populate_existing=True)
-    )
-
-
-def earlier_open_row(row: OutboxMessage) -> bool:
-    """Whether an older message for the same destination is still unsent (keep order)."""
-    target = (
-        OutboxMessage.group_chat_id == row.group_chat_id
-        if row.group_chat_id
-        else OutboxMessage.recipient_id == row.recipient_id
-    )
-    return (
-        db.session.scalar(
-            select(OutboxMessage.id)
-            .where(target, OutboxMessage.id < row.id, OutboxMessage.status.in_(OPEN_STATUSES))
-            .limit(1)
-        )
-        is not None
-    )
-
-
-@unit_of_work
-def release(outbox_ids: list[int]) -> None:
-    """Hand rows a burst took but did not start back to the relay, due now (those still
-    queued: a row another run of it has sent since stays as it is)."""
-    if not outbox_ids:
-        return
-    now = utcnow()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == S.QUEUED)
-        .values(status=S.PENDING, available_at=now, lease_until=None, updated_at=now)
-    )
-
-
-def part_sent(row: OutboxMessage) -> None:
-    row.parts_sent += 1
-    if row.parts_sent >= row.parts_total:
-        row.status = S.SENT
-        row.sent_at = utcnow()
-        row.lease_until = None
-
-
-def defer(row: OutboxMessage, seconds: float, reason: str | None = None) -> None:
-    """Back to the relay after ``seconds`` (rate limit, order): not a failed attempt."""
-    row.status = S.PENDING
-    row.available_at = utcnow() + timedelta(seconds=seconds)
-    row.lease_until = None
-    if reason:
-        row.last_error = reason
-
-
-def failed(row: OutboxMessage, error: str) -> bool:
-    """Count a failed try; True when another try follows, False when the row is now dead."""
-    settings = _settings()
-    row.attempts += 1
-    row.last_error = error[:2000]
-    if row.attempts >= settings["max_attempts"]:
-        dead(row, row.last_error)
-        return False
-    wait = timedelta(seconds=settings["intervals"][row.attempts - 1])
-    row.status = S.RETRYING
-    row.available_at = utcnow() + wait
-    row.lease_until = row.available_at + settings["lease"]
-    return True
-
-
-def dead(row: OutboxMessage, error: str) -> None:
-    row.status = S.DEAD
-    row.last_error = error[:2000]
-    row.lease_until = None
-
-
-def cancel(row: OutboxMessage, reason: str) -> None:
-    row.status = S.CANCELLED
-    row.last_error = reason
-    row.lease_until = None
 
 
 # -- what people see and do on the console ----------------------------------------------

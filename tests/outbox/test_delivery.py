@@ -7,6 +7,7 @@ import pytest
 
 from backend.common.clock import as_utc, utcnow
 from backend.extensions import db
+from backend.outbox import sending
 from bot.delivery import RetryLater, deliver
 
 
@@ -174,3 +175,39 @@ def test_switched_off_group_is_cancelled_not_sent(app, make, post, rows, fake_we
 
     assert deliver(rows()[0].id) == "cancelled"
     assert fake_wechat.messages() == []
+
+
+def test_a_part_keeps_the_rows_lease_and_its_last_part_ends_it(app, one_row, rows):
+    row = one_row()
+    lease = utcnow() + timedelta(minutes=5)
+    parts = [{"msgtype": "text", "text": {"content": f"第{i}段"}} for i in (1, 2)]
+    row.status, row.lease_until, row.payload = "queued", lease, parts
+    db.session.flush()
+
+    assert sending.part_sent(sending.lock(row.id), parts) == "queued"
+    [row] = rows()
+    assert (row.parts_sent, row.status, as_utc(row.lease_until), row.sent_at) == (
+        1,
+        "queued",
+        lease,
+        None,
+    )
+
+    assert sending.part_sent(sending.lock(row.id), parts) == "sent"
+    [row] = rows()
+    assert (row.parts_sent, row.status, row.lease_until) == (2, "sent", None)
+    assert row.sent_at is not None
+
+
+def test_a_deferred_row_keeps_its_last_error_unless_given_a_new_one(app, one_row, rows):
+    row = one_row()
+    row.last_error = "HTTP 500"
+    db.session.flush()
+
+    sending.defer(sending.lock(row.id), 30, [])
+    [row] = rows()
+    assert (row.status, row.last_error, row.lease_until) == ("pending", "HTTP 500", None)
+    assert as_utc(row.available_at) > utcnow() + timedelta(seconds=25)
+
+    sending.defer(sending.lock(row.id), 30, [], "发送过于频繁")
+    assert rows()[0].last_error == "发送过于频繁"

@@ -13,6 +13,7 @@ from backend.common.clock import utcnow
 from backend.errors import Forbidden, InvalidTransition
 from backend.extensions import db, redis_holder
 from backend.jobs.queues import DELIVERY_QUEUE, burst_of, dispatch, job_id
+from backend.outbox import sending
 from backend.outbox import services as outbox
 from backend.places.models import County
 from bot.delivery import deliver
@@ -50,7 +51,7 @@ def test_relay_enqueues_due_rows_as_bursts_in_id_order(app, make, post, rows, mo
 def test_a_retrying_row_is_handed_out_again_when_its_time_comes(app, make, post, rows):
     _notices(make, post, 1)
     [row] = rows()
-    outbox.failed(row, "HTTP 500")
+    sending.failed(row, "HTTP 500")
     db.session.commit()
 
     assert outbox.relay(dispatch) == 0  # not yet
@@ -179,7 +180,7 @@ def test_a_row_of_a_one_row_job_from_before_bursts_is_not_handed_out_twice(app, 
 def test_admin_requeues_a_dead_row(app, make, post, rows):
     _notices(make, post, 1)
     [row] = rows()
-    outbox.dead(row, "HTTP 500")
+    sending.dead(row, "HTTP 500")
     row.attempts = 8
     db.session.commit()
     admin = make.member(Role.ADMIN, db.session.get(County, row.group_chat.estate.county_id))
@@ -199,7 +200,7 @@ def test_a_requeued_row_is_rendered_anew_unless_part_of_it_was_sent(
     stale = [{"msgtype": "text", "text": {"content": "打开：https://wxaurl.cn/expired"}}] * 2
     for row in (untouched, partly):
         row.payload = stale
-        outbox.dead(row, "HTTP 500")
+        sending.dead(row, "HTTP 500")
     partly.parts_sent = 1
     db.session.commit()
     for row in (untouched, partly):
@@ -226,7 +227,7 @@ def test_requeue_is_for_admins_and_dead_rows_only(app, make, post, rows):
 
     with pytest.raises(InvalidTransition):
         outbox.requeue(admin, row.id)
-    outbox.dead(row, "x")
+    sending.dead(row, "x")
     db.session.commit()
     with pytest.raises(Forbidden):
         outbox.requeue(auditor, row.id)
