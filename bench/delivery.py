@@ -5,6 +5,7 @@ ratio to posting the same messages straight at the fake server with as many thre
 Bounded: a fixed number of notices to a fixed number of groups, and a deadline.
 """
 
+import logging
 import os
 import subprocess
 import sys
@@ -164,6 +165,8 @@ def direct_rate(fake_url: str, total: int) -> float:
 
 
 def main() -> None:
+    # The fake server's access log: a line per message, written by the bench's own process.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     recreate_database(DATABASE_URL)
     with serve_in_thread() as fake:
         settings = _settings(fake.base_url)
