@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.governance.ratings import appeals, services
+from backend.governance.ratings import appeals, criteria, services
 from backend.governance.ratings.models import EstateRating, RatingAppeal
 from tests.concurrency import posts_at_once
 from tests.ratings_support import YEAR, manual_sheet, split  # noqa: F401
+from tests.test_query_counts import count_queries
 
 
 @pytest.fixture
@@ -148,6 +149,40 @@ def test_estate_people_read_confirmed_ratings(client, auth, rcast, confirmed):
         ("b", 50, 28),
     ]
     assert item["open_appeal_id"] is None
+
+
+def test_reading_ratings_costs_the_same_statements_for_one_year_as_for_three(
+    app, client, auth, rcast, confirmed
+):
+    path = f"/api/v1/estates/{rcast.estate_a.id}/ratings"
+
+    def statements() -> int:
+        with count_queries(app) as seen:
+            assert client.get(path, headers=auth(rcast.owner_a)).status_code == 200
+        return len(seen)
+
+    one_year = statements()
+    for year in (YEAR - 1, YEAR - 2):  # each on a sheet of its own
+        manual_sheet(
+            rcast.county_officer,
+            year=year,
+            a=60 if year == YEAR - 1 else 50,
+            b=40 if year == YEAR - 1 else 50,
+        )
+        services.score(rcast.township_a, rcast.estate_a.id, year, split(66), submit=True)
+        services.confirm(rcast.county_officer, rcast.estate_a.id, year)
+    appeal = appeals.appeal(rcast.chair_a, confirmed.id, "评分有误")
+
+    assert statements() == one_year
+    items = client.get(path, headers=auth(rcast.owner_a)).json["ratings"]
+    assert [item["year"] for item in items] == [YEAR, YEAR - 1, YEAR - 2]
+    assert [item["open_appeal_id"] for item in items] == [appeal.id, None, None]
+    assert [c["max_points"] for c in items[1]["criteria"]] == [60, 40]
+    assert [c["max_points"] for c in items[2]["criteria"]] == [50, 50]
+    # A year with no sheet of its own reads the default one.
+    assert criteria.sheets(rcast.estate_a.county_id, {YEAR - 9}) == {
+        YEAR - 9: list(criteria.DEFAULT_SHEET)
+    }
 
 
 def test_reading_another_estates_ratings_is_404(client, auth, rcast, confirmed):

@@ -81,6 +81,18 @@ def open_appeal(rating_id: int) -> RatingAppeal | None:
     )
 
 
+def open_appeals(rating_ids: list[int]) -> dict[int, RatingAppeal]:
+    """The open appeal of each of ``rating_ids`` that has one, by rating id."""
+    if not rating_ids:
+        return {}
+    found = db.session.scalars(
+        select(RatingAppeal).where(
+            RatingAppeal.rating_id.in_(rating_ids), RatingAppeal.status == AppealStatus.OPEN
+        )
+    )
+    return {appeal.rating_id: appeal for appeal in found}
+
+
 def appeals_of(rating_id: int) -> list[RatingAppeal]:
     return list(
         db.session.scalars(

@@ -72,6 +72,20 @@ def sheet(county_id: int, year: int) -> list[Line]:
     return stored_sheet(county_id, year) or list(DEFAULT_SHEET)
 
 
+def sheets(county_id: int, years: set[int]) -> dict[int, list[Line]]:
+    """``sheet`` for each of ``years``, in one statement."""
+    stored: dict[int, list[Line]] = {year: [] for year in years}
+    if years:
+        rows = db.session.scalars(
+            select(RatingCriterion)
+            .where(RatingCriterion.county_id == county_id, RatingCriterion.year.in_(years))
+            .order_by(RatingCriterion.year, RatingCriterion.position, RatingCriterion.id)
+        )
+        for r in rows:
+            stored[r.year].append(Line(r.code, r.name, r.max_points, r.source))
+    return {year: lines or list(DEFAULT_SHEET) for year, lines in stored.items()}
+
+
 def _write(county_id: int, year: int, lines) -> None:
     db.session.execute(
         delete(RatingCriterion).where(

@@ -2,6 +2,7 @@
 each criterion's points, and the appeal window."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from backend.access.scope import get_estate_for
 from backend.accounts.models import User
@@ -21,11 +22,15 @@ def confirmed_ratings(user: User, estate_id: int) -> dict:
         select(EstateRating)
         .where(EstateRating.estate_id == estate.id, EstateRating.status == RatingStatus.CONFIRMED)
         .order_by(EstateRating.year.desc())
+        .options(selectinload(EstateRating.scores))
     ).all()
+    # One statement each for every rating's open appeal and every year's sheet, not per rating.
+    open_appeals = appeals.open_appeals([rating.id for rating in ratings])
+    sheets = criteria.sheets(estate.county_id, {rating.year for rating in ratings})
     items = []
     for rating in ratings:
         points = {s.code: s for s in rating.scores}
-        open_appeal = appeals.open_appeal(rating.id)
+        open_appeal = open_appeals.get(rating.id)
         items.append(
             {
                 "id": rating.id,
@@ -45,7 +50,7 @@ def confirmed_ratings(user: User, estate_id: int) -> dict:
                         "points": points[line.code].points if line.code in points else None,
                         "basis": points[line.code].basis if line.code in points else "",
                     }
-                    for line in criteria.sheet(estate.county_id, rating.year)
+                    for line in sheets[rating.year]
                 ],
             }
         )
