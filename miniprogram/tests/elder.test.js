@@ -181,6 +181,29 @@ describe('the plain home', () => {
     expect(calls('GET', '/api/v1/me')).toHaveLength(0);
   });
 
+  test('shown again, it reads my estates anew: a unit verified meanwhile appears', async () => {
+    route({ 'GET /api/v1/me': ok(me([])) });
+    const page = await openHome();
+    expect(page.querySelector('#plain-home')).toBeUndefined();
+
+    page.triggerPageLifeTime('hide');
+    route({ 'GET /api/v1/me': ok(me()) });
+    page.triggerPageLifeTime('show');
+    await settle();
+
+    expect(textOf(page.querySelector('#plain-estate-name'))).toBe('阳光小区');
+    expect(calls('GET', '/api/v1/me')).toHaveLength(2);
+  });
+
+  test('shown the first time, it is read once', async () => {
+    const page = await openHome();
+    page.triggerPageLifeTime('show');
+    await settle();
+
+    expect(actions(page)).toHaveLength(4);
+    expect(calls('GET', '/api/v1/me')).toHaveLength(1);
+  });
+
   test('turning the mode on while the tab is open shows it; off shows the list again', async () => {
     wx.setStorageSync(elder.MODE_KEY, false);
     const page = await openHome();

@@ -15,6 +15,18 @@ Component({
   // shows the list (everyone else, and the normal mode).
   data: { q: '', directory: false, plain: null, actions: plainHome.ACTIONS },
 
+  // Shown again with the mode on (back from 我的, or from a claim just verified): the plain
+  // home is read anew, as the owner's estates may have changed meanwhile. A switch of the mode
+  // while away is the behaviour's (elderChanged), which runs first.
+  pageLifetimes: {
+    hide() {
+      this.elderWhenHidden = this.data.elder;
+    },
+    show() {
+      if (this.elderWhenHidden && this.data.elder) this.loadPlainHome();
+    },
+  },
+
   methods: {
     onLoad() {
       this.search('');
