@@ -3,21 +3,23 @@ internal ones. Posting code asks here and nowhere else."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from backend.extensions import db
 from backend.group_chats.models import GroupChat, GroupProfile
 
 
-def active_groups(estate_ids: Iterable[int]) -> list[GroupChat]:
-    """The active group chats of the estates ``estate_ids``, by estate then id, in one query."""
-    ids = set(estate_ids)
-    if not ids:
-        return []
+def active_groups(estate_ids: Iterable[int] | Select) -> list[GroupChat]:
+    """The active group chats of the estates ``estate_ids`` (ids, or a SELECT of them: a
+    county's thousands of estates stay in the database), by estate then id, in one query."""
+    if not isinstance(estate_ids, Select):
+        estate_ids = set(estate_ids)
+        if not estate_ids:
+            return []
     return list(
         db.session.scalars(
             select(GroupChat)
-            .where(GroupChat.estate_id.in_(ids), GroupChat.active.is_(True))
+            .where(GroupChat.estate_id.in_(estate_ids), GroupChat.active.is_(True))
             .order_by(GroupChat.estate_id, GroupChat.id)
         )
     )

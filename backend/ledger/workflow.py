@@ -12,7 +12,7 @@ from backend.common.pagination import Page, paginate
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, ValidationFailed
 from backend.extensions import db
-from backend.group_chats.models import GroupChat
+from backend.group_chats.audience import active_groups
 from backend.ledger import chain, subscribe_sends
 from backend.ledger.access import (
     APPROVER_ROLES,
@@ -156,12 +156,7 @@ def _publish(user, estate, period, roles, reason):
     period.status = S.PUBLISHED
     period.published_at = utcnow()
     period.published_by_id = user.id
-    groups = db.session.scalars(
-        select(GroupChat)
-        .where(GroupChat.estate_id == estate.id, GroupChat.active.is_(True))
-        .order_by(GroupChat.id)
-    ).all()
-    outbox.add_for_groups(PUBLISHED_TOPIC, period.id, groups)
+    outbox.add_for_groups(PUBLISHED_TOPIC, period.id, active_groups([estate.id]))
     return role
 
 

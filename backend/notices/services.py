@@ -15,7 +15,7 @@ from backend.common.pagination import Page, paginate
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.extensions import db
-from backend.group_chats.models import GroupChat
+from backend.group_chats.audience import active_groups
 from backend.notices.models import Notice, NoticeAttachment, NoticeEstate, NoticeRead
 from backend.outbox import sending
 from backend.outbox import services as outbox
@@ -145,12 +145,7 @@ def _store(user: User, notice: Notice, kind: ScopeKind, attachment_ids) -> None:
             select(db.literal(notice.id), estate_ids.subquery().c.id),
         )
     )
-    groups = db.session.scalars(
-        select(GroupChat)
-        .where(GroupChat.estate_id.in_(estate_ids), GroupChat.active.is_(True))
-        .order_by(GroupChat.id)
-    ).all()
-    outbox.add_for_groups(PUBLISHED, notice.id, groups)
+    outbox.add_for_groups(PUBLISHED, notice.id, active_groups(estate_ids))
     db.session.flush()
 
 

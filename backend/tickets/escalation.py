@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
+from backend.group_chats.audience import active_groups
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
 from backend.tickets import escalation_digests, stats, subscribe_sends
@@ -143,12 +144,6 @@ def _line(row) -> dict:
     }
 
 
-def _groups(estate_id: int) -> list[GroupChat]:
-    return db.session.scalars(
-        select(GroupChat).where(GroupChat.estate_id == estate_id, GroupChat.active.is_(True))
-    ).all()
-
-
 def close_unrated(now: datetime | None = None, batch: int = BATCH) -> int:
     """Close replied tickets nobody rated within the feedback window, as "not rated"."""
     now = now or utcnow()
@@ -218,6 +213,6 @@ def weekly_digests(now: datetime | None = None) -> int:
                 db.session.flush()
         except IntegrityError:
             continue  # this week was already posted
-        outbox.add_for_groups(WEEKLY_TOPIC, digest.id, _groups(estate_id))
+        outbox.add_for_groups(WEEKLY_TOPIC, digest.id, active_groups([estate_id]))
         written += 1
     return written

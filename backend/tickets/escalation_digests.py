@@ -15,7 +15,7 @@ from backend.access.models import Membership
 from backend.access.roles import ScopeKind
 from backend.accounts.models import User
 from backend.extensions import db
-from backend.group_chats.models import GroupChat
+from backend.group_chats.audience import active_groups
 from backend.outbox import services as outbox
 from backend.places.models import Estate
 from backend.subscriptions import services as subscriptions
@@ -72,11 +72,7 @@ def write(lines: dict[int, list[dict]], now: datetime) -> None:
 
 def _to_groups(digest_ids: dict[int, int]) -> None:
     """One row per active group chat of each estate whose digest was just written."""
-    groups = db.session.scalars(
-        select(GroupChat)
-        .where(GroupChat.estate_id.in_(digest_ids), GroupChat.active.is_(True))
-        .order_by(GroupChat.id)
-    )
+    groups = active_groups(digest_ids)
     pairs = [(digest_ids[group.estate_id], group) for group in groups]
     outbox.add_for_each_group(ESCALATIONS_TOPIC, pairs)
 

@@ -12,7 +12,7 @@ from backend.accounts.models import WecomBinding
 from backend.common.clock import SHANGHAI, as_utc, utcnow
 from backend.common.unit_of_work import unit_of_work
 from backend.extensions import db
-from backend.group_chats.models import GroupChat
+from backend.group_chats.audience import active_groups
 from backend.outbox import services as outbox
 from backend.votes import rules, snapshot, subscribe_sends
 from backend.votes.models import (
@@ -43,10 +43,7 @@ def post(motion: Motion, kind: str, key: str | None = None, figures: dict | None
     row = MotionPost(motion_id=motion.id, kind=kind, key=key, figures=figures or {})
     db.session.add(row)
     db.session.flush()
-    groups = db.session.scalars(
-        select(GroupChat).where(GroupChat.estate_id == motion.estate_id, GroupChat.active.is_(True))
-    ).all()
-    outbox.add_for_groups(f"vote.{kind}", row.id, groups)
+    outbox.add_for_groups(f"vote.{kind}", row.id, active_groups([motion.estate_id]))
     return True
 
 

@@ -14,7 +14,7 @@ from backend.governance.credit.figures import today
 from backend.governance.register.figures import due_on, notice_days
 from backend.governance.register.models import Committee
 from backend.governance.register.services import EDITOR_ROLES
-from backend.group_chats.models import GroupChat
+from backend.group_chats.audience import active_groups
 from backend.outbox import services as outbox
 from backend.places.models import Estate
 
@@ -63,11 +63,6 @@ def send_reminders(on: date | None = None) -> int:
         .with_for_update(skip_locked=True)
     ).all()
     for committee in due:
-        groups = db.session.scalars(
-            select(GroupChat).where(
-                GroupChat.estate_id == committee.estate_id, GroupChat.active.is_(True)
-            )
-        ).all()
-        outbox.add_for_groups(TOPIC, committee.id, groups)
+        outbox.add_for_groups(TOPIC, committee.id, active_groups([committee.estate_id]))
         committee.reminded_at = utcnow()
     return len(due)
