@@ -15,6 +15,7 @@ from backend.extensions import db
 from backend.group_chats.models import GroupChat
 from backend.outbox import services as outbox
 from backend.votes import rules, snapshot, subscribe_sends
+from backend.votes import turnout as turnout_counter
 from backend.votes.models import (
     BALLOT_ELECTOR,
     Ballot,
@@ -51,14 +52,9 @@ def post(motion: Motion, kind: str, key: str | None = None, figures: dict | None
 
 
 def turnout(motion_id: int) -> rules.Count:
-    """Electors who have voted so far, and their area."""
-    owners, area = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
-        .select_from(Ballot)
-        .join(Elector, BALLOT_ELECTOR)
-        .where(Ballot.motion_id == motion_id)
-    ).one()
-    return rules.Count(owners, int(area))
+    """Electors who have voted so far, and their area, counted from the ballots (the posts
+    and the quorum check read it once per sweep; pages read the shards of votes.turnout)."""
+    return turnout_counter.live(motion_id)
 
 
 def counts_by_choice(motion_id: int) -> dict[str, rules.Count]:
