@@ -1,4 +1,5 @@
-"""an open motion's turnout counted by its ballots, in shards
+"""an open motion's turnout counted by its ballots, in shards; a published period's totals
+by category frozen with it
 
 Revision ID: 0024
 Revises: 0022
@@ -18,6 +19,10 @@ depends_on = None
 
 
 def upgrade():
+    # Filled from now on by each publication. Periods published before stay empty and are
+    # summed live: filling them would mean lifting the freeze on published periods.
+    with op.batch_alter_table("ledger_period", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("category_totals_fen", sa.JSON(), nullable=True))
     op.create_table(
         "turnout_shard",
         sa.Column("motion_id", sa.Integer(), nullable=False),
@@ -41,3 +46,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table("turnout_shard")
+    with op.batch_alter_table("ledger_period", schema=None) as batch_op:
+        batch_op.drop_column("category_totals_fen")
