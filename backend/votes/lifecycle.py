@@ -171,20 +171,21 @@ def post_turnout(motion_id: int, now: datetime) -> bool:
     return post(motion, "turnout", key=f"turnout:{day}", figures=_turnout_figures(motion))
 
 
+def lagging(now: datetime):
+    """Motions whose status lags the clock: opening or closing is due (``is_due`` in SQL)."""
+    return ((Motion.status == S.ANNOUNCED) & (Motion.opens_at <= now)) | (
+        (Motion.status == S.OPEN) & (Motion.closes_at <= now)
+    )
+
+
 def catch_up(*where) -> None:
     """Before a request lists motions: open or close those (matching ``where``) whose time has
     come, without waiting for one the scheduler is already advancing. Nothing lagging, nothing
     committed: a commit would expire what the request has read, to be read again."""
     now = utcnow()
-    lagging = db.session.scalars(
-        select(Motion.id).where(
-            *where,
-            ((Motion.status == S.ANNOUNCED) & (Motion.opens_at <= now))
-            | ((Motion.status == S.OPEN) & (Motion.closes_at <= now)),
-        )
-    ).all()
-    if lagging:
-        _advance_all(lagging, now)
+    ids = db.session.scalars(select(Motion.id).where(*where, lagging(now))).all()
+    if ids:
+        _advance_all(ids, now)
 
 
 @unit_of_work
