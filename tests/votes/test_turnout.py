@@ -166,5 +166,9 @@ def test_the_counters_on_sqlite(sqlite_app):
     assert turnout.live(motion.id) == turnout.rules.Count(5, 1_000 + 2_000 + 3_000 + 4_000 + 999)
     shown = queries.detail(people[4], motion.id)["turnout"]
     assert (shown["owners_voted"], shown["area_voted_dm2"]) == (5, 10_999)
+    listed = queries.list_for_estate(people[4], estate.id, None, 1, 20)
+    assert listed.total == 1
+    shown = listed.items[0]["turnout"]
+    assert (shown["owners_voted"], shown["area_voted_dm2"]) == (5, 10_999)
     assert motion_row(motion.id).status == "open"
     db.session.remove()
