@@ -52,7 +52,7 @@ from backend.accounts.tokens import issue_access_token
 from backend.common.clock import as_utc, utcnow
 from backend.common.dbadmin import recreate_database
 from backend.extensions import db
-from backend.votes import lifecycle, services
+from backend.votes import lifecycle, services, turnout
 from backend.votes.models import Motion
 from bench import api as api_bench
 from bench.api import (
@@ -315,6 +315,8 @@ def _cast_in_bulk(motion_id: int, chair_id: int) -> int:
         chair=chair_id,
         turnout=TURNOUT_PERCENT,
     ).rowcount
+    # Written around the services, so counted again as a bulk load must be.
+    turnout.rebuild(motion_id)
     db.session.commit()
     return count
 
@@ -390,6 +392,9 @@ def _verify(motion_id: int) -> dict:
             f"{found['ballots'][0]} ballots, {voting[0]} traced to an owner,"
             f" {found['distinct heads'][0]} distinct owners"
         )
+    counted = turnout.of([motion_id]).get(motion_id, turnout.rules.Count())
+    if counted != turnout.live(motion_id):
+        problems.append(f"turnout counters {counted}; ballots {turnout.live(motion_id)}")
     if problems:
         raise SystemExit(f"motion {motion_id}: " + "; ".join(problems))
     return {

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Date,
@@ -106,6 +107,10 @@ class LedgerPeriod(db.Model):
     chain_seq: Mapped[int | None]
     previous_hash: Mapped[str | None] = mapped_column(String(64))
     head_hash: Mapped[str | None] = mapped_column(String(64))
+    # {category: signed total in fen} as the published statement hashed them: frozen with the
+    # period, so its statement need not sum the entries again. None before publication, and
+    # for periods published before migration 0024 (their totals are summed live).
+    category_totals_fen: Mapped[dict | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

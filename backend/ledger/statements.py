@@ -195,10 +195,11 @@ def _period_and_previous(user: User, estate_id: int, period_id: int):
 
 
 def statement(user: User, estate_id: int, period_id: int) -> dict:
-    """Totals by category, balances and the comparison with the previous period: three
-    statements for a published period (the user, the estate with both periods, the totals)."""
+    """Totals by category, balances and the comparison with the previous period: two
+    statements when both periods are published (the user, the estate with both periods and
+    their frozen totals), three when a total must be summed (a draft, for staff)."""
     estate, period, previous, roles = _period_and_previous(user, estate_id, period_id)
-    totals = _category_totals([period.id, *([previous.id] if previous else [])])
+    totals = category_totals([period, *([previous] if previous else [])])
     by_category = totals[period.id]
     previous_totals = totals[previous.id] if previous else None
     opening, previous_published = (
@@ -227,6 +228,18 @@ def statement(user: User, estate_id: int, period_id: int) -> dict:
         "head_hash": period.head_hash,
         "previous_hash": period.previous_hash,
     }
+
+
+def category_totals(periods: list[LedgerPeriod]) -> dict[int, dict[str, int]]:
+    """Each period's totals by category: a published period's as frozen at publication (its
+    entries can no longer change: corrections are entries of a later period), the others'
+    summed from their entries in one statement."""
+    live = [p.id for p in periods if not p.is_published or p.category_totals_fen is None]
+    totals = _category_totals(live) if live else {}
+    for p in periods:
+        if p.id not in totals:
+            totals[p.id] = {c: int(p.category_totals_fen.get(c, 0)) for c in CATEGORIES}
+    return totals
 
 
 def _category_totals(period_ids: list[int]) -> dict[int, dict[str, int]]:

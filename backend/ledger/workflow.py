@@ -150,6 +150,7 @@ def _publish(user, estate, period, roles, reason):
     document = period_document(period, opening, chain_entries(estate.id, [period.id])[period.id])
     period.opening_balance_fen = opening
     period.closing_balance_fen = document["closing_balance_fen"]
+    period.category_totals_fen = document["categories"]
     period.chain_seq = (head.chain_seq if head else 0) + 1
     period.previous_hash = head.head_hash if head else chain.GENESIS
     period.head_hash = chain.link_hash(period.previous_hash, document)

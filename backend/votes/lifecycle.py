@@ -15,6 +15,7 @@ from backend.extensions import db
 from backend.group_chats.audience import active_groups
 from backend.outbox import services as outbox
 from backend.votes import rules, snapshot, subscribe_sends
+from backend.votes import turnout as turnout_counter
 from backend.votes.models import (
     BALLOT_ELECTOR,
     Ballot,
@@ -48,14 +49,9 @@ def post(motion: Motion, kind: str, key: str | None = None, figures: dict | None
 
 
 def turnout(motion_id: int) -> rules.Count:
-    """Electors who have voted so far, and their area."""
-    owners, area = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
-        .select_from(Ballot)
-        .join(Elector, BALLOT_ELECTOR)
-        .where(Ballot.motion_id == motion_id)
-    ).one()
-    return rules.Count(owners, int(area))
+    """Electors who have voted so far, and their area, counted from the ballots (the posts
+    and the quorum check read it once per sweep; pages read the shards of votes.turnout)."""
+    return turnout_counter.live(motion_id)
 
 
 def counts_by_choice(motion_id: int) -> dict[str, rules.Count]:
@@ -172,20 +168,21 @@ def post_turnout(motion_id: int, now: datetime) -> bool:
     return post(motion, "turnout", key=f"turnout:{day}", figures=_turnout_figures(motion))
 
 
+def lagging(now: datetime):
+    """Motions whose status lags the clock: opening or closing is due (``is_due`` in SQL)."""
+    return ((Motion.status == S.ANNOUNCED) & (Motion.opens_at <= now)) | (
+        (Motion.status == S.OPEN) & (Motion.closes_at <= now)
+    )
+
+
 def catch_up(*where) -> None:
     """Before a request lists motions: open or close those (matching ``where``) whose time has
     come, without waiting for one the scheduler is already advancing. Nothing lagging, nothing
     committed: a commit would expire what the request has read, to be read again."""
     now = utcnow()
-    lagging = db.session.scalars(
-        select(Motion.id).where(
-            *where,
-            ((Motion.status == S.ANNOUNCED) & (Motion.opens_at <= now))
-            | ((Motion.status == S.OPEN) & (Motion.closes_at <= now)),
-        )
-    ).all()
-    if lagging:
-        _advance_all(lagging, now)
+    ids = db.session.scalars(select(Motion.id).where(*where, lagging(now))).all()
+    if ids:
+        _advance_all(ids, now)
 
 
 @unit_of_work

@@ -6,10 +6,12 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -164,6 +166,17 @@ class Ballot(db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
     cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     motion: Mapped[Motion] = relationship()
+
+
+class TurnoutShard(db.Model):
+    """A share of an open motion's turnout: ballots counted and their electors' area, kept by
+    each ballot in its own transaction (votes.turnout). A motion's turnout is the sum of its
+    shards; ballots cast at once pick shards at random, so they do not queue on one row."""
+
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id"), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    owners: Mapped[int]
+    area_dm2: Mapped[int] = mapped_column(BigInteger)
 
 
 # A ballot's elector. The motion is stated twice so that the planner reads only the motion's

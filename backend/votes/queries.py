@@ -2,17 +2,17 @@
 result once closed, their own ballot), lists, and an owner's ballots."""
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from backend.access.scope import get_estate_for
+from backend.access.scope import sees_estate
 from backend.accounts.models import User
 from backend.common.clock import as_utc, utcnow
 from backend.common.pagination import Page, paginate
-from backend.errors import Forbidden
+from backend.errors import Forbidden, NotFound
 from backend.extensions import db
-from backend.votes import lifecycle, rules, services
+from backend.places.models import Estate
+from backend.votes import lifecycle, rules, services, turnout
 from backend.votes.models import (
-    BALLOT_ELECTOR,
     CHOICE_LABELS,
     NEWEST_FIRST,
     STATUS_LABELS,
@@ -31,16 +31,8 @@ ORGANISER_LABELS = {"committee": "业主委员会", "community": "社区居委�
 
 
 def turnouts(motion_ids: list[int]) -> dict[int, rules.Count]:
-    """Turnout of several motions in one grouped query (lists must not query per row)."""
-    if not motion_ids:
-        return {}
-    rows = db.session.execute(
-        select(Ballot.motion_id, func.count(), func.coalesce(func.sum(Elector.area_dm2), 0))
-        .join(Elector, BALLOT_ELECTOR)
-        .where(Ballot.motion_id.in_(motion_ids))
-        .group_by(Ballot.motion_id)
-    ).all()
-    return {motion_id: rules.Count(owners, int(area)) for motion_id, owners, area in rows}
+    """Turnout of several open motions from their counters, in one grouped query."""
+    return turnout.of(motion_ids)
 
 
 def turnout_of(motion: Motion, counted: dict[int, rules.Count]) -> rules.Count:
@@ -51,21 +43,31 @@ def turnout_of(motion: Motion, counted: dict[int, rules.Count]) -> rules.Count:
     return counted.get(motion.id, rules.Count())
 
 
-def _electors_and_ballots(user: User, motion_ids: list[int]) -> tuple[set[int], dict[int, Ballot]]:
-    """The motions the caller is an elector of, and their elector's ballot on each (a co-owner
-    sees the shared ballot), in one statement."""
+def _caller_and_turnout(user: User, motion_ids: list[int]):
+    """For each motion: its counted turnout, whether the caller is one of its electors, and
+    their elector's ballot (a co-owner sees the shared ballot), in one statement.
+
+    Returns ({motion id: turnout}, {motion ids the caller is an elector of},
+    {motion id: ballot}).
+    """
     if not motion_ids:
-        return set(), {}
+        return {}, set(), {}
+    owners, area = turnout.counted(Motion.id)
     rows = db.session.execute(
-        select(ElectorUser.motion_id, Ballot)
+        select(Motion.id, owners, area, ElectorUser.id, Ballot)
+        .select_from(Motion)
+        .outerjoin(
+            ElectorUser, (ElectorUser.motion_id == Motion.id) & (ElectorUser.user_id == user.id)
+        )
         .outerjoin(
             Ballot,
-            (Ballot.elector_id == ElectorUser.elector_id)
-            & (Ballot.motion_id == ElectorUser.motion_id),
+            (Ballot.elector_id == ElectorUser.elector_id) & (Ballot.motion_id == Motion.id),
         )
-        .where(ElectorUser.user_id == user.id, ElectorUser.motion_id.in_(motion_ids))
+        .where(Motion.id.in_(motion_ids))
     ).all()
-    return {m for m, _ in rows}, {m: b for m, b in rows if b is not None}
+    counted = {m: rules.Count(int(o), int(a)) for m, o, a, _e, _b in rows}
+    electors = {m for m, _o, _a, e, _b in rows if e is not None}
+    return counted, electors, {m: b for m, _o, _a, _e, b in rows if b is not None}
 
 
 def ballot_view(ballot: Ballot) -> dict:
@@ -152,8 +154,7 @@ def detail(user: User, motion_id: int) -> dict:
     :raises NotFound: unknown, or outside the user's scope.
     """
     motion = services.visible_motion(user, motion_id)
-    counted = {motion.id: lifecycle.turnout(motion.id)} if motion.status == S.OPEN else {}
-    electors, ballots = _electors_and_ballots(user, [motion.id])
+    counted, electors, ballots = _caller_and_turnout(user, [motion.id])
     return _view(
         motion,
         turnout_of(motion, counted),
@@ -166,30 +167,54 @@ def detail(user: User, motion_id: int) -> dict:
 
 def list_for_estate(user: User, estate_id: int, status, page: int, page_size: int) -> Page:
     """The estate's motions, newest announcement first, each with turnout and the caller's
-    ballot.
+    ballot: four statements (the user; the estate with the count and whether any motion is
+    due to move; the page with its documents; the turnouts with the caller's ballots), two
+    more when a motion had to be moved first.
 
     :raises NotFound: the estate is outside the user's scope.
     """
-    estate = get_estate_for(user, estate_id)
-    lifecycle.catch_up(Motion.estate_id == estate_id)
-    query = (
-        select(Motion)
-        .options(joinedload(Motion.estate), selectinload(Motion.attachments))
-        .where(Motion.estate_id == estate_id)
-        .order_by(*NEWEST_FIRST)
+    listed = [Motion.estate_id == estate_id, *([Motion.status == status] if status else [])]
+    estate, total, due = _estate_and_count(estate_id, listed)
+    if estate is None or not sees_estate(user, estate):
+        raise NotFound()
+    if due:
+        lifecycle.catch_up(Motion.estate_id == estate_id)
+        estate, total, _due = _estate_and_count(estate_id, listed)
+    rows = (
+        db.session.execute(
+            select(Motion)
+            .options(joinedload(Motion.attachments))
+            .where(*listed)
+            .order_by(*NEWEST_FIRST)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+        .unique()
+        .scalars()
+        .all()
     )
-    if status:
-        query = query.where(Motion.status == status)
-    result = paginate(query, page, page_size)
-    ids = [m.id for m in result.items]
-    counts = turnouts([m.id for m in result.items if m.status == S.OPEN])
-    electors, ballots = _electors_and_ballots(user, ids)
+    counts, electors, ballots = _caller_and_turnout(user, [m.id for m in rows])
     manage = _can_manage(user, estate)
-    result.items = [
-        _view(m, turnout_of(m, counts), ballots.get(m.id), m.id in electors, manage)
-        for m in result.items
+    items = [
+        _view(m, turnout_of(m, counts), ballots.get(m.id), m.id in electors, manage) for m in rows
     ]
-    return result
+    return Page(items=items, page=page, page_size=page_size, total=total)
+
+
+def _estate_and_count(estate_id: int, listed: list):
+    """(the estate or None, motions matching ``listed``, motions of the estate due to move),
+    in one statement. (A motion's ``estate`` is then found in the session, not read again.)"""
+    row = db.session.execute(
+        select(
+            Estate,
+            func.count(Motion.id).filter(*listed),
+            func.count(Motion.id).filter(lifecycle.lagging(utcnow())),
+        )
+        .outerjoin(Motion, Motion.estate_id == Estate.id)
+        .where(Estate.id == estate_id)
+        .group_by(Estate.id)
+    ).first()
+    return (row[0], row[1], row[2]) if row else (None, 0, 0)
 
 
 def ballots_of(user: User, page: int, page_size: int) -> Page:

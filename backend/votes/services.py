@@ -22,7 +22,7 @@ from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.extensions import db
 from backend.places.models import Building, Estate
-from backend.votes import lifecycle, rules
+from backend.votes import lifecycle, rules, turnout
 from backend.votes.models import (
     CHOICE_LABELS,
     Ballot,
@@ -284,15 +284,19 @@ def close_motion(user: User, motion_id: int) -> Motion:
     return motion
 
 
-def _elector_of(motion: Motion, user: User) -> int:
-    elector_id = db.session.scalar(
-        select(ElectorUser.elector_id).where(
-            ElectorUser.motion_id == motion.id, ElectorUser.user_id == user.id
-        )
-    )
-    if elector_id is None:
+def _elector_of(motion: Motion, user: User) -> tuple[int, int]:
+    """(elector id, its area) of the user on the motion.
+
+    :raises Forbidden: the user was not a verified owner when voting opened.
+    """
+    row = db.session.execute(
+        select(ElectorUser.elector_id, Elector.area_dm2)
+        .join(Elector, Elector.id == ElectorUser.elector_id)
+        .where(ElectorUser.motion_id == motion.id, ElectorUser.user_id == user.id)
+    ).first()
+    if row is None:
         raise Forbidden("您在投票开始时不是本小区的认证业主，不能参与本次表决", code="not_eligible")
-    return elector_id
+    return row.elector_id, row.area_dm2
 
 
 def _lock_open(motion_id: int) -> Motion:
@@ -306,7 +310,13 @@ def _lock_open(motion_id: int) -> Motion:
     return motion
 
 
-def _insert_ballot(motion: Motion, elector_id: int, choice: str, by: User, channel: str, note=None):
+def _insert_ballot(motion: Motion, elector: tuple[int, int], choice, by: User, channel, note=None):
+    """Insert the ballot of ``elector`` (id, area) and count it in the motion's turnout.
+
+    :raises ValidationFailed: the choice is not yes, no or abstain.
+    :raises Conflict: the elector has already voted (already_voted).
+    """
+    elector_id, area_dm2 = elector
     if choice not in CHOICE_LABELS:
         raise ValidationFailed("请选择赞成、反对或弃权", fields={"choice": ["无效的选项"]})
     ballot = Ballot(
@@ -322,6 +332,7 @@ def _insert_ballot(motion: Motion, elector_id: int, choice: str, by: User, chann
         db.session.flush()
     except IntegrityError:
         raise Conflict("已投票，表决票一经提交不可更改", code="already_voted") from None
+    turnout.count_ballot(motion.id, area_dm2)
     return ballot
 
 
@@ -337,8 +348,7 @@ def cast_ballot(user: User, motion_id: int, choice: str, channel: str = "minipro
     """
     motion = visible_motion(user, motion_id)
     motion = _lock_open(motion.id)
-    elector_id = _elector_of(motion, user)
-    return _insert_ballot(motion, elector_id, choice, user, channel)
+    return _insert_ballot(motion, _elector_of(motion, user), choice, user, channel)
 
 
 @unit_of_work
@@ -355,7 +365,7 @@ def record_paper_ballot(user: User, motion_id: int, elector_id: int, choice: str
     elector = db.session.get(Elector, elector_id)
     if elector is None or elector.motion_id != motion.id:
         raise NotFound("表决名册中没有该业主", fields={"elector_id": ["不在本次表决名册中"]})
-    return _insert_ballot(motion, elector.id, choice, user, "paper", note)
+    return _insert_ballot(motion, (elector.id, elector.area_dm2), choice, user, "paper", note)
 
 
 def outcome_of(motion: Motion) -> rules.Outcome | None:

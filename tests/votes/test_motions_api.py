@@ -188,6 +188,18 @@ def test_lists_are_paginated_scoped_and_filtered_by_status(vcast, votes, client,
     assert client.get(f"{url}?status=maybe", headers=auth(vcast.owner)).status_code == 422
 
 
+def test_the_list_opens_a_motion_due_to_open_before_counting_and_showing_it(
+    vcast, votes, client, auth
+):
+    due = votes.announce(vcast.chair, vcast.estate.id)
+    votes.announce(vcast.chair, vcast.estate.id)
+    votes.open(due["id"])
+    url = f"/api/v1/estates/{vcast.estate.id}/motions?status=open"
+    page = client.get(url, headers=auth(vcast.owner)).get_json()
+    assert page["total"] == 1 and [m["id"] for m in page["items"]] == [due["id"]]
+    assert page["items"][0]["status"] == "open" and page["items"][0]["can_vote"] is True
+
+
 def test_the_list_runs_a_fixed_number_of_queries(vcast, votes, client, auth, app):
     for _ in range(2):
         votes.opened(vcast.chair, vcast.estate.id)
