@@ -93,10 +93,14 @@ def _fields_from_webargs(data: dict) -> dict:
     messages = data.get("messages") or data.get("errors") or {}
     fields: dict = {}
     for location, errors in messages.items():
-        if isinstance(errors, dict):
-            fields.update(errors)
-        else:
-            fields[location] = errors
+        for name, errs in errors.items() if isinstance(errors, dict) else [(location, errors)]:
+            # A multipart part whose name werkzeug could not read comes back named None: JSON
+            # keys are strings (and None would not sort with them).
+            key = "" if name is None else str(name)
+            if isinstance(fields.get(key), list) and isinstance(errs, list):
+                fields[key] = fields[key] + errs
+            else:
+                fields[key] = errs
     return fields
 
 

@@ -1,9 +1,14 @@
 """Bad ids and bad text: 404 in a path, 422 in a body, never a database error (500)."""
 
-import pytest
+import io
 
+import pytest
+from sqlalchemy import func, select
+
+from backend.access.roles import Role
 from backend.claims.models import Claim
 from backend.extensions import db
+from backend.votes.models import MotionAttachment
 
 HUGE = 2**40
 
@@ -246,3 +251,23 @@ def test_openapi_documents_the_date_bounds(client):
     assert DATE_BOUNDS_TEXT in until["description"]
     motion = spec["components"]["schemas"]["MotionArgs"]["properties"]["opens_at"]
     assert DATE_BOUNDS_TEXT in motion["description"]
+
+
+def test_multipart_parts_with_unreadable_names_are_422_and_save_nothing(client, make, auth):
+    """A part named "" and one werkzeug cannot name at all (found by the schema fuzzer)."""
+    estate = make.estate()
+    chair = make.member(Role.COMMITTEE_CHAIR, estate)
+    for data in (
+        {"": "x", "\r": "y"},
+        {"": "x", "\r": "y", "file": (io.BytesIO(b"%PDF"), "a.pdf")},
+    ):
+        response = client.post(
+            f"/api/v1/estates/{estate.id}/motion-attachments",
+            data=data,
+            headers=auth(chair),
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 422
+        assert response.json["error"]["code"] == "validation_failed"
+        assert response.json["error"]["fields"][""] == ["不支持的字段", "不支持的字段"]
+    assert db.session.scalar(select(func.count()).select_from(MotionAttachment)) == 0
