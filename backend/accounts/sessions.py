@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 
 from backend.access.models import Membership
@@ -64,7 +65,9 @@ def console_user(stored: Mapping) -> tuple[User | None, dict]:
         return None, {}
     if now - seen >= cfg["CONSOLE_IDLE_MINUTES"] * 60:
         return None, {}
-    user = db.session.get(User, user_id)
+    # The memberships come in the same statement: the console's navigation and every scope
+    # check of the page read them (loaded lazily, they were a second round trip).
+    user = db.session.get(User, user_id, options=[joinedload(User.memberships)])
     if user is None or not user.is_active or not user.password_hash:
         return None, {}
     if version != user.session_version:
