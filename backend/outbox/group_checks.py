@@ -230,14 +230,19 @@ def figures_by(scope: tuple[str, int], child_kind: str, on: date) -> dict[int, L
     of the Shanghai date ``on``: one grouped query, however many places."""
     kind, place_id = scope
     end = _window_end(on)
-    rows = db.session.execute(
-        _figures_query(kind, child_kind),
-        {
-            "place_id": place_id,
-            "window_start": end - timedelta(days=WINDOW_DAYS),
-            "window_end": end,
-        },
-    ).all()
+    # Plain columns through the session's connection: no ORM execution path per view.
+    rows = (
+        db.session.connection()
+        .execute(
+            _figures_query(kind, child_kind),
+            {
+                "place_id": place_id,
+                "window_start": end - timedelta(days=WINDOW_DAYS),
+                "window_end": end,
+            },
+        )
+        .all()
+    )
     return {row[0]: LivenessFigures(int(row[1]), int(row[2])) for row in rows}
 
 

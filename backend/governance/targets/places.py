@@ -82,7 +82,9 @@ def _load(kind: str, place_id: int) -> Place | None:
         county = db.session.get(County, place_id)
         return county and Place("county", county.id, county.name)
     models, _ = _TRAILS[kind]
-    row = db.session.execute(_trail_query(kind), {"place_id": place_id}).first()
+    # Plain columns through the session's connection (same transaction): the ORM's execution
+    # path costs more than the query on every page.
+    row = db.session.connection().execute(_trail_query(kind), {"place_id": place_id}).first()
     if row is None:
         return None
     above = [(_KIND_OF[model], row[2 * i], row[2 * i + 1]) for i, model in enumerate(models)]
