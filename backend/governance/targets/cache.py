@@ -310,6 +310,7 @@ def cached(what: tuple, county_id: int, compute: Callable[[], Any]) -> Any:
         try:
             return pickle.loads(found)  # noqa: S301 (our own entries)
         except Exception:  # noqa: BLE001 (an entry that cannot be read is a miss)
+            # (the lookup has counted it as a hit: the counters are the bench's, not a figure)
             log.warning("figures cache: unreadable entry %s", key, exc_info=True)
     value = compute()
     try:
