@@ -16,7 +16,9 @@ a ratio to /healthz; and the SQL statements one county-page request runs. The cl
 roll-ups are built once after loading, as the hourly job would have. Each page twice: warm
 (its figures served from the Redis cache, targets/cache.py) and cold (the county's figures
 version bumped every 2 ms, so nearly every request counts them again), with the cache's hits
-and misses during each, and the statements of one cold and one warm request. Bounded: fixed
+and misses during each, and the statements of one cold and one warm request. Every warm page
+is measured before any cold one, each right after its own /healthz window; and the CPU this
+process spends on a warm request, the steadier figure on a shared machine. Bounded: fixed
 sizes, a fixed number of seconds per endpoint.
 """
 
