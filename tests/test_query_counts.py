@@ -6,6 +6,7 @@ from sqlalchemy import event
 
 from backend.access.roles import Role
 from backend.extensions import db
+from tests.governance_support import gcast  # noqa: F401  (a fixture)
 from tests.vote_support import VoteApi, vcast  # noqa: F401  (vcast: a fixture)
 
 SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
@@ -175,3 +176,38 @@ def test_an_open_motion_and_the_estates_motions_take_a_fixed_number_of_statement
     assert by_id[second["id"]]["my_ballot"] is None
     assert by_id[second["id"]]["turnout"]["owners_voted"] == 0
     assert votes.get(vcast.outsider, first["id"]).status_code == 404
+
+
+# -- the dashboards served from the figures cache (issue 21 §1) ------------------------------
+
+WARM_PAGES = {
+    # the user with memberships (the page's scope check and the console's navigation read
+    # them), the place with the levels above it, group liveness (never cached)
+    "county": ("/console/targets/county/{county}?year=2025", 3),
+    "township": ("/console/targets/township/{township}?year=2025", 3),
+    "estate": ("/console/targets/estate/{estate}?year=2025", 3),
+    # the user with memberships, the county
+    "report": ("/console/reports/county/{county}?year=2025", 2),
+}
+
+
+def test_a_warm_dashboard_takes_a_fixed_number_of_statements(
+    app,
+    client,
+    gcast,  # noqa: F811  (the fixture imported above)
+):
+    from backend.governance.targets import cache
+    from tests.console.test_ticket_pages import signed_in
+
+    signed_in(client, gcast.county_officer, "county1")
+    ids = {
+        "county": gcast.county.id,
+        "township": gcast.estate_a.township_id,
+        "estate": gcast.estate_a.id,
+    }
+    for name, (path, expected) in WARM_PAGES.items():
+        url = path.format(**ids)
+        hits, _ = cache.stats()
+        assert client.get(url).status_code == 200  # counted, and cached
+        assert queries_for(app, client, url, {}) == expected, name
+        assert cache.stats()[0] == hits + 1, name  # the second was served from the cache

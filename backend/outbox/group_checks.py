@@ -3,11 +3,12 @@ outbox (so it takes the real delivery path to the group, retries and rate limits
 and the group's liveness (常态化运行): what reached it in the last 30 days, how many members
 it has, when it last heard anything."""
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from backend.access.models import Membership
 from backend.access.roles import GROUP_CHAT_ROLES, Role
@@ -185,10 +186,9 @@ def _window_end(on: date) -> datetime:
     return min(end.astimezone(UTC), utcnow())
 
 
-def _active_estate_ids(on: date):
+def _active_estate_ids():
     """The ids of estates with a switched-on group that a message (not a test) reached in the
-    WINDOW_DAYS before the end of ``on``."""
-    end = _window_end(on)
+    window (``:window_start``, ``:window_end``]."""
     return (
         select(GroupChat.estate_id)
         .join(OutboxMessage, OutboxMessage.group_chat_id == GroupChat.id)
@@ -196,8 +196,8 @@ def _active_estate_ids(on: date):
             GroupChat.active.is_(True),
             OutboxMessage.status == OutboxStatus.SENT,
             OutboxMessage.topic != TEST_TOPIC,
-            OutboxMessage.sent_at > end - timedelta(days=WINDOW_DAYS),
-            OutboxMessage.sent_at <= end,
+            OutboxMessage.sent_at > bindparam("window_start"),
+            OutboxMessage.sent_at <= bindparam("window_end"),
         )
         .distinct()
         .subquery()
@@ -210,18 +210,39 @@ def _place_column(kind: str):
     return Estate.id if kind == "estate" else getattr(Estate, f"{kind}_id")
 
 
+@functools.cache
+def _figures_query(kind: str, child_kind: str):
+    # Built once per process, with the place and the window bound per call: the dashboards
+    # read liveness on every view (it is never cached), and building the statement and its
+    # cache key cost about as much as running it.
+    child = _place_column(child_kind)
+    active = _active_estate_ids()
+    return (
+        select(child, func.count(Estate.id), func.count(active.c.estate_id))
+        .outerjoin(active, active.c.estate_id == Estate.id)
+        .where(_place_column(kind) == bindparam("place_id"))
+        .group_by(child)
+    )
+
+
 def figures_by(scope: tuple[str, int], child_kind: str, on: date) -> dict[int, LivenessFigures]:
     """Estates and estates with an active group, for each place one level below ``scope``, as
     of the Shanghai date ``on``: one grouped query, however many places."""
     kind, place_id = scope
-    child = _place_column(child_kind)
-    active = _active_estate_ids(on)
-    rows = db.session.execute(
-        select(child, func.count(Estate.id), func.count(active.c.estate_id))
-        .outerjoin(active, active.c.estate_id == Estate.id)
-        .where(_place_column(kind) == place_id)
-        .group_by(child)
-    ).all()
+    end = _window_end(on)
+    # Plain columns through the session's connection: no ORM execution path per view.
+    rows = (
+        db.session.connection()
+        .execute(
+            _figures_query(kind, child_kind),
+            {
+                "place_id": place_id,
+                "window_start": end - timedelta(days=WINDOW_DAYS),
+                "window_end": end,
+            },
+        )
+        .all()
+    )
     return {row[0]: LivenessFigures(int(row[1]), int(row[2])) for row in rows}
 
 

@@ -8,7 +8,10 @@ from html import unescape
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import delete
 
+from backend.access.models import Membership
+from backend.access.roles import Role
 from backend.extensions import db, redis_holder
 from backend.governance.targets import periods, rollup_build
 from backend.places.models import Community
@@ -258,3 +261,20 @@ def test_a_place_name_no_sheet_may_be_called_still_exports(as_county, gcast):
     book = load_workbook(io.BytesIO(response.data))
     assert book.active.title == "城西_城南_片区_社区下辖小区"
     assert book.active["A1"].value == "城西/城南[片区]社区下辖小区"
+
+
+def test_a_membership_taken_away_closes_the_place_on_the_next_page(as_township_a, gcast):
+    # The scope check reads the memberships loaded with the user for each request: one ended
+    # between two pages is never served from the one before.
+    path = f"/console/targets/township/{gcast.estate_a.township_id}{YEAR_2025}"
+    assert as_township_a.get(path).status_code == 200
+    db.session.execute(
+        delete(Membership).where(
+            Membership.user_id == gcast.township_a.id,
+            Membership.role == Role.TOWNSHIP_OFFICER,
+        )
+    )
+    db.session.commit()
+    response = as_township_a.get(path)
+    assert response.status_code == 404
+    assert "未找到该地区，或您无权查看" in html_of(response)

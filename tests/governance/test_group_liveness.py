@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 
 from backend.common.clock import SHANGHAI, utcnow
+from backend.extensions import db
 from backend.governance.targets import periods
 from backend.outbox import group_checks
 from backend.outbox.group_checks import TEST_TOPIC, LivenessFigures
+from backend.places.models import Community
 from tests.console.test_estate_page import table_rows
 from tests.console.test_target_pages import as_county, target_values  # noqa: F401
 from tests.console.test_ticket_pages import html_of
@@ -92,3 +94,34 @@ def test_the_share_costs_one_query_however_many_places(app, heard, make):
         found = group_checks.figures_by(county, "township", today())
     assert len(few) == len(many) == 1
     assert sum(f.active for f in found.values()) == 5
+
+
+def test_liveness_and_the_place_check_on_sqlite(sqlite_app):
+    # The statements built once per process bind the window and the place per call: the same
+    # figures on the embedded default's SQLite, whose datetimes are bound as text.
+    from backend.access.roles import Role
+    from backend.errors import NotFound
+    from backend.governance.targets import places
+    from tests import factories
+
+    county = factories.county("安溪县")
+    ta, tb = factories.township(county, "凤城镇"), factories.township(county, "城厢镇")
+    a = factories.estate(factories.community(ta))
+    b = factories.estate(factories.community(tb))
+    sent(factories.group_chat(a), 3)
+    sent(factories.group_chat(b), 40)
+    officer = factories.member(Role.TOWNSHIP_OFFICER, ta)
+    scope = ("county", county.id)
+    assert group_checks.figures_by(scope, "township", today()) == {
+        ta.id: LivenessFigures(1, 1),
+        tb.id: LivenessFigures(1, 0),
+    }
+    assert group_checks.figures_on(scope, today() - timedelta(days=35)) == LivenessFigures(2, 1)
+    place = places.place_for(officer, "estate", a.id)
+    assert place.trail == (
+        ("county", county.id, "安溪县"),
+        ("township", ta.id, "凤城镇"),
+        ("community", a.community_id, db.session.get(Community, a.community_id).name),
+    )
+    with pytest.raises(NotFound):
+        places.place_for(officer, "estate", b.id)

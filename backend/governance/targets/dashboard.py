@@ -335,11 +335,11 @@ def children(
     """The places one level down with their figures; ``page`` None gives all of them (for
     the export); ``below`` their standing if already read (``Series.below``), ``found`` and
     ``by_place`` the page of places and their tickets (``Figures``). None for an estate."""
-    query = children_query(place)
-    if query is None:
-        return None
     kind = place.child_kind
+    if kind is None:
+        return None
     if found is None:
+        query = children_query(place)
         found = (
             paginate_rows(query, 1, None)
             if page is None

@@ -2,11 +2,11 @@
 which of them a staff user may open: a place is visible through a staff membership on it or
 on a level above it. Anything else is NotFound (404), as everywhere in Linli."""
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from backend.access.models import Membership
 from backend.access.roles import STAFF_ROLES, ScopeKind
 from backend.accounts.models import User
 from backend.errors import NotFound
@@ -22,6 +22,7 @@ KIND_LABELS = {
     "estate": "小区",
 }
 MODELS = {"county": County, "township": Township, "community": Community, "estate": Estate}
+_KIND_OF = {model: kind for kind, model in MODELS.items()}
 PLACE_NOT_FOUND = "未找到该地区，或您无权查看"
 
 
@@ -47,62 +48,58 @@ class Place:
         return {kind: place_id for kind, place_id, _ in self.trail} | {self.kind: self.id}
 
 
+# The (id, name) columns of the place and each level above it, the place first, and the
+# joins that reach them: ids and names only, not four ORM entities per page.
+_TRAILS = {
+    "township": ((Township, County), (County.id == Township.county_id,)),
+    "community": (
+        (Community, Township, County),
+        (Township.id == Community.township_id, County.id == Township.county_id),
+    ),
+    "estate": (
+        (Estate, Community, Township, County),
+        (
+            Community.id == Estate.community_id,
+            Township.id == Estate.township_id,
+            County.id == Estate.county_id,
+        ),
+    ),
+}
+
+
+@functools.cache
+def _trail_query(kind: str):
+    # Built once per process: building it and its cache key cost as much as running it.
+    models, joins = _TRAILS[kind]
+    query = select(*(column for model in models for column in (model.id, model.name)))
+    for model, on in zip(models[1:], joins, strict=True):
+        query = query.join(model, on)
+    return query.where(models[0].id == bindparam("place_id"))
+
+
 def _load(kind: str, place_id: int) -> Place | None:
     if kind == "county":
         county = db.session.get(County, place_id)
         return county and Place("county", county.id, county.name)
-    if kind == "township":
-        row = db.session.execute(
-            select(Township, County)
-            .join(County, County.id == Township.county_id)
-            .where(Township.id == place_id)
-        ).first()
-        return row and Place(
-            "township", row[0].id, row[0].name, (("county", row[1].id, row[1].name),)
-        )
-    if kind == "community":
-        row = db.session.execute(
-            select(Community, Township, County)
-            .join(Township, Township.id == Community.township_id)
-            .join(County, County.id == Township.county_id)
-            .where(Community.id == place_id)
-        ).first()
-        return row and Place(
-            "community",
-            row[0].id,
-            row[0].name,
-            (("county", row[2].id, row[2].name), ("township", row[1].id, row[1].name)),
-        )
-    if kind == "estate":
-        row = db.session.execute(
-            select(Estate, Community, Township, County)
-            .join(Community, Community.id == Estate.community_id)
-            .join(Township, Township.id == Estate.township_id)
-            .join(County, County.id == Estate.county_id)
-            .where(Estate.id == place_id)
-        ).first()
-        return row and Place(
-            "estate",
-            row[0].id,
-            row[0].name,
-            (
-                ("county", row[3].id, row[3].name),
-                ("township", row[2].id, row[2].name),
-                ("community", row[1].id, row[1].name),
-            ),
-        )
-    return None
+    models, _ = _TRAILS[kind]
+    # Plain columns through the session's connection (same transaction): the ORM's execution
+    # path costs more than the query on every page.
+    row = db.session.connection().execute(_trail_query(kind), {"place_id": place_id}).first()
+    if row is None:
+        return None
+    above = [(_KIND_OF[model], row[2 * i], row[2 * i + 1]) for i, model in enumerate(models)]
+    return Place(kind, row[0], row[1], tuple(reversed(above[1:])))  # the county first
 
 
 def _staff_scopes(user: User) -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        select(Membership.scope_kind, Membership.scope_id).where(
-            Membership.user_id == user.id,
-            Membership.role.in_(STAFF_ROLES),
-            Membership.scope_kind.in_([ScopeKind.COUNTY, ScopeKind.TOWNSHIP, ScopeKind.COMMUNITY]),
-        )
-    )
-    return [(str(kind), scope_id) for kind, scope_id in rows]
+    # From the user's memberships as loaded with the user for this request (the console's
+    # sign-in check joins them): reading them again was a second round trip per page.
+    scope_kinds = (ScopeKind.COUNTY, ScopeKind.TOWNSHIP, ScopeKind.COMMUNITY)
+    return [
+        (str(m.scope_kind), m.scope_id)
+        for m in user.memberships
+        if m.role in STAFF_ROLES and m.scope_kind in scope_kinds
+    ]
 
 
 def place_for(user: User, kind: str, place_id: int) -> Place:
