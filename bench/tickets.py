@@ -656,7 +656,8 @@ def main() -> None:
         ):
             live = db.session.scalar(
                 text(
-                    "SELECT count(*) FROM ticket WHERE estate_id = :e AND status = coalesce(:s, status)"
+                    "SELECT count(*) FROM ticket"
+                    " WHERE estate_id = :e AND status = coalesce(:s, status)"
                 ),
                 {"e": hot, "s": status},
             )
