@@ -3,7 +3,7 @@ the page decorations that keep lists at a fixed number of queries."""
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select, union_all
+from sqlalchemy import and_, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from backend.access.models import Membership
@@ -217,13 +217,11 @@ def list_work(user: User, status=None, estate_id=None, overdue=False, page=1, pa
     """Tickets the user may handle now, the nearest deadline first.
 
     Read as a UNION ALL of the arms (``_work_arms``), each an ordered scan of a partial index
-    over handling tickets (``ix_ticket_work_*``), merged in deadline order and cut at the page:
-    an OR of the arms was a bitmap scan of every matching ticket and a sort. The arms are
-    disjoint, so the total is the sum of theirs and no ticket shows twice."""
+    over handling tickets (``ix_ticket_work_*``) that stops at the page's end: an OR of the
+    arms was a bitmap scan of every matching ticket and a sort. The arms are disjoint, so the
+    total is the sum of theirs (index-only counts) and no ticket shows twice."""
     now = utcnow()
-    filters = [
-        Ticket.status.in_(status) if status else Ticket.status.in_(HANDLING_STATUSES),
-    ]
+    filters = [Ticket.status.in_(status)] if status else []
     if estate_id:
         filters.append(Ticket.estate_id == estate_id)
     if overdue:
@@ -232,22 +230,28 @@ def list_work(user: User, status=None, estate_id=None, overdue=False, page=1, pa
         # Statuses the partial indexes leave out: the plain OR, read as before.
         query = select(Ticket).where(handled_by(user), *filters)
         return page_of(query, user, page, page_size, (DEADLINE, Ticket.id))
-    if status:  # the partial indexes' predicate, so the planner may use them
-        filters.append(Ticket.status.in_(HANDLING_STATUSES))
-    merged = union_all(
-        *(
-            select(Ticket.id, DEADLINE.label("deadline")).where(arm, *filters)
-            for arm in _work_arms(user)
-        )
-    ).subquery("work")
+    # The partial indexes' predicate, its statuses inline: a bound list would hide from a
+    # prepared statement's generic plan that the indexes apply.
+    filters.append(Ticket.status.in_([literal_column(f"'{s}'") for s in HANDLING_STATUSES]))
+    arms = [
+        select(Ticket.id, DEADLINE.label("deadline")).where(arm, *filters)
+        for arm in _work_arms(user)
+    ]
+    # Each arm's first rows up to the page's end, in deadline order from its index, then the
+    # page among them: PostgreSQL (15) does not merge a UNION ALL's ordered arms itself, and
+    # sorted every matching ticket (7,000 for a county officer) to find the first 20.
+    through = page * page_size
+    firsts = union_all(
+        *(select(arm.order_by(DEADLINE, Ticket.id).limit(through).subquery()) for arm in arms)
+    ).subquery("firsts")
     page_ids = (
-        select(merged.c.id)
-        .order_by(merged.c.deadline, merged.c.id)
+        select(firsts.c.id)
+        .order_by(firsts.c.deadline, firsts.c.id)
         .limit(page_size)
         .offset((page - 1) * page_size)
         .subquery("page_ids")
     )
-    total = select(func.count()).select_from(merged).scalar_subquery()
+    total = select(func.count()).select_from(union_all(*arms).subquery("work")).scalar_subquery()
     order = (DEADLINE, Ticket.id)
     return page_of(select(Ticket), user, page, page_size, order, total, select(page_ids.c.id))
 
