@@ -7,6 +7,7 @@ from enum import IntEnum, StrEnum
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -77,6 +78,33 @@ HANDLING_STATUSES = (
 )
 OPEN_STATUSES = (*HANDLING_STATUSES, TicketStatus.REPLIED)
 HANDLING_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in HANDLING_STATUSES))
+# The deadline running now (to accept while submitted, then to reply): ``Ticket.deadline_at``,
+# a column the database computes, so the work list's indexes are ordered by it.
+DEADLINE_SQL = "CASE WHEN status = 'submitted' THEN accept_due_at ELSE reply_due_at END"
+# What a work list's arm filters on beyond its keys, so its scan never reads the table.
+WORK_INCLUDE = [
+    "status",
+    "estate_id",
+    "community_id",
+    "township_id",
+    "county_id",
+    "assignee_id",
+    "accept_due_at",
+    "reply_due_at",
+]
+
+
+def _work_index(name: str, *keys: str) -> Index:
+    """A work list arm's index: its keys, then the deadline and id, over handling tickets."""
+    return Index(
+        name,
+        *keys,
+        "deadline_at",
+        "id",
+        postgresql_where=text(HANDLING_SQL),
+        sqlite_where=text(HANDLING_SQL),
+        postgresql_include=[column for column in WORK_INCLUDE if column not in keys],
+    )
 
 
 class Level(IntEnum):
@@ -141,6 +169,13 @@ class Ticket(db.Model):
             postgresql_where=text(HANDLING_SQL),
             sqlite_where=text(HANDLING_SQL),
         ),
+        # The work list read as a UNION ALL of its arms (queries.list_work), each arm an
+        # ordered scan of one of these, merged in deadline order and cut at the page.
+        _work_index("ix_ticket_work_assignee", "assignee_id"),
+        _work_index("ix_ticket_work_estate", "estate_id", "escalation_level"),
+        _work_index("ix_ticket_work_community", "community_id", "escalation_level"),
+        _work_index("ix_ticket_work_township", "township_id", "escalation_level"),
+        _work_index("ix_ticket_work_county", "county_id", "escalation_level"),
         Index(
             "ix_ticket_escalate_at",
             "escalate_at",
@@ -193,6 +228,11 @@ class Ticket(db.Model):
     escalation_level: Mapped[int] = mapped_column(default=Level.PROPERTY)
     accept_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reply_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Computed by the database from the two above, whatever writes them (bulk updates too):
+    # stored on PostgreSQL, virtual on SQLite (which cannot add a stored column).
+    deadline_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), Computed(DEADLINE_SQL, persisted=True)
+    )
     escalate_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set once a deadline is missed (seen late by the handler or by the job): not on time.
@@ -231,6 +271,21 @@ class Ticket(db.Model):
 # The order of every "newest first" ticket list: the time people see on the ticket, the id
 # only as a tie-break (back-dated or imported reports have ids out of time order).
 NEWEST_FIRST = (Ticket.created_at.desc(), Ticket.id.desc())
+DEADLINE = Ticket.deadline_at
+
+
+class TicketTally(db.Model):
+    """How many tickets an estate has in one status and category: a list's total is the sum
+    of a few of these rows instead of a count of its tickets (100,000 in a large estate).
+
+    Kept exactly by triggers on ``ticket`` (migration 0023), so every writer counts, whether
+    the services, a bulk ``UPDATE`` or SQL typed by hand. Loads that switch triggers off
+    (``session_replication_role = replica``) call ``backend.tickets.tally.rebuild`` after."""
+
+    estate_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tickets: Mapped[int]
 
 
 class TicketPhoto(db.Model):

@@ -137,5 +137,5 @@ def supervised(
             query = query.where(column == value)
     # The deadline running now: to accept while submitted, then to reply.
     deadline = case((Ticket.status == S.SUBMITTED, Ticket.accept_due_at), else_=Ticket.reply_due_at)
-    query = query.order_by(Ticket.escalation_level.desc(), deadline, Ticket.id)
-    return page_of(query, user, page, page_size)
+    order = (Ticket.escalation_level.desc(), deadline, Ticket.id)
+    return page_of(query, user, page, page_size, order)

@@ -3,7 +3,7 @@ the page decorations that keep lists at a fixed number of queries."""
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from backend.access.models import Membership
@@ -15,11 +15,13 @@ from backend.common.clock import utcnow
 from backend.common.pagination import Page
 from backend.errors import NotFound
 from backend.extensions import db
-from backend.tickets import rules
+from backend.tickets import rules, tally
 from backend.tickets.models import (
+    DEADLINE,
     HANDLING_STATUSES,
     NEWEST_FIRST,
     OPEN_STATUSES,
+    Level,
     Ticket,
     TicketEvent,
     TicketPhoto,
@@ -94,31 +96,43 @@ def _decorations(user: User):
     return cover, supported
 
 
-def page_of(query, user: User, page: int, page_size: int) -> Page:
-    """One page of ``query`` in two statements, the count and the page: the estate, building
-    and reporter are joined in (each ticket has at most one), and the cover photo and the
-    viewer's "me too" are columns of the same row."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def page_of(query, user: User, page: int, page_size: int, order, total=None, ids=None) -> Page:
+    """One page of ``query`` (sorted by ``order``) in one statement: the page's ids are picked
+    first (or given as ``ids``, a select), then joined to their estate, building and reporter
+    (each ticket has at most one); the cover photo, the viewer's "me too" and the list's total
+    (``total``, a scalar subquery, or a count of ``query``) are columns of the same rows. The
+    page is outer-joined to the total, so an empty page still brings the total."""
+    if total is None:
+        total = select(func.count()).select_from(query.subquery()).scalar_subquery()
     cover, supported = _decorations(user)
-    # The page's ids are picked first, so that the joins touch 20 rows: joined before the
-    # LIMIT, a work list sorted by deadline joined every ticket it matched (7,000).
-    page_ids = (
-        query.with_only_columns(Ticket.id).limit(page_size).offset((page - 1) * page_size)
-    ).subquery()
+    if ids is None:
+        # The page's ids are picked first, so that the joins touch 20 rows: joined before the
+        # LIMIT, a work list sorted by deadline joined every ticket it matched (7,000).
+        page_ids = (
+            query.with_only_columns(Ticket.id)
+            .order_by(*order)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        ).subquery()
+        ids = select(page_ids.c.id)
+    totals = select(total.label("total")).subquery("totals")
     rows = db.session.execute(
-        query.where(Ticket.id.in_(select(page_ids.c.id)))
-        .add_columns(cover, supported)
+        select(Ticket, cover, supported, totals.c.total)
+        .select_from(totals)
+        .outerjoin(Ticket, Ticket.id.in_(ids))
         .options(
             joinedload(Ticket.estate), joinedload(Ticket.building), joinedload(Ticket.reporter)
         )
+        .order_by(*order)
     ).all()
     now = utcnow()
     items = []
-    for ticket, cover_id, i_support in rows:
-        ticket.viewer_id, ticket.now = user.id, now
-        ticket.cover_photo_id, ticket.i_support = cover_id, bool(i_support)
-        items.append(ticket)
-    return Page(items=items, page=page, page_size=page_size, total=total or 0)
+    for ticket, cover_id, i_support, _total in rows:
+        if ticket is not None:
+            ticket.viewer_id, ticket.now = user.id, now
+            ticket.cover_photo_id, ticket.i_support = cover_id, bool(i_support)
+            items.append(ticket)
+    return Page(items=items, page=page, page_size=page_size, total=rows[0].total or 0)
 
 
 def list_for_estate(
@@ -132,16 +146,18 @@ def list_for_estate(
         query = query.where(Ticket.status.in_(status))
     if category:
         query = query.where(Ticket.category == category)
+    # The total is read from the tally (a few rows), except for "mine", which it cannot tell.
+    total = None if mine else tally.total(estate.id, status, category)
     if mine:
         query = query.where(Ticket.reporter_id == user.id)
-    return page_of(query.order_by(*NEWEST_FIRST), user, page, page_size)
+    return page_of(query, user, page, page_size, NEWEST_FIRST, total)
 
 
 def list_mine(user: User, page=1, page_size=20) -> Page:
     """Tickets I reported or support, newest report first."""
     supported = select(TicketSupporter.ticket_id).where(TicketSupporter.user_id == user.id)
     query = select(Ticket).where(or_(Ticket.reporter_id == user.id, Ticket.id.in_(supported)))
-    return page_of(query.order_by(*NEWEST_FIRST), user, page, page_size)
+    return page_of(query, user, page, page_size, NEWEST_FIRST)
 
 
 def overdue_clause(now: datetime):
@@ -151,41 +167,93 @@ def overdue_clause(now: datetime):
     )
 
 
+WORK_COLUMNS = {
+    ScopeKind.ESTATE: Ticket.estate_id,
+    ScopeKind.COMMUNITY: Ticket.community_id,
+    ScopeKind.TOWNSHIP: Ticket.township_id,
+    ScopeKind.COUNTY: Ticket.county_id,
+}
+
+
 def handled_by(user: User):
     """A WHERE clause: tickets the user handles at their current rung (or is assigned)."""
-    places = {kind: [] for kind in ScopeKind}
-    conditions = [Ticket.assignee_id == user.id]
+    return or_(*_work_arms(user))
+
+
+def _work_arms(user: User) -> list:
+    """The work list's arms, disjoint, each a condition that one index reads in deadline order:
+    assigned to the user; then for each place the user holds a rung role in, one arm per level
+    from that rung up (an equality, so the index stays ordered by deadline), leaving out what
+    an arm before it holds (the user's tickets, the same level in another of their places)."""
+    places = {kind: set() for kind in ScopeKind}
     for m in user.memberships:
-        places[ScopeKind(m.scope_kind)].append((m.role, m.scope_id))
-    column = {
-        ScopeKind.ESTATE: Ticket.estate_id,
-        ScopeKind.COMMUNITY: Ticket.community_id,
-        ScopeKind.TOWNSHIP: Ticket.township_id,
-        ScopeKind.COUNTY: Ticket.county_id,
-    }
+        places[ScopeKind(m.scope_kind)].add((m.role, m.scope_id))
+    lowest = {}  # (kind, place) -> the lowest rung the user answers for there
     for rung, roles in rules.RUNG_ROLES.items():
-        for kind, col in column.items():
-            ids = [scope_id for role, scope_id in places[kind] if role in roles]
-            if ids:
-                conditions.append(and_(col.in_(ids), Ticket.escalation_level >= rung))
-    return or_(*conditions)
+        for kind in WORK_COLUMNS:
+            for role, scope_id in sorted(places[kind]):
+                if role in roles and (kind, scope_id) not in lowest:
+                    lowest[kind, scope_id] = rung
+    arms = [Ticket.assignee_id == user.id]
+    for level in range(min(lowest.values(), default=len(Level)), len(Level)):
+        earlier = []
+        for (kind, scope_id), rung in sorted(lowest.items()):
+            if rung > level:
+                continue
+            column = WORK_COLUMNS[kind]
+            arms.append(
+                and_(
+                    column == scope_id,
+                    Ticket.escalation_level == level,
+                    or_(Ticket.assignee_id.is_(None), Ticket.assignee_id != user.id),
+                    *(other != other_id for other, other_id in earlier),
+                )
+            )
+            earlier.append((column, scope_id))
+    return arms
 
 
 def list_work(user: User, status=None, estate_id=None, overdue=False, page=1, page_size=20) -> Page:
-    """Tickets the user may handle now, the nearest deadline first."""
+    """Tickets the user may handle now, the nearest deadline first.
+
+    Read as a UNION ALL of the arms (``_work_arms``), each an ordered scan of a partial index
+    over handling tickets (``ix_ticket_work_*``) that stops at the page's end: an OR of the
+    arms was a bitmap scan of every matching ticket and a sort. The arms are disjoint, so the
+    total is the sum of theirs (index-only counts) and no ticket shows twice."""
     now = utcnow()
-    query = select(Ticket).where(handled_by(user))
-    query = (
-        query.where(Ticket.status.in_(status))
-        if status
-        else query.where(Ticket.status.in_(HANDLING_STATUSES))
-    )
+    filters = [Ticket.status.in_(status)] if status else []
     if estate_id:
-        query = query.where(Ticket.estate_id == estate_id)
+        filters.append(Ticket.estate_id == estate_id)
     if overdue:
-        query = query.where(overdue_clause(now))
-    deadline = case((Ticket.status == S.SUBMITTED, Ticket.accept_due_at), else_=Ticket.reply_due_at)
-    return page_of(query.order_by(deadline, Ticket.id), user, page, page_size)
+        filters.append(overdue_clause(now))
+    if status and not set(status) <= set(HANDLING_STATUSES):
+        # Statuses the partial indexes leave out: the plain OR, read as before.
+        query = select(Ticket).where(handled_by(user), *filters)
+        return page_of(query, user, page, page_size, (DEADLINE, Ticket.id))
+    # The partial indexes' predicate, its statuses inline: a bound list would hide from a
+    # prepared statement's generic plan that the indexes apply.
+    filters.append(Ticket.status.in_([literal_column(f"'{s}'") for s in HANDLING_STATUSES]))
+    arms = [
+        select(Ticket.id, DEADLINE.label("deadline")).where(arm, *filters)
+        for arm in _work_arms(user)
+    ]
+    # Each arm's first rows up to the page's end, in deadline order from its index, then the
+    # page among them: PostgreSQL (15) does not merge a UNION ALL's ordered arms itself, and
+    # sorted every matching ticket (7,000 for a county officer) to find the first 20.
+    through = page * page_size
+    firsts = union_all(
+        *(select(arm.order_by(DEADLINE, Ticket.id).limit(through).subquery()) for arm in arms)
+    ).subquery("firsts")
+    page_ids = (
+        select(firsts.c.id)
+        .order_by(firsts.c.deadline, firsts.c.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .subquery("page_ids")
+    )
+    total = select(func.count()).select_from(union_all(*arms).subquery("work")).scalar_subquery()
+    order = (DEADLINE, Ticket.id)
+    return page_of(select(Ticket), user, page, page_size, order, total, select(page_ids.c.id))
 
 
 def detail(user: User, ticket_id: int) -> Ticket:

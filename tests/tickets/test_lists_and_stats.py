@@ -264,9 +264,9 @@ def test_lists_cost_the_same_number_of_queries_for_2_or_20_tickets(app, tickets,
     _file(tickets, tcast, 18)
     large = costs({paths[0][1]: 20, paths[1][1]: 20})
 
-    # The user with their memberships, [the estate,] the count, and the page with its
-    # estates, buildings, reporters, cover photos and the viewer's "me too"s joined in.
-    assert small == large == [4, 3, 3]
+    # The user with their memberships, [the estate,] and the page with its estates,
+    # buildings, reporters, cover photos, the viewer's "me too"s and the list's total joined in.
+    assert small == large == [3, 2, 2]
 
 
 # -- figures --------------------------------------------------------------------------------
