@@ -282,30 +282,3 @@ def test_tally_and_lists_on_sqlite(sqlite_app):
         page = queries.list_for_estate(owner, estate.id, status=status, category=category)
         assert page.total == _live_total(estate.id, status, category)
     _check_work_lists(*_work_cast(factories))
-
-
-def test_list_rows_are_dumped_as_marshmallow_dumps_them(app, client, auth, tcast, make):
-    from backend.tickets.schemas import TicketSchema
-
-    api = TicketApi(client, auth, tcast.estate.id)
-    api.report(tcast.owner, building_id=tcast.building.id)  # a cover photo, a building
-    api.replied(tcast, lat=24.9, lng=118.1)
-    created = utcnow() - timedelta(days=10)  # its deadlines passed: overdue
-    for fields in (
-        {"status": "submitted", "channel": "hotline", "caller_name": "王先生"},
-        {"status": "closed", "rating": 5, "close_reason": "rated", "closed_at": created},
-        {"status": "in_progress", "escalation_level": 3, "reporter_id": tcast.owner2.id},
-        {"status": "rejected", "channel": "open311", "hotline_case_no": "12345-1"},
-    ):
-        factories.raw_ticket(tcast.estate, created, **fields)
-    db.session.commit()
-    labels = set()
-    for viewer in (tcast.owner, tcast.manager):
-        rows = queries.list_for_estate(viewer, tcast.estate.id).items
-        assert len(rows) == 6
-        schema = TicketSchema(many=True)
-        fast = schema.dump(rows)
-        assert fast == super(TicketSchema, schema).dump(rows)
-        labels |= {row["reporter_label"] for row in fast}
-        assert any(row["cover_photo"] for row in fast) and any(row["overdue"] for row in fast)
-    assert labels >= {"我", "热线来电 王**"}
