@@ -3,12 +3,11 @@
 from functools import wraps
 
 from flask import current_app, g, request
-from sqlalchemy.orm import joinedload
 
 from backend.accounts.models import User
+from backend.accounts.signed_in import user_with_memberships
 from backend.accounts.tokens import read_access_token
 from backend.errors import Unauthorized
-from backend.extensions import db
 
 
 def _user_from_header() -> User:
@@ -17,8 +16,7 @@ def _user_from_header() -> User:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
     user_id, version = read_access_token(token.strip(), current_app.config["JWT_SECRET"])
-    # The memberships come in the same statement: nearly every view checks a scope with them.
-    user = db.session.get(User, user_id, options=[joinedload(User.memberships)])
+    user = user_with_memberships(user_id)
     # A token older than the user's last replay or deactivation is refused before it expires.
     if user is None or not user.is_active or version != user.token_version:
         raise Unauthorized("登录凭证无效，请重新登录", code="invalid_token")

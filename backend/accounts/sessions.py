@@ -8,12 +8,10 @@ the number refuses every cookie issued before. Access tokens carry ``token_versi
 way. No server-side session store is needed, so nothing is kept in process memory.
 """
 
-import functools
 from collections.abc import Mapping
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
 from backend.access.models import Membership
@@ -21,6 +19,7 @@ from backend.access.roles import STAFF_ROLES, Role, ScopeKind
 from backend.accounts import throttle
 from backend.accounts.models import User
 from backend.accounts.services import hash_password, revoke_api_tokens
+from backend.accounts.signed_in import user_with_memberships
 from backend.common.clock import utcnow
 from backend.common.unit_of_work import unit_of_work
 from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -53,14 +52,6 @@ def console_session_values(user: User) -> dict:
     return {USER_KEY: user.id, VERSION_KEY: user.session_version, SIGNED_IN_KEY: now, SEEN_KEY: now}
 
 
-@functools.cache
-def _user_with_memberships():
-    # The memberships come in the same statement: the console's navigation and every scope
-    # check of a page read them (loaded lazily, they were a second round trip). Built once
-    # per process: a Session.get with the option built it again on every page.
-    return select(User).options(joinedload(User.memberships)).where(User.id == bindparam("user_id"))
-
-
 def console_user(stored: Mapping) -> tuple[User | None, dict]:
     """The staff member a console session belongs to, or None when it has ended (signed
     out elsewhere, password changed, deactivated, idle too long, open too long); and the
@@ -74,11 +65,7 @@ def console_user(stored: Mapping) -> tuple[User | None, dict]:
         return None, {}
     if now - seen >= cfg["CONSOLE_IDLE_MINUTES"] * 60:
         return None, {}
-    user = (
-        db.session.execute(_user_with_memberships(), {"user_id": user_id})
-        .unique()
-        .scalar_one_or_none()
-    )
+    user = user_with_memberships(user_id)
     if user is None or not user.is_active or not user.password_hash:
         return None, {}
     if version != user.session_version:
