@@ -11,7 +11,6 @@ warm-up are paid once per burst rather than once per message.
 """
 
 import copy
-import gc
 import logging
 import time
 from contextvars import ContextVar
@@ -213,9 +212,6 @@ def warm_up(app) -> None:
     messages.render("notice.published", 0)
     db.session.remove()  # ends the probes' transaction
     db.engine.dispose()  # no connection may be shared with the horses
-    # Nothing built so far is ever freed: keep the collector from walking it in every horse,
-    # which writes to (and so copies) most of the memory the fork shares.
-    gc.freeze()
 
 
 def _limiter(app=None) -> SendLimiter:
